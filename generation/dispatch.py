@@ -1,0 +1,81 @@
+"""Send queued jobs to the render queue, fairly across artists, only into free render slots.
+
+Jobs wait in the database, not in the broker: the broker holds at most RENDER_SLOTS messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from generation.models import IN_FLIGHT_STATUSES, JobStatus, RenderJob
+from generation.services import job_mark_dispatched
+
+log = logging.getLogger(__name__)
+
+#: How many queued jobs one pass looks at when choosing fairly.
+SCAN_LIMIT = 500
+DISPATCH_LOCK_KEY = 0x76726E01
+
+
+def pick_fair(queued: list[tuple[object, int]], free: int) -> list[object]:
+    """Round-robin over artists in order of each artist's oldest job: (job_id, artist_id) -> job ids."""
+    per_artist: OrderedDict[int, list[object]] = OrderedDict()
+    for job_id, artist_id in queued:
+        per_artist.setdefault(artist_id, []).append(job_id)
+    chosen: list[object] = []
+    while len(chosen) < free and per_artist:
+        for artist_id in list(per_artist):
+            jobs = per_artist[artist_id]
+            chosen.append(jobs.pop(0))
+            if not jobs:
+                del per_artist[artist_id]
+            if len(chosen) >= free:
+                break
+    return chosen
+
+
+def _lock_dispatcher() -> None:
+    """Serialise dispatchers: a transaction-scoped advisory lock on PostgreSQL; SQLite's
+    IMMEDIATE transactions already serialise writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DISPATCH_LOCK_KEY])
+
+
+def dispatch_pending() -> list[object]:
+    """Mark as many queued jobs DISPATCHED as there are free slots and send their ids to Celery."""
+    from generation.tasks import render_job
+
+    with transaction.atomic():
+        _lock_dispatcher()
+        in_flight = RenderJob.objects.filter(status__in=IN_FLIGHT_STATUSES).count()
+        free = settings.RENDER_SLOTS - in_flight
+        if free <= 0:
+            return []
+        queued = list(
+            RenderJob.objects.filter(status=JobStatus.QUEUED)
+            .order_by("created_at")
+            .values_list("id", "artist_id")[:SCAN_LIMIT]
+        )
+        chosen = [job_id for job_id in pick_fair(queued, free) if job_mark_dispatched(job_id=job_id)]
+        for job_id in chosen:
+            transaction.on_commit(lambda job_id=job_id: render_job.delay(str(job_id)))
+    if chosen:
+        log.info("dispatched %d render job(s)", len(chosen))
+    return chosen
+
+
+def dispatch_on_commit() -> None:
+    """Run the dispatcher after the current transaction commits (so workers see the rows)."""
+    transaction.on_commit(_dispatch_safely)
+
+
+def _dispatch_safely() -> None:
+    try:
+        dispatch_pending()
+    except Exception:  # the broker may be down; the periodic sweep dispatches again
+        log.exception("dispatch failed; the sweep will retry")

@@ -1,0 +1,132 @@
+"""Render jobs and the clips they produce."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    DISPATCHED = "dispatched", "Dispatched"
+    RUNNING = "running", "Rendering"
+    SUCCEEDED = "succeeded", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.RUNNING)
+IN_FLIGHT_STATUSES = (JobStatus.DISPATCHED, JobStatus.RUNNING)
+
+
+class RenderJob(models.Model):
+    """One prompt to render. The database is the source of truth; the broker only carries the id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    artist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="render_jobs")
+    prompt = models.TextField(max_length=1000)
+    negative_prompt = models.TextField(max_length=1000, blank=True)
+    duration_s = models.PositiveSmallIntegerField()
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    seed = models.BigIntegerField()
+    preset = models.CharField(max_length=32)
+    model_source = models.CharField(max_length=255, blank=True)
+    fps = models.PositiveSmallIntegerField()
+    num_frames = models.PositiveIntegerField()
+    steps = models.PositiveSmallIntegerField()
+    guidance = models.FloatField()
+
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    progress_step = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    eta_s = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("submit_render", "Can submit prompts to render")]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(duration_s__gte=1, duration_s__lte=10), name="job_duration_1_10"),
+            models.CheckConstraint(condition=models.Q(width__lte=1024, height__lte=768), name="job_size_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Render {self.id} ({self.status})"
+
+    @property
+    def progress(self) -> float:
+        if self.status == JobStatus.SUCCEEDED:
+            return 1.0
+        if not self.progress_total:
+            return 0.0
+        return round(min(1.0, self.progress_step / self.progress_total), 4)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class Publication(models.TextChoices):
+    PRIVATE = "private", "Private"
+    PENDING_REVIEW = "pending_review", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TAKEN_DOWN = "taken_down", "Taken down"
+
+
+def _clip_path(instance: "Clip", filename: str) -> str:
+    # A random folder per clip: media paths are never guessable.
+    return f"clips/{instance.media_key}/{filename}"
+
+
+class Clip(models.Model):
+    """A rendered video. Visible only to its artist and moderators until PUBLISHED."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.OneToOneField(RenderJob, on_delete=models.PROTECT, related_name="clip")
+    artist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clips")
+    media_key = models.CharField(max_length=64, unique=True)
+    video = models.FileField(upload_to=_clip_path, max_length=255)
+    poster = models.FileField(upload_to=_clip_path, max_length=255)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    fps = models.PositiveSmallIntegerField()
+    num_frames = models.PositiveIntegerField()
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    publication = models.CharField(
+        max_length=24, choices=Publication.choices, default=Publication.PRIVATE, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Clip {self.id}"
+
+    @property
+    def duration_s(self) -> float:
+        return round(self.num_frames / self.fps, 2) if self.fps else 0.0
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED

@@ -1,0 +1,66 @@
+"""A tiny LTX-architecture text-to-video pipeline with random weights, built offline in code.
+
+Every code path is the real one (tokenizer, T5 encoder, LTX transformer, LTX VAE, flow-matching
+scheduler); only the sizes are tiny and the weights random, so the pictures are noise.
+"""
+
+from __future__ import annotations
+
+import string
+
+import torch
+from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+from transformers import T5Config, T5EncoderModel, T5Tokenizer
+
+WEIGHT_SEED = 0
+MAX_TEXT_TOKENS = 128
+
+
+def build_tokenizer() -> T5Tokenizer:
+    """A Unigram T5 tokenizer over letters, digits and punctuation (no download)."""
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("\u2581", -2.0)]
+    for char in string.ascii_letters + string.digits + string.punctuation:
+        vocab.append(("\u2581" + char, -3.0))
+        vocab.append((char, -4.0))
+    return T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=MAX_TEXT_TOKENS)
+
+
+def build_tiny_pipeline() -> LTXPipeline:
+    """The same random weights in every process (seeded), about 0.2M parameters in all."""
+    tokenizer = build_tokenizer()
+    torch.manual_seed(WEIGHT_SEED)
+    text_encoder = T5EncoderModel(
+        T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2, num_heads=4,
+                 relative_attention_num_buckets=8)
+    )
+    transformer = LTXVideoTransformer3DModel(
+        in_channels=8, out_channels=8, patch_size=1, patch_size_t=1, num_attention_heads=4,
+        attention_head_dim=8, cross_attention_dim=32, num_layers=1, caption_channels=32,
+    )
+    # Patch size 4 and three space-time downsamplings: 32x spatial and 8x temporal compression,
+    # like the real model, so full-size clips stay cheap. The decoder is kept small as well.
+    vae = AutoencoderKLLTXVideo(
+        latent_channels=8,
+        block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8),
+        layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, True, False),
+        decoder_spatio_temporal_scaling=(True, True, True, False),
+        decoder_inject_noise=(False, False, False, False, False),
+        upsample_residual=(False, False, False, False),
+        upsample_factor=(1, 1, 1, 1),
+        patch_size=4,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+    pipe = LTXPipeline(
+        transformer=transformer.eval(),
+        vae=vae.eval(),
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder=text_encoder.eval(),
+        tokenizer=tokenizer,
+    )
+    pipe.set_progress_bar_config(disable=True)
+    return pipe

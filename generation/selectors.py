@@ -1,0 +1,42 @@
+"""Reads shared by pages and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from generation.models import Clip, Publication, RenderJob
+
+
+def clips_visible_to(user) -> QuerySet[Clip]:
+    """Published clips for everyone; every clip of their own for artists; all clips for moderators."""
+    qs = Clip.objects.select_related("artist", "job")
+    if user is not None and user.is_authenticated:
+        if user.is_moderator:
+            return qs
+        return qs.filter(Q(publication=Publication.PUBLISHED) | Q(artist=user))
+    return qs.filter(publication=Publication.PUBLISHED)
+
+
+def clip_visible_or_none(*, user, clip_id) -> Clip | None:
+    return clips_visible_to(user).filter(id=clip_id).first()
+
+
+def clip_for_media_path(*, user, path: str) -> Clip | None:
+    """The clip owning a stored media file, if `user` may see it."""
+    return clips_visible_to(user).filter(Q(video=path) | Q(poster=path)).first()
+
+
+def gallery_clips() -> QuerySet[Clip]:
+    return (
+        Clip.objects.filter(publication=Publication.PUBLISHED)
+        .select_related("artist", "job")
+        .order_by("-published_at")
+    )
+
+
+def jobs_of(*, artist) -> QuerySet[RenderJob]:
+    return RenderJob.objects.filter(artist=artist).select_related("clip").order_by("-created_at")
+
+
+def job_of(*, artist, job_id) -> RenderJob | None:
+    return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").first()

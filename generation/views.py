@@ -1,0 +1,124 @@
+"""Artist pages: submit a prompt, follow a render, see a clip."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from approvals.selectors import reviews_of_clip
+from generation import selectors, services
+from generation.forms import RenderForm
+from generation.models import RenderJob
+from generation.runtime.presets import RESOLUTIONS, get_preset
+from django.conf import settings
+
+
+def _require_artist(request) -> None:
+    if not request.user.is_artist:
+        raise PermissionDenied("Only invited artists can render.")
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = "resolution" if field in {"width", "height"} else field
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def dashboard(request):
+    """The artist's studio: the prompt form and their renders, newest first."""
+    if not request.user.is_artist:
+        if request.user.is_moderator:
+            return redirect("review_queue")
+        raise PermissionDenied("Only invited artists can render.")
+    form = RenderForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            width, height = form.cleaned_size()
+            try:
+                job = services.job_create(
+                    artist=request.user, prompt=form.cleaned_data["prompt"],
+                    negative_prompt=form.cleaned_data["negative_prompt"], duration_s=form.cleaned_data["duration_s"],
+                    width=width, height=height, seed=form.cleaned_data["seed"], request=request,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Your prompt is queued.")
+                return redirect("job_detail", job_id=job.id)
+    page = Paginator(selectors.jobs_of(artist=request.user), 12).get_page(request.GET.get("page"))
+    preset = get_preset(settings.GENERATION_PRESET)
+    frame_table = [(d, preset.num_frames(d)) for d in range(1, 11)]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "generation/dashboard.html", {
+        "form": form, "page": page, "preset": preset, "frame_table": frame_table, "resolutions": RESOLUTIONS,
+    }, status=status)
+
+
+@login_required
+def job_detail(request, job_id):
+    job = selectors.job_of(artist=request.user, job_id=job_id)
+    if job is None:
+        raise Http404("No such render.")
+    return render(request, "generation/job_detail.html", {"job": job, "clip": getattr(job, "clip", None)})
+
+
+def job_status_payload(job: RenderJob) -> dict:
+    clip = getattr(job, "clip", None)
+    return {
+        "id": str(job.id),
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "progress": job.progress,
+        "step": job.progress_step,
+        "total_steps": job.progress_total,
+        "eta_s": job.eta_s,
+        "error": job.error or None,
+        "clip": None if clip is None else {
+            "id": str(clip.id), "video_url": clip.video.url, "poster_url": clip.poster.url,
+        },
+    }
+
+
+@login_required
+@require_GET
+def job_status(request, job_id):
+    job = selectors.job_of(artist=request.user, job_id=job_id)
+    if job is None:
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse(job_status_payload(job))
+
+
+@login_required
+@require_POST
+def job_cancel(request, job_id):
+    try:
+        services.job_cancel(job_id=job_id, artist=request.user, request=request)
+    except RenderJob.DoesNotExist:
+        raise Http404("No such render.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The render was cancelled.")
+    return redirect("job_detail", job_id=job_id)
+
+
+def clip_detail(request, clip_id):
+    """A clip's page; 404 to anyone who may not see it yet."""
+    clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
+    if clip is None:
+        raise Http404("No such clip.")
+    is_owner = request.user.is_authenticated and clip.artist_id == request.user.pk
+    is_moderator = request.user.is_authenticated and request.user.is_moderator
+    reviews = reviews_of_clip(clip=clip) if (is_owner or is_moderator) else []
+    return render(request, "generation/clip_detail.html", {
+        "clip": clip, "job": clip.job, "is_owner": is_owner, "is_moderator": is_moderator, "reviews": reviews,
+    })

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from portal.models import ApiToken, AuditEvent, Invitation, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("Credit", {"fields": ("display_name",)}),)
+    list_display = ("username", "email", "display_name", "is_active", "is_staff")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "role", "invited_by", "created_at", "expires_at", "accepted_at")
+    readonly_fields = ("token_hash",)
+    search_fields = ("email",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at", "last_used_at", "last_used_ip")
+    readonly_fields = ("token_hash", "prefix", "last_used_at", "last_used_ip")
+    search_fields = ("prefix", "user__username")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_repr", "ip", "action", "object_type", "object_id")
+    list_filter = ("action",)
+    search_fields = ("actor_repr", "object_id", "action")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

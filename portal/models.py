@@ -1,0 +1,103 @@
+"""Site core: accounts, invitations, personal API tokens and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ARTIST = "artist", "Artist"
+    MODERATOR = "moderator", "Moderator"
+    ADMIN = "admin", "Admin"
+
+
+class User(AbstractUser):
+    """An account; what it may do comes from its groups (artist, moderator, admin)."""
+
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="Shown as the credit on published clips."
+    )
+
+    @property
+    def credit_name(self) -> str:
+        return self.display_name or self.username
+
+    def has_role(self, role: str) -> bool:
+        if self.is_superuser:
+            return True
+        return any(group.name == role for group in self.groups.all())
+
+    @property
+    def is_artist(self) -> bool:
+        return self.is_active and self.has_perm("generation.submit_render")
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_active and self.has_perm("approvals.review_clip")
+
+
+class Invitation(models.Model):
+    """A single-use sign-up link bound to one email; only the hash of its token is stored."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ARTIST)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("invite_users", "Can invite new accounts")]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """A personal API token: shown once, stored hashed, revocable one at a time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, blank=True)
+    prefix = models.CharField(max_length=16, help_text="First characters, to recognise the token.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class AuditEvent(models.Model):
+    """One append-only record of a decision that matters: who, from where, on what, when."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_repr = models.CharField(max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_repr or '-'} {self.action} {self.object_type}:{self.object_id}"

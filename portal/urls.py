@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from approvals import api as approvals_api
+from approvals import views as approvals_views
+from generation import api as generation_api
+from generation import views as generation_views
+from generation.media import media_serve
+from portal import views
+
+api_v1 = [
+    path("renders", generation_api.RenderListCreate.as_view(), name="api_renders"),
+    path("renders/<uuid:job_id>", generation_api.RenderDetail.as_view(), name="api_render"),
+    path("renders/<uuid:job_id>/cancel", generation_api.RenderCancel.as_view(), name="api_render_cancel"),
+    path("clips/<uuid:clip_id>", generation_api.ClipDetail.as_view(), name="api_clip"),
+    path("clips/<uuid:clip_id>/publication", generation_api.ClipPublication.as_view(), name="api_clip_publication"),
+    path("reviews/<uuid:clip_id>", approvals_api.ReviewDecide.as_view(), name="api_review"),
+    path("gallery", generation_api.Gallery.as_view(), name="api_gallery"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gallery/", views.gallery, name="gallery"),
+    path("healthz", views.healthz, name="healthz"),
+    path("studio/", generation_views.dashboard, name="dashboard"),
+    path("renders/<uuid:job_id>/", generation_views.job_detail, name="job_detail"),
+    path("renders/<uuid:job_id>/status", generation_views.job_status, name="job_status"),
+    path("renders/<uuid:job_id>/cancel", generation_views.job_cancel, name="job_cancel"),
+    path("clips/<uuid:clip_id>/", generation_views.clip_detail, name="clip_detail"),
+    path("clips/<uuid:clip_id>/publication", approvals_views.clip_request_publication, name="clip_request_publication"),
+    path("review/", approvals_views.review_queue, name="review_queue"),
+    path("review/<uuid:clip_id>/decide", approvals_views.review_decide, name="review_decide"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invite/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("account/", views.account, name="account"),
+    path("account/tokens/<int:token_id>/revoke", views.token_revoke_view, name="token_revoke"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("media/<path:path>", media_serve, name="media"),
+]

@@ -1,0 +1,107 @@
+"""Site core pages: home, gallery, invitations, account and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from generation.selectors import gallery_clips
+from portal.forms import AcceptInvitationForm, InviteForm, TokenForm
+from portal.models import Invitation
+from portal.services.invitations import invitation_accept, invitation_create, invitation_get_valid
+from portal.services.tokens import token_issue, token_revoke
+
+
+def home(request):
+    return render(request, "portal/home.html", {"latest": gallery_clips()[:6]})
+
+
+def gallery(request):
+    page = Paginator(gallery_clips(), 24).get_page(request.GET.get("page"))
+    return render(request, "portal/gallery.html", {"page": page})
+
+
+def healthz(request):
+    """Liveness and database check for load balancers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+@login_required
+def invitations(request):
+    if not request.user.has_perm("portal.invite_users"):
+        raise PermissionDenied("Only moderators can invite.")
+    form = InviteForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = invitation_create(email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                                       invited_by=request.user, request=request)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+            form = InviteForm()
+    page = Paginator(Invitation.objects.select_related("invited_by", "accepted_by"), 20).get_page(request.GET.get("page"))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "portal/invitations.html", {"form": form, "page": page, "issued": issued, "now": timezone.now()}, status=status)
+
+
+def invitation_accept_view(request, token: str):
+    try:
+        invitation = invitation_get_valid(token=token)
+    except ValidationError as exc:
+        return render(request, "portal/invitation_invalid.html", {"message": exc.messages[0]}, status=410)
+    form = AcceptInvitationForm(request.POST or None, initial={"email": invitation.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                token=token, email=form.cleaned_data["email"], username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"], display_name=form.cleaned_data["display_name"],
+                request=request,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Vernissage. Your account is ready.")
+            return redirect("dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/invitation_accept.html", {"form": form, "invitation": invitation}, status=status)
+
+
+@login_required
+def account(request):
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        new_token = token_issue(user=request.user, name=form.cleaned_data["name"], request=request).raw
+        form = TokenForm()
+    tokens = request.user.api_tokens.all()
+    return render(request, "portal/account.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, token_id: int):
+    try:
+        token = token_revoke(token_id=token_id, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Token {token.prefix}… revoked. Requests with it are refused from now on.")
+    return redirect("account")
