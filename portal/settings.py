@@ -114,7 +114,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "vernissage.sqlite3",
+            "NAME": os.environ.get("VERNISSAGE_SQLITE_PATH", str(VAR_DIR / "vernissage.sqlite3")),
             # WAL lets the web server read while a worker writes; IMMEDIATE serialises writers.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

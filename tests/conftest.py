@@ -1,0 +1,26 @@
+"""Test set-up: a private var/ and media folder per run, real database, real worker, real pipeline.
+
+Django settings read the environment when first imported, so the paths are set here, before
+pytest-django finishes setting Django up (DJANGO_SETTINGS_MODULE is deliberately not in pytest.ini).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="vernissage-tests-"))
+os.environ.setdefault("VERNISSAGE_VAR_DIR", str(_RUN_DIR / "var"))
+os.environ.setdefault("DJANGO_MEDIA_ROOT", str(_RUN_DIR / "media"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+Path(os.environ["VERNISSAGE_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+settings.DATABASES  # noqa: B018  (load settings now, with the paths above)
+django.setup()
+
+pytest_plugins = ["tests.fixtures"]

@@ -1,0 +1,66 @@
+"""Factories for users, jobs and clips (clips carry real, tiny MP4 and JPEG files)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.core.files import File
+
+from generation.models import Clip, JobStatus, Publication, RenderJob
+
+PASSWORD = "a-long-test-password-42"
+_counter = itertools.count(1)
+_media_cache: dict[str, bytes] = {}
+
+
+def make_user(username: str, *, role: str = "artist", display_name: str = "", email: str | None = None):
+    from portal.services.roles import user_set_role
+
+    user = get_user_model().objects.create_user(
+        username=username, email=email or f"{username}@example.test", password=PASSWORD, display_name=display_name
+    )
+    user_set_role(user=user, role=role)
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def make_job(artist, **overrides) -> RenderJob:
+    values = dict(
+        prompt=f"test prompt {next(_counter)}", negative_prompt="", duration_s=1, width=512, height=512,
+        seed=1, preset="tiny", model_source="built-in tiny pipeline", fps=24, num_frames=25, steps=2,
+        guidance=3.0, progress_total=2,
+    )
+    values.update(overrides)
+    return RenderJob.objects.create(artist=artist, **values)
+
+
+def _tiny_media() -> tuple[bytes, bytes]:
+    if not _media_cache:
+        from generation.runtime.encode import encode_mp4, write_poster
+
+        frames = np.random.default_rng(0).random((4, 64, 64, 3), dtype=np.float32)
+        with tempfile.TemporaryDirectory() as tmp:
+            video, poster = Path(tmp) / "v.mp4", Path(tmp) / "p.jpg"
+            encode_mp4(frames, video, fps=24)
+            write_poster(frames[0], poster)
+            _media_cache["video"], _media_cache["poster"] = video.read_bytes(), poster.read_bytes()
+    return _media_cache["video"], _media_cache["poster"]
+
+
+def make_clip(artist, *, publication: str = Publication.PRIVATE, **job_overrides) -> Clip:
+    from django.utils import timezone
+
+    job = make_job(artist, status=JobStatus.SUCCEEDED, **job_overrides)
+    video, poster = _tiny_media()
+    clip = Clip(job=job, artist=artist, media_key=os.urandom(16).hex(), width=64, height=64, fps=24, num_frames=4,
+                size_bytes=len(video), publication=publication,
+                published_at=timezone.now() if publication == Publication.PUBLISHED else None)
+    clip.video.save("video.mp4", File(io.BytesIO(video)), save=False)
+    clip.poster.save("poster.jpg", File(io.BytesIO(poster)), save=False)
+    clip.save()
+    return clip

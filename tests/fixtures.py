@@ -1,0 +1,163 @@
+"""Shared fixtures: named users, API clients, clips with real media, a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import make_clip, make_job, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _email_locmem(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def artist(db):
+    return make_user("ada", role="artist", display_name="Ada Render")
+
+
+@pytest.fixture
+def other_artist(db):
+    return make_user("bruno", role="artist", display_name="Bruno Frame")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("mona", role="moderator")
+
+
+@pytest.fixture
+def api():
+    """An API client factory: api(user) authenticates with a fresh personal token."""
+    from portal.services.tokens import token_issue
+
+    def _client(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            raw = token_issue(user=user, name="tests").raw
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def clip_factory(db):
+    return make_clip
+
+
+@pytest.fixture
+def job_factory(db):
+    return make_job
+
+
+def worker_env() -> dict[str, str]:
+    """The environment a worker process needs to use this test run's database and broker."""
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["VERNISSAGE_SQLITE_PATH"] = str(db["NAME"])
+    else:
+        host = db.get("HOST") or "127.0.0.1"
+        port = db.get("PORT") or 5432
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        env["DATABASE_URL"] = f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class WorkerProcess:
+    """A real `celery -A portal worker` process, started and stopped by the tests."""
+
+    def __init__(self, *, queues: str = "render,default", name: str | None = None, extra_env=None) -> None:
+        self.name = name or f"test-{uuid.uuid4().hex[:8]}"
+        self.log_path = Path(os.environ["VERNISSAGE_VAR_DIR"]) / f"{self.name}.log"
+        env = worker_env()
+        env.update(extra_env or {})
+        self.log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queues, "-P", "solo", "-c", "1",
+             "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.wait_for("ready.", timeout=60)
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text()
+
+    def wait_for(self, text: str, *, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output():
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.output()}")
+            time.sleep(0.1)
+        raise TimeoutError(f"worker did not print {text!r} within {timeout}s:\n{self.output()}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def _broker_ready():
+    from portal.celery import app, ensure_broker_folders
+
+    ensure_broker_folders()
+    with app.connection_for_write() as conn:
+        for queue in ("render", "default"):
+            try:
+                conn.default_channel.queue_purge(queue)
+            except Exception:  # the queue may not exist yet
+                pass
+    return app
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, _broker_ready):
+    """One real worker for the session (it keeps its pipeline warm, as in production)."""
+    with django_db_blocker.unblock():
+        worker = WorkerProcess()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def live_worker(celery_worker_process, transactional_db):
+    """A running worker and a database whose commits the worker can see."""
+    return celery_worker_process
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"{message} not reached within {timeout}s")
