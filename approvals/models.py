@@ -1,18 +1,74 @@
-"""Reviews: one request for publication of a clip and the moderator's decision on it."""
+"""Reviews of clips for publication, the written policy they cite, and artists' notifications."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
 class Decision(models.TextChoices):
     APPROVE = "approve", "Approved"
+    CHANGES = "changes", "Changes requested"
     REJECT = "reject", "Rejected"
 
 
+REFUSALS = (Decision.CHANGES, Decision.REJECT)
+
+
+class PolicyAction(models.TextChoices):
+    NONE = "none", "Cited by moderators only"
+    FLAG = "flag", "Flag matching prompts for closer review"
+    BLOCK = "block", "Block matching prompts before rendering"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class PolicyClause(models.Model):
+    """One clause of the written publication policy; its rules may flag or block prompts at submission."""
+
+    code = models.SlugField(max_length=16, unique=True, help_text="Short id the artist sees, e.g. 'P3'.")
+    title = models.CharField(max_length=120)
+    text = models.TextField(help_text="The clause as artists read it.")
+    action = models.CharField(max_length=8, choices=PolicyAction.choices, default=PolicyAction.NONE)
+    terms = models.TextField(blank=True, help_text="One term per line, matched as whole words, any case.")
+    patterns = models.TextField(blank=True, help_text="One regular expression per line, matched any case.")
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    def clean(self) -> None:
+        errors = []
+        for pattern in _lines(self.patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                errors.append(f"“{pattern}” is not a valid regular expression: {exc}.")
+        if errors:
+            raise ValidationError({"patterns": errors})
+
+    def rules(self) -> list[re.Pattern]:
+        """The clause's terms and patterns as compiled, case-insensitive regular expressions."""
+        compiled = [re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE) for term in _lines(self.terms)]
+        for pattern in _lines(self.patterns):
+            try:
+                compiled.append(re.compile(pattern, re.IGNORECASE))
+            except re.error:
+                continue  # refused by clean(); never let a bad row stop submissions
+        return compiled
+
+
 class Review(models.Model):
-    """Opened when the artist asks for publication; closed by one moderator's decision."""
+    """Opened when the artist asks for publication (or appeals); closed by one moderator's decision."""
 
     clip = models.ForeignKey("generation.Clip", on_delete=models.CASCADE, related_name="reviews")
     requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -22,6 +78,13 @@ class Review(models.Model):
     )
     decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
     reason = models.TextField(blank=True)
+    clause = models.ForeignKey(PolicyClause, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    is_appeal = models.BooleanField(default=False)
+    appeal_message = models.TextField(blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at"]
@@ -33,6 +96,12 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(decision="reject") | ~models.Q(reason=""), name="reject_needs_reason"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(decision__in=["reject", "changes"])
+                | (~models.Q(reason="") & models.Q(clause__isnull=False)),
+                name="refusal_needs_clause_and_reason",
+            ),
+            models.UniqueConstraint(fields=["clip"], condition=models.Q(is_appeal=True), name="one_appeal_per_clip"),
         ]
 
     def __str__(self) -> str:
@@ -41,3 +110,19 @@ class Review(models.Model):
     @property
     def is_open(self) -> bool:
         return self.decided_at is None
+
+
+class Notification(models.Model):
+    """A line in a user's in-site notification list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(max_length=500)
+    url = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message[:60]

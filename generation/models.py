@@ -86,6 +86,7 @@ class Publication(models.TextChoices):
     PUBLISHED = "published", "Published"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     REJECTED = "rejected", "Rejected"
+    APPEALED = "appealed", "Appeal under review"
     WITHDRAWN = "withdrawn", "Withdrawn"
     TAKEN_DOWN = "taken_down", "Taken down"
 
@@ -116,6 +117,11 @@ class Clip(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Embargo: once approved, publish at this time."
+    )
+    flagged = models.BooleanField(default=False, db_index=True, help_text="Matched a flagging policy rule.")
+    policy_flags = models.JSONField(default=list, blank=True, help_text="Codes of the clauses that flagged it.")
 
     class Meta:
         ordering = ["-created_at"]
