@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +45,11 @@ class IssuedInvitation:
 
 def invitation_create(*, email: str, role: str = Role.ARTIST, invited_by=None, request=None, send_email: bool = True) -> IssuedInvitation:
     """Create a single-use invitation for `email`, valid INVITATION_TTL_DAYS; the token is returned once."""
-    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    email = get_user_model().objects.normalize_email((email or "").strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter a valid email address."}) from None
     if role not in Role.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
     if get_user_model().objects.filter(email__iexact=email).exists():
