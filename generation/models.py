@@ -7,6 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from generation.runtime.presets import preset_choices
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -34,6 +36,7 @@ class RenderJob(models.Model):
     seed = models.BigIntegerField()
     preset = models.CharField(max_length=32)
     model_source = models.CharField(max_length=255, blank=True)
+    model_revision = models.CharField(max_length=64, blank=True, help_text="Hub branch, tag or commit it loads.")
     fps = models.PositiveSmallIntegerField()
     num_frames = models.PositiveIntegerField()
     steps = models.PositiveSmallIntegerField()
@@ -79,6 +82,25 @@ class RenderJob(models.Model):
         return self.status in ACTIVE_STATUSES
 
 
+class PresetConfig(models.Model):
+    """An admin's choice for one registry preset: whether artists may pick it, and where it loads from."""
+
+    key = models.CharField(max_length=32, unique=True, choices=preset_choices)
+    enabled = models.BooleanField(default=False)
+    source = models.CharField(max_length=255, blank=True,
+                              help_text="Hub id or local folder; empty uses the registry's source.")
+    revision = models.CharField(max_length=64, blank=True,
+                                help_text="Hub branch, tag or commit; empty uses the registry's revision.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "model preset"
+
+    def __str__(self) -> str:
+        return f"{self.key} ({'enabled' if self.enabled else 'disabled'})"
+
+
 class Publication(models.TextChoices):
     PRIVATE = "private", "Private"
     PENDING_REVIEW = "pending_review", "Awaiting review"
@@ -105,6 +127,9 @@ class Clip(models.Model):
     media_key = models.CharField(max_length=64, unique=True)
     video = models.FileField(upload_to=_clip_path, max_length=255)
     poster = models.FileField(upload_to=_clip_path, max_length=255)
+    preview = models.FileField(upload_to=_clip_path, max_length=255, blank=True, help_text="Animated WebP.")
+    contact_sheet = models.FileField(upload_to=_clip_path, max_length=255, blank=True,
+                                     help_text="A grid of frames for moderators (JPEG).")
     width = models.PositiveSmallIntegerField()
     height = models.PositiveSmallIntegerField()
     fps = models.PositiveSmallIntegerField()
