@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portal",
     "generation",
     "approvals",
+    "contests",
 ]
 
 MIDDLEWARE = [

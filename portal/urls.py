@@ -36,6 +36,8 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke", views.token_revoke_view, name="token_revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("contests/", include("contests.urls")),
     path("api/v1/", include(api_v1)),
+    path("api/v1/", include("contests.api_urls")),
     path("media/<path:path>", media_serve, name="media"),
 ]

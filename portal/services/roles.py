@@ -9,7 +9,10 @@ from portal.models import Role
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ARTIST: ["generation.submit_render"],
     Role.MODERATOR: ["approvals.review_clip", "portal.invite_users"],
-    Role.ADMIN: ["generation.submit_render", "approvals.review_clip", "portal.invite_users"],
+    Role.ADMIN: ["generation.submit_render", "approvals.review_clip", "portal.invite_users",
+                 "contests.manage_contests", "contests.add_contest", "contests.change_contest",
+                 "contests.view_contest", "contests.view_entry", "contests.view_scorecard"],
+    "judge": ["contests.judge_entries"],  # a group, not an invitation role: contests name their judges
 }
 
 

@@ -1,0 +1,16 @@
+"""Contest endpoints of API v1, included under /api/v1/ by portal/urls.py."""
+
+from django.urls import path
+
+from contests import api
+
+urlpatterns = [
+    path("contests", api.ContestList.as_view(), name="api_contests"),
+    path("contests/entries", api.MyEntries.as_view(), name="api_contest_my_entries"),
+    path("contests/<slug:slug>", api.ContestDetail.as_view(), name="api_contest"),
+    path("contests/<slug:slug>/entries", api.ContestEntries.as_view(), name="api_contest_entries"),
+    path("contests/<slug:slug>/entries/<uuid:entry_id>", api.ContestEntryWithdraw.as_view(),
+         name="api_contest_entry"),
+    path("contests/<slug:slug>/judging", api.JudgingEntries.as_view(), name="api_contest_judging"),
+    path("contests/<slug:slug>/judging/<uuid:entry_id>", api.JudgingScore.as_view(), name="api_contest_score"),
+]

@@ -1,0 +1,119 @@
+"""Judging: a judge's scorecard for an entry, and the admin's publication of the results.
+
+Scores are accepted from the second entries close until the second judging ends, and never
+after the results are published. A judge never scores an entry of their own (recused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+
+from contests import clock, selectors
+from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, Score, Scorecard
+from contests.services import _lock_contest, utc
+from generation.models import Publication
+from portal.services.audit import audit_record
+
+MAX_COMMENT_CHARS = 4000
+
+
+def _clean_marks(contest: Contest, marks: Mapping) -> dict[int, int]:
+    criteria = list(contest.criteria.all())
+    if not criteria:
+        raise ValidationError("This contest has no rubric yet; nothing can be scored.")
+    by_key = {str(key): value for key, value in marks.items()}
+    known = {str(c.pk) for c in criteria}
+    unknown = sorted(set(by_key) - known)
+    if unknown:
+        raise ValidationError({"scores": f"Not a criterion of this contest: {', '.join(unknown)}."})
+    cleaned, errors = {}, []
+    for criterion in criteria:
+        raw = by_key.get(str(criterion.pk))
+        if raw is None or raw == "":
+            errors.append(f"Score “{criterion.name}” from {MIN_SCORE} to {MAX_SCORE}.")
+            continue
+        try:
+            value = int(raw)
+            if isinstance(raw, float) and raw != value or isinstance(raw, bool):
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.append(f"“{criterion.name}” needs a whole number from {MIN_SCORE} to {MAX_SCORE}, not {raw!r}.")
+            continue
+        if not MIN_SCORE <= value <= MAX_SCORE:
+            errors.append(f"“{criterion.name}” must be from {MIN_SCORE} to {MAX_SCORE}, not {value}.")
+            continue
+        cleaned[criterion.pk] = value
+    if errors:
+        raise ValidationError({"scores": errors})
+    return cleaned
+
+
+def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=None) -> Scorecard:
+    """Save (or revise) a judge's marks 1-10 for every criterion and a comment, during judging only."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "Write a comment for the artist: every entrant reads their feedback."})
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise ValidationError({"comment": f"The comment is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}."})
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("contest", "clip").filter(pk=entry_id).first()
+        if entry is None or not selectors.is_judge(judge, entry.contest):
+            raise Entry.DoesNotExist
+        contest = entry.contest
+        if entry.artist_id == judge.pk:
+            raise ValidationError("You are recused from this entry: it is your own.")
+        if entry.status != EntryStatus.ACTIVE or entry.clip.publication != Publication.PUBLISHED:
+            raise ValidationError(f"{entry.label} is no longer in the contest; it cannot be scored.")
+        now = clock.now()
+        if contest.results_published_at is not None:
+            raise ValidationError("The results are published; scores are final.")
+        if now < contest.closes_at:
+            raise ValidationError(f"Judging starts when entries close, at {utc(contest.closes_at)}.")
+        if now >= contest.judging_ends_at:
+            raise ValidationError(f"Judging ended at {utc(contest.judging_ends_at)}; scores can no longer change.")
+        cleaned = _clean_marks(contest, marks)
+        card = Scorecard.objects.select_for_update().filter(entry=entry, judge=judge).first()
+        if card is None:
+            card = Scorecard.objects.create(entry=entry, judge=judge, comment=comment, submitted_at=now, updated_at=now)
+        else:
+            card.comment, card.updated_at = comment, now
+            card.save(update_fields=["comment", "updated_at"])
+        for criterion_id, value in cleaned.items():
+            Score.objects.update_or_create(scorecard=card, criterion_id=criterion_id, defaults={"value": value})
+        audit_record(action="contest.scorecard_submitted", actor=judge, request=request, obj=card,
+                     detail={"contest": contest.slug, "entry": str(entry.pk)})
+    return card
+
+
+def contest_publish_results(*, contest_id, admin, request=None) -> Contest:
+    """Publish the ranking once judging has ended (or every judge has scored every entry); only once."""
+    if not selectors.can_manage(admin):
+        raise ValidationError("Only contest admins can publish results.")
+    with transaction.atomic():
+        contest = _lock_contest(contest_id)
+        if contest.results_published_at is not None:
+            raise ValidationError(f"The results were already published at {utc(contest.results_published_at)}.")
+        now = clock.now()
+        if now < contest.closes_at:
+            raise ValidationError(f"“{contest.title}” is open until {utc(contest.closes_at)}; judge it first.")
+        if now < contest.judging_ends_at:
+            missing = sum(p.total - p.scored for p in selectors.judging_progress(contest))
+            if missing:
+                raise ValidationError(
+                    f"Judging runs until {utc(contest.judging_ends_at)} and {missing} scorecard"
+                    f"{'' if missing == 1 else 's'} are still missing. Publish when every judge has scored "
+                    "every entry, or after judging ends."
+                )
+        contest.results_published_at, contest.results_published_by = now, admin
+        contest.save(update_fields=["results_published_at", "results_published_by"])
+        audit_record(action="contest.results_published", actor=admin, request=request, obj=contest)
+        emails = sorted({e.artist.email for e in selectors.entries_in_contest(contest) if e.artist.email})
+        subject = f"Results of “{contest.title}” are published"
+        body = f"The results of “{contest.title}” are published. Your scores and the judges' comments are on your entries page."
+        if emails:
+            transaction.on_commit(lambda: [send_mail(subject, body, None, [to], fail_silently=True) for to in emails])
+    return contest

@@ -1,0 +1,125 @@
+"""Entries: enter a published clip, withdraw it, and take a clip out of every contest at once.
+
+Each write is one atomic function that locks what races (the contest row serialises entries, so
+the per-artist limit holds under concurrent requests; the clip row orders an entry against a
+concurrent takedown), refuses with a clear message, and writes an audit record. Times are
+checked against `contests.clock` to the second.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from contests import clock
+from contests.models import Contest, Entry, EntryStatus
+from generation.models import Clip, Publication
+from portal.services.audit import audit_record
+
+JUDGE_GROUP = "judge"
+
+
+def utc(moment: datetime) -> str:
+    """A moment as people read it in messages: '2026-12-01 18:00:00 UTC'."""
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _lock_contest(contest_id) -> Contest:
+    contest = Contest.objects.select_for_update().filter(pk=contest_id).first()
+    if contest is None:
+        raise Contest.DoesNotExist
+    return contest
+
+
+def _refuse_unless_open(contest: Contest, now: datetime, *, action: str) -> None:
+    if now < contest.opens_at:
+        raise ValidationError(f"“{contest.title}” opens at {utc(contest.opens_at)}; {action} from then on.")
+    if now >= contest.closes_at:
+        raise ValidationError(f"“{contest.title}” closed at {utc(contest.closes_at)}; {action} no longer possible.")
+
+
+def entry_create(*, contest_id, clip_id, artist, request=None) -> Entry:
+    """Enter the artist's own published clip while the contest is open, within the per-artist limit."""
+    if not getattr(artist, "is_artist", False):
+        raise ValidationError("Only artists can enter contests.")
+    with transaction.atomic():
+        contest = _lock_contest(contest_id)
+        now = clock.now()
+        _refuse_unless_open(contest, now, action="entries are")
+        clip = Clip.objects.select_for_update().filter(pk=clip_id).first()
+        if clip is None or (clip.artist_id != artist.pk and clip.publication != Publication.PUBLISHED):
+            raise ValidationError({"clip": "No such clip."})
+        if clip.artist_id != artist.pk:
+            raise ValidationError({"clip": "This clip is by another artist: you can only enter your own clips."})
+        if clip.publication != Publication.PUBLISHED:
+            raise ValidationError({"clip": (
+                f"This clip is {clip.get_publication_display().lower()}: only published clips can be entered. "
+                "Ask for publication first."
+            )})
+        existing = Entry.objects.select_for_update().filter(contest=contest, clip=clip).first()
+        if existing is not None and existing.status == EntryStatus.ACTIVE:
+            raise ValidationError({"clip": f"This clip is already in “{contest.title}” as {existing.label}."})
+        active = Entry.objects.filter(contest=contest, artist=artist, status=EntryStatus.ACTIVE).count()
+        if active >= contest.max_entries_per_artist:
+            raise ValidationError(
+                f"You already have {active} entr{'y' if active == 1 else 'ies'} in “{contest.title}”, the most "
+                f"allowed per artist ({contest.max_entries_per_artist}). Withdraw one to enter another clip."
+            )
+        if existing is not None:  # withdrawn or removed before: the same row comes back, entered now
+            entry = existing
+            entry.status, entry.entered_at, entry.withdrawn_at, entry.removed_at = EntryStatus.ACTIVE, now, None, None
+            entry.save(update_fields=["status", "entered_at", "withdrawn_at", "removed_at"])
+        else:
+            number = (Entry.objects.filter(contest=contest).aggregate(top=Max("number"))["top"] or 0) + 1
+            entry = Entry.objects.create(contest=contest, clip=clip, artist=artist, number=number, entered_at=now)
+        audit_record(action="contest.entry_created", actor=artist, request=request, obj=entry,
+                     detail={"contest": contest.slug, "clip": str(clip.pk), "number": entry.number})
+    return entry
+
+
+def entry_withdraw(*, entry_id, artist, request=None) -> Entry:
+    """Take the artist's own entry out of the contest; only before the contest closes."""
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("contest").filter(pk=entry_id).first()
+        if entry is None or entry.artist_id != artist.pk:
+            raise Entry.DoesNotExist
+        if entry.status != EntryStatus.ACTIVE:
+            raise ValidationError(f"{entry.label} is already out of the contest ({entry.get_status_display().lower()}).")
+        now = clock.now()
+        if now >= entry.contest.closes_at:
+            raise ValidationError(
+                f"“{entry.contest.title}” closed at {utc(entry.contest.closes_at)}; entries can no longer be withdrawn."
+            )
+        entry.status, entry.withdrawn_at = EntryStatus.WITHDRAWN, now
+        entry.save(update_fields=["status", "withdrawn_at"])
+        audit_record(action="contest.entry_withdrawn", actor=artist, request=request, obj=entry,
+                     detail={"contest": entry.contest.slug})
+    return entry
+
+
+def entries_remove_for_clip(*, clip_id, reason: str = "clip_left_publication") -> int:
+    """Take every active entry of a clip out of every contest at once; returns how many left."""
+    with transaction.atomic():
+        entries = list(
+            Entry.objects.select_for_update().select_related("contest").filter(clip_id=clip_id, status=EntryStatus.ACTIVE)
+        )
+        now = clock.now()
+        for entry in entries:
+            entry.status, entry.removed_at = EntryStatus.REMOVED, now
+            entry.save(update_fields=["status", "removed_at"])
+            audit_record(action="contest.entry_removed", obj=entry,
+                         detail={"contest": entry.contest.slug, "clip": str(clip_id), "reason": reason})
+    return len(entries)
+
+
+def judge_grant(*, user, actor=None, request=None) -> None:
+    """Put the user in the judge group (idempotent); contests still name their own judges."""
+    from portal.services.roles import roles_ensure
+
+    roles_ensure()
+    user.groups.add(Group.objects.get(name=JUDGE_GROUP))
+    audit_record(action="contest.judge_granted", actor=actor, request=request, obj=user)

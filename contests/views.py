@@ -1,0 +1,209 @@
+"""Contest pages: public page, entering and withdrawing, blind judging, progress, results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from contests import judging, selectors, services
+from contests.export import scores_csv_response
+from contests.models import Entry, EntryStatus, Phase
+from contests.timezones import in_viewer_timezone
+from generation.models import Clip, Publication
+
+
+def _contest_or_404(slug: str):
+    contest = selectors.contest_by_slug(slug)
+    if contest is None:
+        raise Http404("No such contest.")
+    return contest
+
+
+def _say(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _rubric(contest) -> list[dict]:
+    criteria = list(contest.criteria.all())
+    total = sum(c.weight for c in criteria) or 1
+    return [{"criterion": c, "share": round(100 * c.weight / total)} for c in criteria]
+
+
+def _countdown(contest, phase: str):
+    """(label, moment) of the next deadline on the public page, or None."""
+    if phase == Phase.UPCOMING:
+        return "Opens in", contest.opens_at
+    if phase == Phase.OPEN:
+        return "Closes in", contest.closes_at
+    if phase == Phase.JUDGING:
+        return "Judging ends in", contest.judging_ends_at
+    return None
+
+
+@in_viewer_timezone
+def contest_list(request):
+    contests = list(selectors.contests_listed())
+    for contest in contests:
+        contest.phase = selectors.phase_of(contest)
+        contest.phase_label = Phase(contest.phase).label
+    return render(request, "contests/list.html", {"contests": contests,
+                                                  "judging": selectors.contests_judged_by(request.user)})
+
+
+@in_viewer_timezone
+def contest_detail(request, slug: str):
+    contest = _contest_or_404(slug)
+    phase = selectors.phase_of(contest)
+    user = request.user
+    context = {
+        "contest": contest, "phase": phase, "phase_label": Phase(phase).label, "rubric": _rubric(contest),
+        "countdown": _countdown(contest, phase), "is_judge": selectors.is_judge(user, contest),
+        "can_manage": selectors.can_manage(user), "entries": [], "standings": [], "my_entries": [],
+        "my_clips": [],
+    }
+    if phase in selectors.PUBLIC_ENTRY_PHASES and phase != Phase.RESULTS:
+        context["entries"] = list(selectors.entries_in_contest(contest))  # anonymous until results
+    if phase == Phase.RESULTS:
+        context["standings"] = selectors.standings(contest)
+    if user.is_authenticated and getattr(user, "is_artist", False):
+        mine = [e for e in selectors.entries_of_artist(user) if e.contest_id == contest.pk]
+        context["my_entries"] = mine
+        if phase == Phase.OPEN:
+            entered = {e.clip_id for e in mine if e.status == EntryStatus.ACTIVE}
+            context["my_clips"] = [
+                clip for clip in Clip.objects.filter(artist=user, publication=Publication.PUBLISHED)
+                .select_related("job").order_by("-published_at") if clip.pk not in entered
+            ]
+    return render(request, "contests/detail.html", context)
+
+
+@login_required
+@require_POST
+def entry_create_view(request, slug: str):
+    contest = _contest_or_404(slug)
+    clip_id = (request.POST.get("clip") or "").strip()
+    try:
+        entry = services.entry_create(contest_id=contest.pk, clip_id=clip_id or None, artist=request.user,
+                                      request=request)
+    except ValidationError as exc:
+        _say(request, exc)
+    else:
+        messages.success(request, f"Your clip is in “{contest.title}” as {entry.label}. "
+                                  "You can withdraw it until the contest closes.")
+    return redirect("contest_detail", slug=contest.slug)
+
+
+@login_required
+@require_POST
+def entry_withdraw_view(request, entry_id):
+    try:
+        entry = services.entry_withdraw(entry_id=entry_id, artist=request.user, request=request)
+    except Entry.DoesNotExist:
+        raise Http404("No such entry.") from None
+    except ValidationError as exc:
+        _say(request, exc)
+        entry = Entry.objects.select_related("contest").get(pk=entry_id)
+    else:
+        messages.success(request, f"{entry.label} is withdrawn from “{entry.contest.title}”.")
+    if request.POST.get("next") == "mine":
+        return redirect("my_entries")
+    return redirect("contest_detail", slug=entry.contest.slug)
+
+
+@login_required
+@in_viewer_timezone
+def my_entries(request):
+    entries = list(selectors.entries_of_artist(request.user))
+    for entry in entries:
+        entry.phase = selectors.phase_of(entry.contest)
+        entry.feedback = []
+        entry.standing = None
+        if entry.phase == Phase.RESULTS and entry.status == EntryStatus.ACTIVE:
+            entry.feedback = selectors.feedback_for(entry)
+            entry.standing = selectors.standing_of(entry.contest, entry)
+    return render(request, "contests/my_entries.html", {"entries": entries})
+
+
+def _require_judge(request, contest) -> None:
+    if not selectors.is_judge(request.user, contest):
+        raise PermissionDenied("Only this contest's judges can see its judging page.")
+
+
+@login_required
+@in_viewer_timezone
+def judge_view(request, slug: str):
+    contest = _contest_or_404(slug)
+    _require_judge(request, contest)
+    phase = selectors.phase_of(contest)
+    entries = selectors.entries_for_judge(contest, request.user) if phase != Phase.UPCOMING else []
+    criteria = list(contest.criteria.all())
+    for entry in entries:
+        entry.rows = [(c, entry.my_marks.get(c.pk)) for c in criteria]
+    return render(request, "contests/judge.html", {
+        "contest": contest, "phase": phase, "entries": entries, "criteria": criteria,
+        "can_score": phase == Phase.JUDGING, "recused": selectors.recused_count(contest, request.user),
+        "scored": sum(1 for e in entries if e.my_scorecard), "scores_range": range(1, 11),
+    })
+
+
+@login_required
+@require_POST
+def judge_score_view(request, slug: str, entry_id):
+    contest = _contest_or_404(slug)
+    _require_judge(request, contest)
+    marks = {c.pk: request.POST.get(f"score-{c.pk}", "") for c in contest.criteria.all()}
+    try:
+        card = judging.scorecard_submit(entry_id=entry_id, judge=request.user, marks=marks,
+                                        comment=request.POST.get("comment", ""), request=request)
+    except Entry.DoesNotExist:
+        raise Http404("No such entry.") from None
+    except ValidationError as exc:
+        _say(request, exc)
+        return redirect(reverse("contest_judge", args=[contest.slug]) + f"#entry-{entry_id}")
+    messages.success(request, f"Scores saved for {card.entry.label}.")
+    return redirect("contest_judge", slug=contest.slug)
+
+
+def _require_manager(request) -> None:
+    if not selectors.can_manage(request.user):
+        raise PermissionDenied("Only contest admins can see this page.")
+
+
+@login_required
+@in_viewer_timezone
+def progress_view(request, slug: str):
+    _require_manager(request)
+    contest = _contest_or_404(slug)
+    phase = selectors.phase_of(contest)
+    progress = selectors.judging_progress(contest)
+    return render(request, "contests/progress.html", {
+        "contest": contest, "phase": phase, "phase_label": Phase(phase).label, "progress": progress,
+        "complete": all(p.done for p in progress), "standings": selectors.standings(contest),
+        "can_publish": phase in (Phase.JUDGING, Phase.AWAITING_RESULTS),
+    })
+
+
+@login_required
+@require_POST
+def publish_view(request, slug: str):
+    _require_manager(request)
+    contest = _contest_or_404(slug)
+    try:
+        judging.contest_publish_results(contest_id=contest.pk, admin=request.user, request=request)
+    except ValidationError as exc:
+        _say(request, exc)
+        return redirect("contest_progress", slug=contest.slug)
+    messages.success(request, "Results published. Every entrant can now read their scores and comments.")
+    return redirect("contest_detail", slug=contest.slug)
+
+
+@login_required
+def scores_csv(request, slug: str):
+    _require_manager(request)
+    return scores_csv_response(_contest_or_404(slug))
