@@ -19,6 +19,12 @@ RUBRIC = (("Story", "Does the clip tell something?", 3), ("Craft", "Motion, ligh
           ("Originality", "", 1))
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Contest tests create many accounts; the default hasher costs about half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class Clock:
     """Stands in for contests.clock._now; tests put it exactly where they need it."""
 
