@@ -1,13 +1,36 @@
 from django.contrib import admin
 
-from approvals.models import Review
+from approvals.models import Notification, PolicyClause, Review
+
+
+@admin.register(PolicyClause)
+class PolicyClauseAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "action", "active", "position")
+    list_filter = ("action", "active")
+    list_editable = ("active", "position")
+    search_fields = ("code", "title", "text", "terms", "patterns")
 
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("clip", "requested_at", "decided_at", "moderator", "decision")
-    list_filter = ("decision",)
+    list_display = ("clip", "requested_at", "decided_at", "moderator", "decision", "clause", "is_appeal")
+    list_filter = ("decision", "is_appeal", "clause")
     readonly_fields = [f.name for f in Review._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decisions are made on the review page, through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "message", "created_at", "read_at")
+    readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):
         return False

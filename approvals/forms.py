@@ -1,20 +1,56 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
-from approvals.models import Decision
+from approvals.models import REFUSALS, Decision, PolicyClause
 from approvals.services import MAX_REASON_CHARS
+
+
+def _clause_field(required: bool) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=PolicyClause.objects.filter(active=True), to_field_name="code", required=required,
+        empty_label="Choose the policy clause", error_messages={"invalid_choice": "Choose one of the policy clauses."},
+    )
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices)
+    clause = _clause_field(required=False)
     reason = forms.CharField(
         required=False, max_length=MAX_REASON_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Required when rejecting: the artist will read it."}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Required to reject or request changes: the artist reads it."}),
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == Decision.REJECT and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Give the artist a reason when rejecting.")
+        if data.get("decision") in REFUSALS:
+            if not data.get("clause") and "clause" not in self.errors:
+                self.add_error("clause", "Choose the policy clause this decision rests on.")
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "Write a reason: the artist will read it.")
         return data
+
+
+class RequestPublicationForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Optional embargo (UTC): once approved, the clip is published at this time.",
+    )
+
+    def clean_publish_at(self):
+        value = self.cleaned_data.get("publish_at")
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError("The embargo time must be in the future (or left empty).")
+        return value
+
+
+class AppealForm(forms.Form):
+    message = forms.CharField(max_length=MAX_REASON_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "Tell the moderators why the decision should change."})
+
+
+class TakeDownForm(forms.Form):
+    clause = _clause_field(required=True)
+    reason = forms.CharField(max_length=MAX_REASON_CHARS, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Write a reason: the artist will read it."})

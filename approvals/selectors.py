@@ -1,20 +1,148 @@
-"""Reads for the review queue."""
+"""Reads for the review queue, the review page, notifications and the transparency page."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import statistics
+from datetime import datetime, timedelta
 
-from approvals.models import Review
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from approvals.models import Decision, Notification, PolicyClause, Review
 
 
-def review_queue() -> QuerySet[Review]:
-    """Open reviews, oldest request first."""
-    return (
+def review_queue(*, artist: str = "", preset: str = "", flagged: bool | None = None) -> QuerySet[Review]:
+    """Open reviews and appeals, oldest request first, optionally filtered."""
+    qs = (
         Review.objects.filter(decided_at__isnull=True)
-        .select_related("clip", "clip__artist", "clip__job")
-        .order_by("requested_at")
+        .select_related("clip", "clip__artist", "clip__job", "claimed_by")
+        .order_by("requested_at", "id")
     )
+    if artist:
+        qs = qs.filter(Q(clip__artist__username__iexact=artist) | Q(clip__artist__display_name__iexact=artist))
+    if preset:
+        qs = qs.filter(clip__job__preset=preset)
+    if flagged is not None:
+        qs = qs.filter(clip__flagged=flagged)
+    return qs
+
+
+def review_age(review: Review, *, now: datetime | None = None) -> dict:
+    """How long a review has waited, against the REVIEW_TARGET_HOURS target."""
+    now = now or timezone.now()
+    hours = (now - review.requested_at).total_seconds() / 3600
+    target = settings.REVIEW_TARGET_HOURS
+    return {"hours": hours, "target": target, "overdue": hours > target, "share": min(1.0, hours / target)}
+
+
+def claim_holder(review: Review, *, now: datetime | None = None):
+    """The moderator holding the review now, or None."""
+    now = now or timezone.now()
+    if review.claimed_by_id and review.claimed_until and review.claimed_until > now:
+        return review.claimed_by
+    return None
+
+
+def next_review_for(*, moderator, after: Review | None = None) -> Review | None:
+    """The oldest open review this moderator may take: not held by someone else, not their own rejection."""
+    now = timezone.now()
+    qs = review_queue().exclude(Q(claimed_until__gt=now) & ~Q(claimed_by=moderator))
+    if after is not None:
+        qs = qs.exclude(id=after.id)
+    for review in qs[:50]:
+        if review.is_appeal and _rejected_by_id(review.clip_id) == moderator.pk:
+            continue
+        return review
+    return None
+
+
+def _rejected_by_id(clip_id):
+    last = (Review.objects.filter(clip_id=clip_id, is_appeal=False, decision=Decision.REJECT)
+            .order_by("-decided_at").values_list("moderator_id", flat=True).first())
+    return last
+
+
+def open_review(*, clip) -> Review | None:
+    return Review.objects.filter(clip=clip, decided_at__isnull=True).select_related("claimed_by").first()
 
 
 def reviews_of_clip(*, clip) -> QuerySet[Review]:
-    return Review.objects.filter(clip=clip).select_related("moderator").order_by("-requested_at")
+    return Review.objects.filter(clip=clip).select_related("moderator", "clause").order_by("-requested_at")
+
+
+def artist_history(*, artist, limit: int = 20) -> QuerySet[Review]:
+    """The artist's past decisions, newest first (the review page shows them to moderators)."""
+    return (Review.objects.filter(clip__artist=artist, decided_at__isnull=False)
+            .select_related("clip__job", "clause", "moderator").order_by("-decided_at")[:limit])
+
+
+def policy_clauses() -> QuerySet[PolicyClause]:
+    return PolicyClause.objects.filter(active=True)
+
+
+def appeal_used(*, clip) -> bool:
+    return Review.objects.filter(clip=clip, is_appeal=True).exists()
+
+
+def notifications_of(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def queue_summary() -> dict:
+    """Counts for the daily digest: open, appeals, flagged, overdue, oldest age in hours."""
+    now = timezone.now()
+    open_reviews = list(review_queue())
+    target = now - timedelta(hours=settings.REVIEW_TARGET_HOURS)
+    return {
+        "open": len(open_reviews),
+        "appeals": sum(r.is_appeal for r in open_reviews),
+        "flagged": sum(r.clip.flagged for r in open_reviews),
+        "overdue": sum(r.requested_at < target for r in open_reviews),
+        "oldest_hours": max(((now - r.requested_at).total_seconds() / 3600 for r in open_reviews), default=0.0),
+    }
+
+
+def transparency_weeks(*, weeks: int = 12) -> list[dict]:
+    """Per ISO week of decision, newest first: decisions, median hours to decision, approval rate,
+    appeals decided and the share of them that overturned the rejection."""
+    since = timezone.now() - timedelta(weeks=weeks)
+    rows: dict[tuple[int, int], dict] = {}
+    decided = Review.objects.filter(decided_at__isnull=False, decided_at__gte=since).values_list(
+        "requested_at", "decided_at", "decision", "is_appeal")
+    for requested_at, decided_at, decision, is_appeal in decided:
+        year, week, _ = decided_at.isocalendar()
+        row = rows.setdefault((year, week), {"hours": [], "approved": 0, "decided": 0, "appeals": 0,
+                                             "overturned": 0})
+        if is_appeal:
+            row["appeals"] += 1
+            row["overturned"] += decision == Decision.APPROVE
+        else:
+            row["decided"] += 1
+            row["approved"] += decision == Decision.APPROVE
+            row["hours"].append((decided_at - requested_at).total_seconds() / 3600)
+    result = []
+    for (year, week), row in sorted(rows.items(), reverse=True):
+        result.append({
+            "year": year, "week": week, "monday": datetime.fromisocalendar(year, week, 1).date(),
+            "decisions": row["decided"],
+            "median_hours": statistics.median(row["hours"]) if row["hours"] else None,
+            "approval_rate": row["approved"] / row["decided"] if row["decided"] else None,
+            "appeals": row["appeals"],
+            "overturned_share": row["overturned"] / row["appeals"] if row["appeals"] else None,
+        })
+    return result
+
+
+def publication_context(*, clip, user) -> dict:
+    """What the clip page shows about publication: decisions, and which actions this user may take."""
+    is_owner = user.is_authenticated and clip.artist_id == user.pk
+    is_moderator = user.is_authenticated and user.is_moderator
+    if not (is_owner or is_moderator):
+        return {}
+    reviews = list(reviews_of_clip(clip=clip))
+    last = next((r for r in reviews if r.decided_at), None)
+    return {
+        "reviews": reviews, "last": last, "appeal_used": any(r.is_appeal for r in reviews),
+        "clauses": list(policy_clauses()) if is_moderator else [],
+    }

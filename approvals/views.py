@@ -1,4 +1,4 @@
-"""Moderators' review queue and decisions; the artist's request for publication."""
+"""The review queue and page for moderators; publication, appeal and withdrawal for artists."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from approvals import selectors, services
-from approvals.forms import DecisionForm
+from approvals.forms import AppealForm, DecisionForm, RequestPublicationForm, TakeDownForm
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none
 
@@ -21,44 +22,167 @@ def _require_moderator(request) -> None:
         raise PermissionDenied("Only moderators can review clips.")
 
 
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
+def _clip_or_404(request, clip_id) -> Clip:
+    clip = clip_visible_or_none(user=request.user, clip_id=clip_id)
+    if clip is None:
+        raise Http404("No such clip.")
+    return clip
+
+
 @login_required
+@require_GET
 def review_queue(request):
     _require_moderator(request)
-    page = Paginator(selectors.review_queue(), 20).get_page(request.GET.get("page"))
-    return render(request, "approvals/queue.html", {"page": page, "form": DecisionForm()})
+    flagged = {"yes": True, "no": False}.get(request.GET.get("flagged", ""))
+    filters = {"artist": request.GET.get("artist", "").strip()[:150], "preset": request.GET.get("preset", "").strip()[:32]}
+    page = Paginator(selectors.review_queue(flagged=flagged, **filters), 25).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(r, selectors.review_age(r, now=now), selectors.claim_holder(r, now=now)) for r in page]
+    return render(request, "approvals/queue.html", {
+        "page": page, "rows": rows, "filters": filters, "flagged": request.GET.get("flagged", ""),
+    })
+
+
+@login_required
+@require_GET
+def review_next(request):
+    """Open the oldest clip this moderator may take."""
+    _require_moderator(request)
+    review = selectors.next_review_for(moderator=request.user)
+    if review is None:
+        messages.success(request, "The queue is empty: nothing else is waiting for you.")
+        return redirect("review_queue")
+    return redirect("review_page", clip_id=review.clip_id)
+
+
+@login_required
+@require_GET
+def review_page(request, clip_id):
+    """The review page; opening it claims the clip for REVIEW_CLAIM_MINUTES."""
+    _require_moderator(request)
+    clip = _clip_or_404(request, clip_id)
+    review, held_by = None, None
+    try:
+        review = services.review_claim(clip_id=clip.id, moderator=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        review = selectors.open_review(clip=clip)
+        held_by = selectors.claim_holder(review) if review else None
+    return render(request, "approvals/review.html", {
+        "clip": clip, "job": clip.job, "review": review, "held_by": held_by,
+        "can_decide": review is not None and review.claimed_by_id == request.user.pk and held_by is None,
+        "age": selectors.review_age(review) if review else None,
+        "history": selectors.artist_history(artist=clip.artist),
+        "past": selectors.reviews_of_clip(clip=clip), "clauses": selectors.policy_clauses(),
+        "form": DecisionForm(),
+    })
 
 
 @login_required
 @require_POST
 def review_decide(request, clip_id):
     _require_moderator(request)
-    if clip_visible_or_none(user=request.user, clip_id=clip_id) is None:
-        raise Http404("No such clip.")
+    clip = _clip_or_404(request, clip_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(request.POST.get("next") or "review_queue")
+        _form_errors(request, form)
+        return redirect("review_page", clip_id=clip.id)
+    data = form.cleaned_data
     try:
-        services.clip_decide(clip_id=clip_id, moderator=request.user, decision=form.cleaned_data["decision"],
-                             reason=form.cleaned_data["reason"], request=request)
+        services.clip_decide(clip_id=clip.id, moderator=request.user, decision=data["decision"],
+                             reason=data["reason"], clause=data["clause"], request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        verb = "approved and published" if form.cleaned_data["decision"] == "approve" else "rejected"
-        messages.success(request, f"Clip {verb}.")
-    return redirect("review_queue")
+        return redirect("review_queue")
+    verbs = {"approve": "approved", "changes": "sent back for changes", "reject": "rejected"}
+    messages.success(request, f"Clip {verbs[data['decision']]}.")
+    return redirect("review_next")
 
 
 @login_required
 @require_POST
-def clip_request_publication(request, clip_id):
+def clip_take_down(request, clip_id):
+    _require_moderator(request)
+    clip = _clip_or_404(request, clip_id)
+    form = TakeDownForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("clip_detail", clip_id=clip.id)
     try:
-        services.clip_request_publication(clip_id=clip_id, artist=request.user, request=request)
+        services.clip_take_down(clip_id=clip.id, moderator=request.user, clause=form.cleaned_data["clause"],
+                                reason=form.cleaned_data["reason"], request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The clip was taken down; its artist was told why.")
+    return redirect("clip_detail", clip_id=clip.id)
+
+
+def _artist_action(request, clip_id, action, success: str, **kwargs):
+    try:
+        action(clip_id=clip_id, artist=request.user, request=request, **kwargs)
     except Clip.DoesNotExist:
         raise Http404("No such clip.") from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Sent for review. You will be told of the decision and its reason.")
+        messages.success(request, success)
     return redirect("clip_detail", clip_id=clip_id)
+
+
+@login_required
+@require_POST
+def clip_request_publication(request, clip_id):
+    form = RequestPublicationForm(request.POST)
+    if not form.is_valid():
+        if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
+            raise Http404("No such clip.")
+        _form_errors(request, form)
+        return redirect("clip_detail", clip_id=clip_id)
+    return _artist_action(request, clip_id, services.clip_request_publication,
+                          "Sent for review. You will be told of the decision and its reason.",
+                          publish_at=form.cleaned_data["publish_at"])
+
+
+@login_required
+@require_POST
+def clip_appeal(request, clip_id):
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
+            raise Http404("No such clip.")
+        _form_errors(request, form)
+        return redirect("clip_detail", clip_id=clip_id)
+    return _artist_action(request, clip_id, services.clip_appeal,
+                          "Appeal sent. A moderator other than the one who decided will review it.",
+                          message=form.cleaned_data["message"])
+
+
+@login_required
+@require_POST
+def clip_withdraw(request, clip_id):
+    return _artist_action(request, clip_id, services.clip_withdraw, "The clip was withdrawn from the gallery.")
+
+
+@login_required
+@require_GET
+def notifications(request):
+    page = Paginator(selectors.notifications_of(user=request.user), 30).get_page(request.GET.get("page"))
+    unread = [n.id for n in page if n.read_at is None]
+    response = render(request, "approvals/notifications.html", {"page": page, "unread": set(unread)})
+    services.notifications_mark_read(user=request.user, ids=unread)
+    return response
+
+
+@login_required
+@require_GET
+def transparency(request):
+    """Per week: median time to decision, approval rate, share of appeals that overturned a decision."""
+    if not (request.user.is_artist or request.user.is_moderator):
+        raise PermissionDenied("The transparency report is for artists and moderators.")
+    return render(request, "approvals/transparency.html", {"weeks": selectors.transparency_weeks()})

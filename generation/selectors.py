@@ -7,14 +7,21 @@ from django.db.models import Q, QuerySet
 from generation.models import Clip, Publication, RenderJob
 
 
+def public_q() -> Q:
+    """Clips anyone may see: PUBLISHED, and never before an embargo time."""
+    from django.utils import timezone
+
+    return Q(publication=Publication.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=timezone.now()))
+
+
 def clips_visible_to(user) -> QuerySet[Clip]:
     """Published clips for everyone; every clip of their own for artists; all clips for moderators."""
     qs = Clip.objects.select_related("artist", "job")
     if user is not None and user.is_authenticated:
         if user.is_moderator:
             return qs
-        return qs.filter(Q(publication=Publication.PUBLISHED) | Q(artist=user))
-    return qs.filter(publication=Publication.PUBLISHED)
+        return qs.filter(public_q() | Q(artist=user))
+    return qs.filter(public_q())
 
 
 def clip_visible_or_none(*, user, clip_id) -> Clip | None:
@@ -28,7 +35,7 @@ def clip_for_media_path(*, user, path: str) -> Clip | None:
 
 def gallery_clips() -> QuerySet[Clip]:
     return (
-        Clip.objects.filter(publication=Publication.PUBLISHED)
+        Clip.objects.filter(public_q())
         .select_related("artist", "job")
         .order_by("-published_at")
     )

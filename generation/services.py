@@ -82,6 +82,9 @@ def job_create(
         prompt=prompt, negative_prompt=negative_prompt, duration_s=duration_s, width=width, height=height,
         seed=seed, preset_key=settings.GENERATION_PRESET,
     )
+    from approvals.policy import prompt_check
+
+    prompt_check(prompt=params["prompt"], negative_prompt=params["negative_prompt"])  # blocked: refused here
     preset = params.pop("preset")
     with transaction.atomic():
         job = RenderJob.objects.create(

@@ -119,6 +119,9 @@ def clip_detail(request, clip_id):
     is_owner = request.user.is_authenticated and clip.artist_id == request.user.pk
     is_moderator = request.user.is_authenticated and request.user.is_moderator
     reviews = reviews_of_clip(clip=clip) if (is_owner or is_moderator) else []
+    from approvals.selectors import publication_context
+
     return render(request, "generation/clip_detail.html", {
         "clip": clip, "job": clip.job, "is_owner": is_owner, "is_moderator": is_moderator, "reviews": reviews,
+        "pub": publication_context(clip=clip, user=request.user),
     })

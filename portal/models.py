@@ -82,8 +82,30 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
+class AuditLogAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit record through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit records can be added and read, never updated or deleted."""
+
+    def update(self, **kwargs):
+        raise AuditLogAppendOnly("The audit log is append-only: records cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogAppendOnly("The audit log is append-only: records cannot be changed.")
+
+    def update_or_create(self, *args, **kwargs):
+        raise AuditLogAppendOnly("The audit log is append-only: records cannot be changed.")
+
+    def delete(self):
+        raise AuditLogAppendOnly("The audit log is append-only: records cannot be deleted.")
+
+
 class AuditEvent(models.Model):
     """One append-only record of a decision that matters: who, from where, on what, when."""
+
+    objects = AuditEventQuerySet.as_manager()
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -101,3 +123,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_repr or '-'} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogAppendOnly("The audit log is append-only: records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogAppendOnly("The audit log is append-only: records cannot be deleted.")

@@ -155,13 +155,14 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 S3_BUCKET = os.environ.get("VERNISSAGE_S3_BUCKET", "")
 if S3_BUCKET:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "generation.storage.SignedS3Storage",  # signs every URL, custom domain or not
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": os.environ.get("VERNISSAGE_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("VERNISSAGE_S3_REGION") or None,
             "querystring_auth": True,
             "querystring_expire": 300,
+            "custom_domain": os.environ.get("VERNISSAGE_S3_CUSTOM_DOMAIN") or None,
             "default_acl": "private",
             "file_overwrite": False,
         },
@@ -256,6 +257,18 @@ RENDER_SWEEP_INTERVAL = env_int("RENDER_SWEEP_INTERVAL", 30, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-render-jobs": {"task": "generation.tasks.sweep_jobs", "schedule": float(RENDER_SWEEP_INTERVAL)},
 }
+
+# Approvals: review target and claim length, embargo publishing and the moderators' daily digest.
+REVIEW_TARGET_HOURS = env_int("VERNISSAGE_REVIEW_TARGET_HOURS", 48, minimum=1)
+REVIEW_CLAIM_MINUTES = env_int("VERNISSAGE_REVIEW_CLAIM_MINUTES", 15, minimum=1)
+REVIEW_DIGEST_HOUR = env_int("VERNISSAGE_REVIEW_DIGEST_HOUR", 8)  # UTC
+PUBLISH_DUE_INTERVAL = env_int("VERNISSAGE_PUBLISH_DUE_INTERVAL", 60, minimum=1)
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["approvals-publish-due"] = {
+    "task": "approvals.tasks.publish_due", "schedule": float(PUBLISH_DUE_INTERVAL)}
+CELERY_BEAT_SCHEDULE["approvals-review-digest"] = {
+    "task": "approvals.tasks.review_digest", "schedule": crontab(minute=0, hour=REVIEW_DIGEST_HOUR % 24)}
 
 # Rendering.
 GENERATION_MODEL = os.environ.get("GENERATION_MODEL", "")  # hub id or local folder; empty = tiny offline

@@ -1,0 +1,69 @@
+"""Tell people about decisions: an in-site notification, an email on commit, a daily digest."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.models import Decision, Notification, Review
+from generation.models import Clip
+
+
+def _clip_url(clip: Clip) -> str:
+    return reverse("clip_detail", kwargs={"clip_id": clip.id})
+
+
+def user_notify(*, user, message: str, clip: Clip | None = None, email_subject: str = "",
+                email_body: str = "") -> Notification:
+    """Add a notification for `user` now; email it once the transaction commits when a subject is given."""
+    url = _clip_url(clip) if clip is not None else ""
+    note = Notification.objects.create(user=user, message=message[:500], url=url)
+    if email_subject and user.email:
+        body = (email_body or message) + (f"\n\n{settings.SITE_URL}{url}" if url else "")
+        address = user.email
+        transaction.on_commit(lambda: send_mail(email_subject, body, None, [address], fail_silently=True))
+    return note
+
+
+def decision_made(*, clip: Clip, review: Review) -> None:
+    """Notify and email the artist of a moderator's decision, with the clause and reason."""
+    prompt = clip.job.prompt[:80]
+    kind = "appeal" if review.is_appeal else "request for publication"
+    if review.decision == Decision.APPROVE:
+        when = (f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."
+                if clip.publication == "approved" and clip.publish_at else "It is now in the public gallery.")
+        subject, message = "Your clip was approved", f"Your {kind} for “{prompt}” was approved. {when}"
+    else:
+        verb = "needs changes" if review.decision == Decision.CHANGES else "was not approved"
+        subject = f"Your clip {verb}"
+        message = (f"Your {kind} for “{prompt}” {verb}. Clause {review.clause.code} "
+                   f"({review.clause.title}): {review.reason}")
+        if review.decision == Decision.REJECT and not review.is_appeal:
+            message += " You may appeal this decision once."
+    user_notify(user=clip.artist, clip=clip, message=message, email_subject=subject)
+
+
+def review_digest_send() -> int:
+    """Email every moderator a summary of the open queue; returns how many emails were sent."""
+    from approvals.selectors import queue_summary
+
+    summary = queue_summary()
+    if not summary["open"]:
+        return 0
+    body = (
+        f"{summary['open']} clip(s) wait for review, {summary['appeals']} of them appeals, "
+        f"{summary['flagged']} flagged.\n"
+        f"{summary['overdue']} are older than the {settings.REVIEW_TARGET_HOURS} h target; "
+        f"the oldest has waited {summary['oldest_hours']:.0f} h.\n\n{settings.SITE_URL}{reverse('review_queue')}"
+    )
+    moderators = [u for u in get_user_model().objects.filter(is_active=True).exclude(email="")
+                  if u.is_moderator]
+    subject = f"Review queue on {timezone.now():%Y-%m-%d}: {summary['open']} waiting"
+    sent = 0
+    for user in moderators:
+        sent += send_mail(subject, body, None, [user.email], fail_silently=True)
+    return sent

@@ -1,0 +1,40 @@
+"""Put clips into each publication state through the real services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from approvals import services
+from generation.models import Publication as P
+from tests.factories import make_clip
+
+ALL_STATES = [P.PRIVATE, P.PENDING_REVIEW, P.APPROVED, P.PUBLISHED, P.CHANGES_REQUESTED, P.REJECTED,
+              P.APPEALED, P.WITHDRAWN, P.TAKEN_DOWN]
+
+
+def clip_in_state(state: str, *, artist, moderator, **job_overrides):
+    """A clip of `artist` in `state`, reached by the services (so its reviews are consistent)."""
+    clip = make_clip(artist, **job_overrides)
+    if state == P.PRIVATE:
+        return clip
+    embargo = timezone.now() + timedelta(days=2) if state == P.APPROVED else None
+    services.clip_request_publication(clip_id=clip.id, artist=artist, publish_at=embargo)
+    if state in (P.APPROVED, P.PUBLISHED, P.WITHDRAWN, P.TAKEN_DOWN):
+        services.clip_decide(clip_id=clip.id, moderator=moderator, decision="approve")
+        if state == P.WITHDRAWN:
+            services.clip_withdraw(clip_id=clip.id, artist=artist)
+        elif state == P.TAKEN_DOWN:
+            services.clip_take_down(clip_id=clip.id, moderator=moderator, clause="P4", reason="Gore.")
+    elif state == P.CHANGES_REQUESTED:
+        services.clip_decide(clip_id=clip.id, moderator=moderator, decision="changes", clause="P6",
+                             reason="The last second is broken.")
+    elif state in (P.REJECTED, P.APPEALED):
+        services.clip_decide(clip_id=clip.id, moderator=moderator, decision="reject", clause="P5",
+                             reason="This copies a known poster.")
+        if state == P.APPEALED:
+            services.clip_appeal(clip_id=clip.id, artist=artist, message="It is my own poster.")
+    clip.refresh_from_db()
+    assert clip.publication == state, (clip.publication, state)
+    return clip
