@@ -10,32 +10,41 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from generation.models import IN_FLIGHT_STATUSES, JobStatus, RenderJob
 from generation.services import job_mark_dispatched
 
 log = logging.getLogger(__name__)
 
-#: How many queued jobs one pass looks at when choosing fairly.
-SCAN_LIMIT = 500
 DISPATCH_LOCK_KEY = 0x76726E01
 
 
-def pick_fair(queued: list[tuple[object, int]], free: int) -> list[object]:
-    """Round-robin over artists in order of each artist's oldest job: (job_id, artist_id) -> job ids."""
-    per_artist: OrderedDict[int, list[object]] = OrderedDict()
+def pick_fair(queued: list[tuple[object, int]], free: int, priority: frozenset | set = frozenset()) -> list[object]:
+    """Choose up to `free` job ids from (job_id, artist_id) pairs, oldest first: the priority lane's
+    artists first, then everyone else, each lane round-robin over artists in order of their oldest job."""
+    lanes: list[OrderedDict[int, list[object]]] = [OrderedDict(), OrderedDict()]
     for job_id, artist_id in queued:
-        per_artist.setdefault(artist_id, []).append(job_id)
+        lanes[0 if artist_id in priority else 1].setdefault(artist_id, []).append(job_id)
     chosen: list[object] = []
-    while len(chosen) < free and per_artist:
-        for artist_id in list(per_artist):
-            jobs = per_artist[artist_id]
-            chosen.append(jobs.pop(0))
-            if not jobs:
-                del per_artist[artist_id]
-            if len(chosen) >= free:
-                break
+    for per_artist in lanes:
+        while len(chosen) < free and per_artist:
+            for artist_id in list(per_artist):
+                jobs = per_artist[artist_id]
+                chosen.append(jobs.pop(0))
+                if not jobs:
+                    del per_artist[artist_id]
+                if len(chosen) >= free:
+                    break
     return chosen
+
+
+def priority_artist_ids() -> set[int]:
+    """Artists an admin gave the priority lane (ArtistQuota.priority)."""
+    from portal.models import ArtistQuota
+
+    return set(ArtistQuota.objects.filter(priority=True).values_list("user_id", flat=True))
 
 
 def _lock_dispatcher() -> None:
@@ -56,12 +65,17 @@ def dispatch_pending() -> list[object]:
         free = settings.RENDER_SLOTS - in_flight
         if free <= 0:
             return []
+        # Each artist's `free` oldest queued jobs: all a fair pass can choose, however long the queue.
         queued = list(
             RenderJob.objects.filter(status=JobStatus.QUEUED)
-            .order_by("created_at")
-            .values_list("id", "artist_id")[:SCAN_LIMIT]
+            .annotate(rank=Window(RowNumber(), partition_by=[F("artist_id")],
+                                  order_by=[F("created_at").asc(), F("id").asc()]))
+            .filter(rank__lte=free)
+            .order_by("created_at", "id")
+            .values_list("id", "artist_id")
         )
-        chosen = [job_id for job_id in pick_fair(queued, free) if job_mark_dispatched(job_id=job_id)]
+        chosen = [job_id for job_id in pick_fair(queued, free, priority_artist_ids())
+                  if job_mark_dispatched(job_id=job_id)]
         for job_id in chosen:
             transaction.on_commit(lambda job_id=job_id: render_job.delay(str(job_id)))
     if chosen:

@@ -1,13 +1,23 @@
-"""`Authorization: Bearer vrn_...` authentication for the REST API."""
+"""`Authorization: Bearer vrn_...` authentication and token scopes for the REST API.
+
+Each kind of bad token gets its own status, `code` and message, so a client can tell what to fix:
+401 token_malformed, token_unknown, token_expired, token_revoked, token_suspended, account_disabled;
+403 token_scope (the token is fine but may not do this).
+"""
 
 from __future__ import annotations
 
 from django.utils import timezone
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, permissions
 
 from portal.models import ApiToken
-from portal.services.audit import audit_record, client_ip
+from portal.services.audit import audit_record
+from portal.services.leaks import token_note_use
 from portal.services.tokens import token_hash, token_is_well_formed
+
+
+def _refuse(message: str, code: str):
+    return exceptions.AuthenticationFailed(message, code=code)
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -21,24 +31,74 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         parts = header.split()
         if len(parts) != 2 or parts[0].lower() != self.keyword.lower():
-            raise exceptions.AuthenticationFailed("Malformed Authorization header: use 'Bearer <token>'.")
+            raise _refuse("Malformed Authorization header: use 'Bearer <token>'.", "token_malformed")
         raw = parts[1]
         if not token_is_well_formed(raw):
-            raise exceptions.AuthenticationFailed("Malformed token: Vernissage tokens start with 'vrn_' and end in a checksum.")
+            raise _refuse("Malformed token: Vernissage tokens start with 'vrn_' and end in a checksum; "
+                          "this one is cut short or mistyped.", "token_malformed")
         token = ApiToken.objects.select_related("user").filter(token_hash=token_hash(raw)).first()
-        now = timezone.now()
         if token is None:
-            raise exceptions.AuthenticationFailed("Unknown token.")
+            raise _refuse("Unknown token: it is well formed but was never issued here, or was deleted.",
+                          "token_unknown")
+        django_request = request._request
         if token.revoked_at is not None:
-            audit_record(action="access.denied", actor=token.user, request=request._request, obj=token,
-                         detail={"reason": "revoked"})
-            raise exceptions.AuthenticationFailed("This token has been revoked.")
-        if token.expires_at is not None and token.expires_at <= now:
-            raise exceptions.AuthenticationFailed("This token has expired. Create a new one on your account page.")
+            self._deny(token, django_request, "revoked")
+            raise _refuse(f"This token was revoked on {token.revoked_at:%Y-%m-%d %H:%M} UTC.", "token_revoked")
+        if token.suspended_at is not None:
+            self._deny(token, django_request, "suspended")
+            raise _refuse(f"This token is suspended. {token.suspended_reason} Create a new token on your "
+                          "account page; your other tokens still work.", "token_suspended")
+        if token.expires_at is not None and token.expires_at <= timezone.now():
+            self._deny(token, django_request, "expired")
+            raise _refuse(f"This token expired on {token.expires_at:%Y-%m-%d}. Create a new one on your "
+                          "account page.", "token_expired")
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("This account is disabled.")
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=client_ip(request._request))
+            raise _refuse("This account is disabled.", "account_disabled")
+        if token_note_use(token=token, request=django_request):
+            token.refresh_from_db(fields=["suspended_reason"])
+            raise _refuse(f"This token is suspended. {token.suspended_reason} Create a new token on your "
+                          "account page; your other tokens still work.", "token_suspended")
         return token.user, token
+
+    @staticmethod
+    def _deny(token: ApiToken, request, reason: str) -> None:
+        audit_record(action="access.denied", actor=token.user, request=request, obj=token,
+                     detail={"reason": reason, "prefix": token.prefix})
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class HasScope(permissions.BasePermission):
+    """A token must carry the scope its route needs (the view's `required_scopes`, else
+    portal.api_urls.ROUTE_SCOPES); a web session is limited by its account's roles only."""
+
+    code = "token_scope"
+
+    def has_permission(self, request, view) -> bool:
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return True
+        needed = scope_needed(view, request)
+        if not needed:
+            return True
+        options = (needed,) if isinstance(needed, str) else tuple(needed)
+        if any(scope in (token.scopes or []) for scope in options):
+            return True
+        named = " or ".join(f"'{scope}'" for scope in options)
+        self.message = f"This token lacks the {named} scope. Create a token with it on your account page."
+        return False
+
+
+def scope_needed(view, request):
+    """The scope(s) the request's route needs: a string, a tuple (any of), or None."""
+    scopes = getattr(view, "required_scopes", None)
+    if scopes is None:
+        from portal.api_urls import ROUTE_SCOPES
+
+        match = getattr(request, "resolver_match", None) or getattr(request._request, "resolver_match", None)
+        scopes = ROUTE_SCOPES.get(getattr(match, "url_name", None))
+    if isinstance(scopes, dict):
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        return scopes.get(method)
+    return scopes

@@ -41,3 +41,20 @@ class AcceptInvitationForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, required=False, help_text="What this token is for, e.g. 'render script'.")
+    scopes = forms.MultipleChoiceField(
+        choices=(), widget=forms.CheckboxSelectMultiple, required=True,
+        error_messages={"required": "Choose at least one thing the token may do."},
+        help_text="Give a token only what its script needs.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires in", coerce=int, initial=90,
+        choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")],
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        from portal.services.tokens import SCOPES, scopes_for
+
+        super().__init__(*args, **kwargs)
+        allowed = scopes_for(user) if user is not None else list(SCOPES)
+        self.fields["scopes"].choices = [(scope, f"{scope}: {SCOPES[scope]}") for scope in allowed]
+        self.fields["scopes"].initial = allowed

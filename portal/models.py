@@ -74,12 +74,59 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    last_used_client = models.CharField(max_length=64, blank=True, help_text="Hash of the last User-Agent.")
+    scopes = models.JSONField(default=list, blank=True, help_text="What the token may do; see portal.services.tokens.SCOPES.")
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def state(self) -> str:
+        """One word for pages: active, revoked, suspended or expired."""
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "revoked"
+        if self.suspended_at:
+            return "suspended"
+        if self.expires_at and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+
+class TokenSighting(models.Model):
+    """One (address, client) pair a token was used from, with when it was last seen (leak detection)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="sightings")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    client = models.CharField(max_length=64, help_text="Hash of the User-Agent.")
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "ip", "client"], name="token_sighting_unique")]
+        indexes = [models.Index(fields=["token", "last_seen"])]
+
+
+class ArtistQuota(models.Model):
+    """An admin's per-artist overrides of the quota settings, and the artist's priority lane."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quota")
+    concurrent_jobs = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Queued or rendering jobs at once; empty = QUOTA_CONCURRENT_JOBS.")
+    seconds_per_day = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds of video per UTC day; empty = QUOTA_SECONDS_PER_DAY.")
+    priority = models.BooleanField(default=False, help_text="Priority lane: this artist's jobs are dispatched first.")
+    note = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Quota of {self.user}"
 
 
 class AuditLogAppendOnly(Exception):

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "generation",
     "approvals",
@@ -207,14 +209,38 @@ REST_FRAMEWORK = {
         "portal.api_auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "portal.api_auth.HasScope"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vernissage API",
+    "DESCRIPTION": "Personal tokens: `Authorization: Bearer vrn_...`. Every error is `{detail, code, errors?}`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from the installed package: the docs work offline
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api_schema.add_error_responses"],
+}
+
+# API access: token lifetime, leak detection, quotas, queue admission (issue 5).
+API_TOKEN_TTL_DAYS = env_int("VERNISSAGE_TOKEN_TTL_DAYS", 90, minimum=1)
+LEAK_WINDOW_S = env_int("VERNISSAGE_LEAK_WINDOW_S", 600, minimum=1)
+LEAK_MAX_IPS = env_int("VERNISSAGE_LEAK_MAX_IPS", 5, minimum=1)  # more distinct addresses suspends the token
+LEAK_MAX_CLIENTS = env_int("VERNISSAGE_LEAK_MAX_CLIENTS", 3, minimum=1)  # more distinct User-Agents suspends it
+QUOTA_CONCURRENT_JOBS = env_int("VERNISSAGE_QUOTA_CONCURRENT_JOBS", 2, minimum=1)
+QUOTA_SECONDS_PER_DAY = env_int("VERNISSAGE_QUOTA_SECONDS_PER_DAY", 300, minimum=1)
+QUEUE_HORIZON_S = env_int("VERNISSAGE_QUEUE_HORIZON_S", 7200, minimum=1)  # refuse new jobs past this wait
+QUEUE_RENDER_ESTIMATE_S = env_int("VERNISSAGE_QUEUE_RENDER_ESTIMATE_S", 60, minimum=1)  # until renders are measured
+# Load tests only: a worker that sleeps this many milliseconds instead of rendering. 0 = off.
+RENDER_FAKE_MS = env_int("VERNISSAGE_RENDER_FAKE_MS", 0, minimum=0)
 
 # Celery: Celery's filesystem transport in var/broker by default (no server to install);
 # CELERY_BROKER_URL=redis://... or amqp://... in production and CI.

@@ -1,27 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from approvals import api as approvals_api
 from approvals import views as approvals_views
-from generation import api as generation_api
 from generation import views as generation_views
 from generation.media import media_serve
 from portal import views
-
-api_v1 = [
-    path("renders", generation_api.RenderListCreate.as_view(), name="api_renders"),
-    path("renders/<uuid:job_id>", generation_api.RenderDetail.as_view(), name="api_render"),
-    path("renders/<uuid:job_id>/cancel", generation_api.RenderCancel.as_view(), name="api_render_cancel"),
-    path("clips/<uuid:clip_id>", generation_api.ClipDetail.as_view(), name="api_clip"),
-    path("clips/<uuid:clip_id>/publication", generation_api.ClipPublication.as_view(), name="api_clip_publication"),
-    path("reviews/<uuid:clip_id>", approvals_api.ReviewDecide.as_view(), name="api_review"),
-    path("reviews", approvals_api.ReviewQueue.as_view(), name="api_reviews"),
-    path("reviews/<uuid:clip_id>/claim", approvals_api.ReviewClaim.as_view(), name="api_review_claim"),
-    path("clips/<uuid:clip_id>/appeal", approvals_api.ClipAppeal.as_view(), name="api_clip_appeal"),
-    path("clips/<uuid:clip_id>/withdraw", approvals_api.ClipWithdraw.as_view(), name="api_clip_withdraw"),
-    path("clips/<uuid:clip_id>/takedown", approvals_api.ClipTakeDown.as_view(), name="api_clip_takedown"),
-    path("gallery", generation_api.Gallery.as_view(), name="api_gallery"),
-]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -49,7 +32,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("contests/", include("contests.urls")),
-    path("api/v1/", include(api_v1)),
+    path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("contests.api_urls")),
     path("media/<path:path>", media_serve, name="media"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from generation.selectors import gallery_clips
 from portal.forms import AcceptInvitationForm, InviteForm, TokenForm
-from portal.models import Invitation
+from portal.models import ApiToken, Invitation
 from portal.services.invitations import invitation_accept, invitation_create, invitation_get_valid
 from portal.services.tokens import token_issue, token_revoke
 
@@ -86,13 +88,23 @@ def invitation_accept_view(request, token: str):
 
 @login_required
 def account(request):
-    form = TokenForm(request.POST or None)
+    """The account page: create a token (shown once), see each token's state and last use, revoke one."""
+    form = TokenForm(request.POST or None, user=request.user)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        new_token = token_issue(user=request.user, name=form.cleaned_data["name"], request=request).raw
-        form = TokenForm()
+        try:
+            new_token = token_issue(
+                user=request.user, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
+                ttl=timedelta(days=form.cleaned_data["expires_in_days"]), request=request,
+            ).raw
+        except ValidationError as exc:
+            form.add_error("scopes" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            form = TokenForm(user=request.user)
     tokens = request.user.api_tokens.all()
-    return render(request, "portal/account.html", {"form": form, "tokens": tokens, "new_token": new_token})
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "portal/account.html", {"form": form, "tokens": tokens, "new_token": new_token},
+                  status=status)
 
 
 @login_required
@@ -100,8 +112,8 @@ def account(request):
 def token_revoke_view(request, token_id: int):
     try:
         token = token_revoke(token_id=token_id, user=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except ApiToken.DoesNotExist:
+        messages.error(request, "No such token.")
     else:
         messages.success(request, f"Token {token.prefix}… revoked. Requests with it are refused from now on.")
     return redirect("account")

@@ -1,0 +1,155 @@
+"""Queue position, ETA and admission control, consistent with the dispatcher's fair order.
+
+The dispatcher (generation.dispatch) sends the priority lane first, then every other artist in
+turn, each artist's jobs oldest first, artists in order of their oldest queued job. So a job that
+is its artist's k-th queued job (k from 0) has ahead of it: the artist's k older jobs, and from
+each other artist of the same lane min(n, k + 1) jobs when that artist's turn comes first, else
+min(n, k); plus the whole priority lane when the job is not in it. One grouped query gives it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.utils import timezone
+
+from generation.models import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, JobStatus, RenderJob
+from portal.models import ArtistQuota
+from portal.services.quotas import QuotaExceeded, QuotaStatus, quota_reserve
+
+_ESTIMATE_KEY = "generation:render-seconds-estimate"
+_ESTIMATE_TTL_S = 60
+
+
+@dataclass(frozen=True)
+class QueueEstimate:
+    position: int  # 1 = next to be dispatched
+    jobs_ahead: int
+    estimated_start_s: int
+    slots: int
+
+    def as_dict(self) -> dict:
+        return {"position": self.position, "jobs_ahead": self.jobs_ahead,
+                "estimated_start_s": self.estimated_start_s, "slots": self.slots}
+
+
+def render_seconds_estimate() -> float:
+    """Mean wall time of the last 50 finished renders (cached a minute), or QUEUE_RENDER_ESTIMATE_S."""
+    value = cache.get(_ESTIMATE_KEY)
+    if value is None:
+        recent = list(
+            RenderJob.objects.filter(status=JobStatus.SUCCEEDED, started_at__isnull=False, finished_at__isnull=False)
+            .order_by("-finished_at").values_list("started_at", "finished_at")[:50]
+        )
+        if recent:
+            value = sum((done - start).total_seconds() for start, done in recent) / len(recent)
+            value = max(value, 0.01)
+        else:
+            value = float(settings.QUEUE_RENDER_ESTIMATE_S)
+        cache.set(_ESTIMATE_KEY, value, _ESTIMATE_TTL_S)
+    return float(value)
+
+
+def _lanes():
+    """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority."""
+    priority = ArtistQuota.objects.filter(user_id=OuterRef("artist_id"), priority=True)
+    return (
+        RenderJob.objects.filter(status__in=ACTIVE_STATUSES)
+        .values("artist_id")
+        .annotate(
+            queued=Count("id", filter=Q(status=JobStatus.QUEUED)),
+            oldest=Min("created_at", filter=Q(status=JobStatus.QUEUED)),
+            in_flight=Count("id", filter=Q(status__in=IN_FLIGHT_STATUSES)),
+            priority=Exists(priority),
+        )
+        .order_by()
+    )
+
+
+def _ahead(rows, *, artist_id, k: int, oldest: datetime, priority: bool) -> tuple[int, int]:
+    ahead, in_flight = k, 0
+    for row in rows:
+        in_flight += row["in_flight"]
+        if row["artist_id"] == artist_id or not row["queued"]:
+            continue
+        if row["priority"] and not priority:
+            ahead += row["queued"]
+        elif row["priority"] == priority:
+            first = row["oldest"] < oldest
+            ahead += min(row["queued"], k + 1 if first else k)
+    return ahead, in_flight
+
+
+def _start_s(ahead: int, in_flight: int) -> int:
+    slots = settings.RENDER_SLOTS
+    per_render = render_seconds_estimate()
+    waves = ahead // slots
+    busy = 0.5 if in_flight >= slots else 0.0  # a free slot only after a running render ends
+    return math.ceil((waves + busy) * per_render)
+
+
+def queue_estimates(*, artist_id: int, jobs) -> dict:
+    """{job id: QueueEstimate} for the artist's queued jobs among `jobs`; two queries, none if none queued."""
+    queued = [job for job in jobs if job.status == JobStatus.QUEUED]
+    if not queued:
+        return {}
+    rows = list(_lanes())
+    mine = next((row for row in rows if row["artist_id"] == artist_id), None)
+    order = list(RenderJob.objects.filter(artist_id=artist_id, status=JobStatus.QUEUED)
+                 .order_by("created_at", "id").values_list("id", flat=True))
+    rank = {job_id: index for index, job_id in enumerate(order)}
+    oldest = mine["oldest"] if mine and mine["oldest"] else queued[0].created_at
+    priority = bool(mine and mine["priority"])
+    estimates = {}
+    for job in queued:
+        k = rank.get(job.id, len(order))
+        ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority)
+        estimates[job.id] = QueueEstimate(position=ahead + 1, jobs_ahead=ahead,
+                                          estimated_start_s=_start_s(ahead, in_flight), slots=settings.RENDER_SLOTS)
+    return estimates
+
+
+def queue_estimate(job: RenderJob) -> QueueEstimate | None:
+    """Where a queued job stands and when it should start; None unless the job is queued."""
+    return queue_estimates(artist_id=job.artist_id, jobs=[job]).get(job.id)
+
+
+def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
+    """The estimate for a job the artist would submit now."""
+    rows = list(_lanes())
+    mine = next((row for row in rows if row["artist_id"] == artist_id), None)
+    k = mine["queued"] if mine else 0
+    oldest = mine["oldest"] if mine and mine["oldest"] else timezone.now()
+    ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority)
+    return QueueEstimate(position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight),
+                         slots=settings.RENDER_SLOTS)
+
+
+def job_admit(*, artist, duration_s: int) -> QuotaStatus:
+    """Inside job_create's transaction: refuse (QuotaExceeded, a 429) a job over the artist's quota
+    or one that would wait past QUEUE_HORIZON_S; otherwise return the quota left after it."""
+    per_render = math.ceil(render_seconds_estimate())
+    status = quota_reserve(artist=artist, duration_s=duration_s, busy_retry_s=per_render)
+    estimate = wait_for_new_job(artist_id=artist.pk, priority=status.priority)
+    horizon = settings.QUEUE_HORIZON_S
+    if estimate.estimated_start_s > horizon:
+        raise QuotaExceeded(
+            f"The render queue is full: a new render would wait about {_human(estimate.estimated_start_s)} "
+            f"(the limit is {_human(horizon)}). Nothing was queued; please try again later.",
+            code="queue_full", retry_after=max(60, estimate.estimated_start_s - horizon),
+            headers=status.headers(),
+        )
+    return status
+
+
+def _human(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
