@@ -36,13 +36,30 @@ def _iter_range(handle, start: int, length: int):
         handle.close()
 
 
+def _requester(request):
+    """The signed-in user, or the owner of a valid API token sent as `Authorization: Bearer`."""
+    if request.user.is_authenticated or not request.headers.get("Authorization"):
+        return request.user
+    from rest_framework.exceptions import APIException
+    from rest_framework.request import Request
+
+    from portal.api_auth import BearerTokenAuthentication
+
+    try:
+        result = BearerTokenAuthentication().authenticate(Request(request))
+    except APIException:
+        return request.user  # a bad token sees only what anyone sees
+    return result[0] if result else request.user
+
+
 @require_safe
 def media_serve(request, path: str):
     """Stream a stored clip file if the requester may see its clip; 404 otherwise."""
-    clip = clip_for_media_path(user=request.user, path=path)
+    user = _requester(request)
+    clip = clip_for_media_path(user=user, path=path)
     if clip is None:
-        if request.user.is_authenticated:
-            audit_record(action="access.denied", request=request, detail={"path": path[:200]})
+        if user.is_authenticated:
+            audit_record(action="access.denied", actor=user, request=request, detail={"path": path[:200]})
         raise Http404("No such file.")
     public = clip.publication == Publication.PUBLISHED
     cache = "public, max-age=86400" if public else "private, no-store"

@@ -254,6 +254,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        "polling_interval": 0.1,  # the transport polls its folder; 1 s by default
     }
 elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "amqps://", "memory://")):
     raise ImproperlyConfigured("CELERY_BROKER_URL must be filesystem://, redis://, rediss://, amqp:// or amqps://.")
