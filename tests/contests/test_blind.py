@@ -1,0 +1,74 @@
+"""Blind judging: nothing a judge receives, HTML or JSON, names an entrant."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from contests.judging import scorecard_submit
+from contests.services import entry_create
+from tests.contests.conftest import T0, make_contest, make_judge
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+ENTRANTS = [  # distinctive strings, so that a hit can only be a leak
+    ("quillvane", "Quill Vantablack", "quill.vantablack@studio-one.test"),
+    ("orrisfeld", "Orris Feldmark", "orris.feldmark@studio-two.test"),
+]
+
+
+def _identities(users) -> list[str]:
+    found = []
+    for user in users:
+        found += [user.username, user.display_name, user.email, user.get_full_name() or user.username]
+    return [text for text in found if text]
+
+
+def _texts(client, api_client, slug) -> dict[str, str]:
+    pages = {url: client.get(url) for url in
+             ("/contests/", f"/contests/{slug}/", f"/contests/{slug}/judge/")}
+    apis = {url: api_client.get(url) for url in
+            ("/api/v1/contests", f"/api/v1/contests/{slug}", f"/api/v1/contests/{slug}/judging")}
+    for url, response in {**pages, **apis}.items():
+        assert response.status_code == 200, url
+    texts = {url: r.content.decode() for url, r in pages.items()}
+    texts.update({url: json.dumps(r.json(), ensure_ascii=False) + r.content.decode() for url, r in apis.items()})
+    return texts
+
+
+def test_judge_pages_and_api_name_no_entrant(clock, api, published_clip):
+    entrants = [make_user(u, role="artist", display_name=d, email=e) for u, d, e in ENTRANTS]
+    entrants[0].first_name, entrants[0].last_name = "Quillan", "Vantablackson"
+    entrants[0].save()
+    judge = make_judge("jurorone", display_name="Juror One")
+    entrant_judge = make_judge("verbatimo", role="artist", display_name="Verbatim Oakes")
+    contest = make_contest(slug="blind", judges=[judge, entrant_judge])
+    clock.set(T0)
+    entries = [entry_create(contest_id=contest.pk, clip_id=published_clip(u, prompt=f"lanterns over water {i}").pk,
+                            artist=u) for i, u in enumerate([*entrants, entrant_judge])]
+    clock.set(contest.closes_at)
+    ids = {c.name: c.pk for c in contest.criteria.all()}
+    scorecard_submit(entry_id=entries[0].pk, judge=judge, comment="Balanced and calm.",
+                     marks={ids["Story"]: 7, ids["Craft"]: 8, ids["Originality"]: 6})
+
+    for viewer, others in ((judge, [*entrants, entrant_judge]), (entrant_judge, entrants)):
+        client = Client()
+        assert client.login(username=viewer.username, password=PASSWORD)
+        texts = _texts(client, api(viewer), contest.slug)
+        assert "Entry 1" in texts[f"/contests/{contest.slug}/judge/"] or viewer == entrant_judge
+        assert "lanterns over water" in texts[f"/api/v1/contests/{contest.slug}/judging"]
+        for url, text in texts.items():
+            lowered = text.lower()
+            for identity in _identities(others):
+                assert identity.lower() not in lowered, f"{identity!r} appears in {url}"
+            for entry in entries:  # no link to the clip page (which credits the artist)
+                assert str(entry.clip_id) not in text, f"clip id of {entry.label} appears in {url}"
+    # The search itself can fail: an admin's progress page does name the entrants.
+    make_user("root", role="admin")
+    admin = Client()
+    admin.login(username="root", password=PASSWORD)
+    progress = admin.get(f"/contests/{contest.slug}/progress/").content.decode()
+    assert "quillvane" in progress and "Quill Vantablack" in progress
