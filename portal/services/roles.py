@@ -11,7 +11,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MODERATOR: ["approvals.review_clip", "portal.invite_users"],
     Role.ADMIN: ["generation.submit_render", "approvals.review_clip", "portal.invite_users",
                  "contests.manage_contests", "contests.add_contest", "contests.change_contest",
-                 "contests.view_contest", "contests.view_entry", "contests.view_scorecard"],
+                 "contests.view_contest", "contests.view_entry", "contests.view_scorecard",
+                 "contests.add_criterion", "contests.change_criterion", "contests.delete_criterion",
+                 "contests.view_criterion"],
     "judge": ["contests.judge_entries"],  # a group, not an invitation role: contests name their judges
 }
 
