@@ -69,8 +69,8 @@ def test_admin_cannot_change_or_delete_and_exports_filtered_csv(admin_user, arti
 
 def test_logins_failed_logins_and_denied_media_are_recorded(artist, other_artist, clip_factory):
     client = Client(REMOTE_ADDR="203.0.113.9")
-    client.login(username="ada", password="wrong")
-    client.login(username="ada", password=PASSWORD)
+    client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
     failed = AuditEvent.objects.get(action="login.failed")
     assert failed.detail == {"username": "ada"} and failed.ip == "203.0.113.9"
     assert AuditEvent.objects.filter(action="login", actor=artist).exists()
