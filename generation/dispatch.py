@@ -6,11 +6,10 @@ Jobs wait in the database, not in the broker: the broker holds at most RENDER_SL
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Window
+from django.db.models import F, Max, Window
 from django.db.models.functions import RowNumber
 
 from generation.models import IN_FLIGHT_STATUSES, JobStatus, RenderJob
@@ -21,23 +20,43 @@ log = logging.getLogger(__name__)
 DISPATCH_LOCK_KEY = 0x76726E01
 
 
-def pick_fair(queued: list[tuple[object, int]], free: int, priority: frozenset | set = frozenset()) -> list[object]:
-    """Choose up to `free` job ids from (job_id, artist_id) pairs, oldest first: the priority lane's
-    artists first, then everyone else, each lane round-robin over artists in order of their oldest job."""
-    lanes: list[OrderedDict[int, list[object]]] = [OrderedDict(), OrderedDict()]
+def pick_fair(queued: list[tuple[object, int]], free: int, priority: frozenset | set = frozenset(),
+              last_served: dict | None = None) -> list[object]:
+    """Choose up to `free` job ids from (job_id, artist_id) pairs listed oldest first.
+
+    The priority lane's artists go first, then everyone else. Within a lane artists take turns:
+    those never served first, then the least recently served (`last_served`: artist -> when their
+    last job was dispatched), ties by oldest queued job; each artist's own jobs oldest first. Across
+    passes this is one round-robin, so an artist's 100 queued jobs delay another's first job by at
+    most one render per slot.
+    """
+    last_served = last_served or {}
+    lanes: list[dict[int, list[object]]] = [{}, {}]
     for job_id, artist_id in queued:
         lanes[0 if artist_id in priority else 1].setdefault(artist_id, []).append(job_id)
     chosen: list[object] = []
     for per_artist in lanes:
-        while len(chosen) < free and per_artist:
-            for artist_id in list(per_artist):
+        turn = sorted(per_artist, key=lambda artist_id: _turn_key(last_served.get(artist_id)))  # stable sort
+        while len(chosen) < free and turn:
+            for artist_id in list(turn):
                 jobs = per_artist[artist_id]
                 chosen.append(jobs.pop(0))
                 if not jobs:
-                    del per_artist[artist_id]
+                    turn.remove(artist_id)
                 if len(chosen) >= free:
                     break
     return chosen
+
+
+def _turn_key(served) -> tuple:
+    return (served is not None, served.timestamp() if served is not None else 0.0)
+
+
+def last_served_of(artist_ids) -> dict:
+    """artist id -> when one of their jobs was last dispatched (absent if never)."""
+    rows = (RenderJob.objects.filter(artist_id__in=list(artist_ids), dispatched_at__isnull=False)
+            .values("artist_id").annotate(last=Max("dispatched_at")).order_by())
+    return {row["artist_id"]: row["last"] for row in rows}
 
 
 def priority_artist_ids() -> set[int]:
@@ -74,7 +93,8 @@ def dispatch_pending() -> list[object]:
             .order_by("created_at", "id")
             .values_list("id", "artist_id")
         )
-        chosen = [job_id for job_id in pick_fair(queued, free, priority_artist_ids())
+        served = last_served_of({artist_id for _, artist_id in queued}) if queued else {}
+        chosen = [job_id for job_id in pick_fair(queued, free, priority_artist_ids(), served)
                   if job_mark_dispatched(job_id=job_id)]
         for job_id in chosen:
             transaction.on_commit(lambda job_id=job_id: render_job.delay(str(job_id)))

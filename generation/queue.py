@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from generation.models import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, JobStatus, RenderJob
@@ -66,12 +66,22 @@ def _lanes():
             oldest=Min("created_at", filter=Q(status=JobStatus.QUEUED)),
             in_flight=Count("id", filter=Q(status__in=IN_FLIGHT_STATUSES)),
             priority=Exists(priority),
+            last_served=Subquery(
+                RenderJob.objects.filter(artist_id=OuterRef("artist_id"), dispatched_at__isnull=False)
+                .order_by("-dispatched_at").values("dispatched_at")[:1]
+            ),
         )
         .order_by()
     )
 
 
-def _ahead(rows, *, artist_id, k: int, oldest: datetime, priority: bool) -> tuple[int, int]:
+def _turn(row_served, oldest) -> tuple:
+    return (row_served is not None, row_served.timestamp() if row_served else 0.0, oldest.timestamp())
+
+
+def _ahead(rows, *, artist_id, k: int, oldest: datetime, priority: bool, served=None) -> tuple[int, int]:
+    """Jobs the dispatcher sends before the artist's k-th queued job, and the jobs in flight now."""
+    mine = _turn(served, oldest)
     ahead, in_flight = k, 0
     for row in rows:
         in_flight += row["in_flight"]
@@ -80,7 +90,7 @@ def _ahead(rows, *, artist_id, k: int, oldest: datetime, priority: bool) -> tupl
         if row["priority"] and not priority:
             ahead += row["queued"]
         elif row["priority"] == priority:
-            first = row["oldest"] < oldest
+            first = _turn(row["last_served"], row["oldest"]) < mine
             ahead += min(row["queued"], k + 1 if first else k)
     return ahead, in_flight
 
@@ -108,7 +118,8 @@ def queue_estimates(*, artist_id: int, jobs) -> dict:
     estimates = {}
     for job in queued:
         k = rank.get(job.id, len(order))
-        ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority)
+        ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority,
+                                  served=mine["last_served"] if mine else None)
         estimates[job.id] = QueueEstimate(position=ahead + 1, jobs_ahead=ahead,
                                           estimated_start_s=_start_s(ahead, in_flight), slots=settings.RENDER_SLOTS)
     return estimates
@@ -119,13 +130,19 @@ def queue_estimate(job: RenderJob) -> QueueEstimate | None:
     return queue_estimates(artist_id=job.artist_id, jobs=[job]).get(job.id)
 
 
+def _last_served(artist_id: int):
+    return (RenderJob.objects.filter(artist_id=artist_id, dispatched_at__isnull=False)
+            .order_by("-dispatched_at").values_list("dispatched_at", flat=True).first())
+
+
 def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     """The estimate for a job the artist would submit now."""
     rows = list(_lanes())
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     k = mine["queued"] if mine else 0
     oldest = mine["oldest"] if mine and mine["oldest"] else timezone.now()
-    ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority)
+    served = mine["last_served"] if mine else _last_served(artist_id)
+    ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority, served=served)
     return QueueEstimate(position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight),
                          slots=settings.RENDER_SLOTS)
 

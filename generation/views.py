@@ -14,6 +14,8 @@ from approvals.selectors import reviews_of_clip
 from generation import selectors, services
 from generation.forms import RenderForm
 from generation.models import RenderJob
+from generation.queue import queue_estimate
+from portal.services.quotas import QuotaExceeded, quota_status
 from generation.runtime.presets import RESOLUTIONS, get_preset
 from django.conf import settings
 
@@ -40,6 +42,7 @@ def dashboard(request):
             return redirect("review_queue")
         raise PermissionDenied("Only invited artists can render.")
     form = RenderForm(request.POST or None)
+    refused = None
     if request.method == "POST":
         if form.is_valid():
             width, height = form.cleaned_size()
@@ -49,6 +52,9 @@ def dashboard(request):
                     negative_prompt=form.cleaned_data["negative_prompt"], duration_s=form.cleaned_data["duration_s"],
                     width=width, height=height, seed=form.cleaned_data["seed"], request=request,
                 )
+            except QuotaExceeded as exc:  # over the quota or the queue horizon: 429, as on the API
+                form.add_error(None, exc.message)
+                refused = exc
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -57,10 +63,14 @@ def dashboard(request):
     page = Paginator(selectors.jobs_of(artist=request.user), 12).get_page(request.GET.get("page"))
     preset = get_preset(settings.GENERATION_PRESET)
     frame_table = [(d, preset.num_frames(d)) for d in range(1, 11)]
-    status = 400 if request.method == "POST" else 200
-    return render(request, "generation/dashboard.html", {
+    status = 429 if refused else 400 if request.method == "POST" else 200
+    response = render(request, "generation/dashboard.html", {
         "form": form, "page": page, "preset": preset, "frame_table": frame_table, "resolutions": RESOLUTIONS,
+        "quota": quota_status(artist=request.user),
     }, status=status)
+    for name, value in (refused.headers.items() if refused else ()):
+        response[name] = value
+    return response
 
 
 @login_required
@@ -68,7 +78,8 @@ def job_detail(request, job_id):
     job = selectors.job_of(artist=request.user, job_id=job_id)
     if job is None:
         raise Http404("No such render.")
-    return render(request, "generation/job_detail.html", {"job": job, "clip": getattr(job, "clip", None)})
+    return render(request, "generation/job_detail.html", {"job": job, "clip": getattr(job, "clip", None),
+                                                          "queue": queue_estimate(job)})
 
 
 def job_status_payload(job: RenderJob) -> dict:
@@ -94,7 +105,8 @@ def job_status(request, job_id):
     job = selectors.job_of(artist=request.user, job_id=job_id)
     if job is None:
         return JsonResponse({"detail": "Not found."}, status=404)
-    return JsonResponse(job_status_payload(job))
+    estimate = queue_estimate(job)
+    return JsonResponse({**job_status_payload(job), "queue": estimate.as_dict() if estimate else None})
 
 
 @login_required
