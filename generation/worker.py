@@ -1,4 +1,8 @@
-"""The render side of a worker: claim, render, encode, store. Imported only inside tasks."""
+"""The render side of a worker: claim, render, encode, store. Imported only inside tasks.
+
+A run owns its job through the attempt number its claim returned: every later write names it, so a
+run the sweep has given up on (its worker looked dead) can never overwrite the run that replaced it.
+"""
 
 from __future__ import annotations
 
@@ -7,88 +11,181 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
+from django.db import connection
 
 from generation import services
 from generation.models import RenderJob
+from generation.runtime.presets import BUILTIN_SOURCE
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 1.0
 
+OUT_OF_MEMORY_MESSAGE = (
+    "The GPU ran out of memory for this clip, even with memory saving turned on. "
+    "Try a shorter clip or a smaller size."
+)
+FAILED_MESSAGE = "The render failed on the worker. Nothing was stored; please try again."
+TIMED_OUT_MESSAGE = "The render took longer than this clip's time limit ({limit} s) and was stopped."
+
+
+class RenderTimedOut(Exception):
+    """The job ran past its own time limit."""
+
+
+def job_time_limit(job: RenderJob) -> int:
+    """Seconds this job may render: a base plus a cost per megapixel-step, capped by the soft limit."""
+    mpx_steps = job.width * job.height * job.num_frames * job.steps / 1e6
+    limit = settings.RENDER_TIME_BASE + mpx_steps * settings.RENDER_MS_PER_MPX_STEP / 1000
+    return int(min(limit, settings.RENDER_SOFT_TIME_LIMIT))
+
 
 class _Progress:
-    """Writes progress and ETA at most once a second, and tells the engine when to stop."""
+    """Checks every step for a cancel or a lost claim; writes progress and ETA at most once a second."""
 
-    def __init__(self, job_id: str) -> None:
-        self.job_id = job_id
-        self.started = time.monotonic()
-        self.last_write = 0.0
-        self.stop = False
+    def __init__(self, job_id: str, attempt: int, *, time_limit: int) -> None:
+        self.job_id, self.attempt, self.time_limit = job_id, attempt, time_limit
+        self.started = self.last_write = time.monotonic()
+        self.writes = 0
+        self.stopped_at: int | None = None
 
     def __call__(self, step: int, total: int) -> bool:
         now = time.monotonic()
-        if step == 0 or step == total or now - self.last_write >= PROGRESS_INTERVAL_S:
-            per_step = (now - self.started) / step if step else None
-            eta = int(per_step * (total - step) + 0.5) if per_step is not None else None
-            self.stop = services.job_progress(job_id=self.job_id, step=step, total=total, eta_s=eta)
+        if now - self.started > self.time_limit:
+            raise RenderTimedOut()
+        if step == 0 or now - self.last_write >= PROGRESS_INTERVAL_S:
+            eta = int((now - self.started) / step * (total - step) + 0.5) if step else None
+            stop = services.job_progress(job_id=self.job_id, attempt=self.attempt, step=step, total=total, eta_s=eta)
             self.last_write = now
-        return self.stop
+            self.writes += 1
+        else:
+            stop = services.job_must_stop(job_id=self.job_id, attempt=self.attempt)
+        if stop:
+            self.stopped_at = step
+        return stop
+
+
+class _Heartbeat(threading.Thread):
+    """Marks the run alive every RENDER_HEARTBEAT_INTERVAL seconds, also during long steps and encoding."""
+
+    def __init__(self, job_id: str, attempt: int) -> None:
+        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
+        self.job_id, self.attempt = job_id, attempt
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._done.wait(settings.RENDER_HEARTBEAT_INTERVAL):
+                try:
+                    services.job_heartbeat(job_id=self.job_id, attempt=self.attempt)
+                except Exception:  # a lost beat is recovered by the next one
+                    log.exception("job %s: heartbeat failed", self.job_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=5)
+
+
+def engine_options(preset_key: str):
+    """Engine options for a preset: the RENDER_* settings, overridden per preset by RENDER_PRESET_OPTIONS."""
+    from generation.runtime.engine import EngineOptions
+
+    per_preset = settings.RENDER_PRESET_OPTIONS.get(preset_key, {})
+    return EngineOptions(
+        device=settings.RENDER_DEVICE, dtype=per_preset.get("dtype", settings.RENDER_DTYPE),
+        vae_tiling=bool(per_preset.get("vae_tiling", settings.RENDER_VAE_TILING)),
+        offload=per_preset.get("offload", settings.RENDER_OFFLOAD),
+        compile=bool(per_preset.get("compile", settings.RENDER_COMPILE)), fault=settings.RENDER_FAULT,
+    )
+
+
+def _frames_with_fault(frames, fault: str, total: int):
+    for index, frame in enumerate(frames):
+        if fault == "encode-error" and index == total // 2:
+            raise RuntimeError("Encoding failure forced by the RENDER_FAULT setting.")
+        yield frame
 
 
 def run_render(*, job_id: str) -> str:
     """Render the job if it can be claimed; returns what happened, in one word."""
-    from generation.runtime.encode import encode_mp4, write_poster
-    from generation.runtime.engine import RenderCancelled, RenderRequest, get_engine
+    from generation.runtime.encode import write_outputs
+    from generation.runtime.engine import RenderCancelled, RenderOutOfMemory, RenderRequest, get_engine
 
     worker_name = f"{socket.gethostname()}:{os.getpid()}"
-    if not services.job_claim(job_id=job_id, worker=worker_name):
+    attempt = services.job_claim(job_id=job_id, worker=worker_name)
+    if attempt is None:
         log.info("job %s: nothing to claim (already taken, finished or cancelled)", job_id)
         return "skipped"
     job = RenderJob.objects.get(id=job_id)
     request = RenderRequest(
         prompt=job.prompt, negative_prompt=job.negative_prompt, width=job.width, height=job.height,
         num_frames=job.num_frames, steps=job.steps, guidance=job.guidance, seed=job.seed, preset=job.preset,
-        model=job.model_source if job.model_source != "built-in tiny pipeline" else "",
+        model="" if job.model_source == BUILTIN_SOURCE else job.model_source, revision=job.model_revision,
     )
+    options = engine_options(job.preset)
+    limit = job_time_limit(job)
+    progress = _Progress(job_id, attempt, time_limit=limit)
+    heartbeat = _Heartbeat(job_id, attempt)
+    heartbeat.start()
     workdir = Path(tempfile.mkdtemp(prefix=f"render-{job_id}-"))
+    video = None
+    started = time.monotonic()
     try:
-        frames = get_engine().render(request, on_step=_Progress(job_id))
+        engine = get_engine()
+        video = engine.render(request, on_step=progress, options=options)
+        log.info("job %s: rendered %d frames in %.2fs (pipeline loads in this worker: %d)", job_id, len(video),
+                 video.pipe_seconds, engine.load_count)
         metadata = {
             "job_id": str(job.id), "prompt": job.prompt, "negative_prompt": job.negative_prompt, "seed": job.seed,
-            "preset": job.preset, "model": job.model_source, "steps": job.steps, "guidance": job.guidance,
+            "preset": job.preset, "model": job.model_source, "revision": job.model_revision, "steps": job.steps,
+            "guidance": job.guidance, "width": job.width, "height": job.height, "fps": job.fps,
+            "num_frames": job.num_frames, "low_memory_retry": video.low_memory,
         }
-        video_path, poster_path = workdir / "video.mp4", workdir / "poster.jpg"
-        written = encode_mp4(frames, video_path, fps=job.fps, metadata=metadata)
-        write_poster(frames[len(frames) // 2], poster_path)
-        del frames
-        with video_path.open("rb") as video, poster_path.open("rb") as poster:
+        outputs = write_outputs(
+            _frames_with_fault(video.frames(), options.fault, len(video)), num_frames=len(video), folder=workdir,
+            fps=job.fps, metadata=metadata, crf=settings.RENDER_X264_CRF, preset=settings.RENDER_X264_PRESET,
+        )
+        video.close()
+        handles = {name: path.open("rb") for name, path in outputs.paths().items()}
+        try:
             clip = services.job_succeed(
-                job_id=job_id, video_file=File(video), poster_file=File(poster), width=job.width,
-                height=job.height, fps=job.fps, num_frames=written, size_bytes=video_path.stat().st_size,
-                metadata=metadata, media_key=os.urandom(16).hex(),
+                job_id=job_id, attempt=attempt, files={name: File(h) for name, h in handles.items()},
+                width=job.width, height=job.height, fps=job.fps, num_frames=outputs.num_frames,
+                size_bytes=outputs.video.stat().st_size, metadata=metadata, media_key=os.urandom(16).hex(),
             )
+        finally:
+            for handle in handles.values():
+                handle.close()
         if clip is None:
-            log.info("job %s: cancelled while encoding; nothing stored", job_id)
+            log.info("job %s: cancelled or recovered elsewhere while encoding; nothing stored", job_id)
             return "cancelled"
-        log.info("job %s: clip %s stored", job_id, clip.id)
+        log.info("job %s: clip %s stored, %.2fs in the worker", job_id, clip.id, time.monotonic() - started)
         return "succeeded"
     except RenderCancelled:
-        log.info("job %s: cancelled during rendering", job_id)
+        log.info("job %s: cancelled at step %s of %d; nothing stored", job_id, progress.stopped_at, job.steps)
         return "cancelled"
-    except Exception as exc:
+    except RenderTimedOut:
+        log.warning("job %s: past its time limit of %d s", job_id, limit)
+        services.job_fail(job_id=job_id, attempt=attempt, message=TIMED_OUT_MESSAGE.format(limit=limit))
+        return "failed"
+    except RenderOutOfMemory:
+        log.exception("job %s: out of memory, also with offload and VAE tiling", job_id)
+        services.job_fail(job_id=job_id, attempt=attempt, message=OUT_OF_MEMORY_MESSAGE)
+        return "failed"
+    except Exception:
         log.exception("job %s failed", job_id)
-        services.job_fail(job_id=job_id, message=_artist_message(exc))
+        services.job_fail(job_id=job_id, attempt=attempt, message=FAILED_MESSAGE)
         return "failed"
     finally:
+        if video is not None:
+            video.close()
+        heartbeat.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _artist_message(exc: Exception) -> str:
-    text = str(exc)
-    if "out of memory" in text.lower():
-        return "The GPU ran out of memory for this clip. Try a shorter clip or a smaller size."
-    return "The render failed on the worker. Nothing was stored; please try again."

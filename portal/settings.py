@@ -6,6 +6,7 @@ with DJANGO_DEBUG=0 the process refuses to start without a real secret key and a
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -165,6 +166,7 @@ if S3_BUCKET:
             "querystring_auth": True,
             "querystring_expire": 300,
             "custom_domain": os.environ.get("VERNISSAGE_S3_CUSTOM_DOMAIN") or None,
+            "signature_version": "s3v4",  # X-Amz-Expires is honoured up to 7 days; we cap it at 300 s
             "default_acl": "private",
             "file_overwrite": False,
         },
@@ -304,6 +306,34 @@ RENDER_SLOTS = env_int("RENDER_SLOTS", 1, minimum=1)  # jobs in flight at once (
 RENDER_HEARTBEAT_TIMEOUT = env_int("RENDER_HEARTBEAT_TIMEOUT", 120, minimum=5)
 RENDER_DISPATCH_TIMEOUT = env_int("RENDER_DISPATCH_TIMEOUT", 600, minimum=5)
 RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3, minimum=1)
+# Render engine (issue 3). Device: auto = CUDA when present, else CPU; dtype: auto = the preset's on GPU.
+RENDER_DEVICE = os.environ.get("RENDER_DEVICE", "auto")
+RENDER_DTYPE = os.environ.get("RENDER_DTYPE", "auto")
+if RENDER_DTYPE not in ("auto", "float32", "float16", "bfloat16"):
+    raise ImproperlyConfigured("RENDER_DTYPE must be auto, float32, float16 or bfloat16.")
+RENDER_VAE_TILING = env_bool("RENDER_VAE_TILING", False)
+RENDER_OFFLOAD = os.environ.get("RENDER_OFFLOAD", "none")  # none | model | sequential | group
+RENDER_COMPILE = env_bool("RENDER_COMPILE", False)  # regional torch.compile of the transformer blocks
+# Per-preset memory options over the above, JSON: {"cogvideox-5b": {"vae_tiling": true, "offload": "model"}}
+try:
+    RENDER_PRESET_OPTIONS = json.loads(os.environ.get("RENDER_PRESET_OPTIONS", "") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"RENDER_PRESET_OPTIONS must be a JSON object: {exc}") from None
+if not isinstance(RENDER_PRESET_OPTIONS, dict):
+    raise ImproperlyConfigured("RENDER_PRESET_OPTIONS must be a JSON object keyed by preset.")
+for _options in [{"offload": RENDER_OFFLOAD}, *RENDER_PRESET_OPTIONS.values()]:
+    if not isinstance(_options, dict) or _options.get("offload", "none") not in ("none", "model", "sequential", "group"):
+        raise ImproperlyConfigured("Render offload must be none, model, sequential or group.")
+RENDER_HEARTBEAT_INTERVAL = env_int("RENDER_HEARTBEAT_INTERVAL", 10, minimum=1)  # < RENDER_HEARTBEAT_TIMEOUT
+RENDER_X264_PRESET = os.environ.get("RENDER_X264_PRESET", "veryfast")
+RENDER_X264_CRF = env_int("RENDER_X264_CRF", 23, minimum=0)
+# A job's own time limit grows with its size: base + milliseconds per megapixel-step, capped by
+# RENDER_SOFT_TIME_LIMIT; the worker stops a render past it within one step.
+RENDER_TIME_BASE = env_int("RENDER_TIME_BASE", 120, minimum=1)
+RENDER_MS_PER_MPX_STEP = env_int("RENDER_MS_PER_MPX_STEP", 50, minimum=0)
+# Test hook: "oom:1" forces one CUDA out-of-memory error (the retry path), "oom:2" two, "error" a
+# render failure, "encode-error" a failure half way through encoding. Empty in production.
+RENDER_FAULT = os.environ.get("RENDER_FAULT", "")
 
 INVITATION_TTL_DAYS = env_int("VERNISSAGE_INVITATION_TTL_DAYS", 7, minimum=1)
 SITE_URL = os.environ.get("VERNISSAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -9,19 +9,26 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from .presets import Preset, get_preset
+from .presets import BUILTIN_SOURCE, Preset, get_preset
 
 log = logging.getLogger(__name__)
+
+OFFLOAD_MODES = ("none", "model", "sequential", "group")
 
 
 class RenderCancelled(Exception):
     """Raised from the step callback to stop a render within one denoising step."""
+
+
+class RenderOutOfMemory(Exception):
+    """The render ran out of memory, also on its retry with offload and VAE tiling."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,74 @@ class RenderRequest:
     seed: int
     preset: str = "tiny"
     model: str = ""  # hub id or local folder; empty uses the preset's source (or the tiny build)
+    revision: str = ""
 
 
-#: on_step(step, total) -> True to stop the render (cancel), False to go on.
+@dataclass(frozen=True)
+class EngineOptions:
+    """How a worker runs its pipeline: device, dtype and memory savers (from Django settings)."""
+
+    device: str = "auto"  # auto: CUDA when present, else CPU
+    dtype: str = "auto"  # auto: the preset's dtype on GPU, float32 on CPU
+    vae_tiling: bool = False
+    offload: str = "none"  # none | model | sequential | group (GPU only)
+    compile: bool = False  # regional torch.compile of the transformer's repeated blocks
+    random_weights: bool = False  # build the preset's real architecture from shipped configs
+    fault: str = ""  # test hook: "oom:N" raises torch's OutOfMemoryError in the first N tries; "error" fails
+
+
+#: on_step(step, total) -> True to stop the render (cancel); it may also raise to stop it.
 StepCallback = Callable[[int, int], bool]
+
+
+class _KeepTensor:
+    """Stands in for a pipeline's video_processor so `pipe(...)` returns the VAE output tensor as is:
+    frames are then converted to uint8 one chunk at a time instead of as a second full-size copy."""
+
+    @staticmethod
+    def postprocess_video(video, output_type="np"):
+        return video
+
+
+class Video:
+    """A rendered clip held once, as the VAE produced it; frames come out as uint8 RGB, a chunk at a time."""
+
+    def __init__(self, raw: torch.Tensor, *, low_memory: bool, pipe_seconds: float) -> None:
+        self._raw = raw[0] if raw.ndim == 5 else raw  # (channels, frames, height, width) in [-1, 1]
+        self.low_memory = low_memory
+        self.pipe_seconds = pipe_seconds
+
+    def __len__(self) -> int:
+        return self._raw.shape[1]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._raw.shape[3], self._raw.shape[2]
+
+    def _convert(self, start: int, stop: int) -> np.ndarray:
+        # x in [-1, 1] -> floor(x * 127.5 + 128) = round((x + 1) * 127.5), clamped, as uint8
+        chunk = self._raw[:, start:stop].float().mul(127.5).add_(128.0).clamp_(0.0, 255.0).to(torch.uint8)
+        return chunk.permute(1, 2, 3, 0).contiguous().cpu().numpy()
+
+    def frame(self, index: int) -> np.ndarray:
+        """One frame (height, width, 3) uint8."""
+        return self._convert(index, index + 1)[0]
+
+    def frames(self, *, chunk: int = 8) -> Iterator[np.ndarray]:
+        """Every frame in order, converted `chunk` frames at a time."""
+        for start in range(0, len(self), chunk):
+            yield from self._convert(start, min(start + chunk, len(self)))
+
+    def close(self) -> None:
+        self._raw = None
+
+
+def _resolve_device(name: str) -> str:
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"RENDER_DEVICE is {name!r} but this worker has no CUDA device.")
+    return name
 
 
 class Engine:
@@ -48,72 +119,154 @@ class Engine:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pipe = None
-        self._key: tuple[str, str] | None = None
+        self._key: tuple | None = None
+        self._memory = (False, "none")  # (vae_tiling, offload) now applied to the resident pipeline
         self.load_count = 0
-        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.last_load_seconds = 0.0
 
-    def _load(self, preset: Preset, model: str):
+    # -- loading -------------------------------------------------------------------------------
+    def _load(self, preset: Preset, request: RenderRequest, options: EngineOptions, device: str, dtype):
         import diffusers
 
-        source = model or preset.source
-        if not source:
+        source = request.model or preset.source
+        if options.random_weights:
+            from .random_weights import build_random_pipeline
+
+            pipe = build_random_pipeline(preset, device=device, dtype=dtype)
+        elif not source or source == BUILTIN_SOURCE:
             from .tiny import build_tiny_pipeline
 
             pipe = build_tiny_pipeline()
         else:
-            dtype = getattr(torch, preset.dtype) if self.device == "cuda" else torch.float32
             pipeline_cls = getattr(diffusers, preset.pipeline_class)
-            pipe = pipeline_cls.from_pretrained(source, torch_dtype=dtype)
-        pipe.to(self.device)
+            kwargs = {"torch_dtype": dtype}
+            if not Path(source).is_dir() and request.revision and request.revision != "local folder":
+                kwargs["revision"] = request.revision
+            pipe = pipeline_cls.from_pretrained(source, **kwargs)
         pipe.set_progress_bar_config(disable=True)
+        if options.offload == "none" or device == "cpu":
+            pipe.to(device)
+        if options.compile and hasattr(pipe, "transformer"):
+            pipe.transformer.compile_repeated_blocks(fullgraph=True)
         return pipe
 
-    def pipeline(self, preset_key: str, model: str = ""):
-        """The warm pipeline for (preset, model), loading it on first use only."""
-        key = (preset_key, model)
+    def pipeline(self, request: RenderRequest, options: EngineOptions = EngineOptions()):
+        """The warm pipeline for the request's preset and source, loading it on first use only."""
+        preset = get_preset(request.preset)
+        device = _resolve_device(options.device)
+        dtype_name = options.dtype if options.dtype != "auto" else (preset.dtype if device != "cpu" else "float32")
+        dtype = getattr(torch, dtype_name)
+        key = (preset.key, request.model, request.revision, device, dtype_name, options.compile,
+               options.random_weights, options.offload if device != "cpu" else "none")
         with self._lock:
             if self._key != key:
-                self._pipe = None
-                self._key = None
-                gc.collect()
-                if torch.cuda.is_available():
-                    torch.cuda.empty_cache()
+                self.unload()
                 started = time.monotonic()
-                self._pipe = self._load(get_preset(preset_key), model)
+                self._pipe = self._load(preset, request, options, device, dtype)
                 self._key = key
+                self._memory = (False, "none")
                 self.load_count += 1
-                log.info("loaded pipeline %s (%s) in %.1fs", preset_key, model or "built in code",
-                         time.monotonic() - started)
+                self.last_load_seconds = time.monotonic() - started
+                log.info("loaded pipeline %s (%s) on %s/%s in %.1fs", preset.key, request.model or "built in code",
+                         device, dtype_name, self.last_load_seconds)
+                self._apply_memory(options.vae_tiling, options.offload, device)
             return self._pipe
 
-    def render(self, request: RenderRequest, on_step: StepCallback | None = None) -> np.ndarray:
-        """Frames (num_frames, height, width, 3) as float32 in [0, 1]; RenderCancelled if on_step says stop."""
-        pipe = self.pipeline(request.preset, request.model)
-        generator = torch.Generator(device="cpu").manual_seed(request.seed)
+    def unload(self) -> None:
+        """Drop the resident pipeline and give its memory back."""
+        self._pipe = None
+        self._key = None
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+    def _apply_memory(self, vae_tiling: bool, offload: str, device: str) -> None:
+        pipe = self._pipe
+        if device == "cpu":
+            offload = "none"  # offloading moves weights to the CPU: nothing to gain there
+        tiling_now, offload_now = self._memory
+        if vae_tiling != tiling_now and hasattr(pipe, "vae"):
+            pipe.vae.enable_tiling() if vae_tiling else pipe.vae.disable_tiling()
+        if offload != offload_now:
+            if offload_now != "none":
+                pipe.remove_all_hooks()
+                pipe.to(device)
+            if offload == "model":
+                pipe.enable_model_cpu_offload(device=device)
+            elif offload == "sequential":
+                pipe.enable_sequential_cpu_offload(device=device)
+            elif offload == "group":
+                pipe.enable_group_offload(onload_device=torch.device(device), offload_type="leaf_level")
+        self._memory = (vae_tiling, offload)
+
+    # -- rendering -----------------------------------------------------------------------------
+    def render(self, request: RenderRequest, on_step: StepCallback | None = None,
+               options: EngineOptions = EngineOptions()) -> Video:
+        """The clip's frames, held once; RenderCancelled if on_step says stop. Out of memory: one retry with
+        model offload and VAE tiling, then RenderOutOfMemory."""
+        pipe = self.pipeline(request, options)
+        device = _resolve_device(options.device)
+        ooms_to_fake = int(options.fault.split(":", 1)[1]) if options.fault.startswith("oom:") else 0
+        try:
+            return self._call(pipe, request, on_step, fake_oom=ooms_to_fake > 0, low_memory=False,
+                              fault=options.fault)
+        except torch.OutOfMemoryError:
+            log.warning("out of memory rendering %dx%d x %d frames; retrying with offload and VAE tiling",
+                        request.width, request.height, request.num_frames)
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        normal = self._memory
+        self._apply_memory(True, "model", device)
+        try:
+            return self._call(pipe, request, on_step, fake_oom=ooms_to_fake > 1, low_memory=True)
+        except torch.OutOfMemoryError as exc:
+            raise RenderOutOfMemory(str(exc)) from exc
+        finally:
+            try:
+                self._apply_memory(*normal, device)
+            except Exception:  # cannot go back cleanly: load afresh on the next job
+                log.exception("could not restore memory settings; unloading the pipeline")
+                self.unload()
+
+    def _call(self, pipe, request: RenderRequest, on_step: StepCallback | None, *, fake_oom: bool,
+              low_memory: bool, fault: str = "") -> Video:
         preset = get_preset(request.preset)
+        generator = torch.Generator(device="cpu").manual_seed(request.seed)
+        fault_error = fault == "error"
 
         def callback(_pipe, step: int, _timestep, kwargs):
+            if fake_oom and step == 0:
+                raise torch.OutOfMemoryError("CUDA out of memory (forced by the RENDER_FAULT setting).")
+            if fault_error and step == 0:
+                raise RuntimeError("Render failure forced by the RENDER_FAULT setting.")
             if on_step is not None and on_step(step + 1, request.steps):
                 raise RenderCancelled()
             return kwargs
 
         if on_step is not None and on_step(0, request.steps):
             raise RenderCancelled()
-        with torch.inference_mode():
-            output = pipe(
-                prompt=request.prompt,
-                negative_prompt=request.negative_prompt or None,
-                width=request.width,
-                height=request.height,
-                num_frames=request.num_frames,
-                num_inference_steps=request.steps,
-                guidance_scale=request.guidance,
-                generator=generator,
-                output_type="np",
-                max_sequence_length=preset.max_sequence_length,
-                callback_on_step_end=callback,
-            )
-        return output.frames[0]
+        processor = pipe.video_processor
+        pipe.video_processor = _KeepTensor()
+        started = time.monotonic()
+        try:
+            with torch.inference_mode():
+                output = pipe(
+                    prompt=request.prompt,
+                    negative_prompt=request.negative_prompt or None,
+                    width=request.width,
+                    height=request.height,
+                    num_frames=request.num_frames,
+                    num_inference_steps=request.steps,
+                    guidance_scale=request.guidance,
+                    generator=generator,
+                    output_type="pt",
+                    max_sequence_length=preset.max_sequence_length,
+                    callback_on_step_end=callback,
+                )
+        finally:
+            pipe.video_processor = processor
+        return Video(output.frames, low_memory=low_memory, pipe_seconds=time.monotonic() - started)
 
 
 _engine: Engine | None = None

@@ -1,0 +1,158 @@
+"""The worker's render path in this process: claim, render with the real tiny pipeline, encode, store.
+
+Failures are forced through the RENDER_FAULT settings hook (a real torch OutOfMemoryError raised inside
+the pipeline call), never by replacing torch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from generation import services
+from generation.models import Clip, JobStatus, RenderJob
+from generation.worker import FAILED_MESSAGE, OUT_OF_MEMORY_MESSAGE, job_time_limit, run_render
+from portal.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+SMALL = dict(width=64, height=64, num_frames=9, steps=3, duration_s=1, fps=8)
+
+
+def media_files() -> list[Path]:
+    root = Path(django_settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_render_stores_clip_with_all_outputs_and_metadata(artist, job_factory):
+    job = job_factory(artist, prompt="a kite over dunes", seed=11, **SMALL)
+    assert run_render(job_id=str(job.id)) == "succeeded"
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 1 and job.progress == 1.0
+    clip = Clip.objects.get(job=job)
+    for field in ("video", "poster", "preview", "contact_sheet"):
+        assert default_storage.exists(getattr(clip, field).name), field
+    assert clip.metadata["job_id"] == str(job.id) and clip.metadata["seed"] == 11
+    assert clip.metadata["preset"] == "tiny" and clip.metadata["steps"] == 3
+    with default_storage.open(clip.video.name, "rb") as handle, av.open(handle) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.name, stream.codec_context.pix_fmt) == ("h264", "yuv420p")
+        meta = json.loads(container.metadata["comment"])
+        assert sum(1 for _ in container.decode(video=0)) == 9 == clip.num_frames
+    assert meta["job_id"] == str(job.id) and meta["prompt"] == "a kite over dunes" and meta["seed"] == 11
+    with default_storage.open(clip.preview.name, "rb") as handle:
+        preview = Image.open(handle)
+        assert preview.format == "WEBP" and preview.is_animated and preview.n_frames == 9
+    with default_storage.open(clip.contact_sheet.name, "rb") as handle:
+        assert Image.open(handle).format == "JPEG"
+    assert AuditEvent.objects.filter(action="job.started", object_id=str(job.id)).count() == 1
+    assert AuditEvent.objects.filter(action="job.succeeded", object_id=str(job.id)).count() == 1
+
+
+def test_second_delivery_renders_nothing(artist, job_factory):
+    job = job_factory(artist, **SMALL)
+    assert run_render(job_id=str(job.id)) == "succeeded"
+    files = media_files()
+    assert run_render(job_id=str(job.id)) == "skipped"
+    assert media_files() == files and Clip.objects.filter(job=job).count() == 1
+    assert RenderJob.objects.get(id=job.id).attempts == 1
+
+
+def test_one_out_of_memory_retries_with_memory_saving(artist, job_factory, settings):
+    settings.RENDER_FAULT = "oom:1"
+    job = job_factory(artist, **SMALL)
+    assert run_render(job_id=str(job.id)) == "succeeded"
+    clip = Clip.objects.get(job=job)
+    assert clip.metadata["low_memory_retry"] is True
+
+
+def test_out_of_memory_twice_fails_with_a_clear_message_and_no_files(artist, job_factory, settings):
+    settings.RENDER_FAULT = "oom:2"
+    before = media_files()
+    job = job_factory(artist, **SMALL)
+    assert run_render(job_id=str(job.id)) == "failed"
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == OUT_OF_MEMORY_MESSAGE
+    assert "out of memory" in job.error and "smaller size" in job.error
+    assert not Clip.objects.filter(job=job).exists() and media_files() == before
+
+
+@pytest.mark.parametrize("fault", ["error", "encode-error"])
+def test_other_failures_fail_the_job_and_leave_no_files(artist, job_factory, settings, fault, tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the worker's scratch folder lives here for this test
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    settings.RENDER_FAULT = fault
+    before = media_files()
+    job = job_factory(artist, **SMALL)
+    assert run_render(job_id=str(job.id)) == "failed"
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == FAILED_MESSAGE
+    assert "Traceback" not in job.error
+    assert not Clip.objects.filter(job=job).exists() and media_files() == before
+    assert list(tmp_path.iterdir()) == []  # scratch files removed too
+
+
+def test_a_job_past_its_time_limit_fails(artist, job_factory, settings):
+    settings.RENDER_TIME_BASE = 0
+    settings.RENDER_MS_PER_MPX_STEP = 0
+    job = job_factory(artist, **SMALL)
+    assert run_render(job_id=str(job.id)) == "failed"
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "time limit (0 s)" in job.error
+
+
+def test_time_limit_grows_with_size_and_is_capped(artist, job_factory, settings):
+    settings.RENDER_TIME_BASE, settings.RENDER_MS_PER_MPX_STEP, settings.RENDER_SOFT_TIME_LIMIT = 60, 50, 1800
+    small = job_factory(artist, width=512, height=512, num_frames=25, steps=8)
+    big = job_factory(artist, width=1024, height=768, num_frames=241, steps=8)
+    assert 60 < job_time_limit(small) < job_time_limit(big) <= 1800
+    settings.RENDER_SOFT_TIME_LIMIT = 100
+    assert job_time_limit(big) == 100
+
+
+def test_progress_is_written_at_most_once_a_second(artist, job_factory):
+    from generation.worker import _Progress
+
+    job = job_factory(artist, **{**SMALL, "steps": 40})
+    attempt = services.job_claim(job_id=job.id, worker="test")
+    progress = _Progress(str(job.id), attempt, time_limit=600)
+    from generation.runtime.engine import RenderRequest, get_engine
+
+    import time
+
+    started = time.monotonic()
+    get_engine().render(RenderRequest(prompt="p", negative_prompt="", width=64, height=64, num_frames=9, steps=40,
+                                      guidance=3.0, seed=1), on_step=progress)
+    elapsed = time.monotonic() - started
+    assert 1 <= progress.writes <= 1 + int(elapsed)
+    job.refresh_from_db()
+    assert job.progress_total == 40 and job.heartbeat_at is not None
+
+
+def test_a_run_replaced_by_the_sweep_cannot_store_or_fail(artist, job_factory):
+    job = job_factory(artist, **SMALL)
+    first = services.job_claim(job_id=job.id, worker="old")
+    RenderJob.objects.filter(id=job.id).update(status=JobStatus.QUEUED)  # as the sweep leaves it
+    second = services.job_claim(job_id=job.id, worker="new")
+    assert (first, second) == (1, 2)
+    assert services.job_progress(job_id=job.id, attempt=first, step=1, total=3, eta_s=1) is True  # must stop
+    assert services.job_must_stop(job_id=job.id, attempt=first) is True
+    assert services.job_must_stop(job_id=job.id, attempt=second) is False
+    assert services.job_fail(job_id=job.id, attempt=first, message="late") is False
+    assert services.job_succeed(job_id=job.id, attempt=first, files={}, width=64, height=64, fps=8, num_frames=9,
+                                size_bytes=0, metadata={}, media_key="k" * 32) is None
+    assert RenderJob.objects.get(id=job.id).status == JobStatus.RUNNING
+
+
+def test_cancelled_job_is_not_claimed(artist, job_factory):
+    job = job_factory(artist, **SMALL)
+    services.job_cancel(job_id=job.id, artist=artist)
+    assert run_render(job_id=str(job.id)) == "skipped"
+    assert RenderJob.objects.get(id=job.id).status == JobStatus.CANCELLED
