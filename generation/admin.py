@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from generation.models import Clip, RenderJob
+from generation.models import Clip, PresetConfig, RenderJob
+from generation.runtime.presets import PRESETS
 
 
 @admin.register(RenderJob)
@@ -23,3 +24,31 @@ class ClipAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PresetConfig)
+class PresetConfigAdmin(admin.ModelAdmin):
+    """Admins enable the registry's presets and may pin where each loads from."""
+
+    list_display = ("key", "label", "enabled", "source", "revision", "rules", "updated_at")
+    list_editable = ("enabled",)
+    list_filter = ("enabled",)
+
+    @admin.display(description="Model")
+    def label(self, obj):
+        return PRESETS[obj.key].label if obj.key in PRESETS else "(not in the registry)"
+
+    @admin.display(description="Rules")
+    def rules(self, obj):
+        p = PRESETS.get(obj.key)
+        if p is None:
+            return ""
+        sizes = ", ".join(f"{w}x{h}" for w, h in p.sizes) if p.sizes else f"sides multiple of {p.size_multiple}"
+        return f"{sizes}; {p.frame_rule} at {p.fps} fps; {p.steps} steps"
+
+    def save_model(self, request, obj, form, change):
+        from portal.services.audit import audit_record
+
+        super().save_model(request, obj, form, change)
+        audit_record(action="preset.changed", request=request, obj=obj,
+                     detail={"key": obj.key, "enabled": obj.enabled, "source": obj.source, "revision": obj.revision})

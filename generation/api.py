@@ -30,6 +30,8 @@ class RenderCreateSerializer(serializers.Serializer):
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     seed = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_SEED, default=None)
+    preset = serializers.CharField(required=False, allow_blank=True, default="", max_length=32,
+                                   help_text="One of the presets enabled on this site; empty for the default.")
 
 
 class QueueSerializer(serializers.Serializer):

@@ -29,6 +29,14 @@ class RenderForm(forms.Form):
         error_messages={"invalid": "Seed must be a whole number."},
     )
 
+    preset = forms.ChoiceField(label="Model", choices=[], required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from generation.presets import presets_enabled
+
+        self.fields["preset"].choices = [(c.key, c.preset.label) for c in presets_enabled()]
+
     def cleaned_size(self) -> tuple[int, int]:
         width, height = self.cleaned_data["resolution"].split("x")
         return int(width), int(height)

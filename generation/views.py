@@ -51,6 +51,7 @@ def dashboard(request):
                     artist=request.user, prompt=form.cleaned_data["prompt"],
                     negative_prompt=form.cleaned_data["negative_prompt"], duration_s=form.cleaned_data["duration_s"],
                     width=width, height=height, seed=form.cleaned_data["seed"], request=request,
+                    preset=form.cleaned_data.get("preset") or "",
                 )
             except QuotaExceeded as exc:  # over the quota or the queue horizon: 429, as on the API
                 form.add_error(None, exc.message)
@@ -66,11 +67,29 @@ def dashboard(request):
     status = 429 if refused else 400 if request.method == "POST" else 200
     response = render(request, "generation/dashboard.html", {
         "form": form, "page": page, "preset": preset, "frame_table": frame_table, "resolutions": RESOLUTIONS,
-        "quota": quota_status(artist=request.user),
+        "quota": quota_status(artist=request.user), "preset_rules": _preset_rules(),
     }, status=status)
     for name, value in (refused.headers.items() if refused else ()):
         response[name] = value
     return response
+
+
+def _preset_rules() -> dict:
+    """Per enabled preset: the exact frames for each duration and the sizes it renders (for the form)."""
+    from generation.presets import presets_enabled
+
+    rules = {}
+    for choice in presets_enabled():
+        p = choice.preset
+        rules[p.key] = {
+            "label": p.label, "fps": p.fps, "steps": p.steps, "frame_rule": p.frame_rule,
+            "frames": {d: p.num_frames(d) for d in p.durations()},
+            "sizes": [f"{w}x{h}" for w, h in p.resolutions()],
+            "size_rule": (f"{p.label} renders only at " + ", ".join(f"{w}x{h}" for w, h in p.sizes) if p.sizes
+                          else f"{p.label} needs width and height that are multiples of {p.size_multiple}"),
+            "max_frames": p.max_frames,
+        }
+    return rules
 
 
 @login_required

@@ -13,7 +13,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                  "contests.manage_contests", "contests.add_contest", "contests.change_contest",
                  "contests.view_contest", "contests.view_entry", "contests.view_scorecard",
                  "contests.add_criterion", "contests.change_criterion", "contests.delete_criterion",
-                 "contests.view_criterion"],
+                 "contests.view_criterion", "generation.view_presetconfig", "generation.add_presetconfig",
+                 "generation.change_presetconfig"],
     "judge": ["contests.judge_entries"],  # a group, not an invitation role: contests name their judges
 }
 
