@@ -30,7 +30,8 @@ def clip_visible_or_none(*, user, clip_id) -> Clip | None:
 
 def clip_for_media_path(*, user, path: str) -> Clip | None:
     """The clip owning a stored media file, if `user` may see it."""
-    return clips_visible_to(user).filter(Q(video=path) | Q(poster=path)).first()
+    owns = Q(video=path) | Q(poster=path) | Q(preview=path) | Q(contact_sheet=path)
+    return clips_visible_to(user).filter(owns).first()
 
 
 def gallery_clips() -> QuerySet[Clip]:

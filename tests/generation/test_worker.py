@@ -54,6 +54,22 @@ def test_render_stores_clip_with_all_outputs_and_metadata(artist, job_factory):
     assert AuditEvent.objects.filter(action="job.succeeded", object_id=str(job.id)).count() == 1
 
 
+def test_preview_and_contact_sheet_are_served_like_the_video(artist, other_artist, moderator, job_factory):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    job = job_factory(artist, **SMALL)
+    assert run_render(job_id=str(job.id)) == "succeeded"
+    clip = Clip.objects.get(job=job)
+    for user, expected in ((artist, 200), (moderator, 200), (other_artist, 404)):
+        client = Client()
+        client.login(username=user.username, password=PASSWORD)
+        for url in (clip.preview.url, clip.contact_sheet.url):
+            assert client.get(url).status_code == expected, (user.username, url)
+    assert Client().get(clip.contact_sheet.url).status_code == 404
+
+
 def test_second_delivery_renders_nothing(artist, job_factory):
     job = job_factory(artist, **SMALL)
     assert run_render(job_id=str(job.id)) == "succeeded"
