@@ -9,6 +9,7 @@ Without the cookie (first visit, no JavaScript) or with an unknown zone, times a
 from __future__ import annotations
 
 import functools
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.utils import timezone
@@ -19,7 +20,7 @@ _KNOWN = frozenset(available_timezones())
 
 def viewer_timezone(request) -> ZoneInfo:
     """The zone named by the viewer's cookie when it is a real IANA zone, else UTC."""
-    name = (request.COOKIES.get(TZ_COOKIE) or "").strip()
+    name = unquote(request.COOKIES.get(TZ_COOKIE) or "").strip()  # the script URI-encodes the '/'
     if name and len(name) <= 64 and name in _KNOWN:
         try:
             return ZoneInfo(name)

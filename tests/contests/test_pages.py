@@ -58,6 +58,7 @@ def test_public_page_through_the_phases(clock, contest, judges, artist, other_ar
 @pytest.mark.parametrize("cookie, shown", [
     ("Asia/Tokyo", "Tue 1 Dec 2026, 21:00:00 JST"),
     ("America/New_York", "Tue 1 Dec 2026, 07:00:00 EST"),
+    ("Europe%2FParis", "Tue 1 Dec 2026, 13:00:00 CET"),  # as the page's script writes it
     ("Not/AZone", "Tue 1 Dec 2026, 12:00:00 UTC"),
     ("", "Tue 1 Dec 2026, 12:00:00 UTC"),
 ])

@@ -1,0 +1,114 @@
+"""In Chromium: an artist enters a clip, a judge scores it blind, an admin publishes, the artist reads it.
+
+Set VERNISSAGE_SCREENSHOTS=docs/screenshots to save contests-*.png of each step.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from contests.models import Entry, Scorecard
+from tests.contests.conftest import make_contest, make_judge
+from tests.factories import PASSWORD, make_user
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between browser steps
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("VERNISSAGE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("VERNISSAGE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"contests-{name}.png"), full_page=True)
+
+
+def _log_in(browser, base: str, username: str):
+    context = browser.new_context(timezone_id="Europe/Paris", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+    return page
+
+
+def test_enter_judge_publish_read_feedback(live_server, chromium, clock, published_clip):
+    now = timezone.now().replace(microsecond=0)
+    clock.set(now)
+    artist = make_user("ada", role="artist", display_name="Ada Render")
+    published_clip(artist, prompt="lanterns drifting on a night river")
+    judge = make_judge("jules", display_name="Jules Marks")
+    make_user("root", role="admin", display_name="Contest Admin")
+    contest = make_contest(slug="night-water", title="Night water", judges=[judge], theme="Rivers after dark",
+                           opens_at=now - timedelta(hours=1), hours_open=2, hours_judging=24,
+                           rules="Up to two published clips per artist.\nJudged blind against the rubric below.")
+    base = live_server.url
+
+    # The artist: the page switches to the browser's time zone by itself, then the clip is entered.
+    artist_page = _log_in(chromium, base, "ada")
+    artist_page.goto(f"{base}/contests/night-water/")
+    artist_page.wait_for_selector("#tz-note strong:text-is('Europe/Paris')")
+    artist_page.select_option("#id_clip", label="lanterns drifting on a night river")
+    artist_page.click("#enter-form button[type=submit]")
+    artist_page.wait_for_selector("text=Your clip is in “Night water” as Entry 1.")
+    assert Entry.objects.filter(contest=contest, artist=artist).count() == 1
+    _shot(artist_page, "1-enter")
+
+    # Entries close; the judge scores Entry 1 without seeing who made it.
+    clock.set(contest.closes_at + timedelta(minutes=1))
+    judge_page = _log_in(chromium, base, "jules")
+    judge_page.goto(f"{base}/contests/night-water/judge/")
+    entry = judge_page.locator("article.entry").first
+    assert "Entry 1" in entry.inner_text()
+    assert "Ada" not in judge_page.content() and "ada@example.test" not in judge_page.content()
+    for name, mark in (("Story", "8"), ("Craft", "7"), ("Originality", "9")):
+        entry.get_by_label(name).select_option(mark)
+    entry.locator("textarea").fill("The lanterns' reflections carry the story; the camera drift is smooth.")
+    entry.locator("button[type=submit]").click()
+    judge_page.wait_for_selector("text=Scores saved for Entry 1.")
+    _shot(judge_page, "2-judge")
+    assert Scorecard.objects.filter(judge=judge).count() == 1
+
+    # The admin sees every judge done and publishes the results.
+    admin_page = _log_in(chromium, base, "root")
+    admin_page.goto(f"{base}/contests/night-water/progress/")
+    admin_page.wait_for_selector("#progress >> text=all scored")
+    _shot(admin_page, "3-progress")
+    admin_page.click("#publish")
+    admin_page.wait_for_selector("text=Results published. Every entrant can now read their scores and comments.")
+    assert "Ada Render" in admin_page.locator("#results").inner_text()
+    _shot(admin_page, "4-results")
+
+    # The artist reads the rank, the marks and the comment.
+    artist_page.goto(f"{base}/contests/mine/")
+    feedback = artist_page.locator("article.entry").first.inner_text()
+    # (3*8 + 2*7 + 1*9) / 6 = 47/6 = 7.83
+    assert "Rank 1: winner" in feedback and "score 7.83" in feedback
+    assert "The lanterns' reflections carry the story" in feedback and "Judge A" in feedback
+    assert "Jules" not in feedback and "jules" not in feedback
+    _shot(artist_page, "5-feedback")
