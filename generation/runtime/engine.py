@@ -139,7 +139,7 @@ class Engine:
             pipe = build_tiny_pipeline()
         else:
             pipeline_cls = getattr(diffusers, preset.pipeline_class)
-            kwargs = {"torch_dtype": dtype}
+            kwargs = {"dtype": dtype}
             if not Path(source).is_dir() and request.revision and request.revision != "local folder":
                 kwargs["revision"] = request.revision
             pipe = pipeline_cls.from_pretrained(source, **kwargs)
@@ -206,6 +206,7 @@ class Engine:
         model offload and VAE tiling, then RenderOutOfMemory."""
         pipe = self.pipeline(request, options)
         device = _resolve_device(options.device)
+        self._apply_memory(options.vae_tiling, options.offload, device)
         ooms_to_fake = int(options.fault.split(":", 1)[1]) if options.fault.startswith("oom:") else 0
         try:
             return self._call(pipe, request, on_step, fake_oom=ooms_to_fake > 0, low_memory=False,
