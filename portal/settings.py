@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "generation",
     "approvals",
     "contests",
+    "artists",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,12 @@ RENDER_MS_PER_MPX_STEP = env_int("RENDER_MS_PER_MPX_STEP", 50, minimum=0)
 # Test hook: "oom:1" forces one CUDA out-of-memory error (the retry path), "oom:2" two, "error" a
 # render failure, "encode-error" a failure half way through encoding. Empty in production.
 RENDER_FAULT = os.environ.get("RENDER_FAULT", "")
+
+# Artists (issue 7): exports' lifetime, limits on uploaded images (checked before decoding).
+ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)
+ARTIST_UPLOAD_MAX_BYTES = env_int("VERNISSAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+ARTIST_UPLOAD_MAX_PIXELS = env_int("VERNISSAGE_UPLOAD_MAX_PIXELS", 25_000_000, minimum=1)
+CELERY_BEAT_SCHEDULE["artists-expire-exports"] = {"task": "artists.tasks.expire_exports", "schedule": 3600.0}
 
 INVITATION_TTL_DAYS = env_int("VERNISSAGE_INVITATION_TTL_DAYS", 7, minimum=1)
 SITE_URL = os.environ.get("VERNISSAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("contests/", include("contests.urls")),
+    path("artists/", include("artists.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("contests.api_urls")),
     path("media/<path:path>", media_serve, name="media"),

@@ -1,0 +1,184 @@
+"""Export all my work: a zip of an artist's videos, posters, prompts, settings, decisions, feedback, ledger.
+
+QUEUED -> RUNNING (claimed by conditional update: a second delivery builds nothing) -> READY | FAILED;
+READY -> EXPIRED after ARTIST_EXPORT_TTL_DAYS, when the file is deleted. The zip is written to a
+temporary file and stored through Django's storage API under a random name; it holds only rows whose
+artist is the exporting artist.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from artists.models import ClipConsent, Export, ExportStatus, Feedback, LedgerEntry, PromoUse
+from generation.models import Clip, RenderJob
+from portal.services.audit import audit_record
+
+E = ExportStatus
+LEDGER_HEADER = ["date", "kind", "quantity", "rate", "amount", "memo", "reference", "reverses"]
+
+
+def ledger_csv_rows(entries) -> list[list[str]]:
+    """The ledger as CSV rows, in the order and wording of the ledger page."""
+    rows = [LEDGER_HEADER]
+    for e in entries:
+        rows.append([e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.get_kind_display(), str(e.quantity),
+                     "" if e.rate is None else str(e.rate), str(e.amount), e.memo, e.reference,
+                     str(e.reverses_id or "")])
+    return rows
+
+
+def export_request(*, artist, request=None) -> Export:
+    """Queue a new export for the artist (one at a time) and send its id to a worker on commit."""
+    from artists.tasks import build_export
+
+    with transaction.atomic():
+        if Export.objects.filter(artist=artist, status__in=[E.QUEUED, E.RUNNING]).exists():
+            raise ValidationError("An export of your work is already being built.")
+        export = Export.objects.create(artist=artist)
+        audit_record(action="export.requested", actor=artist, request=request, obj=export)
+        transaction.on_commit(lambda: build_export.delay(str(export.id)))
+    return export
+
+
+def _progress(export_id, value: float) -> None:
+    Export.objects.filter(id=export_id, status=E.RUNNING).update(progress=round(min(value, 0.99), 3))
+
+
+def _dump(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _clip_record(clip: Clip) -> dict:
+    job = clip.job
+    reviews = [{"requested_at": r.requested_at, "decided_at": r.decided_at, "decision": r.decision,
+                "reason": r.reason, "clause": r.clause.code if r.clause else None, "appeal": r.is_appeal,
+                "appeal_message": r.appeal_message} for r in clip.reviews.select_related("clause")]
+    consents = [{"use": c.use, "terms_version": c.terms.version, "granted_at": c.granted_at,
+                 "revoked_at": c.revoked_at} for c in ClipConsent.objects.filter(clip=clip).select_related("terms")]
+    uses = [{"use": u.use, "terms_version": u.terms_version, "purpose": u.purpose, "at": u.created_at}
+            for u in PromoUse.objects.filter(clip=clip)]
+    return {"clip": str(clip.id), "job": str(job.id), "prompt": job.prompt, "negative_prompt": job.negative_prompt,
+            "settings": {"preset": job.preset, "model": job.model_source, "revision": job.model_revision,
+                         "seed": job.seed, "steps": job.steps, "guidance": job.guidance, "fps": clip.fps,
+                         "num_frames": clip.num_frames, "width": clip.width, "height": clip.height,
+                         "duration_s": job.duration_s},
+            "publication": clip.publication, "published_at": clip.published_at, "created_at": clip.created_at,
+            "decisions": reviews, "consents": consents, "promotional_uses": uses}
+
+
+def _write(zf: zipfile.ZipFile, name: str, field) -> None:
+    if field and field.name and default_storage.exists(field.name):
+        with default_storage.open(field.name, "rb") as handle:
+            zf.writestr(name, handle.read())
+
+
+def _build_zip(export: Export, path: str) -> None:
+    artist = export.artist
+    clips = list(Clip.objects.filter(artist=artist).select_related("job"))
+    feedback = list(Feedback.objects.filter(artist=artist).prefetch_related("attachments"))
+    total = max(1, len(clips) + len(feedback) + 2)
+    done = 0
+    profile = getattr(artist, "artist_profile", None)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("README.txt", "Everything you made and gave on Vernissage, exported "
+                    f"{timezone.now():%Y-%m-%d %H:%M} UTC.\nclips/: each clip's video, poster and clip.json "
+                    "(prompt, settings, decisions, consents)\nrenders.json: every prompt you submitted\n"
+                    "feedback.json and feedback/: your feedback, responses and attachments\n"
+                    "ledger.csv: your contribution ledger\n")
+        zf.writestr("profile.json", _dump({"username": artist.username, "display_name": artist.display_name,
+                                           "email": artist.email, "date_joined": artist.date_joined,
+                                           "bio": profile.bio if profile else "",
+                                           "links": profile.link_list if profile else []}))
+        for clip in clips:
+            folder = f"clips/{clip.id}"
+            _write(zf, f"{folder}/video.mp4", clip.video)
+            _write(zf, f"{folder}/poster.jpg", clip.poster)
+            zf.writestr(f"{folder}/clip.json", _dump(_clip_record(clip)))
+            done += 1
+            _progress(export.id, done / total)
+        jobs = [{"job": str(j.id), "prompt": j.prompt, "negative_prompt": j.negative_prompt, "status": j.status,
+                 "preset": j.preset, "seed": j.seed, "steps": j.steps, "guidance": j.guidance,
+                 "size": [j.width, j.height], "duration_s": j.duration_s, "created_at": j.created_at}
+                for j in RenderJob.objects.filter(artist=artist)]
+        zf.writestr("renders.json", _dump(jobs))
+        items = []
+        for item in feedback:
+            files = []
+            for att in item.attachments.all():
+                name = f"feedback/{item.pk}/{att.pk}.{att.extension}"
+                _write(zf, name, att.file)
+                files.append(name)
+            items.append({"id": item.pk, "kind": item.kind, "title": item.title, "text": item.text,
+                          "clip": str(item.clip_id) if item.clip_id else None, "status": item.status,
+                          "response": item.response, "filed_at": item.created_at, "triaged_at": item.triaged_at,
+                          "attachments": files})
+            done += 1
+            _progress(export.id, done / total)
+        zf.writestr("feedback.json", _dump(items))
+        out = io.StringIO()
+        csv.writer(out).writerows(ledger_csv_rows(LedgerEntry.objects.filter(artist=artist).order_by("-created_at", "-id")))
+        zf.writestr("ledger.csv", out.getvalue())
+
+
+def export_build(*, export_id) -> bool:
+    """Build a queued export once: claim it, write the zip, store it, mark it READY (or FAILED with why)."""
+    claimed = Export.objects.filter(id=export_id, status=E.QUEUED).update(status=E.RUNNING, progress=0.0)
+    if not claimed:
+        return False
+    export = Export.objects.select_related("artist").get(id=export_id)
+    fd, path = tempfile.mkstemp(suffix=".zip")
+    os.close(fd)
+    try:
+        _build_zip(export, path)
+        with open(path, "rb") as handle:
+            name = default_storage.save(f"exports/{os.urandom(16).hex()}/vernissage-export.zip", File(handle))
+        size = os.path.getsize(path)
+    except Exception as exc:  # noqa: BLE001 - the row says why; the artist may ask again
+        Export.objects.filter(id=export_id).update(status=E.FAILED, error=str(exc)[:300], finished_at=timezone.now())
+        raise
+    finally:
+        os.unlink(path)
+    now = timezone.now()
+    Export.objects.filter(id=export_id, status=E.RUNNING).update(
+        status=E.READY, progress=1.0, file=name, size_bytes=size, finished_at=now,
+        expires_at=now + timedelta(days=settings.ARTIST_EXPORT_TTL_DAYS))
+    audit_record(action="export.ready", obj=export, detail={"size": size})
+    return True
+
+
+def export_for_download(*, export_id, user) -> Export:
+    """The artist's own READY export within its lifetime; ValidationError saying why otherwise."""
+    export = Export.objects.filter(id=export_id, artist=user).first() if user.is_authenticated else None
+    if export is None:
+        raise Export.DoesNotExist
+    if export.status == E.EXPIRED or (export.expires_at and export.expires_at <= timezone.now()):
+        raise ValidationError("This export has expired: exports can be downloaded for "
+                              f"{settings.ARTIST_EXPORT_TTL_DAYS} days. Ask for a new one.")
+    if export.status != E.READY:
+        raise ValidationError(f"This export is {export.get_status_display().lower()}, not ready yet.")
+    return export
+
+
+def exports_expire() -> int:
+    """Delete the files of exports past their lifetime and mark them EXPIRED; returns how many."""
+    count = 0
+    for export in Export.objects.filter(status=E.READY, expires_at__lte=timezone.now()):
+        if Export.objects.filter(id=export.id, status=E.READY).update(status=E.EXPIRED):
+            if export.file and default_storage.exists(export.file.name):
+                default_storage.delete(export.file.name)
+            count += 1
+    return count

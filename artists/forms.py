@@ -1,0 +1,86 @@
+"""Forms of the artists' pages: they validate shape only; services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from artists.models import FeedbackKind, FeedbackStatus, Use
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    widget = MultipleFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleImageField, self).clean(item, initial) for item in items]
+
+
+class FeedbackForm(forms.Form):
+    kind = forms.ChoiceField(choices=FeedbackKind.choices)
+    title = forms.CharField(max_length=120)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, label="What happened")
+    clip = forms.ChoiceField(required=False, label="One of your clips (optional)")
+    images = MultipleImageField(required=False, label="Images (optional)",
+                                help_text="PNG, JPEG or WebP, up to 4; checked by content, metadata removed.")
+    credit = forms.BooleanField(required=False, initial=True, label="Credit me by name in the changelog")
+
+    def __init__(self, *args, clips=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clip"].choices = [("", "No clip")] + [(str(c.id), c.job.prompt[:70]) for c in clips]
+
+
+class TriageForm(forms.Form):
+    status = forms.ChoiceField(choices=[c for c in FeedbackStatus.choices if c[0] != FeedbackStatus.NEW])
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of item #")
+
+
+class ChangelogForm(forms.Form):
+    title = forms.CharField(max_length=160)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    feedback = forms.CharField(max_length=200, label="Feedback items (numbers, comma separated)")
+
+    def clean_feedback(self):
+        raw = self.cleaned_data["feedback"].replace(" ", "")
+        try:
+            return [int(part.lstrip("#")) for part in raw.split(",") if part]
+        except ValueError:
+            raise forms.ValidationError("Write the item numbers separated by commas, e.g. 12, 15.") from None
+
+
+class ConsentForm(forms.Form):
+    use = forms.ChoiceField(choices=Use.choices)
+    action = forms.ChoiceField(choices=[("grant", "grant"), ("revoke", "revoke")])
+    terms_version = forms.IntegerField(required=False, min_value=1)
+
+
+class PromoUseForm(forms.Form):
+    use = forms.ChoiceField(choices=Use.choices)
+    purpose = forms.CharField(max_length=200)
+
+
+class LedgerDeskForm(forms.Form):
+    ACTIONS = [("testing", "Approved testing hours"), ("payout", "Payout"), ("reverse", "Reverse an entry")]
+    action = forms.ChoiceField(choices=ACTIONS)
+    artist = forms.CharField(max_length=150, required=False, help_text="Username (hours and payouts).")
+    quantity = forms.DecimalField(required=False, max_digits=10, decimal_places=2, label="Hours or amount")
+    entry = forms.IntegerField(required=False, min_value=1, label="Entry # to reverse")
+    memo = forms.CharField(max_length=200, required=False, label="Memo or reason")
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(max_length=80, required=False, help_text="Your credit on published clips.")
+    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False)
+    links = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False,
+                            help_text="One http(s) link per line, up to 5.")
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
+    confirm = forms.BooleanField(label="I understand: my published clips are withdrawn and my personal data erased.")

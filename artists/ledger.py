@@ -1,0 +1,148 @@
+"""Write the contribution ledger: earnings at configured rates, prizes, payouts and reversals.
+
+The ledger is append-only. An entry is never changed: a correction is a new entry of the opposite
+amount that names the entry it reverses (at most one reversal per entry). An artist's balance is the
+sum of their entries; every write locks the artist's row so balance checks and writes are serial.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from artists.models import RATED_KINDS, EntryKind, LedgerEntry, LedgerRate
+from portal.services.audit import audit_record
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1000000")
+
+
+def _decimal(value, *, what: str) -> Decimal:
+    try:
+        number = Decimal(str(value)).quantize(CENT)
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({what: f"“{value}” is not a number."}) from None
+    if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+        raise ValidationError({what: f"{value} is out of range."})
+    return number
+
+
+def _lock_artist(artist_id):
+    user = get_user_model().objects.select_for_update().filter(pk=artist_id).first()
+    if user is None:
+        raise ValidationError("No such artist.")
+    return user
+
+
+def balance_of(*, artist) -> Decimal:
+    """The artist's balance: exactly the sum of their ledger entries."""
+    total = LedgerEntry.objects.filter(artist=artist).aggregate(total=Sum("amount"))["total"]
+    return (total or Decimal("0")).quantize(CENT)
+
+
+def rate_set(*, kind: str, amount, unit: str, actor=None, request=None) -> LedgerRate:
+    """Set what one unit of a rated contribution earns from now on (past entries keep their rate)."""
+    if kind not in RATED_KINDS:
+        raise ValidationError({"kind": f"{kind!r} has no rate; rated kinds are {', '.join(RATED_KINDS)}."})
+    amount = _decimal(amount, what="amount")
+    if amount < 0:
+        raise ValidationError({"amount": "A rate cannot be negative."})
+    rate, _ = LedgerRate.objects.update_or_create(kind=kind, defaults={"amount": amount, "unit": unit})
+    audit_record(action="ledger.rate_set", actor=actor, request=request, obj=rate,
+                 detail={"kind": kind, "amount": str(amount), "unit": unit})
+    return rate
+
+
+def ledger_record(*, artist, kind: str, quantity=1, amount=None, memo: str = "", reference: str = "",
+                  actor=None, request=None) -> LedgerEntry:
+    """Append one earning: a rated contribution (rate x quantity) or a prize (its amount); once per reference.
+
+    Contests call this for prizes: ledger_record(artist=..., kind="prize", amount=Decimal("50"),
+    reference=f"prize:{contest.slug}:{entry.pk}", memo=...). A second call with the same reference
+    returns the existing entry instead of paying twice.
+    """
+    if kind not in (*RATED_KINDS, EntryKind.PRIZE):
+        raise ValidationError({"kind": "Record payouts with ledger_payout and corrections with ledger_reverse."})
+    quantity = _decimal(quantity, what="quantity")
+    if quantity <= 0:
+        raise ValidationError({"quantity": "The quantity must be more than zero."})
+    rate = None
+    if kind == EntryKind.PRIZE:
+        if amount is None:
+            raise ValidationError({"amount": "A prize needs its amount."})
+        amount = _decimal(amount, what="amount")
+    else:
+        configured = LedgerRate.objects.filter(kind=kind).first()
+        if configured is None:
+            raise ValidationError(f"No rate is configured for {EntryKind(kind).label.lower()}; an admin sets it.")
+        rate = configured.amount
+        amount = (rate * quantity).quantize(CENT)
+    if amount <= 0:
+        raise ValidationError({"amount": "An earning must be more than zero."})
+    try:
+        with transaction.atomic():
+            _lock_artist(artist.pk)
+            if reference and kind != EntryKind.TESTING:
+                existing = LedgerEntry.objects.filter(reference=reference).exclude(
+                    kind__in=[EntryKind.REVERSAL, EntryKind.PAYOUT, EntryKind.TESTING]).first()
+                if existing is not None:
+                    return existing
+            entry = LedgerEntry.objects.create(artist=artist, kind=kind, quantity=quantity, rate=rate,
+                                               amount=amount, memo=memo[:200], reference=reference,
+                                               recorded_by=actor if getattr(actor, "pk", None) else None)
+            audit_record(action="ledger.recorded", actor=actor, request=request, obj=entry,
+                         detail={"artist": artist.pk, "kind": kind, "amount": str(amount), "reference": reference})
+    except IntegrityError:  # the same reference written at the same moment elsewhere
+        return LedgerEntry.objects.get(reference=reference, kind=kind)
+    return entry
+
+
+def ledger_payout(*, artist, amount, memo: str = "", actor, request=None) -> LedgerEntry:
+    """Append a payout (a negative entry) of at most the artist's balance; admins only."""
+    if not getattr(actor, "is_staff", False):
+        raise ValidationError("Only admins record payouts.")
+    amount = _decimal(amount, what="amount")
+    if amount <= 0:
+        raise ValidationError({"amount": "A payout must be more than zero."})
+    with transaction.atomic():
+        _lock_artist(artist.pk)
+        balance = balance_of(artist=artist)
+        if amount > balance:
+            raise ValidationError({"amount": f"The payout of {amount} is more than the balance of {balance}."})
+        entry = LedgerEntry.objects.create(artist=artist, kind=EntryKind.PAYOUT, amount=-amount,
+                                           memo=memo[:200], recorded_by=actor)
+        audit_record(action="ledger.payout", actor=actor, request=request, obj=entry,
+                     detail={"artist": artist.pk, "amount": str(amount)})
+    return entry
+
+
+def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> LedgerEntry:
+    """Append the reversal of one entry (its opposite amount); an entry is reversed at most once."""
+    if not getattr(actor, "is_staff", False):
+        raise ValidationError("Only admins correct the ledger.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Write why the entry is reversed: the artist reads it."})
+    try:
+        with transaction.atomic():
+            original = LedgerEntry.objects.filter(pk=entry_id).first()
+            if original is None:
+                raise ValidationError("No such ledger entry.")
+            _lock_artist(original.artist_id)
+            if original.kind == EntryKind.REVERSAL:
+                raise ValidationError("A reversal cannot itself be reversed; record a new entry instead.")
+            if LedgerEntry.objects.filter(reverses=original).exists():
+                raise ValidationError("This entry is already reversed.")
+            entry = LedgerEntry.objects.create(
+                artist_id=original.artist_id, kind=EntryKind.REVERSAL, quantity=original.quantity,
+                rate=original.rate, amount=-original.amount, memo=f"Reverses #{original.pk}: {reason}"[:200],
+                reference=original.reference, reverses=original, recorded_by=actor)
+            audit_record(action="ledger.reversed", actor=actor, request=request, obj=entry,
+                         detail={"reverses": original.pk, "reason": reason[:500]})
+    except IntegrityError:
+        raise ValidationError("This entry is already reversed.") from None
+    return entry

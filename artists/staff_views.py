@@ -1,0 +1,153 @@
+"""The company's side: feedback triage, the changelog, the promo kit and the ledger desk."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from artists import selectors
+from artists.consent import promo_use_record
+from artists.feedback import changelog_add, feedback_triage
+from artists.forms import ChangelogForm, LedgerDeskForm, PromoUseForm, TriageForm
+from artists.ledger import ledger_payout, ledger_record, ledger_reverse
+from artists.models import EntryKind, FeedbackStatus, LedgerEntry, LedgerRate, Use
+from artists.views import form_errors
+
+
+def _require_moderator(request) -> None:
+    if not request.user.is_moderator:
+        raise PermissionDenied("Only moderators have this page.")
+
+
+def _require_admin(request) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied("Only admins have this page.")
+
+
+@login_required
+def triage(request):
+    _require_moderator(request)
+    status = request.GET.get("status", FeedbackStatus.NEW)
+    if status not in FeedbackStatus.values:
+        status = FeedbackStatus.NEW
+    return render(request, "artists/triage.html", {
+        "items": selectors.feedback_for_triage(status=status)[:100], "status": status,
+        "statuses": FeedbackStatus.choices, "form": TriageForm(), "changelog_form": ChangelogForm()})
+
+
+@login_required
+@require_POST
+def triage_decide(request, feedback_id: int):
+    _require_moderator(request)
+    form = TriageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a triage state and write a response.")
+    else:
+        data = form.cleaned_data
+        try:
+            item = feedback_triage(feedback_id=feedback_id, moderator=request.user, status=data["status"],
+                                   response=data["response"], duplicate_of=data["duplicate_of"], request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Feedback #{item.pk} is now {item.get_status_display().lower()}.")
+    return redirect(request.POST.get("next") or "artists:triage")
+
+
+def changelog(request):
+    form = None
+    if request.user.is_authenticated and request.user.is_moderator:
+        form = ChangelogForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                changelog_add(actor=request.user, request=request, title=form.cleaned_data["title"],
+                              body=form.cleaned_data["body"], feedback_ids=form.cleaned_data["feedback"])
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, "The change is in the changelog.")
+                return redirect("artists:changelog")
+    elif request.method == "POST":
+        raise PermissionDenied("Only moderators write the changelog.")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "artists/changelog.html", {"entries": selectors.changelog()[:100], "form": form},
+                  status=status)
+
+
+@login_required
+def promo_kit(request):
+    if not (request.user.is_moderator or request.user.is_staff):
+        raise PermissionDenied("Only the company's staff have the promo kit.")
+    use = request.GET.get("use", Use.MARKETING)
+    if use not in Use.values:
+        use = Use.MARKETING
+    return render(request, "artists/promo_kit.html", {
+        "use": use, "uses": Use.choices, "clips": selectors.clips_with_consent(use=use)[:100],
+        "form": PromoUseForm(initial={"use": use})})
+
+
+@login_required
+@require_POST
+def promo_use(request, clip_id):
+    """Record the use (relying on a current consent, earning the artist) and hand over the video."""
+    if not (request.user.is_moderator or request.user.is_staff):
+        raise PermissionDenied("Only the company's staff have the promo kit.")
+    form = PromoUseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what the clip is used for.")
+        return redirect("artists:promo_kit")
+    try:
+        promo = promo_use_record(clip_id=clip_id, use=form.cleaned_data["use"], purpose=form.cleaned_data["purpose"],
+                                 actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('artists:promo_kit')}?use={form.cleaned_data['use']}")
+    clip = promo.clip
+    response = FileResponse(clip.video.open("rb"), content_type="video/mp4", as_attachment=True,
+                            filename=f"vernissage-{clip.artist.credit_name}-{str(clip.id)[:8]}.mp4")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def ledger_desk(request):
+    """Admins record approved testing hours and payouts, and reverse entries; rates are in the admin."""
+    _require_admin(request)
+    form = LedgerDeskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            artist = None
+            if data["action"] in ("testing", "payout"):
+                artist = get_user_model().objects.filter(username=data["artist"]).first()
+                if artist is None:
+                    raise ValidationError({"artist": "No artist with that username."})
+                if data["quantity"] is None:
+                    raise ValidationError({"quantity": "Give the hours or the amount."})
+            if data["action"] == "testing":
+                entry = ledger_record(artist=artist, kind=EntryKind.TESTING, quantity=data["quantity"],
+                                      memo=data["memo"] or "Approved testing hours", actor=request.user,
+                                      request=request)
+            elif data["action"] == "payout":
+                entry = ledger_payout(artist=artist, amount=data["quantity"], memo=data["memo"] or "Payout",
+                                      actor=request.user, request=request)
+            else:
+                if not data["entry"]:
+                    raise ValidationError({"entry": "Give the number of the entry to reverse."})
+                entry = ledger_reverse(entry_id=data["entry"], reason=data["memo"], actor=request.user,
+                                       request=request)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Ledger entry #{entry.pk} recorded: {entry.amount}.")
+            return redirect("artists:ledger_desk")
+    recent = LedgerEntry.objects.select_related("artist").order_by("-created_at", "-id")[:50]
+    return render(request, "artists/ledger_desk.html", {"form": form, "recent": recent,
+                                                        "rates": LedgerRate.objects.all()},
+                  status=400 if request.method == "POST" else 200)
