@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from contests.models import Entry, Scorecard
@@ -34,6 +35,9 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
+        # ORM calls made while Playwright's loop runs open their own connection: close it here, or
+        # PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
         browser.close()
 
 
@@ -57,7 +61,10 @@ def _log_in(browser, base: str, username: str):
     return page
 
 
-def test_enter_judge_publish_read_feedback(live_server, chromium, clock, published_clip):
+def test_enter_judge_publish_read_feedback(live_server, chromium, clock, published_clip, monkeypatch):
+    # The live server answers each request in a new thread; with persistent connections (CONN_MAX_AGE)
+    # every one of them would stay open and keep PostgreSQL from dropping the test database.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     now = timezone.now().replace(microsecond=0)
     clock.set(now)
     artist = make_user("ada", role="artist", display_name="Ada Render")
