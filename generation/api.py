@@ -151,7 +151,7 @@ class RenderListCreate(_ArtistOnly, generics.GenericAPIView):
             response[name] = value
         return response
 
-    @extend_schema(summary="List your renders", operation_id="renders_list")
+    @extend_schema(summary="List your renders", operation_id="renders_list", responses=RenderSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(render_data(page, artist=request.user))
@@ -188,7 +188,7 @@ class ClipList(generics.GenericAPIView):
             qs = qs.filter(publication=wanted)
         return qs
 
-    @extend_schema(summary="List your clips", operation_id="clips_list", parameters=[
+    @extend_schema(summary="List your clips", operation_id="clips_list", responses=ClipSerializer(many=True), parameters=[
         OpenApiParameter("publication", str, enum=Publication.values, required=False)])
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -223,7 +223,7 @@ class Gallery(generics.GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = ClipSerializer
 
-    @extend_schema(summary="Published clips, newest first", operation_id="gallery_list")
+    @extend_schema(summary="Published clips, newest first", operation_id="gallery_list", responses=ClipSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.gallery_clips())
         return self.get_paginated_response([clip_payload(clip) for clip in page])

@@ -18,6 +18,10 @@ from django.conf import settings
 )
 def render_job(job_id: str) -> str:
     """Render one job; a second delivery of the same id renders nothing."""
+    if settings.RENDER_FAKE_MS:  # load tests only: sleep instead of rendering
+        from generation.fake_render import run_fake_render
+
+        return run_fake_render(job_id=job_id)
     from generation.worker import run_render
 
     return run_render(job_id=job_id)

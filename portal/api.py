@@ -35,7 +35,7 @@ class TokenList(generics.GenericAPIView):
     def get_queryset(self):
         return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(summary="List your tokens")
+    @extend_schema(summary="List your tokens", responses=TokenSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         context = {"current": request.auth if isinstance(request.auth, ApiToken) else None}

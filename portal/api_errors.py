@@ -56,3 +56,30 @@ def exception_handler(exc, context):
         code = "permission_denied" if isinstance(exc, DjangoPermissionDenied) else _code(exc)
         response.data = {"detail": str(detail), "code": str(code)}
     return response
+
+
+_GENERIC = {400: ("Bad request.", "bad_request"), 403: ("Forbidden.", "permission_denied"),
+            404: ("Not found.", "not_found"), 405: ("Method not allowed.", "method_not_allowed"),
+            413: ("Request too large.", "too_large"), 500: ("Server error.", "server_error")}
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, errors Django answers itself (no such URL, a path that does not parse, a
+    server error page) get the API's JSON shape instead of an HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith("/api/") and response.status_code >= 400
+                and not response.get("Content-Type", "").startswith("application/json")):
+            from django.http import JsonResponse
+
+            detail, code = _GENERIC.get(response.status_code, ("Request failed.", "error"))
+            replaced = JsonResponse({"detail": detail, "code": code}, status=response.status_code)
+            for header in ("Retry-After", "Allow", "WWW-Authenticate"):
+                if header in response:
+                    replaced[header] = response[header]
+            return replaced
+        return response
