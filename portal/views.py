@@ -23,7 +23,9 @@ from portal.services.tokens import token_issue, token_revoke
 
 
 def home(request):
-    return render(request, "portal/home.html", {"latest": gallery_clips()[:6]})
+    from artists.selectors import featured_clips
+
+    return render(request, "portal/home.html", {"latest": gallery_clips()[:6], "featured": featured_clips()})
 
 
 def gallery(request):
