@@ -7,6 +7,8 @@ use records the consent and terms version it relied on and earns the artist a le
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,6 +40,10 @@ def terms_publish(*, use: str, text: str, actor, request=None) -> ConsentTerms:
 
 
 def _own_clip(clip_id, artist) -> Clip:
+    try:
+        clip_id = uuid.UUID(str(clip_id))
+    except ValueError:
+        raise ValidationError("You can set consent only for your own clips.") from None
     clip = Clip.objects.select_for_update().filter(id=clip_id, artist=artist).first()
     if clip is None:
         raise ValidationError("You can set consent only for your own clips.")
