@@ -6,6 +6,7 @@ Payloads a judge receives are built by `blind_entry_payload` only: no artist, cl
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -33,10 +34,12 @@ def contest_payload(contest) -> dict:
 
 
 def blind_entry_payload(entry) -> dict:
-    """What anyone may see of an entry before results: never who made it."""
-    clip = entry.clip
-    return {"id": str(entry.pk), "label": entry.label, "prompt": clip.job.prompt, "video_url": clip.video.url,
-            "poster_url": clip.poster.url, "width": clip.width, "height": clip.height, "duration_s": clip.duration_s}
+    """What anyone may see of an entry before results: never who made it, nor its clip's media path."""
+    clip, args = entry.clip, [entry.contest.slug, entry.pk]
+    return {"id": str(entry.pk), "label": entry.label, "prompt": clip.job.prompt,
+            "video_url": reverse("contest_entry_media", args=[*args, "video"]),
+            "poster_url": reverse("contest_entry_media", args=[*args, "poster"]),
+            "width": clip.width, "height": clip.height, "duration_s": clip.duration_s}
 
 
 def standing_payload(standing) -> dict:

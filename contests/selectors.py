@@ -33,7 +33,7 @@ def entries_in_contest(contest: Contest) -> QuerySet[Entry]:
     """Active entries whose clip is published now, in entry order."""
     return (
         Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE, clip__publication=Publication.PUBLISHED)
-        .select_related("clip", "clip__job", "artist")
+        .select_related("contest", "clip", "clip__job", "artist")
         .order_by("number")
     )
 

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contests import judging, selectors, services
 from contests.export import scores_csv_response
 from contests.models import Entry, EntryStatus, Phase
 from contests.timezones import in_viewer_timezone
+from generation.media import media_serve
 from generation.models import Clip, Publication
 
 
@@ -207,3 +208,16 @@ def publish_view(request, slug: str):
 def scores_csv(request, slug: str):
     _require_manager(request)
     return scores_csv_response(_contest_or_404(slug))
+
+
+@require_safe
+def entry_media(request, slug: str, entry_id, kind: str):
+    """An entry's video or poster under a URL that names only the entry (judges and the anonymous
+    entries list use it, so no media path links an entry to the credited clip in the gallery)."""
+    contest = _contest_or_404(slug)
+    entry = selectors.entries_in_contest(contest).filter(pk=entry_id).first()
+    if entry is None or kind not in ("video", "poster"):
+        raise Http404("No such entry.")
+    if selectors.phase_of(contest) in (Phase.UPCOMING, Phase.OPEN) and not selectors.is_judge(request.user, contest):
+        raise Http404("No such entry.")
+    return media_serve(request, getattr(entry.clip, kind).name)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from contests.judging import scorecard_submit
 from contests.services import entry_create
+from generation.models import Clip, Publication
 from tests.contests.conftest import T0, make_contest, make_judge
 from tests.factories import PASSWORD, make_user
 
@@ -64,11 +65,32 @@ def test_judge_pages_and_api_name_no_entrant(clock, api, published_clip):
             lowered = text.lower()
             for identity in _identities(others):
                 assert identity.lower() not in lowered, f"{identity!r} appears in {url}"
-            for entry in entries:  # no link to the clip page (which credits the artist)
-                assert str(entry.clip_id) not in text, f"clip id of {entry.label} appears in {url}"
+            for entry in entries:  # nothing that leads to the credited clip: its id, page or media path
+                for trace in (str(entry.clip_id), entry.clip.media_key, entry.clip.video.name):
+                    assert trace not in text, f"{trace} of {entry.label} appears in {url}"
     # The search itself can fail: an admin's progress page does name the entrants.
     make_user("root", role="admin")
     admin = Client()
     admin.login(username="root", password=PASSWORD)
     progress = admin.get(f"/contests/{contest.slug}/progress/").content.decode()
     assert "quillvane" in progress and "Quill Vantablack" in progress
+
+
+def test_entry_media_under_the_entry_url(clock, judges, artist, published_clip):
+    contest = make_contest(slug="media", judges=judges)
+    clock.set(T0)
+    entry = entry_create(contest_id=contest.pk, clip_id=published_clip(artist).pk, artist=artist)
+    video, poster = f"/contests/media/entries/{entry.pk}/video", f"/contests/media/entries/{entry.pk}/poster"
+    judge = Client()
+    judge.login(username=judges[0].username, password=PASSWORD)
+    assert Client().get(poster).status_code == 404  # open: not public yet
+    response = judge.get(video, HTTP_RANGE="bytes=0-99")
+    assert response.status_code == 206 and response["Content-Type"] == "video/mp4"
+    assert b"".join(response.streaming_content) == entry.clip.video.open("rb").read()[:100]
+    clock.set(contest.closes_at)
+    response = Client().get(poster)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+    assert Client().get(f"/contests/media/entries/{entry.pk}/job").status_code == 404
+    assert Client().post(poster).status_code == 405
+    Clip.objects.filter(pk=entry.clip_id).update(publication=Publication.TAKEN_DOWN)
+    assert judge.get(video).status_code == 404
