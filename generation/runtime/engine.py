@@ -55,7 +55,6 @@ class EngineOptions:
     vae_tiling: bool = False
     offload: str = "none"  # none | model | sequential | group (GPU only)
     compile: bool = False  # regional torch.compile of the transformer's repeated blocks
-    random_weights: bool = False  # build the preset's real architecture from shipped configs
     fault: str = ""  # test hook: "oom:N" raises torch's OutOfMemoryError in the first N tries; "error" fails
 
 
@@ -128,10 +127,10 @@ class Engine:
     def _load(self, preset: Preset, request: RenderRequest, options: EngineOptions, device: str, dtype):
         import diffusers
 
-        source = request.model or preset.source
-        if options.random_weights:
-            from .random_weights import build_random_pipeline
+        from .random_weights import RANDOM_SOURCE, build_random_pipeline
 
+        source = request.model or preset.source
+        if source == RANDOM_SOURCE:
             pipe = build_random_pipeline(preset, device=device, dtype=dtype)
         elif not source or source == BUILTIN_SOURCE:
             from .tiny import build_tiny_pipeline
@@ -157,7 +156,7 @@ class Engine:
         dtype_name = options.dtype if options.dtype != "auto" else (preset.dtype if device != "cpu" else "float32")
         dtype = getattr(torch, dtype_name)
         key = (preset.key, request.model, request.revision, device, dtype_name, options.compile,
-               options.random_weights, options.offload if device != "cpu" else "none")
+               options.offload if device != "cpu" else "none")
         with self._lock:
             if self._key != key:
                 self.unload()

@@ -16,13 +16,13 @@ WEIGHT_SEED = 0
 MAX_TEXT_TOKENS = 128
 
 
-def build_tokenizer() -> T5Tokenizer:
+def build_tokenizer(max_length: int = MAX_TEXT_TOKENS) -> T5Tokenizer:
     """A Unigram T5 tokenizer over letters, digits and punctuation (no download)."""
     vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("\u2581", -2.0)]
     for char in string.ascii_letters + string.digits + string.punctuation:
         vocab.append(("\u2581" + char, -3.0))
         vocab.append((char, -4.0))
-    return T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=MAX_TEXT_TOKENS)
+    return T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=max_length)
 
 
 def build_tiny_pipeline() -> LTXPipeline:

@@ -108,3 +108,20 @@ def test_cuda_device_without_cuda_is_a_clear_error():
         pytest.skip("this machine has CUDA")
     with pytest.raises(RuntimeError, match="no CUDA device"):
         Engine().render(REQUEST, options=EngineOptions(device="cuda"))
+
+
+def test_ltx_video_architecture_from_shipped_configs_on_the_meta_device():
+    """--random-weights builds the real LTX-Video architecture from configs in the repo (no download)."""
+    from generation.runtime.presets import get_preset
+    from generation.runtime.random_weights import build_random_pipeline
+
+    pipe = build_random_pipeline(get_preset("ltx-video"), device="meta", dtype=torch.bfloat16)
+
+    def billions(module):
+        return round(sum(p.numel() for p in module.parameters()) / 1e9, 2)
+
+    assert (billions(pipe.transformer), billions(pipe.vae), billions(pipe.text_encoder)) == (1.92, 0.42, 4.76)
+    assert pipe.transformer.dtype == torch.bfloat16 and pipe.transformer.device.type == "meta"
+    assert pipe.tokenizer.model_max_length == 128
+    with pytest.raises(ValueError, match="No shipped architecture config for 'cogvideox-5b'"):
+        build_random_pipeline(get_preset("cogvideox-5b"), device="meta", dtype=torch.bfloat16)
