@@ -99,7 +99,10 @@ def review_decide(request, clip_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("review_queue")
-    verbs = {"approve": "approved", "changes": "sent back for changes", "reject": "rejected"}
+    clip.refresh_from_db()
+    verbs = {"approve": "approved and published" if clip.is_published else
+             f"approved; it will be published at {clip.publish_at:%Y-%m-%d %H:%M} UTC" if clip.publish_at else "approved",
+             "changes": "sent back to its artist for changes", "reject": "rejected"}
     messages.success(request, f"Clip {verbs[data['decision']]}.")
     return redirect("review_next")
 

@@ -14,6 +14,15 @@ ALL_STATES = [P.PRIVATE, P.PENDING_REVIEW, P.APPROVED, P.PUBLISHED, P.CHANGES_RE
               P.APPEALED, P.WITHDRAWN, P.TAKEN_DOWN]
 
 
+def ensure_starter_policy() -> None:
+    """Re-create the starter policy clauses of the data migration (a transactional test flushes them)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("approvals.migrations.0005_policy_seed").seed(apps, None)
+
+
 def clip_in_state(state: str, *, artist, moderator, **job_overrides):
     """A clip of `artist` in `state`, reached by the services (so its reviews are consistent)."""
     clip = make_clip(artist, **job_overrides)
