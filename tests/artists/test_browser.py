@@ -1,0 +1,107 @@
+"""In Chromium: an artist files feedback, a moderator accepts it, the ledger pays it, the artist sees the balance.
+
+Set VERNISSAGE_SCREENSHOTS=docs/screenshots to save artists-*.png of each step.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+from artists.models import EntryKind, Feedback, LedgerEntry
+from tests.artists.conftest import png_bytes
+from tests.factories import PASSWORD, make_clip, make_user
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between browser steps
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("VERNISSAGE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        connections.close_all()  # or PostgreSQL cannot drop the test database at the end
+        browser.close()
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("VERNISSAGE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"artists-{name}.png"), full_page=True)
+
+
+def _log_in(browser, base: str, username: str):
+    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+    return page
+
+
+def test_feedback_triage_ledger_balance(live_server, chromium, monkeypatch, tmp_path):
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    artist = make_user("ada", role="artist", display_name="Ada Render")
+    make_user("mona", role="moderator", display_name="Mona Review")
+    make_clip(artist, prompt="lanterns drifting on a night river")
+    base = live_server.url
+    shot = tmp_path / "flicker.png"
+    shot.write_bytes(png_bytes(64, 48))
+
+    # The artist files a bug with a screenshot and one of their clips.
+    page = _log_in(chromium, base, "ada")
+    page.click("#nav-my-work")
+    page.click("text=Feedback")
+    page.select_option("#id_kind", "bug")
+    page.fill("#id_title", "Last frame flickers")
+    page.fill("#id_text", "Every 1 s render at 24 fps ends with a white frame.")
+    page.select_option("#id_clip", label="lanterns drifting on a night river")
+    page.set_input_files("#id_images", str(shot))
+    page.click("#feedback-form button[type=submit]")
+    page.wait_for_selector("text=is filed. A moderator will answer it.")
+    item = Feedback.objects.get()
+    assert item.attachments.count() == 1 and item.clip is not None
+    assert page.locator("#response").inner_text() == "Awaiting triage."
+    _shot(page, "1-feedback-filed")
+
+    # A moderator accepts it with a response.
+    mod = _log_in(chromium, base, "mona")
+    mod.click("#nav-triage")
+    form = mod.locator(f"#triage-{item.pk}")
+    assert "Last frame flickers" in mod.locator(f"#feedback-{item.pk}").inner_text()
+    form.locator("select[name=status]").select_option("accepted")
+    form.locator("textarea[name=response]").fill("Reproduced: the encoder padded the last frame. Fix in the next build.")
+    _shot(mod, "2-triage")
+    form.locator("button[type=submit]").click()
+    mod.wait_for_selector(f"text=Feedback #{item.pk} is now accepted.")
+    entry = LedgerEntry.objects.get()
+    assert (entry.artist_id, entry.kind, str(entry.amount)) == (artist.pk, EntryKind.FEEDBACK, "25.00")
+
+    # The artist reads the response and sees the balance.
+    page.goto(f"{base}/artists/feedback/{item.pk}/")
+    assert "Reproduced: the encoder padded the last frame." in page.locator("#response").inner_text()
+    _shot(page, "3-response")
+    page.click("#nav-my-work")
+    assert page.locator("#hub-balance").inner_text() == "25.00"
+    page.click("text=Ledger")
+    assert page.locator("#balance").inner_text() == "25.00"
+    row = page.locator("#ledger tbody tr").first.inner_text()
+    assert "Accepted feedback" in row and "25.00" in row and f"Feedback #{item.pk} accepted" in row
+    _shot(page, "4-ledger-balance")
