@@ -42,14 +42,24 @@ def profile_update(*, user, display_name: str, bio: str, links: str, request=Non
     return profile
 
 
-def _withdraw_all(user, request) -> int:
+# Clips on their way to the gallery: each is withdrawn where approvals' withdraw allows it (today only
+# PUBLISHED; the others are listed in the audit record until approvals can withdraw them too).
+ON_THE_WAY = (Publication.PUBLISHED, Publication.APPROVED, Publication.PENDING_REVIEW, Publication.APPEALED,
+              Publication.CHANGES_REQUESTED)
+
+
+def _withdraw_all(user, request) -> tuple[int, list[str]]:
     from approvals.services import clip_withdraw
 
-    count = 0
-    for clip_id in Clip.objects.filter(artist=user, publication=Publication.PUBLISHED).values_list("id", flat=True):
-        clip_withdraw(clip_id=clip_id, artist=user, request=request)
-        count += 1
-    return count
+    withdrawn, left = 0, []
+    for clip_id in Clip.objects.filter(artist=user, publication__in=ON_THE_WAY).values_list("id", flat=True):
+        try:
+            clip_withdraw(clip_id=clip_id, artist=user, request=request)
+        except ValidationError:
+            left.append(str(clip_id))
+        else:
+            withdrawn += 1
+    return withdrawn, left
 
 
 def account_delete(*, user, password: str, request=None) -> str:
@@ -62,7 +72,7 @@ def account_delete(*, user, password: str, request=None) -> str:
     files: list[str] = []
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
-        withdrawn = _withdraw_all(user, request)
+        withdrawn, left = _withdraw_all(user, request)
         ClipConsent.objects.filter(clip__artist=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         for attachment in Attachment.objects.filter(feedback__artist=user):
             files.append(attachment.file.name)
@@ -83,6 +93,6 @@ def account_delete(*, user, password: str, request=None) -> str:
         user.save()
         user.groups.clear()
         audit_record(action="account.deleted", actor=user, request=request, obj=user,
-                     detail={"withdrawn_clips": withdrawn})
+                     detail={"withdrawn_clips": withdrawn, "not_withdrawable": left})
         transaction.on_commit(lambda: [default_storage.delete(name) for name in files if name])
     return pseudonym

@@ -89,3 +89,14 @@ def test_account_deletion(client, artist, other_artist, moderator, admin_user, p
     assert "glass whales" not in gallery and "Ada Render" not in gallery
     with pytest.raises(ValidationError, match="already closed"):
         account_delete(user=user, password=PASSWORD)
+
+
+@pytest.mark.xfail(strict=True, reason="approvals.services.clip_withdraw only withdraws PUBLISHED clips: an approved "
+                                       "clip under embargo of a deleted account would still be published later.")
+def test_deletion_also_stops_an_embargoed_approved_clip(artist, moderator):
+    from tests.approvals.helpers import clip_in_state, ensure_starter_policy
+
+    ensure_starter_policy()
+    embargoed = clip_in_state(Publication.APPROVED, artist=artist, moderator=moderator)
+    account_delete(user=artist, password=PASSWORD)
+    assert Clip.objects.get(pk=embargoed.pk).publication == Publication.WITHDRAWN
