@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from portal.models import ApiToken, AuditEvent, Invitation, User
+from portal.models import ApiToken, ArtistQuota, AuditEvent, Invitation, User
 
 
 @admin.register(User)
@@ -19,9 +19,26 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at", "last_used_at", "last_used_ip")
-    readonly_fields = ("token_hash", "prefix", "last_used_at", "last_used_ip")
+    list_display = ("prefix", "user", "name", "scopes", "created_at", "expires_at", "revoked_at", "suspended_at",
+                    "last_used_at", "last_used_ip")
+    list_filter = ("suspended_at", "revoked_at")
+    readonly_fields = ("token_hash", "prefix", "last_used_at", "last_used_ip", "last_used_client", "suspended_at",
+                       "suspended_reason")
     search_fields = ("prefix", "user__username")
+
+    def has_add_permission(self, request):
+        return False  # tokens are created by their owner, shown once
+
+
+@admin.register(ArtistQuota)
+class ArtistQuotaAdmin(admin.ModelAdmin):
+    """Per-artist overrides of QUOTA_CONCURRENT_JOBS / QUOTA_SECONDS_PER_DAY, and the priority lane."""
+
+    list_display = ("user", "concurrent_jobs", "seconds_per_day", "priority", "note", "updated_at")
+    list_filter = ("priority",)
+    list_editable = ("concurrent_jobs", "seconds_per_day", "priority")
+    search_fields = ("user__username",)
+    autocomplete_fields = ("user",)
 
 
 @admin.action(description="Export the selected records as CSV", permissions=["view"])

@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from approvals import api as approvals_api
 from generation import api as generation_api
 from portal import api as portal_api
-from portal import api_schema  # noqa: F401  (registers the Bearer scheme in the schema)
+from portal import api_schema, api_schema_views  # noqa: F401  (register the Bearer scheme and view schemas)
 
 #: route name -> the scope a token needs: one scope, a tuple (any of them), or {method: scope}.
 #: Routes not listed need no scope (the account's role still applies).
@@ -29,6 +29,10 @@ ROUTE_SCOPES: dict[str, object] = {
     "api_review": "review",
     "api_review_claim": "review",
     "api_quota": ("renders:write", "clips:read"),
+    # contests (routes in contests/api_urls.py): entering and withdrawing need contests:write
+    "api_contest_my_entries": ("contests:write", "clips:read"),
+    "api_contest_entries": {"POST": "contests:write"},
+    "api_contest_entry": "contests:write",
 }
 
 urlpatterns = [
