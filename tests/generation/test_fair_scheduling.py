@@ -122,3 +122,17 @@ def test_pick_fair_prefers_the_least_recently_served():
     assert pick_fair(queued, 2, last_served={1: now}) == ["b1", "c1"]
     assert pick_fair(queued, 4, last_served={1: now, 2: now - timedelta(seconds=5)}) == ["c1", "b1", "a1", "a2"]
     assert pick_fair(queued, 2, priority={3}) == ["c1", "a1"]
+
+
+def test_render_page_and_status_show_the_queue_position(artist, other_artist, settings):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    settings.RENDER_SLOTS = 1
+    make_job(other_artist)
+    mine = make_job(artist)
+    web = Client()
+    web.login(username=artist.username, password=PASSWORD)
+    assert "Place in the queue: 2 (1 ahead)" in web.get(f"/renders/{mine.id}/").content.decode()
+    assert web.get(f"/renders/{mine.id}/status").json()["queue"]["position"] == 2

@@ -110,3 +110,15 @@ def test_raw_tokens_never_reach_logs_or_the_audit_log(artist, caplog):
     everything = caplog.text + " ".join(str(e.detail) for e in AuditEvent.objects.all())
     for raw in (issued.raw, revoked.raw):
         assert raw not in everything and raw[4:20] not in everything
+
+
+def test_scopes_guard_every_app_route(artist, moderator):
+    renders_only = _client(token_issue(user=artist, scopes=["renders:write"]).raw)
+    for method, url in (("post", "/api/v1/contests/spring/entries"), ("get", "/api/v1/clips"),
+                        ("post", "/api/v1/clips/00000000-0000-0000-0000-000000000000/publication")):
+        response = getattr(renders_only, method)(url, {}, format="json")
+        assert response.status_code == 403 and response.json()["code"] == "token_scope", (url, response.content)
+    reader = _client(token_issue(user=moderator, scopes=["clips:read"]).raw)
+    refused = reader.get("/api/v1/reviews")
+    assert refused.status_code == 403 and "'review'" in refused.json()["detail"]
+    assert _client(token_issue(user=moderator).raw).get("/api/v1/reviews").status_code == 200
