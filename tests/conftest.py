@@ -21,6 +21,9 @@ import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 settings.DATABASES  # noqa: B018  (load settings now, with the paths above)
+# The live server answers each request in a new thread; persistent connections would outlive the
+# threads and keep PostgreSQL from dropping the test database at the end.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 django.setup()
 
 pytest_plugins = ["tests.fixtures"]
