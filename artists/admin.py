@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from artists.consent import terms_publish
 from artists.ledger import ledger_reverse, rate_set
 from artists.models import ChangelogEntry, ClipConsent, ConsentTerms, Export, Feedback, LedgerEntry, LedgerRate, PromoUse
 
@@ -50,8 +51,21 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConsentTerms)
-class ConsentTermsAdmin(ReadOnlyAdmin):
+class ConsentTermsAdmin(admin.ModelAdmin):
+    """Terms are never edited: adding terms for a use publishes its next version."""
+
     list_display = ("use", "version", "published_at")
+    fields = ("use", "text")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = terms_publish(use=obj.use, text=obj.text, actor=request.user, request=request)
+        obj.pk, obj.version = saved.pk, saved.version
 
 
 @admin.register(ClipConsent)

@@ -14,7 +14,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                  "contests.view_contest", "contests.view_entry", "contests.view_scorecard",
                  "contests.add_criterion", "contests.change_criterion", "contests.delete_criterion",
                  "contests.view_criterion", "generation.view_presetconfig", "generation.add_presetconfig",
-                 "generation.change_presetconfig"],
+                 "generation.change_presetconfig",
+                 "artists.add_ledgerrate", "artists.change_ledgerrate", "artists.view_ledgerrate",
+                 "artists.view_ledgerentry", "artists.add_consentterms", "artists.view_consentterms",
+                 "artists.view_clipconsent", "artists.view_promouse", "artists.view_feedback",
+                 "artists.view_changelogentry", "artists.view_export"],
     "judge": ["contests.judge_entries"],  # a group, not an invitation role: contests name their judges
 }
 
