@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from datetime import timedelta
@@ -82,8 +83,8 @@ def _clip_record(clip: Clip) -> dict:
 
 def _write(zf: zipfile.ZipFile, name: str, field) -> None:
     if field and field.name and default_storage.exists(field.name):
-        with default_storage.open(field.name, "rb") as handle:
-            zf.writestr(name, handle.read())
+        with default_storage.open(field.name, "rb") as handle, zf.open(name, "w") as out:
+            shutil.copyfileobj(handle, out, 1024 * 1024)  # streamed: a long video never sits in memory
 
 
 def _build_zip(export: Export, path: str) -> None:
