@@ -35,7 +35,7 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
     # 1. A moderator invites a new artist from the invitations page.
     _login(mod_page, base, moderator.username, PASSWORD)
     mod_page.goto(f"{base}/invitations/")
-    mod_page.fill("#id_email", "lin@example.test")
+    mod_page.fill("#id_email", "harbourlight@example.test")
     mod_page.select_option("#id_role", "artist")
     mod_page.click("form.card-form button[type=submit]")
     link = mod_page.inner_text("#invite-link").strip()
@@ -46,8 +46,8 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.goto(base + link.removeprefix("http://127.0.0.1:8000"))
-    page.fill("#id_username", "lin")
-    page.fill("#id_display_name", "Lin Okafor-Reyes")
+    page.fill("#id_username", "harbourlight")
+    page.fill("#id_display_name", "Harbour Light Studio")
     page.fill("#id_password1", "amber-canal-4417")
     page.fill("#id_password2", "amber-canal-4417")
     _shot(page, screenshot_dir, "02-accept")
@@ -70,7 +70,8 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
         new MutationObserver(() => {}).observe(bar, {attributes: true});
         setInterval(() => window.__progress.push(bar.value), 100);
     }""")
-    page.wait_for_function("document.getElementById('job-status').textContent !== 'Queued'", timeout=60_000)
+    page.wait_for_function("['Rendering', 'Done'].includes(document.getElementById('job-status').textContent)",
+                           timeout=60_000)
     _shot(page, screenshot_dir, "04-progress")
     page.wait_for_selector("#clip-video", timeout=120_000)
     page.wait_for_function("document.getElementById('clip-video').readyState === 4", timeout=30_000)
@@ -89,7 +90,7 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
     assert "Sent for review" in page.inner_text(".messages")
     assert page.inner_text("#publication") == "Awaiting review"
     _shot(page, screenshot_dir, "06-ask-publication")
-    clip = Clip.objects.get(artist__username="lin")
+    clip = Clip.objects.get(artist__username="harbourlight")
     anonymous = browser.new_context().new_page()
     assert anonymous.goto(f"{base}/clips/{clip.id}/").status == 404
     assert anonymous.goto(base + clip.video.url).status == 404
@@ -107,7 +108,7 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
 
     # 7. The public gallery shows it, credited, to anyone.
     anonymous.goto(f"{base}/gallery/")
-    assert "Lin Okafor-Reyes" in anonymous.inner_text(".grid")
+    assert "Harbour Light Studio" in anonymous.inner_text(".grid")
     _shot(anonymous, screenshot_dir, "08-gallery")
     assert anonymous.goto(base + clip.video.url).status == 200
     context.close()
