@@ -15,6 +15,7 @@ from approvals.services import MAX_REASON_CHARS
 from generation.api import clip_payload
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none
+from portal.services.audit import audit_record
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -34,6 +35,7 @@ class TakeDownSerializer(serializers.Serializer):
 
 def _moderator_only(request) -> None:
     if not request.user.is_moderator:
+        audit_record(action="access.denied", request=request._request, detail={"path": request.path[:200]})
         raise PermissionDenied("Only moderators can review clips.")
 
 

@@ -15,10 +15,12 @@ from approvals import selectors, services
 from approvals.forms import AppealForm, DecisionForm, RequestPublicationForm, TakeDownForm
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none
+from portal.services.audit import audit_record
 
 
 def _require_moderator(request) -> None:
     if not request.user.is_moderator:
+        audit_record(action="access.denied", request=request, detail={"path": request.path[:200]})
         raise PermissionDenied("Only moderators can review clips.")
 
 

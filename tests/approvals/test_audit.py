@@ -80,3 +80,11 @@ def test_logins_failed_logins_and_denied_media_are_recorded(artist, other_artist
     assert outsider.get(clip.video.url).status_code == 404
     denied = AuditEvent.objects.get(action="access.denied")
     assert denied.actor == other_artist and clip.video.name in denied.detail["path"]
+
+
+def test_artists_refused_moderator_pages_are_recorded(artist, client):
+    client.login(username=artist.username, password=PASSWORD)
+    assert client.get("/review/").status_code == 403
+    assert client.get("/api/v1/reviews").status_code == 403  # the API with the web session
+    paths = sorted(e.detail["path"] for e in AuditEvent.objects.filter(action="access.denied", actor=artist))
+    assert paths == ["/api/v1/reviews", "/review/"]
