@@ -169,7 +169,6 @@ if S3_BUCKET:
             "querystring_expire": 300,
             "custom_domain": os.environ.get("VERNISSAGE_S3_CUSTOM_DOMAIN") or None,
             "signature_version": "s3v4",  # X-Amz-Expires is honoured up to 7 days; we cap it at 300 s
-            "signature_version": "s3v4",  # X-Amz-Expires is honoured up to 7 days; we cap it at 300 s
             "default_acl": "private",
             "file_overwrite": False,
         },
