@@ -90,3 +90,30 @@ def test_taken_down_clip_leaves_the_gallery_at_once(artist, moderator, client, a
     assert api().get("/api/v1/gallery").json()["results"] == []
     assert api().get(f"/api/v1/clips/{clip.id}").status_code == 404
     assert "Graphic injury" in artist.notifications.first().message
+
+
+def test_bad_input_gets_a_clear_4xx_never_a_500(artist, moderator, client, api):
+    pending = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=moderator)
+    published = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator)
+    mod_api, artist_api = api(moderator), api(artist)
+    for payload in [{}, {"decision": ""}, {"decision": "reject", "clause": "x" * 500, "reason": "r"},
+                    {"decision": "reject", "clause": "P3", "reason": "r" * 5000}, {"decision": ["approve"]}]:
+        response = mod_api.post(f"/api/v1/reviews/{pending.id}", payload, format="json")
+        assert response.status_code == 400 and response.json()["detail"], payload
+    assert mod_api.post(f"/api/v1/clips/{published.id}/takedown", {"clause": "ZZ", "reason": "r"},
+                        format="json").status_code == 400
+    assert artist_api.post(f"/api/v1/clips/{pending.id}/appeal", {}, format="json").status_code == 400
+    assert mod_api.get("/api/v1/reviews?flagged=maybe&page=9999").status_code == 404  # DRF: no such page
+    client.login(username=moderator.username, password=PASSWORD)
+    for url, data in [(f"/review/{pending.id}/decide", {"decision": "reject", "clause": "nope", "reason": ""}),
+                      (f"/review/{pending.id}/decide", {"decision": "explode"}),
+                      (f"/clips/{published.id}/takedown", {"clause": "", "reason": "x" * 3000})]:
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200 and b"msg-error" in response.content, url
+    assert client.get("/review/?page=abc&flagged=zzz&artist=" + "x" * 1000).status_code == 200
+    client.login(username=artist.username, password=PASSWORD)
+    response = client.post(f"/clips/{pending.id}/publication", {"publish_at": "not a date"}, follow=True)
+    assert response.status_code == 200 and b"msg-error" in response.content
+    pending.refresh_from_db()
+    published.refresh_from_db()
+    assert (pending.publication, published.publication) == (P.PENDING_REVIEW, P.PUBLISHED)
