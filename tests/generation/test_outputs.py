@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generation.runtime.encode import SHEET_COLUMNS, SHEET_ROWS, encode_mp4, write_outputs
+from generation.runtime.encode import (
+    PREVIEW_MAX_FRAMES, PREVIEW_WIDTH, SHEET_COLUMNS, SHEET_ROWS, encode_mp4, write_outputs,
+)
 
 W, H, N = 320, 192, 60
 
@@ -40,7 +42,8 @@ def test_one_pass_writes_every_output(tmp_path):
     poster = Image.open(out.poster)
     assert poster.format == "JPEG" and poster.size == (W, H)
     preview = Image.open(out.preview)
-    assert preview.format == "WEBP" and preview.is_animated and preview.n_frames == 24 and preview.width == W
+    assert preview.format == "WEBP" and preview.is_animated and preview.n_frames == PREVIEW_MAX_FRAMES
+    assert preview.width == PREVIEW_WIDTH
     assert out.preview_frames[0] == 0 and out.preview_frames[-1] == N - 1
     sheet = Image.open(out.contact_sheet)
     tile_w, tile_h = 256, round(H * 256 / W)
