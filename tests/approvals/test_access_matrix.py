@@ -35,8 +35,6 @@ def _expect(endpoint: str, role: str, state: str) -> tuple[int, str]:
     if endpoint in ("request", "appeal", "withdraw", "api_request", "api_appeal", "api_withdraw"):
         if role == "anonymous":
             return anonymous_refusal, state
-        if api and role == "moderator":
-            return 403, state  # a moderator's token has no 'clips:write' scope
         if role != "owner":
             return 404, state  # not your clip: nothing to see
         allowed = {"request": REQUEST_FROM, "appeal": APPEAL_FROM, "withdraw": WITHDRAW_FROM}[endpoint.removeprefix("api_")]
