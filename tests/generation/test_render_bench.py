@@ -1,0 +1,29 @@
+"""render_bench prints its figures (a smoke run; timings are printed, never asserted)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+def test_bench_prints_raw_pipe_and_encode_figures():
+    out = io.StringIO()
+    call_command("render_bench", "--width", "64", "--height", "64", "--duration", "1", "--steps", "2", "--jobs", "1",
+                 "--skip-worker", stdout=out)
+    text = out.getvalue()
+    assert "preset tiny (built in code), 64x64, 25 frames at 24 fps, 2 steps" in text
+    assert "raw pipe(...): first call" in text and "warm median of 1" in text
+    assert "PyAV median" in text and "ffmpeg binary" in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--preset", "sora"], "Unknown preset 'sora'"),
+    (["--preset", "cogvideox-2b"], "renders only at 720x480"),
+    (["--preset", "cogvideox-2b", "--width", "720", "--height", "480", "--random-weights", "--skip-worker"],
+     "No shipped architecture config for 'cogvideox-2b'"),
+])
+def test_bench_refuses_impossible_runs_clearly(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("render_bench", *args, stdout=io.StringIO())
