@@ -96,7 +96,7 @@ def test_api_malformed_json_and_wrong_content_type(artist, api):
 def test_api_requires_a_token_and_an_artist(moderator, api):
     assert api().post("/api/v1/renders", VALID_API, format="json").status_code == 401
     response = api(moderator).post("/api/v1/renders", VALID_API, format="json")
-    assert response.status_code == 400 and "Only invited artists" in response.json()["detail"]
+    assert response.status_code == 403 and "Only invited artists" in response.json()["detail"]
     assert not RenderJob.objects.exists()
 
 
