@@ -149,11 +149,13 @@ def run_render(*, job_id: str) -> str:
             "guidance": job.guidance, "width": job.width, "height": job.height, "fps": job.fps,
             "num_frames": job.num_frames, "low_memory_retry": video.low_memory,
         }
+        written = time.monotonic()
         outputs = write_outputs(
             _frames_with_fault(video.frames(), options.fault, len(video)), num_frames=len(video), folder=workdir,
             fps=job.fps, metadata=metadata, crf=settings.RENDER_X264_CRF, preset=settings.RENDER_X264_PRESET,
         )
         video.close()
+        log.info("job %s: outputs written in %.2fs", job_id, time.monotonic() - written)
         handles = {name: path.open("rb") for name, path in outputs.paths().items()}
         try:
             clip = services.job_succeed(

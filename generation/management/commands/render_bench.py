@@ -193,10 +193,12 @@ class Command(BaseCommand):
             text = log_path.read_text()
             loads = re.findall(r"pipeline loads in this worker: (\d+)", text)
             pipe_in_worker = [float(x) for x in re.findall(r"rendered \d+ frames in ([\d.]+)s", text)][1:]
+            outputs = [float(x) for x in re.findall(r"outputs written in ([\d.]+)s", text)][1:]
             e2e = _median(totals)
             self.out(f"warm jobs through a real worker (queue, render, encode, store): median of {runs} {e2e:.3f} s "
                      f"(min {min(totals):.3f}, max {max(totals):.3f}); in the worker: pipeline "
-                     f"{_median(pipe_in_worker):.3f} s, claim to stored {_median(in_worker):.3f} s")
+                     f"{_median(pipe_in_worker):.3f} s, outputs (MP4, poster, WebP, sheet) {_median(outputs):.3f} s, "
+                     f"claim to stored {_median(in_worker):.3f} s")
             self.out(f"raw pipe(...) in this process, alternating with the jobs: median of {runs} {_median(raw):.3f} s "
                      f"(min {min(raw):.3f}, max {max(raw):.3f})")
             self.out(f"pipeline loads in the worker over {runs + 1} jobs: {loads[-1] if loads else '?'}")
