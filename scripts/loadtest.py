@@ -59,6 +59,9 @@ def environment(args) -> dict[str, str]:
         "VERNISSAGE_QUOTA_CONCURRENT_JOBS": str(args.jobs_per_artist),
         "VERNISSAGE_QUOTA_SECONDS_PER_DAY": "1000000", "VERNISSAGE_QUEUE_HORIZON_S": "86400",
         "VERNISSAGE_QUEUE_RENDER_ESTIMATE_S": "1",
+        # The periodic sweep (Celery beat) re-dispatches a job whose message was lost, as in production,
+        # on a short clock so that a lost message costs seconds here, not ten minutes.
+        "RENDER_SWEEP_INTERVAL": "5", "RENDER_DISPATCH_TIMEOUT": "20", "RENDER_HEARTBEAT_TIMEOUT": "30",
     })
     return env
 
@@ -122,8 +125,11 @@ def main() -> None:
                          cwd=ROOT, env=env, stdout=(logs / "gunicorn.log").open("w"), stderr=subprocess.STDOUT),
         subprocess.Popen([python, "-m", "celery", "-A", "portal", "worker", "-Q", "render,default", "-P", "threads",
                           "-c", str(args.slots), "-n", "load@%h", "--without-gossip", "--without-mingle",
-                          "--loglevel", "WARNING"],
+                          "--loglevel", "INFO"],
                          cwd=ROOT, env=env, stdout=(logs / "worker.log").open("w"), stderr=subprocess.STDOUT),
+        subprocess.Popen([python, "-m", "celery", "-A", "portal", "beat", "--loglevel", "WARNING",
+                          "--schedule", str(logs / "celerybeat-schedule")],
+                         cwd=ROOT, env=env, stdout=(logs / "beat.log").open("w"), stderr=subprocess.STDOUT),
     ]
     try:
         base = f"http://127.0.0.1:{PORT}"
@@ -161,6 +167,10 @@ def main() -> None:
         if first and first.started_at:
             waits.append((first.started_at - first.created_at).total_seconds())
     statuses = {s: RenderJob.objects.filter(status=s).count() for s in JobStatus.values}
+    from portal.models import AuditEvent
+
+    recovered = sum(e.detail.get("requeued", 0) for e in AuditEvent.objects.filter(action="jobs.recovered"))
+    print(f"jobs re-dispatched by the sweep (message lost or worker gone): {recovered}")
     report(args, results, waits, statuses, len(done_queries), queued_queries)
 
 
