@@ -24,6 +24,8 @@ settings.DATABASES  # noqa: B018  (load settings now, with the paths above)
 # The live server answers each request in a new thread; persistent connections would outlive the
 # threads and keep PostgreSQL from dropping the test database at the end.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Test users are made by the hundred; a deliberately slow password hash would dominate the run time.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 django.setup()
 
 pytest_plugins = ["tests.fixtures"]

@@ -2,12 +2,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Test users are made by the dozen here; a slow password hash would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _starter_policy(request):
     """Every test here starts with the starter policy, even after a transactional test flushed it."""
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db"):
