@@ -9,6 +9,7 @@ the artist's other tokens and web session go on. The artist and the moderators a
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 from datetime import datetime, timedelta
 
@@ -38,6 +39,14 @@ def client_fingerprint(request) -> str:
     return hashlib.sha256(agent.encode("utf-8", "replace")).hexdigest()[:32]
 
 
+def _valid_ip(value: str | None) -> str | None:
+    """The address if it is one (a unix-socket peer has none), else None."""
+    try:
+        return str(ipaddress.ip_address(value)) if value else None
+    except ValueError:
+        return None
+
+
 def token_note_use(*, token: ApiToken, request) -> bool:
     """Record that `token` was used by `request`; suspend it when the use looks like a leak.
 
@@ -45,7 +54,7 @@ def token_note_use(*, token: ApiToken, request) -> bool:
     the last request, within REFRESH) costs no query.
     """
     now = _now()
-    ip = client_ip(request)
+    ip = _valid_ip(client_ip(request))
     client = client_fingerprint(request)
     if (token.last_used_ip == ip and token.last_used_client == client and token.last_used_at is not None
             and now - token.last_used_at < REFRESH):

@@ -98,3 +98,10 @@ def test_addresses_outside_the_window_do_not_count(artist, settings):
     assert ApiToken.objects.get(user=artist).suspended_at is None
     settings.LEAK_MAX_IPS = 2
     assert client.get("/api/v1/renders", REMOTE_ADDR="192.0.2.200").status_code == 401
+
+
+def test_a_request_without_a_usable_address_still_works(artist):
+    client = _client(token_issue(user=artist).raw)
+    assert client.get("/api/v1/renders", REMOTE_ADDR="").status_code == 200
+    assert client.get("/api/v1/renders", REMOTE_ADDR="unix:/run/gunicorn.sock").status_code == 200
+    assert ApiToken.objects.get(user=artist).last_used_ip is None
