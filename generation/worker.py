@@ -72,16 +72,23 @@ class _Progress:
 
 
 class _Heartbeat(threading.Thread):
-    """Marks the run alive every RENDER_HEARTBEAT_INTERVAL seconds, also during long steps and encoding."""
+    """Marks the run alive every RENDER_HEARTBEAT_INTERVAL seconds, also during long steps and encoding.
+    Past the job's time limit it stops beating, so the sweep recovers a run that hangs (say in a decode)."""
 
-    def __init__(self, job_id: str, attempt: int) -> None:
+    def __init__(self, job_id: str, attempt: int, *, time_limit: int) -> None:
         super().__init__(name=f"heartbeat-{job_id}", daemon=True)
-        self.job_id, self.attempt = job_id, attempt
+        self.job_id, self.attempt, self.time_limit = job_id, attempt, time_limit
+        self.started = time.monotonic()
+        self.beats = 0
         self._done = threading.Event()
 
     def run(self) -> None:
         try:
             while not self._done.wait(settings.RENDER_HEARTBEAT_INTERVAL):
+                if time.monotonic() - self.started > self.time_limit:
+                    log.warning("job %s: past its time limit of %d s; no more heartbeats", self.job_id, self.time_limit)
+                    return
+                self.beats += 1
                 try:
                     services.job_heartbeat(job_id=self.job_id, attempt=self.attempt)
                 except Exception:  # a lost beat is recovered by the next one
@@ -133,7 +140,7 @@ def run_render(*, job_id: str) -> str:
     options = engine_options(job.preset)
     limit = job_time_limit(job)
     progress = _Progress(job_id, attempt, time_limit=limit)
-    heartbeat = _Heartbeat(job_id, attempt)
+    heartbeat = _Heartbeat(job_id, attempt, time_limit=limit)
     heartbeat.start()
     workdir = Path(tempfile.mkdtemp(prefix=f"render-{job_id}-"))
     video = None

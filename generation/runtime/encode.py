@@ -4,6 +4,8 @@ contact sheet with Pillow. Frames stream through one at a time: nothing here hol
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -134,10 +136,11 @@ def write_outputs(frames: Iterator[np.ndarray], *, num_frames: int, folder: Path
     poster_at = num_frames // 2
     previews: list[Image.Image] = []
     tiles: list[Image.Image] = []
-    writer = Mp4Writer(out.video, fps=fps, metadata=metadata, crf=crf, preset=preset)
+    encoder = _EncoderThread(Mp4Writer(out.video, fps=fps, metadata=metadata, crf=crf, preset=preset))
+    encoder.start()
     try:
         for index, frame in enumerate(frames):
-            writer.add(frame)
+            encoder.put(frame)  # x264 encodes on its own thread while this one makes the thumbnails
             if index == poster_at:
                 write_poster(frame, out.poster)
             if index in preview_at:
@@ -146,16 +149,60 @@ def write_outputs(frames: Iterator[np.ndarray], *, num_frames: int, folder: Path
             if index in sheet_at:
                 tiles.append(_thumb(frame, SHEET_TILE_WIDTH))
     except BaseException:
-        writer.abort()
+        encoder.finish(abort=True)
         raise
-    out.num_frames = writer.close()
+    encoder.queue.put(None)
+    if previews:  # while the encoder flushes its last frames
+        step_ms = max(20, round(1000 * (num_frames / fps) / len(previews)))
+        previews[0].save(out.preview, format="WEBP", save_all=True, append_images=previews[1:], duration=step_ms,
+                         loop=0, quality=70, method=0)
+        _contact_sheet(tiles, out.contact_sheet)
+    out.num_frames = encoder.finish()
     if out.num_frames != num_frames:
         raise ValueError(f"Expected {num_frames} frames, got {out.num_frames}.")
-    step_ms = max(20, round(1000 * (num_frames / fps) / max(len(previews), 1)))
-    previews[0].save(out.preview, format="WEBP", save_all=True, append_images=previews[1:], duration=step_ms,
-                     loop=0, quality=70, method=0)
-    _contact_sheet(tiles, out.contact_sheet)
     return out
+
+
+class _EncoderThread(threading.Thread):
+    """Feeds an Mp4Writer from a small queue (a few frames, never the clip), so encoding overlaps the caller."""
+
+    def __init__(self, writer: Mp4Writer) -> None:
+        super().__init__(name="mp4-encoder", daemon=True)
+        self.writer = writer
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.aborted = False
+        self.count = 0
+
+    def put(self, frame) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(frame)
+
+    def run(self) -> None:
+        while (frame := self.queue.get()) is not None:
+            if self.error is None and not self.aborted:
+                try:
+                    self.writer.add(frame)
+                except BaseException as exc:  # reported to the caller by put() or finish()
+                    self.error = exc
+        try:
+            if self.error is None and not self.aborted:
+                self.count = self.writer.close()
+            else:
+                self.writer.abort()
+        except BaseException as exc:
+            self.error = exc
+
+    def finish(self, *, abort: bool = False) -> int:
+        """Wait for the encoder; returns the frames written (raises its error). abort: stop and discard."""
+        if abort:
+            self.aborted = True
+            self.queue.put(None)
+        self.join()
+        if self.error is not None and not abort:
+            raise self.error
+        return self.count
 
 
 def _contact_sheet(tiles: list[Image.Image], path: Path) -> None:

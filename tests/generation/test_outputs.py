@@ -70,6 +70,18 @@ def test_odd_sizes_and_empty_input_are_refused(tmp_path):
         encode_mp4(iter([]), tmp_path / "empty.mp4", fps=24)
 
 
+def test_an_encoder_error_reaches_the_caller_without_hanging(tmp_path):
+    with pytest.raises(ValueError, match="even sizes"):
+        write_outputs(frame_stream(30, 63, 64), num_frames=30, folder=tmp_path, fps=24, metadata={})
+
+    def broken():
+        yield from frame_stream(5)
+        raise RuntimeError("decoder broke")
+
+    with pytest.raises(RuntimeError, match="decoder broke"):
+        write_outputs(broken(), num_frames=N, folder=tmp_path, fps=24, metadata={})
+
+
 def test_float_frames_are_converted_per_frame(tmp_path):
     frames = (np.full((64, 64, 3), v, dtype=np.float32) for v in (0.0, 0.5, 1.0, 1.5))
     assert encode_mp4(frames, tmp_path / "f.mp4", fps=8) == 4

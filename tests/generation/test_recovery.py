@@ -104,3 +104,28 @@ def test_redis_visibility_timeout_is_above_the_longest_time_limit(soft):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     soft_limit, hard_limit, visibility = map(int, out.stdout.strip().strip("[]").split(","))
     assert soft_limit == int(soft) < hard_limit < visibility
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_beats_until_the_time_limit_then_lets_the_sweep_recover(artist, job_factory, settings):
+    import time
+
+    from generation.worker import _Heartbeat
+
+    settings.RENDER_HEARTBEAT_INTERVAL = 1
+    job = job_factory(artist)
+    attempt = services.job_claim(job_id=job.id, worker="w")
+    age(job, "heartbeat_at", 600)
+    beating = _Heartbeat(str(job.id), attempt, time_limit=60)
+    beating.start()
+    time.sleep(1.5)
+    beating.stop()
+    assert beating.beats >= 1
+    assert (timezone.now() - RenderJob.objects.get(id=job.id).heartbeat_at).total_seconds() < 5
+    age(job, "heartbeat_at", 600)
+    hung = _Heartbeat(str(job.id), attempt, time_limit=0)  # a run stuck past its limit
+    hung.start()
+    hung.join(timeout=5)
+    assert not hung.is_alive() and hung.beats == 0
+    settings.RENDER_HEARTBEAT_TIMEOUT = 60
+    assert services.jobs_recover_stale()["requeued"] == 1
