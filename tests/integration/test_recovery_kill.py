@@ -25,12 +25,17 @@ def clip_folders() -> set[Path]:
 def test_killed_worker_job_is_recovered_and_finishes_exactly_once(live_worker, artist, job_factory, settings):
     settings.RENDER_HEARTBEAT_TIMEOUT = 3  # the sweep runs in this process; the doomed worker beats every 1 s
     folders = clip_folders()
-    job = job_factory(artist, width=512, height=512, num_frames=49, steps=20, progress_total=20)
+    # 60 steps: a few seconds of denoising even on a quiet machine, so the kill lands mid-render.
+    job = job_factory(artist, width=512, height=512, num_frames=49, steps=60, progress_total=60)
     doomed = WorkerProcess(queues="render-doomed", name="doomed", extra_env={"RENDER_HEARTBEAT_INTERVAL": "1"})
     try:
         render_job.apply_async(args=[str(job.id)], queue="render-doomed")
-        wait_until(lambda: RenderJob.objects.filter(id=job.id, status=JobStatus.RUNNING, progress_step__gte=1).exists(),
-                   timeout=90, message="render under way on the doomed worker")
+        def under_way():
+            current = RenderJob.objects.get(id=job.id)
+            return current if current.progress_step >= 1 or (current.status != JobStatus.RUNNING and current.attempts) else None
+
+        seen = wait_until(under_way, timeout=90, message="render under way on the doomed worker")
+        assert seen.status == JobStatus.RUNNING and 1 <= seen.progress_step < 60, (seen.status, seen.progress_step)
         assert sweep_jobs()["requeued"] == 0  # alive and beating: nothing to recover
         doomed.stop(kill=True)  # SIGKILL mid-render
     finally:
