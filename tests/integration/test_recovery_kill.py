@@ -32,7 +32,8 @@ def test_killed_worker_job_is_recovered_and_finishes_exactly_once(live_worker, a
         render_job.apply_async(args=[str(job.id)], queue="render-doomed")
         def under_way():
             current = RenderJob.objects.get(id=job.id)
-            return current if current.progress_step >= 1 or (current.status != JobStatus.RUNNING and current.attempts) else None
+            left_running = current.status != JobStatus.RUNNING and current.attempts
+            return current if current.progress_step >= 1 or left_running else None
 
         seen = wait_until(under_way, timeout=90, message="render under way on the doomed worker")
         assert seen.status == JobStatus.RUNNING and 1 <= seen.progress_step < 60, (seen.status, seen.progress_step)
