@@ -28,4 +28,4 @@ settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 django.setup()
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.browser_fixtures"]

@@ -5,43 +5,19 @@ Set VERNISSAGE_SCREENSHOTS=docs/screenshots to save artists-*.png of each step.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from artists.models import EntryKind, Feedback, LedgerEntry
 from tests.artists.conftest import png_bytes
+from tests.browser_fixtures import save_screenshot
 from tests.factories import PASSWORD, make_clip, make_user
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between browser steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("VERNISSAGE_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        connections.close_all()  # or PostgreSQL cannot drop the test database at the end
-        browser.close()
-
 
 def _shot(page, name: str) -> None:
-    folder = os.environ.get("VERNISSAGE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"artists-{name}.png"), full_page=True)
+    save_screenshot(page, f"artists-{name}")
 
 
 def _log_in(browser, base: str, username: str):
@@ -56,8 +32,7 @@ def _log_in(browser, base: str, username: str):
     return page
 
 
-def test_feedback_triage_ledger_balance(live_server, chromium, monkeypatch, tmp_path):
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+def test_feedback_triage_ledger_balance(live_server, chromium, tmp_path):
     artist = make_user("ada", role="artist", display_name="Ada Render")
     make_user("mona", role="moderator", display_name="Mona Review")
     make_clip(artist, prompt="lanterns drifting on a night river")

@@ -5,47 +5,21 @@ Set VERNISSAGE_SCREENSHOTS=docs/screenshots to save contests-*.png of each step.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from contests.models import Entry, Scorecard
+from tests.browser_fixtures import save_screenshot
 from tests.contests.conftest import make_contest, make_judge
 from tests.factories import PASSWORD, make_user
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between browser steps
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("VERNISSAGE_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        # ORM calls made while Playwright's loop runs open their own connection: close it here, or
-        # PostgreSQL refuses to drop the test database at the end of the session.
-        connections.close_all()
-        browser.close()
 
 
 def _shot(page, name: str) -> None:
-    folder = os.environ.get("VERNISSAGE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"contests-{name}.png"), full_page=True)
+    save_screenshot(page, f"contests-{name}")
 
 
 def _log_in(browser, base: str, username: str):
@@ -61,10 +35,7 @@ def _log_in(browser, base: str, username: str):
     return page
 
 
-def test_enter_judge_publish_read_feedback(live_server, chromium, clock, published_clip, monkeypatch):
-    # The live server answers each request in a new thread; with persistent connections (CONN_MAX_AGE)
-    # every one of them would stay open and keep PostgreSQL from dropping the test database.
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+def test_enter_judge_publish_read_feedback(live_server, chromium, clock, published_clip):
     now = timezone.now().replace(microsecond=0)
     clock.set(now)
     artist = make_user("ada", role="artist", display_name="Ada Render")

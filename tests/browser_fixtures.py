@@ -1,4 +1,5 @@
-"""Playwright's Python package driving Debian's Chromium (no browser download)."""
+"""Browser fixtures for every test folder: Playwright's Python package driving Debian's Chromium
+(no browser download), and a live server that serves media through the permission-checked view."""
 
 from __future__ import annotations
 
@@ -40,6 +41,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def chromium(browser):
+    """The session's Chromium (name kept for the contests and artists browser tests)."""
+    return browser
+
+
+def save_screenshot(page, name: str) -> None:
+    """Save a full-page PNG to VERNISSAGE_SCREENSHOTS (e.g. docs/screenshots) when it is set."""
+    target = os.environ.get("VERNISSAGE_SCREENSHOTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
