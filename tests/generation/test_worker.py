@@ -172,3 +172,33 @@ def test_cancelled_job_is_not_claimed(artist, job_factory):
     services.job_cancel(job_id=job.id, artist=artist)
     assert run_render(job_id=str(job.id)) == "skipped"
     assert RenderJob.objects.get(id=job.id).status == JobStatus.CANCELLED
+
+
+def test_engine_options_come_from_settings_with_per_preset_overrides(settings):
+    from generation.worker import engine_options
+
+    settings.RENDER_DEVICE, settings.RENDER_DTYPE, settings.RENDER_OFFLOAD = "cpu", "auto", "none"
+    settings.RENDER_VAE_TILING, settings.RENDER_COMPILE = False, False
+    settings.RENDER_PRESET_OPTIONS = {"cogvideox-5b": {"vae_tiling": True, "offload": "model", "dtype": "bfloat16"}}
+    plain, big = engine_options("tiny"), engine_options("cogvideox-5b")
+    assert (plain.device, plain.dtype, plain.vae_tiling, plain.offload) == ("cpu", "auto", False, "none")
+    assert (big.device, big.dtype, big.vae_tiling, big.offload) == ("cpu", "bfloat16", True, "model")
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("RENDER_PRESET_OPTIONS", "[1]", "JSON object keyed by preset"),
+    ("RENDER_PRESET_OPTIONS", "{bad", "must be a JSON object"),
+    ("RENDER_OFFLOAD", "disk", "offload must be none, model, sequential or group"),
+    ("RENDER_DTYPE", "int8", "RENDER_DTYPE must be"),
+])
+def test_bad_render_settings_stop_start_up_with_a_clear_message(name, value, message):
+    import os
+    import subprocess
+    import sys
+
+    from tests.fixtures import ROOT
+
+    env = {**os.environ, name: value, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and message in result.stderr
