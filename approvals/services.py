@@ -35,7 +35,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED},
     "appeal": {P.REJECTED: P.APPEALED},
     "publish": {P.APPROVED: P.PUBLISHED},
-    "withdraw": {P.PUBLISHED: P.WITHDRAWN},
+    # The artist may pull their clip at any point on its way to the gallery, or out of it.
+    "withdraw": {P.PUBLISHED: P.WITHDRAWN, P.APPROVED: P.WITHDRAWN, P.PENDING_REVIEW: P.WITHDRAWN,
+                 P.APPEALED: P.WITHDRAWN, P.CHANGES_REQUESTED: P.WITHDRAWN},
     "take_down": {P.PUBLISHED: P.TAKEN_DOWN},
 }
 _VERBS = {
@@ -242,13 +244,20 @@ def clip_appeal(*, clip_id, artist, message: str, request=None) -> Review:
 
 
 def clip_withdraw(*, clip_id, artist, request=None) -> Clip:
-    """PUBLISHED -> WITHDRAWN by its artist; it leaves the gallery and every contest at once."""
+    """Its artist pulls the clip (published, approved under embargo, or awaiting a decision): WITHDRAWN;
+    an open review is closed, and the clip leaves the gallery and every contest at once."""
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         if clip.artist_id != artist.pk:
             raise Clip.DoesNotExist
-        _set_state(clip, _target(clip, "withdraw"))
-        audit_record(action="clip.withdrawn", actor=artist, request=request, obj=clip)
+        previous = clip.publication
+        _set_state(clip, _target(clip, "withdraw"), publish_at=None)
+        closed = Review.objects.filter(clip=clip, decided_at__isnull=True).update(
+            decided_at=_now(), reason="Withdrawn by the artist before a decision.", claimed_by=None,
+            claimed_until=None,
+        )
+        audit_record(action="clip.withdrawn", actor=artist, request=request, obj=clip,
+                     detail={"from": previous, "open_review_closed": bool(closed)})
         _left_publication(clip.id)
     return clip
 

@@ -42,8 +42,8 @@ def profile_update(*, user, display_name: str, bio: str, links: str, request=Non
     return profile
 
 
-# Clips on their way to the gallery: each is withdrawn where approvals' withdraw allows it (today only
-# PUBLISHED; the others are listed in the audit record until approvals can withdraw them too).
+# Clips on their way to the gallery, or in it: each is withdrawn through approvals' withdraw; any it
+# refuses are listed in the audit record.
 ON_THE_WAY = (Publication.PUBLISHED, Publication.APPROVED, Publication.PENDING_REVIEW, Publication.APPEALED,
               Publication.CHANGES_REQUESTED)
 

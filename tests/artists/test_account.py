@@ -91,8 +91,6 @@ def test_account_deletion(client, artist, other_artist, moderator, admin_user, p
         account_delete(user=user, password=PASSWORD)
 
 
-@pytest.mark.xfail(strict=True, reason="approvals.services.clip_withdraw only withdraws PUBLISHED clips: an approved "
-                                       "clip under embargo of a deleted account would still be published later.")
 def test_deletion_also_stops_an_embargoed_approved_clip(artist, moderator):
     from tests.approvals.helpers import clip_in_state, ensure_starter_policy
 
