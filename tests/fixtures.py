@@ -26,17 +26,17 @@ def _email_locmem(settings):
 
 @pytest.fixture
 def artist(db):
-    return make_user("ada", role="artist", display_name="Ada Render")
+    return make_user("north", role="artist", display_name="Studio North")
 
 
 @pytest.fixture
 def other_artist(db):
-    return make_user("bruno", role="artist", display_name="Bruno Frame")
+    return make_user("south", role="artist", display_name="Studio South")
 
 
 @pytest.fixture
 def moderator(db):
-    return make_user("mona", role="moderator")
+    return make_user("mod1", role="moderator")
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ ENDPOINTS = {
 def people(db, artist, other_artist, moderator, api):
     """Clients per role, web and API; clips are prepared by a second moderator (who rejects), so the
     moderator under test may decide appeals."""
-    setup_moderator = make_user("otto", role="moderator")
+    setup_moderator = make_user("mod2", role="moderator")
     web, rest = {"anonymous": Client()}, {"anonymous": APIClient()}
     for role, user in (("other", other_artist), ("owner", artist), ("moderator", moderator)):
         web[role] = Client()

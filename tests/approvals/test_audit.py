@@ -42,7 +42,7 @@ def test_deleting_a_user_keeps_their_records(artist):
     audit_record(action="test.event", actor=artist)
     artist.delete()
     event = AuditEvent.objects.get(action="test.event")
-    assert event.actor is None and event.actor_repr == "ada"
+    assert event.actor is None and event.actor_repr == "north"
 
 
 def test_admin_cannot_change_or_delete_and_exports_filtered_csv(admin_user, artist, client):
@@ -69,10 +69,10 @@ def test_admin_cannot_change_or_delete_and_exports_filtered_csv(admin_user, arti
 
 def test_logins_failed_logins_and_denied_media_are_recorded(artist, other_artist, clip_factory):
     client = Client(REMOTE_ADDR="203.0.113.9")
-    client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
-    client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    client.post("/accounts/login/", {"username": "north", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "north", "password": PASSWORD})
     failed = AuditEvent.objects.get(action="login.failed")
-    assert failed.detail == {"username": "ada"} and failed.ip == "203.0.113.9"
+    assert failed.detail == {"username": "north"} and failed.ip == "203.0.113.9"
     assert AuditEvent.objects.filter(action="login", actor=artist).exists()
     clip = clip_factory(artist)
     outsider = Client()

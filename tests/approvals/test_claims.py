@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, make_user
 
 @pytest.fixture
 def second_moderator(db):
-    return make_user("otto", role="moderator", display_name="Otto Review")
+    return make_user("mod2", role="moderator", display_name="Second Moderator")
 
 
 def test_claim_holds_for_the_setting_and_blocks_others(artist, moderator, second_moderator, settings):
@@ -59,10 +59,10 @@ def test_second_moderator_sees_who_holds_the_clip(client, artist, moderator, sec
     client.login(username=second_moderator.username, password=PASSWORD)
     page = client.get(f"/review/{clip.id}/")
     assert page.status_code == 200
-    assert b'id="held-by"' in page.content and b"mona is reviewing this clip" in page.content
+    assert b'id="held-by"' in page.content and b"mod1 is reviewing this clip" in page.content
     assert b'id="approve"' not in page.content  # no decision buttons for the second moderator
     queue = client.get("/review/").content.decode()
-    assert "mona" in queue.split(f'id="review-{clip.id}"')[1].split("</tr>")[0]
+    assert "mod1" in queue.split(f'id="review-{clip.id}"')[1].split("</tr>")[0]
     # /review/next skips the held clip
     assert client.get("/review/next")["Location"] == "/review/"
 
@@ -73,7 +73,7 @@ def test_the_loser_of_a_decision_gets_a_clear_message(client, artist, moderator,
     client.login(username=second_moderator.username, password=PASSWORD)
     response = client.post(f"/review/{clip.id}/decide", {"decision": "reject", "clause": "P3", "reason": "No."},
                            follow=True)
-    assert "it was decided already by mona" in response.content.decode()
+    assert "it was decided already by mod1" in response.content.decode()
     clip.refresh_from_db()
     assert clip.publication == P.PUBLISHED
 
@@ -82,8 +82,8 @@ def test_the_loser_of_a_decision_gets_a_clear_message(client, artist, moderator,
                     reason="row locks race only on PostgreSQL; SQLite serialises every writer")
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_deciding_at_the_same_moment_make_exactly_one_decision():
-    artist = make_user("ada", role="artist")
-    first, second = make_user("mona", role="moderator"), make_user("otto", role="moderator")
+    artist = make_user("north", role="artist")
+    first, second = make_user("mod1", role="moderator"), make_user("mod2", role="moderator")
     for _ in range(5):  # several rounds, to give the race every chance
         clip = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=first)
         barrier = threading.Barrier(2)

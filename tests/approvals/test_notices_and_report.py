@@ -27,14 +27,14 @@ def test_notification_list_shows_decisions_and_marks_them_read(artist, moderator
 
 def test_daily_digest_goes_to_every_moderator(artist, moderator, settings):
     assert "approvals-review-digest" in settings.CELERY_BEAT_SCHEDULE
-    make_user("otto", role="moderator")
+    make_user("mod2", role="moderator")
     assert review_digest() == 0  # nothing waiting: no email
     old = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=moderator)
     clip_in_state(P.APPEALED, artist=artist, moderator=moderator)
     Review.objects.filter(clip=old).update(requested_at=timezone.now() - timedelta(hours=60))
     mail.outbox.clear()
     assert review_digest() == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["mona@example.test", "otto@example.test"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["mod1@example.test", "mod2@example.test"]
     body = mail.outbox[0].body
     assert "2 clip(s) wait for review, 1 of them appeals" in body
     assert "1 are older than the 48 h target" in body and "oldest has waited 60 h" in body

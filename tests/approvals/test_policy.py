@@ -80,6 +80,6 @@ def test_the_artist_sees_clause_and_reason_of_a_rejection(artist, moderator, cli
     assert "This copies a known poster." in page and 'id="appeal-form"' in page
     client.post(f"/clips/{clip.id}/appeal", {"message": "It is my own poster, here is the source."})
     services.clip_decide(clip_id=clip.id, moderator=pytest.importorskip("tests.factories").make_user(
-        "otto", role="moderator"), decision="reject", clause="P5", reason="Still a copy.")
+        "mod2", role="moderator"), decision="reject", clause="P5", reason="Still a copy.")
     page = client.get(f"/clips/{clip.id}/").content.decode()
     assert "Decision on your appeal" in page and "final" in page and 'id="appeal-form"' not in page

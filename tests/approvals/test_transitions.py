@@ -34,7 +34,7 @@ ALLOWED = {
 
 @pytest.fixture
 def second_moderator(db):
-    return make_user("otto", role="moderator")
+    return make_user("mod2", role="moderator")
 
 
 def _do(action, clip, *, artist, moderator, second_moderator):

@@ -25,14 +25,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_public_profile_shows_name_bio_links_and_published_clips_only(client, artist, published, clip_factory):
-    profile_update(user=artist, display_name="Ada R.", bio="Light and water.", links="https://ada.example/reel")
+    profile_update(user=artist, display_name="Studio N.", bio="Light and water.", links="https://north.example/reel")
     published(artist, prompt="glass whales at dawn")
     clip_factory(artist, prompt="a private sketch")
-    page = client.get(reverse("artists:profile", args=["ada"])).content.decode()
-    assert "Ada R." in page and "Light and water." in page and "https://ada.example/reel" in page
+    page = client.get(reverse("artists:profile", args=["north"])).content.decode()
+    assert "Studio N." in page and "Light and water." in page and "https://north.example/reel" in page
     assert "glass whales" in page and "a private sketch" not in page
     gallery = client.get(reverse("gallery")).content.decode()
-    assert reverse("artists:profile", args=["ada"]) in gallery and "Ada R." in gallery  # credit links to the profile
+    assert reverse("artists:profile", args=["north"]) in gallery and "Studio N." in gallery  # credit links to the profile
     assert client.get(reverse("artists:profile", args=["nobody"])).status_code == 404
 
 
@@ -46,7 +46,7 @@ def test_profile_links_must_be_web_links(client, artist):
 
 def test_account_deletion(client, artist, other_artist, moderator, admin_user, published, clip_factory,
                           django_capture_on_commit_callbacks):
-    profile_update(user=artist, display_name="Ada Render", bio="Light and water.", links="https://ada.example")
+    profile_update(user=artist, display_name="Studio North", bio="Light and water.", links="https://north.example")
     shown = published(artist, prompt="glass whales at dawn")
     consent_grant(clip_id=shown.id, artist=artist, use=Use.FEATURED, terms_version=1)
     private = clip_factory(artist)
@@ -83,10 +83,10 @@ def test_account_deletion(client, artist, other_artist, moderator, admin_user, p
     # The ledger is kept, whole, under the pseudonym.
     assert list(LedgerEntry.objects.filter(artist=user).values_list("pk", "amount")) == entries_before
     assert balance_of(artist=user) == Decimal("70.00")
-    assert client.login(username="ada", password=PASSWORD) is False
-    assert client.get(reverse("artists:profile", args=["ada"])).status_code == 404
+    assert client.login(username="north", password=PASSWORD) is False
+    assert client.get(reverse("artists:profile", args=["north"])).status_code == 404
     gallery = client.get(reverse("gallery")).content.decode()
-    assert "glass whales" not in gallery and "Ada Render" not in gallery
+    assert "glass whales" not in gallery and "Studio North" not in gallery
     with pytest.raises(ValidationError, match="already closed"):
         account_delete(user=user, password=PASSWORD)
 

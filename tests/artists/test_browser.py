@@ -33,15 +33,15 @@ def _log_in(browser, base: str, username: str):
 
 
 def test_feedback_triage_ledger_balance(live_server, chromium, tmp_path):
-    artist = make_user("ada", role="artist", display_name="Ada Render")
-    make_user("mona", role="moderator", display_name="Mona Review")
+    artist = make_user("north", role="artist", display_name="Studio North")
+    make_user("mod1", role="moderator", display_name="First Moderator")
     make_clip(artist, prompt="lanterns drifting on a night river")
     base = live_server.url
     shot = tmp_path / "flicker.png"
     shot.write_bytes(png_bytes(64, 48))
 
     # The artist files a bug with a screenshot and one of their clips.
-    page = _log_in(chromium, base, "ada")
+    page = _log_in(chromium, base, "north")
     page.click("#nav-my-work")
     page.click("text=Feedback")
     page.select_option("#id_kind", "bug")
@@ -57,7 +57,7 @@ def test_feedback_triage_ledger_balance(live_server, chromium, tmp_path):
     _shot(page, "1-feedback-filed")
 
     # A moderator accepts it with a response.
-    mod = _log_in(chromium, base, "mona")
+    mod = _log_in(chromium, base, "mod1")
     mod.click("#nav-triage")
     form = mod.locator(f"#triage-{item.pk}")
     assert "Last frame flickers" in mod.locator(f"#feedback-{item.pk}").inner_text()

@@ -32,20 +32,20 @@ def work(artist, other_artist, moderator):
     """Two artists with clips, decisions, feedback and ledger entries; only the first exports."""
     ensure_starter_policy()
     mine = {
-        "published": clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator, prompt="ada: glass whales"),
-        "rejected": clip_in_state(P.REJECTED, artist=artist, moderator=moderator, prompt="ada: copied poster",
+        "published": clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator, prompt="north: glass whales"),
+        "rejected": clip_in_state(P.REJECTED, artist=artist, moderator=moderator, prompt="north: copied poster",
                                   seed=4242, steps=3),
     }
-    make_job(artist, prompt="ada: still queued")
+    make_job(artist, prompt="north: still queued")
     consent_grant(clip_id=mine["published"].id, artist=artist, use=Use.FEATURED, terms_version=1)
-    item = feedback_create(artist=artist, kind="bug", title="ada: seed ignored", text="ada: two renders differ",
+    item = feedback_create(artist=artist, kind="bug", title="north: seed ignored", text="north: two renders differ",
                            images=[("shot.png", png_bytes(12, 10))])
-    feedback_triage(feedback_id=item.pk, moderator=moderator, status="accepted", response="ada: reproduced")
-    ledger_record(artist=artist, kind=EntryKind.PRIZE, amount="12.50", reference="prize:x:1", memo="ada: second place")
-    theirs = clip_in_state(P.REJECTED, artist=other_artist, moderator=moderator, prompt="bruno: secret lake")
-    feedback_create(artist=other_artist, kind="safety", title="bruno: private finding", text="bruno: details",
+    feedback_triage(feedback_id=item.pk, moderator=moderator, status="accepted", response="north: reproduced")
+    ledger_record(artist=artist, kind=EntryKind.PRIZE, amount="12.50", reference="prize:x:1", memo="north: second place")
+    theirs = clip_in_state(P.REJECTED, artist=other_artist, moderator=moderator, prompt="south: secret lake")
+    feedback_create(artist=other_artist, kind="safety", title="south: private finding", text="south: details",
                     images=[("b.png", png_bytes(9, 9))])
-    ledger_record(artist=other_artist, kind=EntryKind.PRIZE, amount="99", reference="prize:x:2", memo="bruno: first")
+    ledger_record(artist=other_artist, kind=EntryKind.PRIZE, amount="99", reference="prize:x:2", memo="south: first")
     return {"mine": mine, "item": item, "theirs": theirs}
 
 
@@ -80,20 +80,20 @@ def test_zip_holds_the_artists_work_and_nobody_elses(artist, other_artist, work,
     published = json.loads(zf.read(f"clips/{work['mine']['published'].id}/clip.json"))
     assert [(c["use"], c["terms_version"]) for c in published["consents"]] == [("featured", 1)]
     renders = json.loads(zf.read("renders.json"))
-    assert sorted(r["prompt"] for r in renders) == ["ada: copied poster", "ada: glass whales", "ada: still queued"]
+    assert sorted(r["prompt"] for r in renders) == ["north: copied poster", "north: glass whales", "north: still queued"]
     feedback = json.loads(zf.read("feedback.json"))
     assert [(f["title"], f["status"], f["response"]) for f in feedback] == [
-        ("ada: seed ignored", "accepted", "ada: reproduced")]
+        ("north: seed ignored", "accepted", "north: reproduced")]
     attachment = feedback[0]["attachments"][0]
     assert zf.read(attachment) == work["item"].attachments.get().file.open("rb").read()
     ledger = list(csv.reader(io.StringIO(zf.read("ledger.csv").decode())))
-    assert [row[5] for row in ledger[1:]] == ["ada: second place", f"Feedback #{work['item'].pk} accepted"]
-    assert json.loads(zf.read("profile.json"))["email"] == "ada@example.test"
+    assert [row[5] for row in ledger[1:]] == ["north: second place", f"Feedback #{work['item'].pk} accepted"]
+    assert json.loads(zf.read("profile.json"))["email"] == "north@example.test"
 
     # Nobody else's data: no file of theirs, and not a byte of their text anywhere in the archive.
     assert not any(str(work["theirs"].id) in name for name in names)
     everything = b"".join(zf.read(name) for name in names)
-    for text in (b"bruno", b"Bruno", b"secret lake", b"private finding", str(other_artist.email).encode()):
+    for text in (b"south", b"Studio South", b"secret lake", b"private finding", str(other_artist.email).encode()):
         assert text not in everything
     assert len([n for n in names if n.startswith("feedback/")]) == 1
 
@@ -136,7 +136,7 @@ def test_one_export_at_a_time(client, artist):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_export_task_runs_on_the_worker(live_worker, client, artist, clip_factory):
-    clip_factory(artist, prompt="ada: through the worker")
+    clip_factory(artist, prompt="north: through the worker")
     client.login(username=artist.username, password=PASSWORD)
     client.post(reverse("artists:exports"))
     export = Export.objects.get(artist=artist)

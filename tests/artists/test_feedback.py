@@ -103,5 +103,5 @@ def test_changelog_credits_by_name_unless_the_artist_opts_out(client, artist, ot
                   feedback_ids=[named.pk, anonymous.pk], actor=moderator)
     page = client.get(reverse("artists:changelog")).content.decode()
     assert "Seeds kept on retry; brighter posters" in page
-    assert f"#{named.pk}" in page and "thanks to Ada Render" in page
-    assert f"#{anonymous.pk}" in page and "Bruno" not in page and "an artist" in page
+    assert f"#{named.pk}" in page and "thanks to Studio North" in page
+    assert f"#{anonymous.pk}" in page and "Studio South" not in page and "an artist" in page

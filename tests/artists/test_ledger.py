@@ -167,10 +167,10 @@ def test_ledger_desk_records_hours_payouts_and_reversals(client, artist, admin_u
     assert client.get(reverse("artists:ledger_desk")).status_code == 403
     client.login(username=admin_user.username, password=PASSWORD)
     url = reverse("artists:ledger_desk")
-    assert client.post(url, {"action": "testing", "artist": "ada", "quantity": "2", "memo": "Beta week"}).status_code == 302
-    response = client.post(url, {"action": "payout", "artist": "ada", "quantity": "61"})
+    assert client.post(url, {"action": "testing", "artist": "north", "quantity": "2", "memo": "Beta week"}).status_code == 302
+    response = client.post(url, {"action": "payout", "artist": "north", "quantity": "61"})
     assert response.status_code == 400 and "more than the balance of 60.00" in response.content.decode()
-    assert client.post(url, {"action": "payout", "artist": "ada", "quantity": "50"}).status_code == 302
+    assert client.post(url, {"action": "payout", "artist": "north", "quantity": "50"}).status_code == 302
     entry = LedgerEntry.objects.get(kind=EntryKind.TESTING)
     assert client.post(url, {"action": "reverse", "entry": entry.pk, "memo": "Wrong week"}).status_code == 302
     assert balance_of(artist=artist) == Decimal("-50.00")  # 60 earned - 50 paid - 60 reversed: owed back
@@ -206,7 +206,7 @@ def _race(n: int, work) -> list[str]:
                     reason="Concurrent reversals and payouts race on row locks: PostgreSQL only (SQLite serialises writers).")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reversals_and_payouts_on_postgresql():
-    artist = make_user("ada")
+    artist = make_user("north")
     admin = make_user("root", role="admin")
     entry = ledger_record(artist=artist, kind=EntryKind.PRIZE, amount="100", reference="prize:r:1")
     ledger_record(artist=artist, kind=EntryKind.PRIZE, amount="200", reference="prize:r:2")

@@ -30,9 +30,9 @@ def _login(page, base, username):
 
 def test_moderator_works_three_clips_with_the_keyboard(live_server, browser, screenshot_dir):
     ensure_starter_policy()
-    artist = make_user("ada", role="artist", display_name="Ada Render")
-    setup_moderator = make_user("otto", role="moderator")
-    moderator = make_user("mona", role="moderator")
+    artist = make_user("north", role="artist", display_name="Studio North")
+    setup_moderator = make_user("mod2", role="moderator")
+    moderator = make_user("mod1", role="moderator")
     clips = []
     for hours, prompt in [(50, "a lighthouse in fog, slow dolly"), (20, "ink drops blooming in water"),
                           (2, "poster of a famous film, frame for frame")]:

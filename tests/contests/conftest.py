@@ -74,7 +74,7 @@ def make_judge(username: str, *, role: str | None = None, display_name: str = ""
 
 @pytest.fixture
 def judges(db):
-    return [make_judge("jules", display_name="Jules Marks"), make_judge("kiri", display_name="Kiri Score")]
+    return [make_judge("judge1", display_name="First Judge"), make_judge("judge2", display_name="Second Judge")]
 
 
 @pytest.fixture

@@ -90,4 +90,4 @@ def test_judging_api_and_feedback(clock, contest, judges, artist, api, published
     assert feedback == {"rank": 1, "score": "7.67", "scorecards": [
         {"judge": "Judge A", "comment": "Clear idea.", "scores": {"Story": 9, "Craft": 6, "Originality": 7}}]}
     results = api().get("/api/v1/contests/spring").json()["results"]
-    assert [(r["rank"], r["winner"], r["artist"], r["score"]) for r in results] == [(1, True, "Ada Render", "7.67")]
+    assert [(r["rank"], r["winner"], r["artist"], r["score"]) for r in results] == [(1, True, "Studio North", "7.67")]

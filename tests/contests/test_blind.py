@@ -16,8 +16,8 @@ from tests.factories import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 ENTRANTS = [  # distinctive strings, so that a hit can only be a leak
-    ("quillvane", "Quill Vantablack", "quill.vantablack@studio-one.test"),
-    ("orrisfeld", "Orris Feldmark", "orris.feldmark@studio-two.test"),
+    ("quillvane", "Vantablack Quill Studio", "vantablack.quill.studio@studio-one.test"),
+    ("orrisfeld", "Feldmark Orris Works", "feldmark.orris.works@studio-two.test"),
 ]
 
 
@@ -45,7 +45,7 @@ def test_judge_pages_and_api_name_no_entrant(clock, api, published_clip):
     entrants[0].first_name, entrants[0].last_name = "Quillan", "Vantablackson"
     entrants[0].save()
     judge = make_judge("jurorone", display_name="Juror One")
-    entrant_judge = make_judge("verbatimo", role="artist", display_name="Verbatim Oakes")
+    entrant_judge = make_judge("verbatimo", role="artist", display_name="Quiet Atelier Panel")
     contest = make_contest(slug="blind", judges=[judge, entrant_judge])
     clock.set(T0)
     entries = [entry_create(contest_id=contest.pk, clip_id=published_clip(u, prompt=f"lanterns over water {i}").pk,
@@ -73,7 +73,7 @@ def test_judge_pages_and_api_name_no_entrant(clock, api, published_clip):
     admin = Client()
     admin.login(username="root", password=PASSWORD)
     progress = admin.get(f"/contests/{contest.slug}/progress/").content.decode()
-    assert "quillvane" in progress and "Quill Vantablack" in progress
+    assert "quillvane" in progress and "Vantablack Quill Studio" in progress
 
 
 def test_entry_media_under_the_entry_url(clock, judges, artist, published_clip):

@@ -38,9 +38,9 @@ def _log_in(browser, base: str, username: str):
 def test_enter_judge_publish_read_feedback(live_server, chromium, clock, published_clip):
     now = timezone.now().replace(microsecond=0)
     clock.set(now)
-    artist = make_user("ada", role="artist", display_name="Ada Render")
+    artist = make_user("north", role="artist", display_name="Studio North")
     published_clip(artist, prompt="lanterns drifting on a night river")
-    judge = make_judge("jules", display_name="Jules Marks")
+    judge = make_judge("judge1", display_name="First Judge")
     make_user("root", role="admin", display_name="Contest Admin")
     contest = make_contest(slug="night-water", title="Night water", judges=[judge], theme="Rivers after dark",
                            opens_at=now - timedelta(hours=1), hours_open=2, hours_judging=24,
@@ -48,7 +48,7 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     base = live_server.url
 
     # The artist: the page switches to the browser's time zone by itself, then the clip is entered.
-    artist_page = _log_in(chromium, base, "ada")
+    artist_page = _log_in(chromium, base, "north")
     artist_page.goto(f"{base}/contests/night-water/")
     artist_page.wait_for_selector("#tz-note strong:text-is('Europe/Paris')")
     artist_page.select_option("#id_clip", label="lanterns drifting on a night river")
@@ -59,11 +59,11 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
 
     # Entries close; the judge scores Entry 1 without seeing who made it.
     clock.set(contest.closes_at + timedelta(minutes=1))
-    judge_page = _log_in(chromium, base, "jules")
+    judge_page = _log_in(chromium, base, "judge1")
     judge_page.goto(f"{base}/contests/night-water/judge/")
     entry = judge_page.locator("article.entry").first
     assert "Entry 1" in entry.inner_text()
-    assert "Ada" not in judge_page.content() and "ada@example.test" not in judge_page.content()
+    assert "Studio North" not in judge_page.content() and "north@example.test" not in judge_page.content()
     for name, mark in (("Story", "8"), ("Craft", "7"), ("Originality", "9")):
         entry.get_by_label(name).select_option(mark)
     entry.locator("textarea").fill("The lanterns' reflections carry the story; the camera drift is smooth.")
@@ -82,7 +82,7 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     _shot(admin_page, "3-progress")
     admin_page.click("#publish")
     admin_page.wait_for_selector("text=Results published. Every entrant can now read their scores and comments.")
-    assert "Ada Render" in admin_page.locator("#results").inner_text()
+    assert "Studio North" in admin_page.locator("#results").inner_text()
     _shot(admin_page, "4-results")
 
     # The artist reads the rank, the marks and the comment.
@@ -91,5 +91,5 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     # (3*8 + 2*7 + 1*9) / 6 = 47/6 = 7.83
     assert "Rank 1: winner" in feedback and "score 7.83" in feedback
     assert "The lanterns' reflections carry the story" in feedback and "Judge A" in feedback
-    assert "Jules" not in feedback and "jules" not in feedback
+    assert "First Judge" not in feedback and "judge1" not in feedback
     _shot(artist_page, "5-feedback")

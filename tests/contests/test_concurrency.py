@@ -43,7 +43,7 @@ def _race(calls) -> list:
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_entries_respect_the_per_artist_limit(clock, artist, published_clip):
-    contest = make_contest(slug="race", judges=[make_judge("jules")], max_entries=2)
+    contest = make_contest(slug="race", judges=[make_judge("judge1")], max_entries=2)
     clips = [published_clip(artist) for _ in range(6)]
     clock.set(T0)
     results = _race([lambda c=c: entry_create(contest_id=contest.pk, clip_id=c.pk, artist=artist) for c in clips])
@@ -58,7 +58,7 @@ def test_concurrent_entries_respect_the_per_artist_limit(clock, artist, publishe
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_clip_entered_twice_at_once(clock, artist, published_clip):
-    contest = make_contest(slug="twice", judges=[make_judge("jules")], max_entries=5)
+    contest = make_contest(slug="twice", judges=[make_judge("judge1")], max_entries=5)
     clip = published_clip(artist)
     clock.set(T0)
     results = _race([lambda: entry_create(contest_id=contest.pk, clip_id=clip.pk, artist=artist)] * 4)

@@ -34,20 +34,20 @@ def entered(clock, contest, artist, other_artist, published_clip):
 
 
 def test_scoring_window_to_the_second(clock, contest, judges, entered):
-    jules = judges[0]
+    judge1 = judges[0]
     a, _ = entered
     clock.set(contest.closes_at - SECOND)
     with pytest.raises(ValidationError, match="Judging starts when entries close, at 2026-12-03 12:00:00 UTC"):
-        scorecard_submit(entry_id=a.pk, judge=jules, marks=_marks(contest, 5, 5, 5), comment="Fine.")
+        scorecard_submit(entry_id=a.pk, judge=judge1, marks=_marks(contest, 5, 5, 5), comment="Fine.")
     clock.set(contest.closes_at)
-    card = scorecard_submit(entry_id=a.pk, judge=jules, marks=_marks(contest, 5, 6, 7), comment="Calm water.")
+    card = scorecard_submit(entry_id=a.pk, judge=judge1, marks=_marks(contest, 5, 6, 7), comment="Calm water.")
     clock.set(contest.judging_ends_at - SECOND)
-    card = scorecard_submit(entry_id=a.pk, judge=jules, marks=_marks(contest, 9, 6, 7), comment="Revised.")
+    card = scorecard_submit(entry_id=a.pk, judge=judge1, marks=_marks(contest, 9, 6, 7), comment="Revised.")
     assert Scorecard.objects.count() == 1 and card.comment == "Revised."
     assert sorted(Score.objects.values_list("value", flat=True)) == [6, 7, 9]
     clock.set(contest.judging_ends_at)
     with pytest.raises(ValidationError, match="Judging ended at 2026-12-04 12:00:00 UTC"):
-        scorecard_submit(entry_id=a.pk, judge=jules, marks=_marks(contest, 1, 1, 1), comment="Late.")
+        scorecard_submit(entry_id=a.pk, judge=judge1, marks=_marks(contest, 1, 1, 1), comment="Late.")
     assert sorted(Score.objects.values_list("value", flat=True)) == [6, 7, 9]
 
 
@@ -86,7 +86,7 @@ def test_only_named_judges_score(clock, contest, entered, moderator):
 
 
 def test_judge_who_entered_is_recused_from_own_entries(clock, judges, artist, published_clip):
-    entrant_judge = make_judge("rosa", role="artist", display_name="Rosa Entrant")
+    entrant_judge = make_judge("entrant1", role="artist", display_name="Entrant Studio")
     contest = make_contest(slug="recusal", judges=[*judges, entrant_judge])
     clock.set(T0)
     own = entry_create(contest_id=contest.pk, clip_id=published_clip(entrant_judge).pk, artist=entrant_judge)
@@ -98,7 +98,7 @@ def test_judge_who_entered_is_recused_from_own_entries(clock, judges, artist, pu
     assert [e.pk for e in selectors.entries_for_judge(contest, entrant_judge)] == [theirs.pk]
     assert selectors.recused_count(contest, entrant_judge) == 1
     progress = {p.judge.username: (p.scored, p.total) for p in selectors.judging_progress(contest)}
-    assert progress == {"jules": (0, 2), "kiri": (0, 2), "rosa": (1, 1)}
+    assert progress == {"judge1": (0, 2), "judge2": (0, 2), "entrant1": (1, 1)}
 
 
 def test_removed_entry_cannot_be_scored(clock, contest, judges, entered):
@@ -114,12 +114,12 @@ def test_progress_shows_who_has_not_scored_what(clock, contest, judges, entered)
     scorecard_submit(entry_id=a.pk, judge=judges[0], marks=_marks(contest, 5, 5, 5), comment="x")
     progress = selectors.judging_progress(contest)
     assert [(p.judge.username, p.scored, p.total, [e.label for e in p.missing]) for p in progress] == [
-        ("jules", 1, 2, ["Entry 2"]), ("kiri", 0, 2, ["Entry 1", "Entry 2"])]
+        ("judge1", 1, 2, ["Entry 2"]), ("judge2", 0, 2, ["Entry 1", "Entry 2"])]
     admin = make_user("root", role="admin")
     client = Client()
     client.login(username="root", password=PASSWORD)
     page = client.get(f"/contests/{contest.slug}/progress/").content.decode()
-    assert "jules" in page and "1 / 2" in page and "Entry 2 <span class=\"muted\">(bruno)</span>" in page
+    assert "judge1" in page and "1 / 2" in page and "Entry 2 <span class=\"muted\">(south)</span>" in page
     assert admin.has_perm("contests.manage_contests")
 
 
@@ -140,7 +140,7 @@ def test_publishing_results(clock, contest, judges, entered, artist, mailoutbox,
     with django_capture_on_commit_callbacks(execute=True):
         published = contest_publish_results(contest_id=contest.pk, admin=admin)
     assert published.results_published_at == contest.judging_ends_at
-    assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.test", "bruno@example.test"]
+    assert sorted(m.to[0] for m in mailoutbox) == ["north@example.test", "south@example.test"]
     with pytest.raises(ValidationError, match="already published"):
         contest_publish_results(contest_id=contest.pk, admin=admin)
     standings = selectors.standings(published)
@@ -161,7 +161,7 @@ def test_publishing_early_when_every_judge_has_scored(clock, contest, judges, en
 def test_csv_export(clock, contest, judges, entered):
     a, b = entered
     clock.set(contest.closes_at)
-    # Entry 1: jules (8,6,9) -> 45/6 = 7.50, kiri (6,8,7) -> 41/6 = 6.83; mean 43/6 = 7.17.
+    # Entry 1: judge1 (8,6,9) -> 45/6 = 7.50, judge2 (6,8,7) -> 41/6 = 6.83; mean 43/6 = 7.17.
     scorecard_submit(entry_id=a.pk, judge=judges[0], marks=_marks(contest, 8, 6, 9), comment="=HYPERLINK(\"x\")")
     scorecard_submit(entry_id=a.pk, judge=judges[1], marks=_marks(contest, 6, 8, 7), comment="Lovely, light.")
     make_user("root", role="admin")
@@ -173,10 +173,10 @@ def test_csv_export(clock, contest, judges, entered):
     assert rows[0] == ["rank", "entry", "entry_id", "artist_username", "artist_name", "clip_id", "entry_score",
                        "judge_username", "Story (x3)", "Craft (x2)", "Originality (x1)", "judge_weighted", "comment"]
     assert [r[:2] + r[3:5] + r[6:] for r in rows[1:]] == [
-        ["1", "1", "ada", "Ada Render", "7.17", "jules", "8", "6", "9", "7.50", "'=HYPERLINK(\"x\")"],
-        ["1", "1", "ada", "Ada Render", "7.17", "kiri", "6", "8", "7", "6.83", "Lovely, light."],
-        ["", "2", "bruno", "Bruno Frame", "", "", "", "", "", "", ""],
+        ["1", "1", "north", "Studio North", "7.17", "judge1", "8", "6", "9", "7.50", "'=HYPERLINK(\"x\")"],
+        ["1", "1", "north", "Studio North", "7.17", "judge2", "6", "8", "7", "6.83", "Lovely, light."],
+        ["", "2", "south", "Studio South", "", "", "", "", "", "", ""],
     ]
     artist_client = Client()
-    artist_client.login(username="ada", password=PASSWORD)
+    artist_client.login(username="north", password=PASSWORD)
     assert artist_client.get(f"/contests/{contest.slug}/scores.csv").status_code == 403

@@ -88,7 +88,7 @@ def test_prompt_to_published_clip(live_worker, artist, other_artist, moderator, 
     assert clip.publication == Publication.PUBLISHED
     gallery = anon.get("/api/v1/gallery").json()
     assert [item["id"] for item in gallery["results"]] == [str(clip.id)]
-    assert gallery["results"][0]["artist"] == "Ada Render"
+    assert gallery["results"][0]["artist"] == "Studio North"
     for url in urls:
         assert anonymous.get(url).status_code == 200, url
     assert "public" in anonymous.get(clip.video.url)["Cache-Control"]

@@ -42,7 +42,9 @@ def test_wsgi_and_every_urlconf_load_without_torch_or_diffusers():
 
 
 def test_production_settings_pass_check_deploy():
-    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 20 + "-production-only-9f3Xq!u7Lw2#pZ",
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch that check --deploy rightly refuses.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env |= {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 20 + "-production-only-9f3Xq!u7Lw2#pZ",
            "DJANGO_ALLOWED_HOSTS": "vernissage.example.org"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
