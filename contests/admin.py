@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from contests import clock, judging
+from contests import clock, judging, services
 from contests.models import Contest, Criterion, Entry, Scorecard
 from contests.services import JUDGE_GROUP
 
@@ -47,7 +47,7 @@ class ContestAdmin(admin.ModelAdmin):
         ("Entries and judging", {"fields": ("max_entries_per_artist", "winners_count", "judges")}),
         ("Results", {"fields": ("results_published_at", "results_published_by", "created_at")}),
     )
-    actions = ["publish_results"]
+    actions = ["publish_results", "grant_priority_lane"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "judges":
@@ -69,6 +69,20 @@ class ContestAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{contest.title}: {' '.join(exc.messages)}", messages.ERROR)
             else:
                 self.message_user(request, f"{contest.title}: results published.", messages.SUCCESS)
+
+
+    @admin.action(description="Give the entrants of the selected open contests the render priority lane "
+                               "until each contest closes")
+    def grant_priority_lane(self, request, queryset):
+        for contest in queryset:
+            try:
+                count = services.contest_grant_priority_lane(contest_id=contest.pk, admin=request.user,
+                                                             request=request)
+            except ValidationError as exc:
+                self.message_user(request, f"{contest.title}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{contest.title}: {count} entrant(s) in the priority lane until "
+                                  f"{services.utc(contest.closes_at)}.", messages.SUCCESS)
 
 
 class _ReadOnly(admin.ModelAdmin):

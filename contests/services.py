@@ -123,3 +123,25 @@ def judge_grant(*, user, actor=None, request=None) -> None:
     roles_ensure()
     user.groups.add(Group.objects.get(name=JUDGE_GROUP))
     audit_record(action="contest.judge_granted", actor=actor, request=request, obj=user)
+
+
+def contest_grant_priority_lane(*, contest_id, admin, request=None) -> int:
+    """Put every artist with an entry in an open contest in the render priority lane until the contest
+    closes (an artist who already has an open-ended lane keeps it); returns how many artists."""
+    from portal.models import ArtistQuota
+
+    with transaction.atomic():
+        contest = _lock_contest(contest_id)
+        _refuse_unless_open(contest, clock.now(), action="a priority lane can be given")
+        artist_ids = set(Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE)
+                         .values_list("artist_id", flat=True))
+        for artist_id in artist_ids:
+            quota, _ = ArtistQuota.objects.select_for_update().get_or_create(user_id=artist_id)
+            if quota.priority and quota.priority_until is None:
+                continue  # an admin's open-ended lane outlasts the contest
+            quota.priority = True
+            quota.priority_until = max(filter(None, [quota.priority_until, contest.closes_at]))
+            quota.save(update_fields=["priority", "priority_until", "updated_at"])
+        audit_record(action="contest.priority_lane", actor=admin, request=request, obj=contest,
+                     detail={"artists": len(artist_ids), "until": utc(contest.closes_at)})
+    return len(artist_ids)

@@ -60,10 +60,12 @@ def last_served_of(artist_ids) -> dict:
 
 
 def priority_artist_ids() -> set[int]:
-    """Artists an admin gave the priority lane (ArtistQuota.priority)."""
+    """Artists in the priority lane now (ArtistQuota.priority, until its priority_until if set)."""
+    from django.utils import timezone
+
     from portal.models import ArtistQuota
 
-    return set(ArtistQuota.objects.filter(priority=True).values_list("user_id", flat=True))
+    return set(ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(timezone.now())).values_list("user_id", flat=True))
 
 
 def _lock_dispatcher() -> None:

@@ -57,7 +57,7 @@ def render_seconds_estimate() -> float:
 
 def _lanes():
     """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority."""
-    priority = ArtistQuota.objects.filter(user_id=OuterRef("artist_id"), priority=True)
+    priority = ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(timezone.now()), user_id=OuterRef("artist_id"))
     return (
         RenderJob.objects.filter(status__in=ACTIVE_STATUSES)
         .values("artist_id")

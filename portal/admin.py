@@ -34,7 +34,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class ArtistQuotaAdmin(admin.ModelAdmin):
     """Per-artist overrides of QUOTA_CONCURRENT_JOBS / QUOTA_SECONDS_PER_DAY, and the priority lane."""
 
-    list_display = ("user", "concurrent_jobs", "seconds_per_day", "priority", "note", "updated_at")
+    list_display = ("user", "concurrent_jobs", "seconds_per_day", "priority", "priority_until", "note", "updated_at")
     list_filter = ("priority",)
     list_editable = ("concurrent_jobs", "seconds_per_day", "priority")
     search_fields = ("user__username",)

@@ -90,7 +90,8 @@ def quota_status(*, artist, now: datetime | None = None) -> QuotaStatus:
                        else settings.QUOTA_SECONDS_PER_DAY),
         seconds_used=counts["seconds"] or 0,
         resets_at=start + timedelta(days=1),
-        priority=bool(override and override.priority),
+        priority=bool(override and override.priority
+                      and (override.priority_until is None or override.priority_until > now)),
     )
 
 
