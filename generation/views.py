@@ -101,31 +101,15 @@ def job_detail(request, job_id):
                                                           "queue": queue_estimate(job)})
 
 
-def job_status_payload(job: RenderJob) -> dict:
-    clip = getattr(job, "clip", None)
-    return {
-        "id": str(job.id),
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "progress": job.progress,
-        "step": job.progress_step,
-        "total_steps": job.progress_total,
-        "eta_s": job.eta_s,
-        "error": job.error or None,
-        "clip": None if clip is None else {
-            "id": str(clip.id), "video_url": clip.video.url, "poster_url": clip.poster.url,
-        },
-    }
-
-
 @login_required
 @require_GET
 def job_status(request, job_id):
     job = selectors.job_of(artist=request.user, job_id=job_id)
     if job is None:
         return JsonResponse({"detail": "Not found."}, status=404)
-    estimate = queue_estimate(job)
-    return JsonResponse({**job_status_payload(job), "queue": estimate.as_dict() if estimate else None})
+    from generation.api import render_data  # the API's representation, so page and API agree
+
+    return JsonResponse(render_data([job], artist=request.user)[0])
 
 
 @login_required
