@@ -55,6 +55,9 @@ class Mp4Writer:
             self._stream.width, self._stream.height = width, height
             self._stream.pix_fmt = "yuv420p"
             self._stream.options = {"crf": str(self.crf), "preset": self.preset}
+            # Frame threading, as the ffmpeg command line uses; PyAV's default is slice threading only,
+            # about 20% slower for libx264 here.
+            self._stream.codec_context.thread_type = "AUTO"
         for packet in self._stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
             self._container.mux(packet)
         self.count += 1

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+SETTLE_S = 0.5  # quiet time before each timed run: neither run overlaps the other's tail
 BENCH_USER = "render-bench"
 
 
@@ -176,7 +177,9 @@ class Command(BaseCommand):
             totals, in_worker, raw = [], [], []
             for index in range(runs + 1):
                 if index:  # raw and end-to-end alternate, so both see the same machine load
+                    time.sleep(SETTLE_S)  # let the worker finish its previous task before timing
                     raw.append(self.timed(raw_call))
+                time.sleep(SETTLE_S)
                 job = self._submit(artist, preset, plan, steps, source or BUILTIN_SOURCE, queue)
                 job_ids.append(job.id)
                 done = self._wait(lambda: RenderJob.objects.filter(
