@@ -1,0 +1,65 @@
+"""Every page without URL arguments, and every admin list and add page, answers each role without a 5xx."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from generation.models import Publication
+from tests.factories import PASSWORD, make_clip, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _named_routes(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _named_routes(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+def _argument_free_urls() -> list[str]:
+    urls = set()
+    for name in _named_routes(get_resolver().url_patterns):
+        if name.startswith("admin:"):
+            continue
+        try:
+            urls.add(reverse(name))
+        except NoReverseMatch:
+            continue  # needs arguments
+    return sorted(urls)
+
+
+def _admin_urls() -> list[str]:
+    urls = []
+    for model in admin.site._registry:
+        info = model._meta.app_label, model._meta.model_name
+        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:%s_%s_add" % info))
+    return urls
+
+
+@pytest.mark.parametrize("role", [None, "artist", "moderator", "admin"])
+def test_no_page_answers_with_a_server_error(client, role):
+    owner = make_user("north", role="artist")
+    make_clip(owner, publication=Publication.PUBLISHED)
+    make_clip(owner)
+    if role:
+        user = make_user(f"visitor-{role}", role=role)
+        if role == "admin":
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        assert client.login(username=user.username, password=PASSWORD)
+    urls = _argument_free_urls() + (_admin_urls() if role == "admin" else [])
+    assert len(urls) > 20
+    failures = {}
+    for url in urls:
+        if "logout" in url:
+            continue
+        status = client.get(url).status_code
+        if status >= 500:
+            failures[url] = status
+    assert failures == {}
