@@ -108,7 +108,7 @@ def transparency_weeks(*, weeks: int = 12) -> list[dict]:
     appeals decided and the share of them that overturned the rejection."""
     since = timezone.now() - timedelta(weeks=weeks)
     rows: dict[tuple[int, int], dict] = {}
-    decided = Review.objects.filter(decided_at__isnull=False, decided_at__gte=since).values_list(
+    decided = Review.objects.filter(decided_at__isnull=False, decided_at__gte=since).exclude(decision="").values_list(
         "requested_at", "decided_at", "decision", "is_appeal")
     for requested_at, decided_at, decision, is_appeal in decided:
         year, week, _ = decided_at.isocalendar()
