@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from generation.models import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, Clip, JobStatus, RenderJob
+from generation.models import ACTIVE_STATUSES, Clip, JobStatus, RenderJob
 from generation.presets import preset_enabled_or_error
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 from portal.services.audit import audit_record

@@ -20,11 +20,6 @@ from generation.runtime.presets import RESOLUTIONS, get_preset
 from django.conf import settings
 
 
-def _require_artist(request) -> None:
-    if not request.user.is_artist:
-        raise PermissionDenied("Only invited artists can render.")
-
-
 def _apply_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():

@@ -10,7 +10,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 

@@ -39,7 +39,7 @@ def test_moderator_works_three_clips_with_the_keyboard(live_server, browser, scr
         clip = clip_in_state(Publication.PENDING_REVIEW, artist=artist, moderator=setup_moderator, prompt=prompt)
         Review.objects.filter(clip=clip).update(requested_at=timezone.now() - timedelta(hours=hours))
         clips.append(clip)
-    earlier = clip_in_state(Publication.PUBLISHED, artist=artist, moderator=setup_moderator, prompt="dawn over dunes")
+    clip_in_state(Publication.PUBLISHED, artist=artist, moderator=setup_moderator, prompt="dawn over dunes")
     base = live_server.url
     page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
     _login(page, base, moderator.username)

@@ -78,7 +78,6 @@ class Command(BaseCommand):
         """Load the pipeline in this process; returns a function making one raw `pipe(...)` call (uint8 frames)."""
         import torch
 
-        from generation.runtime.encode import to_uint8
         from generation.runtime.engine import Engine, RenderRequest
         from generation.worker import engine_options
 
