@@ -114,6 +114,15 @@ def engine_options(preset_key: str):
     )
 
 
+def x264_preset(preset_key: str) -> str:
+    """The libx264 preset for a model preset's clips: RENDER_PRESET_OPTIONS, then RENDER_X264_PRESET, then the
+    preset's own."""
+    from generation.runtime.presets import get_preset
+
+    per_preset = settings.RENDER_PRESET_OPTIONS.get(preset_key, {})
+    return per_preset.get("x264_preset") or settings.RENDER_X264_PRESET or get_preset(preset_key).x264_preset
+
+
 def _frames_with_fault(frames, fault: str, total: int):
     for index, frame in enumerate(frames):
         if fault == "encode-error" and index == total // 2:
@@ -138,6 +147,7 @@ def run_render(*, job_id: str) -> str:
         model="" if job.model_source == BUILTIN_SOURCE else job.model_source, revision=job.model_revision,
     )
     options = engine_options(job.preset)
+    encoder_preset = x264_preset(job.preset)
     limit = job_time_limit(job)
     progress = _Progress(job_id, attempt, time_limit=limit)
     heartbeat = _Heartbeat(job_id, attempt, time_limit=limit)
@@ -148,21 +158,23 @@ def run_render(*, job_id: str) -> str:
     try:
         engine = get_engine()
         video = engine.render(request, on_step=progress, options=options)
-        log.info("job %s: rendered %d frames in %.2fs (pipeline loads in this worker: %d)", job_id, len(video),
-                 video.pipe_seconds, engine.load_count)
+        log.info("job %s: rendered %d frames in %.2fs, cpu %.2fs (pipeline loads in this worker: %d)", job_id,
+                 len(video), video.pipe_seconds, video.pipe_cpu_seconds, engine.load_count)
         metadata = {
             "job_id": str(job.id), "prompt": job.prompt, "negative_prompt": job.negative_prompt, "seed": job.seed,
             "preset": job.preset, "model": job.model_source, "revision": job.model_revision, "steps": job.steps,
             "guidance": job.guidance, "width": job.width, "height": job.height, "fps": job.fps,
             "num_frames": job.num_frames, "low_memory_retry": video.low_memory,
+            "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
         }
-        written = time.monotonic()
+        written, cpu_written = time.monotonic(), time.process_time()
         outputs = write_outputs(
             _frames_with_fault(video.frames(), options.fault, len(video)), num_frames=len(video), folder=workdir,
-            fps=job.fps, metadata=metadata, crf=settings.RENDER_X264_CRF, preset=settings.RENDER_X264_PRESET,
+            fps=job.fps, metadata=metadata, crf=settings.RENDER_X264_CRF, preset=encoder_preset,
         )
         video.close()
-        log.info("job %s: outputs written in %.2fs", job_id, time.monotonic() - written)
+        log.info("job %s: outputs written in %.2fs, cpu %.2fs", job_id, time.monotonic() - written,
+                 time.process_time() - cpu_written)
         handles = {name: path.open("rb") for name, path in outputs.paths().items()}
         try:
             clip = services.job_succeed(

@@ -74,10 +74,12 @@ class _KeepTensor:
 class Video:
     """A rendered clip held once, as the VAE produced it; frames come out as uint8 RGB, a chunk at a time."""
 
-    def __init__(self, raw: torch.Tensor, *, low_memory: bool, pipe_seconds: float) -> None:
+    def __init__(self, raw: torch.Tensor, *, low_memory: bool, pipe_seconds: float,
+                 pipe_cpu_seconds: float = 0.0) -> None:
         self._raw = raw[0] if raw.ndim == 5 else raw  # (channels, frames, height, width) in [-1, 1]
         self.low_memory = low_memory
         self.pipe_seconds = pipe_seconds
+        self.pipe_cpu_seconds = pipe_cpu_seconds  # CPU time of this process (all threads) during pipe(...)
 
     def __len__(self) -> int:
         return self._raw.shape[1]
@@ -248,7 +250,7 @@ class Engine:
             raise RenderCancelled()
         processor = pipe.video_processor
         pipe.video_processor = _KeepTensor()
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.process_time()
         try:
             with torch.inference_mode():
                 output = pipe(
@@ -266,7 +268,8 @@ class Engine:
                 )
         finally:
             pipe.video_processor = processor
-        return Video(output.frames, low_memory=low_memory, pipe_seconds=time.monotonic() - started)
+        return Video(output.frames, low_memory=low_memory, pipe_seconds=time.monotonic() - started,
+                     pipe_cpu_seconds=time.process_time() - cpu_started)
 
 
 _engine: Engine | None = None

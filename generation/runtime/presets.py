@@ -13,6 +13,8 @@ RESOLUTIONS: tuple[tuple[int, int], ...] = ((1024, 768), (768, 512), (720, 480),
 MAX_WIDTH, MAX_HEIGHT = 1024, 768
 #: What a job records as its source when the pipeline is built in code (the tiny preset).
 BUILTIN_SOURCE = "built-in tiny pipeline"
+#: libx264's presets, fastest first (RENDER_X264_PRESET and a preset's `x264_preset` name one of them).
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
 
 class PresetRuleError(ValueError):
@@ -55,6 +57,7 @@ class Preset:
     revision: str = "main"
     sizes: tuple[tuple[int, int], ...] = ()  # when set, the only sizes the model renders
     max_frames: int = 0  # 0: no limit beyond MAX_DURATION_S
+    x264_preset: str = "veryfast"  # how hard libx264 works on this preset's clips (RENDER_X264_PRESET overrides)
 
     @property
     def frame_rule(self) -> str:
@@ -114,8 +117,10 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.key: p
     for p in (
+        # Random weights draw noise, which no x264 preset compresses much (veryfast: 24% smaller than
+        # ultrafast at 2.6x the CPU, scripts/encode_options.py): the demo and test pipeline encodes fast.
         Preset("tiny", "Tiny (offline, random weights)", "LTXPipeline", "", 32, 8, 24, 8, 3.0, 128, "float32",
-               revision="tiny-v1"),
+               revision="tiny-v1", x264_preset="ultrafast"),
         Preset("ltx-video", "LTX-Video", "LTXPipeline", "Lightricks/LTX-Video", 32, 8, 24, 40, 3.0, 128),
         Preset("wan2.1-t2v-1.3b", "Wan 2.1 T2V 1.3B", "WanPipeline", "Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
                16, 4, 16, 40, 5.0, 512),

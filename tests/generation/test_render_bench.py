@@ -16,6 +16,7 @@ def test_bench_prints_raw_pipe_and_encode_figures():
     assert "preset tiny (built in code), 64x64, 25 frames at 24 fps, 2 steps" in text
     assert "raw pipe(...): first call" in text and "warm median of 1" in text
     assert "PyAV median" in text and "ffmpeg binary" in text
+    assert "CPU (all threads) PyAV" in text and ", CPU " in text  # CPU seconds beside the wall-clock figures
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -39,6 +39,7 @@ def test_render_stores_clip_with_all_outputs_and_metadata(artist, job_factory):
         assert default_storage.exists(getattr(clip, field).name), field
     assert clip.metadata["job_id"] == str(job.id) and clip.metadata["seed"] == 11
     assert clip.metadata["preset"] == "tiny" and clip.metadata["steps"] == 3
+    assert clip.metadata["encoder"] == "libx264 ultrafast crf 23"  # the tiny preset's noise encodes fast
     with default_storage.open(clip.video.name, "rb") as handle, av.open(handle) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.name, stream.codec_context.pix_fmt) == ("h264", "yuv420p")
@@ -185,7 +186,33 @@ def test_engine_options_come_from_settings_with_per_preset_overrides(settings):
     assert (big.device, big.dtype, big.vae_tiling, big.offload) == ("cpu", "bfloat16", True, "model")
 
 
+def test_x264_preset_per_model_preset_with_setting_overrides(settings):
+    from generation.worker import x264_preset
+
+    settings.RENDER_X264_PRESET, settings.RENDER_PRESET_OPTIONS = "", {}
+    assert [x264_preset(key) for key in ("tiny", "ltx-video", "wan2.1-t2v-1.3b", "cogvideox-5b")] == [
+        "ultrafast", "veryfast", "veryfast", "veryfast"]
+    settings.RENDER_X264_PRESET = "fast"
+    assert x264_preset("tiny") == x264_preset("ltx-video") == "fast"
+    settings.RENDER_PRESET_OPTIONS = {"ltx-video": {"x264_preset": "slow"}}
+    assert (x264_preset("tiny"), x264_preset("ltx-video")) == ("fast", "slow")
+
+
+def test_a_job_of_a_real_model_preset_is_encoded_with_its_preset(artist, job_factory, settings):
+    from generation.worker import run_render as render
+
+    settings.RENDER_PRESET_OPTIONS = {"tiny": {"x264_preset": "veryfast"}}
+    job = job_factory(artist, **SMALL)
+    assert render(job_id=str(job.id)) == "succeeded"
+    clip = Clip.objects.get(job=job)
+    assert clip.metadata["encoder"] == "libx264 veryfast crf 23"
+    with default_storage.open(clip.video.name, "rb") as handle, av.open(handle) as container:
+        assert container.streams.video[0].codec_context.has_b_frames  # veryfast uses B-frames; ultrafast none
+
+
 @pytest.mark.parametrize(("name", "value", "message"), [
+    ("RENDER_X264_PRESET", "turbo", "libx264 preset must be one of ultrafast"),
+    ("RENDER_PRESET_OPTIONS", '{"tiny": {"x264_preset": "quick"}}', "libx264 preset must be one of ultrafast"),
     ("RENDER_PRESET_OPTIONS", "[1]", "JSON object keyed by preset"),
     ("RENDER_PRESET_OPTIONS", "{bad", "must be a JSON object"),
     ("RENDER_OFFLOAD", "disk", "offload must be none, model, sequential or group"),

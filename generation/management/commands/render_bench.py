@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         except (ValueError, PresetRuleError) as exc:
             raise CommandError(str(exc)) from None
         steps = opts["steps"] or preset.steps
+        self.raw_cpu: list[float] = []
         source = RANDOM_SOURCE if opts["random_weights"] else (preset.source or "")
         self.out(f"render_bench: preset {preset.key} ({source or 'built in code'}), {plan.width}x{plan.height}, "
                  f"{plan.num_frames} frames at {plan.fps} fps, {steps} steps; python {sys.version.split()[0]}")
@@ -61,10 +63,11 @@ class Command(BaseCommand):
             call = self.raw_pipeline(preset, plan, steps, source)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.encode_compare([to_uint8(frame) for frame in call()], plan)
+        self.encode_compare([to_uint8(frame) for frame in call()], plan, preset.key)
         if opts["skip_worker"]:
             times = [self.timed(call) for _ in range(opts["jobs"])]
-            self.out(f"raw pipe(...): warm median of {opts['jobs']} {_median(times):.3f} s")
+            self.out(f"raw pipe(...): warm median of {opts['jobs']} {_median(times):.3f} s, "
+                     f"CPU {_median(self.raw_cpu):.3f} s")
         else:
             self.end_to_end(preset, plan, steps, source, opts["jobs"], call)
         self.report_gpu_memory()
@@ -108,10 +111,11 @@ class Command(BaseCommand):
         self.out(f"raw pipe(...): first call {time.monotonic() - started:.3f} s")
         return call
 
-    @staticmethod
-    def timed(function) -> float:
-        started = time.monotonic()
+    def timed(self, function) -> float:
+        """Wall seconds of one call; its CPU seconds (this process, all threads) go to self.raw_cpu."""
+        started, cpu_started = time.monotonic(), time.process_time()
         function()
+        self.raw_cpu.append(time.process_time() - cpu_started)
         return time.monotonic() - started
 
     def report_gpu_memory(self) -> None:
@@ -122,35 +126,42 @@ class Command(BaseCommand):
                      f"{torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
 
     # -- encode --------------------------------------------------------------------------------
-    def encode_compare(self, frames, plan) -> None:
+    def encode_compare(self, frames, plan, preset_key: str) -> None:
         import imageio_ffmpeg
 
         from generation.runtime.encode import encode_mp4
 
-        crf, x264_preset = settings.RENDER_X264_CRF, settings.RENDER_X264_PRESET
+        from generation.worker import x264_preset as preset_for
+
+        crf, x264_preset = settings.RENDER_X264_CRF, preset_for(preset_key)
         ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
         raw = b"".join(frame.tobytes() for frame in frames)
-        ours, theirs = [], []
+        ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
         with tempfile.TemporaryDirectory() as tmp:
             for _ in range(3):
                 path = Path(tmp) / "ours.mp4"
-                started = time.monotonic()
+                started, cpu_started = time.monotonic(), time.process_time()
                 encode_mp4(iter(frames), path, fps=plan.fps, crf=crf, preset=x264_preset)
                 ours.append(time.monotonic() - started)
+                ours_cpu.append(time.process_time() - cpu_started)
                 ours_size = path.stat().st_size
                 out = Path(tmp) / "ffmpeg.mp4"
                 command = [ffmpeg, "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
                            "-s", f"{plan.width}x{plan.height}", "-r", str(plan.fps), "-i", "-", "-c:v", "libx264",
                            "-preset", x264_preset, "-crf", str(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
                            str(out)]
+                children = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.monotonic()
                 subprocess.run(command, input=raw, check=True)
                 theirs.append(time.monotonic() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                theirs_cpu.append(after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
                 their_size = out.stat().st_size
         self.out(f"encode {len(frames)} frames, libx264 preset {x264_preset} crf {crf} yuv420p +faststart: "
                  f"PyAV median {_median(ours):.3f} s ({ours_size} bytes); ffmpeg binary "
                  f"({imageio_ffmpeg.get_ffmpeg_version()}) median {_median(theirs):.3f} s ({their_size} bytes); "
-                 f"ratio {_median(ours) / _median(theirs):.2f}")
+                 f"ratio {_median(ours) / _median(theirs):.2f}; CPU (all threads) PyAV {_median(ours_cpu):.3f} s, "
+                 f"ffmpeg {_median(theirs_cpu):.3f} s")
 
     # -- end to end ----------------------------------------------------------------------------
     def end_to_end(self, preset, plan, steps, source, runs, raw_call) -> None:
@@ -194,8 +205,10 @@ class Command(BaseCommand):
                     totals.append(total)
             text = log_path.read_text()
             loads = re.findall(r"pipeline loads in this worker: (\d+)", text)
-            pipe_in_worker = [float(x) for x in re.findall(r"rendered \d+ frames in ([\d.]+)s", text)][1:]
-            outputs = [float(x) for x in re.findall(r"outputs written in ([\d.]+)s", text)][1:]
+            rendered = re.findall(r"rendered \d+ frames in ([\d.]+)s, cpu ([\d.]+)s", text)[1:]
+            written = re.findall(r"outputs written in ([\d.]+)s, cpu ([\d.]+)s", text)[1:]
+            pipe_in_worker, pipe_cpu = [float(w) for w, _ in rendered], [float(c) for _, c in rendered]
+            outputs, outputs_cpu = [float(w) for w, _ in written], [float(c) for _, c in written]
             e2e = _median(totals)
             self.out(f"warm jobs through a real worker (queue, render, encode, store): median of {runs} {e2e:.3f} s "
                      f"(min {min(totals):.3f}, max {max(totals):.3f}); in the worker: pipeline "
@@ -203,6 +216,9 @@ class Command(BaseCommand):
                      f"claim to stored {_median(in_worker):.3f} s")
             self.out(f"raw pipe(...) in this process, alternating with the jobs: median of {runs} {_median(raw):.3f} s "
                      f"(min {min(raw):.3f}, max {max(raw):.3f})")
+            self.out(f"CPU time (all threads, {os.cpu_count()} cores): raw pipe(...) median "
+                     f"{_median(self.raw_cpu):.3f} s; in the worker: pipeline {_median(pipe_cpu):.3f} s, "
+                     f"outputs {_median(outputs_cpu):.3f} s")
             self.out(f"pipeline loads in the worker over {runs + 1} jobs: {loads[-1] if loads else '?'}")
             self.out(f"ratio end-to-end / raw pipe (medians of {runs} warm): {e2e / _median(raw):.3f}")
         finally:
