@@ -198,7 +198,7 @@ def test_x264_preset_per_model_preset_with_setting_overrides(settings):
     assert (x264_preset("tiny"), x264_preset("ltx-video")) == ("fast", "slow")
 
 
-def test_a_job_of_a_real_model_preset_is_encoded_with_its_preset(artist, job_factory, settings):
+def test_a_job_encodes_with_the_x264_preset_its_model_preset_is_set_to(artist, job_factory, settings):
     from generation.worker import run_render as render
 
     settings.RENDER_PRESET_OPTIONS = {"tiny": {"x264_preset": "veryfast"}}
