@@ -27,7 +27,9 @@ def to_uint8(frame: np.ndarray) -> np.ndarray:
 
 
 def _rgb(frame: np.ndarray) -> np.ndarray:
-    return frame if frame.dtype == np.uint8 else to_uint8(frame)
+    """uint8 RGB in C order: a frame with other strides (a view of a channels-first video, say) takes
+    PyAV's slow path, 1.3-1.5x the encode time of x264 ultrafast here."""
+    return np.ascontiguousarray(frame if frame.dtype == np.uint8 else to_uint8(frame))
 
 
 class Mp4Writer:

@@ -18,6 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -66,7 +67,8 @@ class Command(BaseCommand):
             call = self.raw_pipeline(preset, plan, steps, source)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.encode_compare([to_uint8(frame) for frame in call()], plan, preset.key)
+        # C-ordered uint8 frames for both encoders (diffusers' numpy frames are strided views)
+        self.encode_compare([np.ascontiguousarray(to_uint8(frame)) for frame in call()], plan, preset.key)
         if opts["skip_worker"]:
             times = [self.timed(call) for _ in range(opts["jobs"])]
             self.out(f"raw pipe(...): warm median of {opts['jobs']} {_median(times):.3f} s, "
