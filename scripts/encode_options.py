@@ -51,7 +51,17 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=49)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    width, height = map(int, args.size.split("x"))
+    try:
+        width, height = map(int, args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size must be WIDTHxHEIGHT, e.g. 512x512 (got {args.size!r})")
+    from generation.runtime.presets import get_preset
+
+    tiny = get_preset("tiny")
+    if errors := tiny.size_errors(width, height):
+        parser.error(" ".join(errors))
+    if args.frames < 1 or (args.frames - 1) % tiny.frame_multiple or args.runs < 1:
+        parser.error(f"--frames must follow the tiny preset's rule ({tiny.frame_rule}); --runs at least 1")
 
     from generation.runtime.engine import Engine, RenderRequest
 

@@ -135,7 +135,6 @@ class Command(BaseCommand):
         import imageio_ffmpeg
 
         from generation.runtime.encode import encode_mp4
-
         from generation.worker import x264_preset as preset_for
 
         crf, x264_preset = settings.RENDER_X264_CRF, preset_for(preset_key)
