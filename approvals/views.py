@@ -145,13 +145,18 @@ def _artist_action(request, clip_id, action, success: str, **kwargs):
 def clip_request_publication(request, clip_id):
     form = RequestPublicationForm(request.POST)
     if not form.is_valid():
-        if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
-            raise Http404("No such clip.")
-        _form_errors(request, form)
-        return redirect("clip_detail", clip_id=clip_id)
+        return _artist_form_errors(request, clip_id, form)
     return _artist_action(request, clip_id, services.clip_request_publication,
                           "Sent for review. You will be told of the decision and its reason.",
                           publish_at=form.cleaned_data["publish_at"])
+
+
+def _artist_form_errors(request, clip_id, form):
+    """An invalid form on the artist's own clip: its messages on the clip page; 404 for anyone else's."""
+    if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
+        raise Http404("No such clip.")
+    _form_errors(request, form)
+    return redirect("clip_detail", clip_id=clip_id)
 
 
 @login_required
@@ -159,10 +164,7 @@ def clip_request_publication(request, clip_id):
 def clip_appeal(request, clip_id):
     form = AppealForm(request.POST)
     if not form.is_valid():
-        if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
-            raise Http404("No such clip.")
-        _form_errors(request, form)
-        return redirect("clip_detail", clip_id=clip_id)
+        return _artist_form_errors(request, clip_id, form)
     return _artist_action(request, clip_id, services.clip_appeal,
                           "Appeal sent. A moderator other than the one who decided will review it.",
                           message=form.cleaned_data["message"])

@@ -75,3 +75,19 @@ def test_asking_twice_and_asking_for_someone_elses_clip(pending, artist, other_a
     assert api(other_artist).post(f"/api/v1/clips/{pending.id}/publication").status_code == 404
     assert api(artist).post("/api/v1/clips/00000000-0000-0000-0000-000000000000/publication").status_code == 404
     assert Review.objects.filter(clip=pending).count() == 1
+
+
+@pytest.mark.parametrize("path, data, message", [
+    ("publication", {"publish_at": "2000-01-01T00:00"}, "The embargo time must be in the future"),
+    ("publication", {"publish_at": "soon"}, "Enter a valid date/time."),
+    ("appeal", {"message": ""}, "Tell the moderators why the decision should change."),
+])
+def test_site_artist_forms_bad_input(artist, other_artist, clip_factory, client, path, data, message):
+    clip = clip_factory(artist)
+    client.login(username=other_artist.username, password=PASSWORD)
+    assert client.post(f"/clips/{clip.id}/{path}", data).status_code == 404  # not theirs: no hint it exists
+    client.login(username=artist.username, password=PASSWORD)
+    response = client.post(f"/clips/{clip.id}/{path}", data, follow=True)
+    assert response.status_code == 200 and message in response.content.decode()
+    clip.refresh_from_db()
+    assert clip.publication == Publication.PRIVATE and not Review.objects.filter(clip=clip).exists()
