@@ -23,7 +23,7 @@ test: $(STAMP)
 
 ## One render worker (set CUDA_VISIBLE_DEVICES to pin it to a GPU)
 worker: $(STAMP)
-	$(VENV)/bin/celery -A portal worker -Q render -P solo -c 1 -n "render-$${CUDA_VISIBLE_DEVICES:-cpu}@%h" --loglevel INFO
+	$(VENV)/bin/celery -A config worker -Q render -P solo -c 1 -n "render-$${CUDA_VISIBLE_DEVICES:-cpu}@%h" --loglevel INFO
 
 clean:
 	rm -rf var media staticfiles

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from approvals.models import Notification, PolicyClause, Review
 
 
@@ -12,19 +14,10 @@ class PolicyClauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ("clip", "requested_at", "decided_at", "moderator", "decision", "clause", "is_appeal")
     list_filter = ("decision", "is_appeal", "clause")
-    readonly_fields = [f.name for f in Review._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decisions are made on the review page, through the services
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    readonly_fields = [f.name for f in Review._meta.fields]  # decisions are made on the review page
 
 
 @admin.register(Notification)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
@@ -12,10 +13,10 @@ from rest_framework.views import APIView
 from approvals import selectors, services
 from approvals.models import Decision
 from approvals.services import MAX_REASON_CHARS
-from generation.api import clip_payload
+from generation.api import ClipSerializer, clip_payload
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -31,6 +32,19 @@ class AppealSerializer(serializers.Serializer):
 class TakeDownSerializer(serializers.Serializer):
     clause = serializers.CharField(max_length=16)
     reason = serializers.CharField(max_length=MAX_REASON_CHARS)
+
+
+ReviewSerializer = inline_serializer("Review", {
+    "clip": ClipSerializer(), "requested_at": serializers.DateTimeField(), "age_hours": serializers.FloatField(),
+    "overdue": serializers.BooleanField(), "is_appeal": serializers.BooleanField(),
+    "appeal_message": serializers.CharField(allow_null=True),
+    "flagged": serializers.ListField(child=serializers.CharField()),
+    "claimed_by": serializers.CharField(allow_null=True), "claimed_until": serializers.DateTimeField(allow_null=True),
+})
+ReviewPage = inline_serializer("ReviewPage", {
+    "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
+    "previous": serializers.CharField(allow_null=True), "results": ReviewSerializer.__class__(many=True),
+})
 
 
 def _moderator_only(request) -> None:
@@ -61,6 +75,9 @@ def review_payload(review, *, now=None) -> dict:
 class ReviewQueue(APIView):
     """GET the open reviews, oldest first (filters: artist, preset, flagged=yes|no)."""
 
+    required_scopes = "review"
+
+    @extend_schema(responses=ReviewPage, operation_id="reviews_list")
     def get(self, request):
         _moderator_only(request)
         flagged = {"yes": True, "no": False}.get(request.query_params.get("flagged", ""))
@@ -74,6 +91,9 @@ class ReviewQueue(APIView):
 class ReviewClaim(APIView):
     """POST to hold a clip's open review for REVIEW_CLAIM_MINUTES."""
 
+    required_scopes = "review"
+
+    @extend_schema(request=None, responses=ReviewSerializer)
     def post(self, request, clip_id):
         _moderator_only(request)
         _visible(request, clip_id)
@@ -84,6 +104,9 @@ class ReviewClaim(APIView):
 class ReviewDecide(APIView):
     """POST {decision: approve|changes|reject, clause, reason}; refusals need a clause and a reason."""
 
+    required_scopes = "review"
+
+    @extend_schema(request=DecisionSerializer, responses=ClipSerializer)
     def post(self, request, clip_id):
         _moderator_only(request)
         serializer = DecisionSerializer(data=request.data)
@@ -98,6 +121,9 @@ class ReviewDecide(APIView):
 class ClipAppeal(APIView):
     """POST {message}: appeal a rejection of your clip, once."""
 
+    required_scopes = "clips:write"
+
+    @extend_schema(request=AppealSerializer, responses={202: ClipSerializer})
     def post(self, request, clip_id):
         serializer = AppealSerializer(data=request.data)
         try:
@@ -116,6 +142,9 @@ class ClipAppeal(APIView):
 class ClipWithdraw(APIView):
     """POST: take your published clip out of the gallery (and every contest)."""
 
+    required_scopes = "clips:write"
+
+    @extend_schema(request=None, responses=ClipSerializer)
     def post(self, request, clip_id):
         try:
             services.clip_withdraw(clip_id=clip_id, artist=request.user, request=request._request)
@@ -127,6 +156,9 @@ class ClipWithdraw(APIView):
 class ClipTakeDown(APIView):
     """POST {clause, reason}: a moderator takes a published clip down."""
 
+    required_scopes = "review"
+
+    @extend_schema(request=TakeDownSerializer, responses=ClipSerializer)
     def post(self, request, clip_id):
         _moderator_only(request)
         _visible(request, clip_id)
@@ -135,3 +167,18 @@ class ClipTakeDown(APIView):
         services.clip_take_down(clip_id=clip_id, moderator=request.user, request=request._request,
                                 **serializer.validated_data)
         return Response(clip_payload(_visible(request, clip_id)))
+
+
+class ClipPublication(APIView):
+    """Ask for your clip to be reviewed for publication."""
+
+    required_scopes = "clips:write"
+
+    @extend_schema(request=None, responses={202: ClipSerializer}, summary="Ask for publication")
+    def post(self, request, clip_id):
+        try:
+            services.clip_request_publication(clip_id=clip_id, artist=request.user, request=request._request)
+        except Clip.DoesNotExist:
+            raise Http404 from None
+        clip = clip_visible_or_none(user=request.user, clip_id=clip_id)
+        return Response(clip_payload(clip), status=status.HTTP_202_ACCEPTED)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
+from core import clock
 from approvals.models import REFUSALS, Decision, PolicyClause
 from approvals.services import MAX_REASON_CHARS
 
@@ -40,7 +40,7 @@ class RequestPublicationForm(forms.Form):
 
     def clean_publish_at(self):
         value = self.cleaned_data.get("publish_at")
-        if value is not None and value <= timezone.now():
+        if value is not None and value <= clock.now():
             raise forms.ValidationError("The embargo time must be in the future (or left empty).")
         return value
 

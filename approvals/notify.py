@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from core import clock
 from approvals.models import Decision, Notification, Review
 from generation.models import Clip
 
@@ -62,7 +62,7 @@ def review_digest_send() -> int:
     )
     moderators = [u for u in get_user_model().objects.filter(is_active=True).exclude(email="")
                   if u.is_moderator]
-    subject = f"Review queue on {timezone.now():%Y-%m-%d}: {summary['open']} waiting"
+    subject = f"Review queue on {clock.now():%Y-%m-%d}: {summary['open']} waiting"
     sent = 0
     for user in moderators:
         sent += send_mail(subject, body, None, [user.email], fail_silently=True)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from core import clock
 from approvals.models import Decision, Notification, PolicyClause, Review
 
 
@@ -30,7 +30,7 @@ def review_queue(*, artist: str = "", preset: str = "", flagged: bool | None = N
 
 def review_age(review: Review, *, now: datetime | None = None) -> dict:
     """How long a review has waited, against the REVIEW_TARGET_HOURS target."""
-    now = now or timezone.now()
+    now = now or clock.now()
     hours = (now - review.requested_at).total_seconds() / 3600
     target = settings.REVIEW_TARGET_HOURS
     return {"hours": hours, "target": target, "overdue": hours > target, "share": min(1.0, hours / target)}
@@ -38,7 +38,7 @@ def review_age(review: Review, *, now: datetime | None = None) -> dict:
 
 def claim_holder(review: Review, *, now: datetime | None = None):
     """The moderator holding the review now, or None."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if review.claimed_by_id and review.claimed_until and review.claimed_until > now:
         return review.claimed_by
     return None
@@ -46,7 +46,7 @@ def claim_holder(review: Review, *, now: datetime | None = None):
 
 def next_review_for(*, moderator, after: Review | None = None) -> Review | None:
     """The oldest open review this moderator may take: not held by someone else, not their own rejection."""
-    now = timezone.now()
+    now = clock.now()
     qs = review_queue().exclude(Q(claimed_until__gt=now) & ~Q(claimed_by=moderator))
     if after is not None:
         qs = qs.exclude(id=after.id)
@@ -91,7 +91,7 @@ def notifications_of(*, user) -> QuerySet[Notification]:
 
 def queue_summary() -> dict:
     """Counts for the daily digest: open, appeals, flagged, overdue, oldest age in hours."""
-    now = timezone.now()
+    now = clock.now()
     open_reviews = list(review_queue())
     target = now - timedelta(hours=settings.REVIEW_TARGET_HOURS)
     return {
@@ -106,7 +106,7 @@ def queue_summary() -> dict:
 def transparency_weeks(*, weeks: int = 12) -> list[dict]:
     """Per ISO week of decision, newest first: decisions, median hours to decision, approval rate,
     appeals decided and the share of them that overturned the rejection."""
-    since = timezone.now() - timedelta(weeks=weeks)
+    since = clock.now() - timedelta(weeks=weeks)
     rows: dict[tuple[int, int], dict] = {}
     decided = Review.objects.filter(decided_at__isnull=False, decided_at__gte=since).exclude(decision="").values_list(
         "requested_at", "decided_at", "decision", "is_appeal")

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from approvals import notify
 from approvals.models import REFUSALS, Decision, PolicyClause, Review
 from approvals.policy import prompt_evaluate
+from approvals.signals import clip_left_publication
 from generation.models import Clip, Publication
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 MAX_REASON_CHARS = 2000
 P = Publication
@@ -46,9 +46,6 @@ _VERBS = {
     "take_down": "taken down",
 }
 
-
-def _now() -> datetime:
-    return timezone.now()
 
 
 def _target(clip: Clip, action: str) -> str:
@@ -92,11 +89,8 @@ def _clause(clause) -> PolicyClause:
 
 
 def _left_publication(clip_id) -> None:
-    """Tell contests (if installed) that a clip left publication, once the transaction commits."""
-    if apps.is_installed("contests"):
-        from contests.hooks import clip_left_publication
-
-        transaction.on_commit(lambda: clip_left_publication(clip_id=clip_id))
+    """Send `clip_left_publication` once the transaction commits (contests take the clip's entries out)."""
+    transaction.on_commit(lambda: clip_left_publication.send(sender=Clip, clip_id=clip_id))
 
 
 def _set_state(clip: Clip, target: str, **fields) -> None:
@@ -115,7 +109,7 @@ def clip_request_publication(*, clip_id, artist, publish_at: datetime | None = N
         if clip.publication == P.PENDING_REVIEW:
             raise ValidationError("This clip is already waiting for review.")
         target = _target(clip, "request")
-        if publish_at is not None and publish_at <= _now():
+        if publish_at is not None and publish_at <= clock.now():
             raise ValidationError({"publish_at": "The embargo time must be in the future (or left empty)."})
         _, flagging = prompt_evaluate(prompt=clip.job.prompt, negative_prompt=clip.job.negative_prompt)
         _set_state(clip, target, publish_at=publish_at, flagged=bool(flagging),
@@ -147,7 +141,7 @@ def _check_may_decide(review: Review, clip: Clip, moderator, now: datetime) -> N
 def review_claim(*, clip_id, moderator, request=None) -> Review:
     """Hold the clip's open review for REVIEW_CLAIM_MINUTES; refused while another moderator holds it."""
     _require_moderator(moderator)
-    now = _now()
+    now = clock.now()
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         review = _open_review(clip)
@@ -173,7 +167,7 @@ def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=N
     refusal = decision in REFUSALS
     reason = _clean_reason(reason, required=refusal)
     clause_obj = _clause(clause) if refusal else (_clause(clause) if clause else None)
-    now = _now()
+    now = clock.now()
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         review = _open_review(clip)
@@ -211,7 +205,7 @@ def _publish(clip: Clip, now: datetime) -> None:
 
 def clip_publish(*, clip_id) -> bool:
     """APPROVED -> PUBLISHED once the embargo time has passed; False if not due or no longer approved."""
-    now = _now()
+    now = clock.now()
     with transaction.atomic():
         clip = Clip.objects.select_for_update().filter(id=clip_id, publication=P.APPROVED).first()
         if clip is None or (clip.publish_at and clip.publish_at > now):
@@ -223,7 +217,7 @@ def clip_publish(*, clip_id) -> bool:
 
 def clips_publish_due() -> int:
     """Publish every approved clip whose embargo time has come; returns how many."""
-    due = Clip.objects.filter(publication=P.APPROVED, publish_at__lte=_now()).values_list("id", flat=True)
+    due = Clip.objects.filter(publication=P.APPROVED, publish_at__lte=clock.now()).values_list("id", flat=True)
     return sum(clip_publish(clip_id=clip_id) for clip_id in list(due))
 
 
@@ -253,7 +247,7 @@ def clip_withdraw(*, clip_id, artist, request=None) -> Clip:
         previous = clip.publication
         _set_state(clip, _target(clip, "withdraw"), publish_at=None)
         closed = Review.objects.filter(clip=clip, decided_at__isnull=True).update(
-            decided_at=_now(), reason="Withdrawn by the artist before a decision.", claimed_by=None,
+            decided_at=clock.now(), reason="Withdrawn by the artist before a decision.", claimed_by=None,
             claimed_until=None,
         )
         audit_record(action="clip.withdrawn", actor=artist, request=request, obj=clip,
@@ -284,4 +278,4 @@ def notifications_mark_read(*, user, ids: list[int]) -> int:
     """Mark the given notifications of `user` read; returns how many changed."""
     from approvals.models import Notification
 
-    return Notification.objects.filter(user=user, id__in=ids, read_at__isnull=True).update(read_at=_now())
+    return Notification.objects.filter(user=user, id__in=ids, read_at__isnull=True).update(read_at=clock.now())

@@ -1,4 +1,4 @@
-"""The review queue and page for moderators; publication, appeal and withdrawal for artists."""
+"""The public gallery; the review queue and page for moderators; publication, appeal and withdrawal for artists."""
 
 from __future__ import annotations
 
@@ -8,14 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core import clock
 from approvals import selectors, services
 from approvals.forms import AppealForm, DecisionForm, RequestPublicationForm, TakeDownForm
 from generation.models import Clip
-from generation.selectors import clip_visible_or_none
-from portal.services.audit import audit_record
+from generation.selectors import clip_visible_or_none, gallery_clips
+from core.audit import audit_record
+
+
+def gallery(request):
+    """Every published clip, newest first, with its artist's credit."""
+    page = Paginator(gallery_clips(), 24).get_page(request.GET.get("page"))
+    return render(request, "approvals/gallery.html", {"page": page})
 
 
 def _require_moderator(request) -> None:
@@ -43,7 +49,7 @@ def review_queue(request):
     flagged = {"yes": True, "no": False}.get(request.GET.get("flagged", ""))
     filters = {"artist": request.GET.get("artist", "").strip()[:150], "preset": request.GET.get("preset", "").strip()[:32]}
     page = Paginator(selectors.review_queue(flagged=flagged, **filters), 25).get_page(request.GET.get("page"))
-    now = timezone.now()
+    now = clock.now()
     rows = [(r, selectors.review_age(r, now=now), selectors.claim_holder(r, now=now)) for r in page]
     return render(request, "approvals/queue.html", {
         "page": page, "rows": rows, "filters": filters, "flagged": request.GET.get("flagged", ""),

@@ -14,11 +14,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from artists.models import ArtistProfile, Attachment, ClipConsent, Export
 from generation.models import Clip, Publication
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 MAX_LINKS = 5
 
@@ -73,7 +73,7 @@ def account_delete(*, user, password: str, request=None) -> str:
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         withdrawn, left = _withdraw_all(user, request)
-        ClipConsent.objects.filter(clip__artist=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        ClipConsent.objects.filter(clip__artist=user, revoked_at__isnull=True).update(revoked_at=clock.now())
         for attachment in Attachment.objects.filter(feedback__artist=user):
             files.append(attachment.file.name)
         Attachment.objects.filter(feedback__artist=user).delete()

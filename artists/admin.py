@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from artists.consent import terms_publish
 from artists.ledger import ledger_reverse, rate_set
 from artists.models import ChangelogEntry, ClipConsent, ConsentTerms, Export, Feedback, LedgerEntry, LedgerRate, PromoUse
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(LedgerRate)
@@ -15,17 +16,6 @@ class LedgerRateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = rate_set(kind=obj.kind, amount=obj.amount, unit=obj.unit, actor=request.user, request=request)
         obj.pk = saved.pk
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LedgerEntry)

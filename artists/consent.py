@@ -11,12 +11,12 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from core import clock
 from artists.ledger import ledger_record
 from artists.models import ClipConsent, ConsentTerms, EntryKind, PromoUse, Use
 from generation.models import Clip, Publication
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 
 def terms_current(*, use: str) -> ConsentTerms | None:
@@ -69,7 +69,7 @@ def consent_grant(*, clip_id, artist, use: str, terms_version: int, request=None
         if active is not None and active.terms_id == terms.pk:
             return active
         if active is not None:  # consent under older terms: replaced by consent under the current ones
-            active.revoked_at = timezone.now()
+            active.revoked_at = clock.now()
             active.save(update_fields=["revoked_at"])
         consent = ClipConsent.objects.create(clip=clip, use=use, terms=terms)
         audit_record(action="consent.granted", actor=artist, request=request, obj=clip,
@@ -87,7 +87,7 @@ def consent_revoke(*, clip_id, artist=None, use: str, request=None, actor=None) 
         changed = ClipConsent.objects.filter(clip=clip, use=use, revoked_at__isnull=True).first()
         if changed is None:
             return False
-        changed.revoked_at = timezone.now()
+        changed.revoked_at = clock.now()
         changed.save(update_fields=["revoked_at"])
         audit_record(action="consent.revoked", actor=actor or artist, request=request, obj=clip,
                      detail={"use": use, "terms_version": changed.terms.version})

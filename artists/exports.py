@@ -22,11 +22,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from artists.models import ClipConsent, Export, ExportStatus, Feedback, LedgerEntry, PromoUse
 from generation.models import Clip, RenderJob
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 E = ExportStatus
 LEDGER_HEADER = ["date", "kind", "quantity", "rate", "amount", "memo", "reference", "reverses"]
@@ -96,7 +96,7 @@ def _build_zip(export: Export, path: str) -> None:
     profile = getattr(artist, "artist_profile", None)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("README.txt", "Everything you made and gave on Vernissage, exported "
-                    f"{timezone.now():%Y-%m-%d %H:%M} UTC.\nclips/: each clip's video, poster and clip.json "
+                    f"{clock.now():%Y-%m-%d %H:%M} UTC.\nclips/: each clip's video, poster and clip.json "
                     "(prompt, settings, decisions, consents)\nrenders.json: every prompt you submitted\n"
                     "feedback.json and feedback/: your feedback, responses and attachments\n"
                     "ledger.csv: your contribution ledger\n")
@@ -149,11 +149,11 @@ def export_build(*, export_id) -> bool:
             name = default_storage.save(f"exports/{os.urandom(16).hex()}/vernissage-export.zip", File(handle))
         size = os.path.getsize(path)
     except Exception as exc:  # noqa: BLE001 - the row says why; the artist may ask again
-        Export.objects.filter(id=export_id).update(status=E.FAILED, error=str(exc)[:300], finished_at=timezone.now())
+        Export.objects.filter(id=export_id).update(status=E.FAILED, error=str(exc)[:300], finished_at=clock.now())
         raise
     finally:
         os.unlink(path)
-    now = timezone.now()
+    now = clock.now()
     Export.objects.filter(id=export_id, status=E.RUNNING).update(
         status=E.READY, progress=1.0, file=name, size_bytes=size, finished_at=now,
         expires_at=now + timedelta(days=settings.ARTIST_EXPORT_TTL_DAYS))
@@ -166,7 +166,7 @@ def export_for_download(*, export_id, user) -> Export:
     export = Export.objects.filter(id=export_id, artist=user).first() if user.is_authenticated else None
     if export is None:
         raise Export.DoesNotExist
-    if export.status == E.EXPIRED or (export.expires_at and export.expires_at <= timezone.now()):
+    if export.status == E.EXPIRED or (export.expires_at and export.expires_at <= clock.now()):
         raise ValidationError("This export has expired: exports can be downloaded for "
                               f"{settings.ARTIST_EXPORT_TTL_DAYS} days. Ask for a new one.")
     if export.status != E.READY:
@@ -177,7 +177,7 @@ def export_for_download(*, export_id, user) -> Export:
 def exports_expire() -> int:
     """Delete the files of exports past their lifetime and mark them EXPIRED; returns how many."""
     count = 0
-    for export in Export.objects.filter(status=E.READY, expires_at__lte=timezone.now()):
+    for export in Export.objects.filter(status=E.READY, expires_at__lte=clock.now()):
         if Export.objects.filter(id=export.id, status=E.READY).update(status=E.EXPIRED):
             if export.file and default_storage.exists(export.file.name):
                 default_storage.delete(export.file.name)

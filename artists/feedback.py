@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from approvals.notify import user_notify
 from artists.ledger import ledger_record
 from artists.models import Attachment, ChangelogEntry, EntryKind, Feedback, FeedbackKind, FeedbackStatus
 from artists.uploads import image_clean
 from generation.models import Clip
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 S = FeedbackStatus
 TRIAGE: dict[str, tuple[str, ...]] = {
@@ -91,7 +91,7 @@ def feedback_triage(*, feedback_id: int, moderator, status: str, response: str, 
             if original is None:
                 raise ValidationError({"duplicate_of": "Name the item this one duplicates."})
         item.status, item.response, item.duplicate_of = status, response, original
-        item.triaged_by, item.triaged_at = moderator, timezone.now()
+        item.triaged_by, item.triaged_at = moderator, clock.now()
         item.save(update_fields=["status", "response", "duplicate_of", "triaged_by", "triaged_at"])
         audit_record(action=f"feedback.{status}", actor=moderator, request=request, obj=item,
                      detail={"response": response[:500]})

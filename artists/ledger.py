@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from artists.models import RATED_KINDS, EntryKind, LedgerEntry, LedgerRate
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000")

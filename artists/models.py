@@ -8,9 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from core.models import AppendOnlyModel
 
-class AppendOnly(Exception):
-    """Raised on any attempt to change or delete a ledger entry through the ORM."""
 
 
 # ---------------------------------------------------------------- profiles
@@ -144,26 +143,11 @@ class LedgerRate(models.Model):
         return f"{self.get_kind_display()}: {self.amount} per {self.unit}"
 
 
-class LedgerQuerySet(models.QuerySet):
-    """Ledger entries can be added and read, never updated or deleted."""
-
-    def update(self, **kwargs):
-        raise AppendOnly("The ledger is append-only: correct an entry with a reversing entry.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnly("The ledger is append-only: correct an entry with a reversing entry.")
-
-    def update_or_create(self, *args, **kwargs):
-        raise AppendOnly("The ledger is append-only: correct an entry with a reversing entry.")
-
-    def delete(self):
-        raise AppendOnly("The ledger is append-only: entries are never deleted.")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One append-only line of an artist's contribution ledger; payouts are negative."""
 
-    objects = LedgerQuerySet.as_manager()
+    change_message = "The ledger is append-only: correct an entry with a reversing entry."
+    delete_message = "The ledger is append-only: entries are never deleted."
 
     artist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ledger_entries")
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
@@ -193,13 +177,6 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d} {self.get_kind_display()} {self.amount}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnly("The ledger is append-only: correct an entry with a reversing entry.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("The ledger is append-only: entries are never deleted.")
 
 
 # ---------------------------------------------------------------- consent

@@ -22,6 +22,12 @@ from artists.ledger import balance_of
 from artists.models import Attachment, Export, ExportStatus
 from artists.uploads import upload_read
 from generation.models import Clip
+from generation.selectors import gallery_clips
+
+
+def home(request):
+    """The front page: the latest published clips and the artists' featured row."""
+    return render(request, "artists/home.html", {"latest": gallery_clips()[:6], "featured": selectors.featured_clips()})
 
 
 def form_errors(form, exc: ValidationError) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+
+from core.admin import ReadOnlyAdmin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from contests import clock, judging, services
+from contests import judging, services
+from core import clock
 from contests.models import Contest, Criterion, Entry, Scorecard
 from contests.services import JUDGE_GROUP
 
@@ -85,12 +88,8 @@ class ContestAdmin(admin.ModelAdmin):
                                   f"{services.utc(contest.closes_at)}.", messages.SUCCESS)
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class _ReadOnly(ReadOnlyAdmin):
+    allow_delete = True  # an admin may delete a stray entry or scorecard, never edit one
 
 
 @admin.register(Entry)

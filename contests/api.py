@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -77,6 +79,7 @@ def _contest(slug):
 class ContestList(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="contests_list")
     def get(self, request):
         return Response({"results": [contest_payload(c) for c in selectors.contests_listed()]})
 
@@ -86,6 +89,7 @@ class ContestDetail(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, slug):
         contest = _contest(slug)
         data = contest_payload(contest)
@@ -106,11 +110,13 @@ class ContestEntries(APIView):
 
     required_scopes = {"POST": "contests:write"}
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="contest_entries_list")
     def get(self, request, slug):
         contest = _contest(slug)
         return Response({"results": [own_entry_payload(e) for e in selectors.entries_of_artist(request.user)
                                      if e.contest_id == contest.pk]})
 
+    @extend_schema(request=EntrySerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, slug):
         contest = _contest(slug)
         serializer = EntrySerializer(data=request.data)
@@ -125,6 +131,7 @@ class ContestEntryWithdraw(APIView):
 
     required_scopes = {"DELETE": "contests:write"}
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def delete(self, request, slug, entry_id):
         contest = _contest(slug)
         if not Entry.objects.filter(pk=entry_id, contest=contest).exists():
@@ -139,6 +146,9 @@ class ContestEntryWithdraw(APIView):
 class MyEntries(APIView):
     """Every entry of yours, in any state, with feedback where results are published."""
 
+    required_scopes = ("contests:write", "clips:read")
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="contest_entries_mine")
     def get(self, request):
         return Response({"results": [own_entry_payload(e) for e in selectors.entries_of_artist(request.user)]})
 
@@ -158,6 +168,7 @@ def _judge_contest(request, slug):
 class JudgingEntries(APIView):
     """A judge's blind list: entries (own ones left out: recused) with the judge's own scores."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, slug):
         contest = _judge_contest(request, slug)
         phase = selectors.phase_of(contest)
@@ -173,6 +184,7 @@ class JudgingEntries(APIView):
 class JudgingScore(APIView):
     """PUT {"scores": {criterion id: 1-10, ...}, "comment": "..."}: save or revise your scorecard."""
 
+    @extend_schema(request=ScorecardSerializer, responses=OpenApiTypes.OBJECT)
     def put(self, request, slug, entry_id):
         contest = _judge_contest(request, slug)
         if not Entry.objects.filter(pk=entry_id, contest=contest).exists():

@@ -1,4 +1,4 @@
-"""Contest endpoints of API v1, included under /api/v1/ by portal/urls.py."""
+"""Contest endpoints of API v1, included under /api/v1/ by config/api_urls.py."""
 
 from django.urls import path
 

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 
-from contests import clock, selectors
+from contests import selectors
+from core import clock
 from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, Score, Scorecard
 from contests.services import _lock_contest, utc
 from generation.models import Publication
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 MAX_COMMENT_CHARS = 4000
 

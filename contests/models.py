@@ -1,7 +1,7 @@
 """Contests: a rubric published with the rules, entries of published clips, blind scorecards.
 
 All times are stored in UTC. A contest's phase is never stored: it follows from its dates and
-the clock (`contests.clock`), so opening and closing happen to the second without a job.
+the clock (`core.clock`), so opening and closing happen to the second without a job.
 """
 
 from __future__ import annotations

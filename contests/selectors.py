@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from contests import clock, ranking
+from contests import ranking
+from core import clock
 from contests.models import Contest, Criterion, Entry, EntryStatus, Phase, Score, Scorecard
 from generation.models import Publication
 

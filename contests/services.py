@@ -3,7 +3,7 @@
 Each write is one atomic function that locks what races (the contest row serialises entries, so
 the per-artist limit holds under concurrent requests; the clip row orders an entry against a
 concurrent takedown), refuses with a clear message, and writes an audit record. Times are
-checked against `contests.clock` to the second.
+checked against `core.clock` to the second.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from contests import clock
+from core import clock
 from contests.models import Contest, Entry, EntryStatus
 from generation.models import Clip, Publication
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 JUDGE_GROUP = "judge"
 
@@ -118,7 +118,7 @@ def entries_remove_for_clip(*, clip_id, reason: str = "clip_left_publication") -
 
 def judge_grant(*, user, actor=None, request=None) -> None:
     """Put the user in the judge group (idempotent); contests still name their own judges."""
-    from portal.services.roles import roles_ensure
+    from accounts.services.roles import roles_ensure
 
     roles_ensure()
     user.groups.add(Group.objects.get(name=JUDGE_GROUP))
@@ -128,7 +128,7 @@ def judge_grant(*, user, actor=None, request=None) -> None:
 def contest_grant_priority_lane(*, contest_id, admin, request=None) -> int:
     """Put every artist with an entry in an open contest in the render priority lane until the contest
     closes (an artist who already has an open-ended lane keeps it); returns how many artists."""
-    from portal.models import ArtistQuota
+    from generation.models import ArtistQuota
 
     with transaction.atomic():
         contest = _lock_contest(contest_id)

@@ -1,4 +1,4 @@
-"""Contest pages, mounted at /contests/ by portal/urls.py."""
+"""Contest pages, mounted at /contests/ by config/urls.py."""
 
 from django.urls import path
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from generation.models import Clip, PresetConfig, RenderJob
+from generation.models import ArtistQuota, Clip, PresetConfig, RenderJob
 from generation.runtime.presets import PRESETS
 
 
@@ -47,8 +47,21 @@ class PresetConfigAdmin(admin.ModelAdmin):
         return f"{sizes}; {p.frame_rule} at {p.fps} fps; {p.steps} steps"
 
     def save_model(self, request, obj, form, change):
-        from portal.services.audit import audit_record
+        from core.audit import audit_record
 
         super().save_model(request, obj, form, change)
         audit_record(action="preset.changed", request=request, obj=obj,
                      detail={"key": obj.key, "enabled": obj.enabled, "source": obj.source, "revision": obj.revision})
+
+
+@admin.register(ArtistQuota)
+class ArtistQuotaAdmin(admin.ModelAdmin):
+    """Per-artist overrides of QUOTA_CONCURRENT_JOBS / QUOTA_SECONDS_PER_DAY, and the priority lane."""
+
+    list_display = ("user", "concurrent_jobs", "seconds_per_day", "priority", "priority_until", "note", "updated_at")
+    list_filter = ("priority",)
+    list_editable = ("concurrent_jobs", "seconds_per_day", "priority")
+    search_fields = ("user__username",)
+    autocomplete_fields = ("user",)
+
+

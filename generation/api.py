@@ -13,14 +13,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import services as approval_services
 from generation import selectors, services
 from generation.models import Clip, JobStatus, Publication, RenderJob
 from generation.queue import queue_estimates
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S
 from generation.services import MAX_PROMPT_CHARS, MAX_SEED
-from portal.api_auth import HasScope
-from portal.services.quotas import quota_status
+from accounts.api_auth import HasScope
+from generation.quotas import quota_status
 
 
 class RenderCreateSerializer(serializers.Serializer):
@@ -134,6 +133,7 @@ class RenderListCreate(_ArtistOnly, generics.GenericAPIView):
     """POST a prompt to render; GET your renders, newest first."""
 
     serializer_class = RenderSerializer
+    required_scopes = {"GET": ("renders:write", "clips:read"), "POST": "renders:write"}
 
     def get_queryset(self):
         return selectors.jobs_of(artist=self.request.user)
@@ -158,6 +158,8 @@ class RenderListCreate(_ArtistOnly, generics.GenericAPIView):
 
 
 class RenderDetail(APIView):
+    required_scopes = ("renders:write", "clips:read")
+
     @extend_schema(responses=RenderSerializer, summary="A render's status, progress, queue position and ETA")
     def get(self, request, job_id):
         job = selectors.job_of(artist=request.user, job_id=job_id)
@@ -167,6 +169,8 @@ class RenderDetail(APIView):
 
 
 class RenderCancel(APIView):
+    required_scopes = "renders:write"
+
     @extend_schema(request=None, responses=RenderSerializer, summary="Cancel a queued or running render")
     def post(self, request, job_id):
         try:
@@ -180,6 +184,7 @@ class ClipList(generics.GenericAPIView):
     """Your clips, newest first (`?publication=` filters by state)."""
 
     serializer_class = ClipSerializer
+    required_scopes = "clips:read"
 
     def get_queryset(self):
         qs = Clip.objects.filter(artist=self.request.user).select_related("artist", "job").order_by("-created_at")
@@ -195,21 +200,9 @@ class ClipList(generics.GenericAPIView):
         return self.get_paginated_response([clip_payload(clip) for clip in page])
 
 
-class ClipPublication(APIView):
-    """Ask for your clip to be reviewed for publication."""
-
-    @extend_schema(request=None, responses={202: ClipSerializer}, summary="Ask for publication")
-    def post(self, request, clip_id):
-        try:
-            approval_services.clip_request_publication(clip_id=clip_id, artist=request.user, request=request._request)
-        except Clip.DoesNotExist:
-            raise Http404 from None
-        clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
-        return Response(clip_payload(clip), status=status.HTTP_202_ACCEPTED)
-
-
 class ClipDetail(APIView):
     permission_classes = [HasScope]  # anyone; a token needs clips:read
+    required_scopes = "clips:read"
 
     @extend_schema(responses=ClipSerializer, summary="A clip: published ones for anyone, your own for you")
     def get(self, request, clip_id):
@@ -238,6 +231,8 @@ QuotaSerializer = inline_serializer("Quota", {
 
 
 class QuotaDetail(APIView):
+    required_scopes = ("renders:write", "clips:read")
+
     @extend_schema(responses=OpenApiResponse(QuotaSerializer), summary="What is left of your quota, and when it resets")
     def get(self, request):
         quota = quota_status(artist=request.user)

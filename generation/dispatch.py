@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Window
 from django.db.models.functions import RowNumber
 
+from core import clock
 from generation.models import IN_FLIGHT_STATUSES, JobStatus, RenderJob
 from generation.services import job_mark_dispatched
 
@@ -61,11 +62,10 @@ def last_served_of(artist_ids) -> dict:
 
 def priority_artist_ids() -> set[int]:
     """Artists in the priority lane now (ArtistQuota.priority, until its priority_until if set)."""
-    from django.utils import timezone
+    
+    from generation.models import ArtistQuota
 
-    from portal.models import ArtistQuota
-
-    return set(ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(timezone.now())).values_list("user_id", flat=True))
+    return set(ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(clock.now())).values_list("user_id", flat=True))
 
 
 def _lock_dispatcher() -> None:

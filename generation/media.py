@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from generation.models import Publication
 from generation.selectors import clip_for_media_path
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024
@@ -43,7 +43,7 @@ def _requester(request):
     from rest_framework.exceptions import APIException
     from rest_framework.request import Request
 
-    from portal.api_auth import BearerTokenAuthentication
+    from accounts.api_auth import BearerTokenAuthentication
 
     try:
         result = BearerTokenAuthentication().authenticate(Request(request))

@@ -161,3 +161,29 @@ class Clip(models.Model):
     @property
     def is_published(self) -> bool:
         return self.publication == Publication.PUBLISHED
+
+
+class ArtistQuota(models.Model):
+    """An admin's per-artist overrides of the quota settings, and the artist's priority lane."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quota")
+    concurrent_jobs = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Queued or rendering jobs at once; empty = QUOTA_CONCURRENT_JOBS.")
+    seconds_per_day = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds of video per UTC day; empty = QUOTA_SECONDS_PER_DAY.")
+    priority = models.BooleanField(default=False, help_text="Priority lane: this artist's jobs are dispatched first.")
+    priority_until = models.DateTimeField(
+        null=True, blank=True, help_text="UTC. The priority lane ends at this time (a contest's deadline); "
+        "empty = until an admin removes it.")
+    note = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Quota of {self.user}"
+
+    @staticmethod
+    def in_priority_lane(now) -> models.Q:
+        """Overrides whose priority lane is on at `now`."""
+        return models.Q(priority=True) & (models.Q(priority_until__isnull=True) | models.Q(priority_until__gt=now))
+
+

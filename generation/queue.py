@@ -16,11 +16,11 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
-from django.utils import timezone
 
+from core import clock
 from generation.models import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, JobStatus, RenderJob
-from portal.models import ArtistQuota
-from portal.services.quotas import QuotaExceeded, QuotaStatus, quota_reserve
+from generation.models import ArtistQuota
+from generation.quotas import QuotaExceeded, QuotaStatus, quota_reserve
 
 _ESTIMATE_KEY = "generation:render-seconds-estimate"
 _ESTIMATE_TTL_S = 60
@@ -57,7 +57,7 @@ def render_seconds_estimate() -> float:
 
 def _lanes():
     """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority."""
-    priority = ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(timezone.now()), user_id=OuterRef("artist_id"))
+    priority = ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(clock.now()), user_id=OuterRef("artist_id"))
     return (
         RenderJob.objects.filter(status__in=ACTIVE_STATUSES)
         .values("artist_id")
@@ -140,7 +140,7 @@ def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     rows = list(_lanes())
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     k = mine["queued"] if mine else 0
-    oldest = mine["oldest"] if mine and mine["oldest"] else timezone.now()
+    oldest = mine["oldest"] if mine and mine["oldest"] else clock.now()
     served = mine["last_served"] if mine else _last_served(artist_id)
     ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority, served=served)
     return QueueEstimate(position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from core import clock
 from generation.models import Clip, Publication, RenderJob
 
 
 def public_q() -> Q:
     """Clips anyone may see: PUBLISHED, and never before an embargo time."""
-    from django.utils import timezone
-
-    return Q(publication=Publication.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=timezone.now()))
+    
+    return Q(publication=Publication.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=clock.now()))
 
 
 def clips_visible_to(user) -> QuerySet[Clip]:

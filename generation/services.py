@@ -13,21 +13,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
+from core import clock
 from generation.models import ACTIVE_STATUSES, Clip, JobStatus, RenderJob
 from generation.presets import preset_enabled_or_error
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
-from portal.services.audit import audit_record
+from core.audit import audit_record
 
 log = logging.getLogger(__name__)
 
 MAX_PROMPT_CHARS = 1000
 MAX_SEED = 2**32 - 1
 
-
-def _now() -> datetime:
-    return timezone.now()
 
 
 def render_params_validate(
@@ -119,7 +116,7 @@ def job_mark_dispatched(*, job_id) -> bool:
     """QUEUED -> DISPATCHED; False if the job was no longer queued."""
     return bool(
         RenderJob.objects.filter(id=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.DISPATCHED, dispatched_at=_now()
+            status=JobStatus.DISPATCHED, dispatched_at=clock.now()
         )
     )
 
@@ -127,7 +124,7 @@ def job_mark_dispatched(*, job_id) -> bool:
 def job_claim(*, job_id, worker: str = "") -> int | None:
     """QUEUED/DISPATCHED -> RUNNING; returns the attempt number, the fencing token every later write of
     this run must show; a duplicate delivery claims nothing and gets None."""
-    now = _now()
+    now = clock.now()
     with transaction.atomic():
         claimed = RenderJob.objects.filter(
             id=job_id, status__in=[JobStatus.QUEUED, JobStatus.DISPATCHED], cancel_requested=False
@@ -147,12 +144,12 @@ def _running(job_id, attempt: int):
 def job_progress(*, job_id, attempt: int, step: int, total: int, eta_s: int | None) -> bool:
     """Record progress and a heartbeat for this run; returns True when it must stop (cancelled, lost or gone)."""
     return not _running(job_id, attempt).update(progress_step=step, progress_total=total, eta_s=eta_s,
-                                                heartbeat_at=_now())
+                                                heartbeat_at=clock.now())
 
 
 def job_heartbeat(*, job_id, attempt: int) -> bool:
     """Mark this run alive; returns True when it must stop (cancelled, lost or gone)."""
-    return not _running(job_id, attempt).update(heartbeat_at=_now())
+    return not _running(job_id, attempt).update(heartbeat_at=clock.now())
 
 
 def job_must_stop(*, job_id, attempt: int) -> bool:
@@ -182,7 +179,7 @@ def job_succeed(*, job_id, attempt: int, files: dict, width: int, height: int, f
                 saved.append(getattr(clip, field).name)
             clip.save()
             RenderJob.objects.filter(id=job_id).update(status=JobStatus.SUCCEEDED, progress_step=F("progress_total"),
-                                                       eta_s=0, finished_at=_now())
+                                                       eta_s=0, finished_at=clock.now())
             audit_record(action="job.succeeded", obj=job, detail={"clip": str(clip.id), "attempt": attempt})
             from generation.dispatch import dispatch_on_commit
 
@@ -207,7 +204,7 @@ def job_fail(*, job_id, attempt: int, message: str) -> bool:
     """RUNNING -> FAILED with a message the artist can read; False if this run no longer owns the job."""
     with transaction.atomic():
         updated = RenderJob.objects.filter(id=job_id, status=JobStatus.RUNNING, attempts=attempt).update(
-            status=JobStatus.FAILED, error=message[:2000], finished_at=_now(), eta_s=None
+            status=JobStatus.FAILED, error=message[:2000], finished_at=clock.now(), eta_s=None
         )
         if updated:
             audit_record(action="job.failed", obj=RenderJob(id=job_id), detail={"error": message[:200]})
@@ -228,7 +225,7 @@ def job_cancel(*, job_id, artist, request=None) -> RenderJob:
         was = job.status
         job.cancel_requested = True
         job.status = JobStatus.CANCELLED
-        job.finished_at = _now()
+        job.finished_at = clock.now()
         job.eta_s = None
         job.save(update_fields=["cancel_requested", "status", "finished_at", "eta_s"])
         audit_record(action="job.cancelled", actor=artist, request=request, obj=job, detail={"was": was})
@@ -243,7 +240,7 @@ def jobs_recover_stale() -> dict[str, int]:
     has already been claimed RENDER_MAX_ATTEMPTS times fails instead. Each job is recovered once."""
     from datetime import timedelta
 
-    now = _now()
+    now = clock.now()
     stale = (
         Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.RENDER_HEARTBEAT_TIMEOUT))
         | Q(status=JobStatus.DISPATCHED, dispatched_at__lt=now - timedelta(seconds=settings.RENDER_DISPATCH_TIMEOUT))

@@ -15,7 +15,7 @@ from generation import selectors, services
 from generation.forms import RenderForm
 from generation.models import RenderJob
 from generation.queue import queue_estimate
-from portal.services.quotas import QuotaExceeded, quota_status
+from generation.quotas import QuotaExceeded, quota_status
 from generation.runtime.presets import RESOLUTIONS, get_preset
 from django.conf import settings
 

@@ -98,11 +98,11 @@ def main() -> None:
     fresh_database(args.database)
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([python, "-m", "celery", "-A", "portal", "purge", "-f", "-Q", "render,default"], cwd=ROOT,
+    subprocess.run([python, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "render,default"], cwd=ROOT,
                    env=env, check=False, capture_output=True)
 
     sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
 
     django.setup()
@@ -111,7 +111,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from generation.models import JobStatus, RenderJob
-    from portal.services.tokens import token_issue
+    from accounts.services.tokens import token_issue
     from tests.factories import make_job, make_user
 
     artists = [make_user(f"load{i:02d}", role="artist") for i in range(args.artists)]
@@ -120,14 +120,14 @@ def main() -> None:
 
     logs = Path(env["VERNISSAGE_VAR_DIR"])
     procs = [
-        subprocess.Popen([python, "-m", "gunicorn", "portal.wsgi", "-w", str(args.web_workers), "-b",
+        subprocess.Popen([python, "-m", "gunicorn", "config.wsgi", "-w", str(args.web_workers), "-b",
                           f"127.0.0.1:{PORT}", "--access-logfile", "-", "--log-level", "warning"],
                          cwd=ROOT, env=env, stdout=(logs / "gunicorn.log").open("w"), stderr=subprocess.STDOUT),
-        subprocess.Popen([python, "-m", "celery", "-A", "portal", "worker", "-Q", "render,default", "-P", "threads",
+        subprocess.Popen([python, "-m", "celery", "-A", "config", "worker", "-Q", "render,default", "-P", "threads",
                           "-c", str(args.slots), "-n", "load@%h", "--without-gossip", "--without-mingle",
                           "--loglevel", "INFO"],
                          cwd=ROOT, env=env, stdout=(logs / "worker.log").open("w"), stderr=subprocess.STDOUT),
-        subprocess.Popen([python, "-m", "celery", "-A", "portal", "beat", "--loglevel", "WARNING",
+        subprocess.Popen([python, "-m", "celery", "-A", "config", "beat", "--loglevel", "WARNING",
                           "--schedule", str(logs / "celerybeat-schedule")],
                          cwd=ROOT, env=env, stdout=(logs / "beat.log").open("w"), stderr=subprocess.STDOUT),
     ]
@@ -167,7 +167,7 @@ def main() -> None:
         if first and first.started_at:
             waits.append((first.started_at - first.created_at).total_seconds())
     statuses = {s: RenderJob.objects.filter(status=s).count() for s in JobStatus.values}
-    from portal.models import AuditEvent
+    from core.models import AuditEvent
 
     recovered = sum(e.detail.get("requeued", 0) for e in AuditEvent.objects.filter(action="jobs.recovered"))
     print(f"jobs re-dispatched by the sweep (message lost or worker gone): {recovered}")

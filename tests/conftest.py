@@ -14,7 +14,7 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="vernissage-tests-"))
 os.environ.setdefault("VERNISSAGE_VAR_DIR", str(_RUN_DIR / "var"))
 os.environ.setdefault("DJANGO_MEDIA_ROOT", str(_RUN_DIR / "media"))
 os.environ.setdefault("DJANGO_STATIC_ROOT", str(_RUN_DIR / "static"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 Path(os.environ["VERNISSAGE_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
 Path(os.environ["DJANGO_STATIC_ROOT"]).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns without it

@@ -20,7 +20,7 @@ _media_cache: dict[str, bytes] = {}
 
 
 def make_user(username: str, *, role: str = "artist", display_name: str = "", email: str | None = None):
-    from portal.services.roles import user_set_role
+    from accounts.services.roles import user_set_role
 
     user = get_user_model().objects.create_user(
         username=username, email=email or f"{username}@example.test", password=PASSWORD, display_name=display_name

@@ -41,7 +41,7 @@ def moderator(db):
 @pytest.fixture
 def api():
     """An API client factory: api(user) authenticates with a fresh personal token."""
-    from portal.services.tokens import token_issue
+    from accounts.services.tokens import token_issue
 
     def _client(user=None) -> APIClient:
         client = APIClient()
@@ -79,7 +79,7 @@ def worker_env() -> dict[str, str]:
 
 
 class WorkerProcess:
-    """A real `celery -A portal worker` process, started and stopped by the tests."""
+    """A real `celery -A config worker` process, started and stopped by the tests."""
 
     def __init__(self, *, queues: str = "render,default", name: str | None = None, extra_env=None) -> None:
         self.name = name or f"test-{uuid.uuid4().hex[:8]}"
@@ -88,7 +88,7 @@ class WorkerProcess:
         env.update(extra_env or {})
         self.log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queues, "-P", "solo", "-c", "1",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues, "-P", "solo", "-c", "1",
              "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
              "--loglevel", "INFO"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
@@ -125,7 +125,7 @@ class WorkerProcess:
 
 @pytest.fixture(scope="session")
 def _broker_ready():
-    from portal.celery import app, ensure_broker_folders
+    from config.celery import app, ensure_broker_folders
 
     ensure_broker_folders()
     with app.connection_for_write() as conn:

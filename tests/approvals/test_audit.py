@@ -9,8 +9,9 @@ import json
 import pytest
 from django.test import Client
 
-from portal.models import AuditEvent, AuditLogAppendOnly
-from portal.services.audit import audit_record
+from core.models import AppendOnly as AuditLogAppendOnly
+from core.models import AuditEvent
+from core.audit import audit_record
 from tests.factories import PASSWORD, make_user
 
 
@@ -50,13 +51,13 @@ def test_admin_cannot_change_or_delete_and_exports_filtered_csv(admin_user, arti
     audit_record(action="login", actor=artist)
     event = AuditEvent.objects.get(action="clip.reject")
     client.login(username="root", password=PASSWORD)
-    assert client.get("/admin/portal/auditevent/").status_code == 200
-    assert client.get("/admin/portal/auditevent/?action=login").status_code == 200
-    assert client.get(f"/admin/portal/auditevent/{event.id}/delete/").status_code == 403
-    change = client.post(f"/admin/portal/auditevent/{event.id}/change/", {"action": "forged"})
+    assert client.get("/admin/core/auditevent/").status_code == 200
+    assert client.get("/admin/core/auditevent/?action=login").status_code == 200
+    assert client.get(f"/admin/core/auditevent/{event.id}/delete/").status_code == 403
+    change = client.post(f"/admin/core/auditevent/{event.id}/change/", {"action": "forged"})
     assert change.status_code == 403
-    assert client.get("/admin/portal/auditevent/add/").status_code == 403
-    response = client.post("/admin/portal/auditevent/?action=clip.reject",
+    assert client.get("/admin/core/auditevent/add/").status_code == 403
+    response = client.post("/admin/core/auditevent/?action=clip.reject",
                            {"action": "export_audit_csv", "select_across": "1", "index": "0",
                             "_selected_action": [str(event.id)]})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")

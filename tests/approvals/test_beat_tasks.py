@@ -27,6 +27,6 @@ def test_publish_due_runs_on_the_worker_and_twice_publishes_once(live_worker, ar
                message="embargoed clip published by the worker")
     wait_until(lambda: live_worker.output().count("approvals.tasks.publish_due") >= 4, timeout=30,
                message="both deliveries handled")  # each task logs 'received' and 'succeeded'
-    from portal.models import AuditEvent
+    from core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="clip.published", object_id=str(clip.id)).count() == 1

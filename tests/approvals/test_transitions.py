@@ -13,7 +13,7 @@ from django.utils import timezone
 from approvals import services
 from approvals.models import Review
 from generation.models import Publication as P
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.approvals.helpers import ALL_STATES, clip_in_state
 from tests.factories import make_user
 
@@ -179,21 +179,25 @@ def test_each_decision_emails_and_notifies_the_artist(artist, moderator, django_
     assert "P5" in note.message and note.url == f"/clips/{clip.id}/"
 
 
-def test_withdraw_and_take_down_call_the_contests_hook_only_if_installed(artist, moderator, monkeypatch,
-                                                                         django_capture_on_commit_callbacks):
-    import sys
-    import types
-
-    from django.apps import apps
+def test_withdraw_and_take_down_send_clip_left_publication_on_commit(artist, moderator,
+                                                                     django_capture_on_commit_callbacks):
+    from approvals.signals import clip_left_publication
 
     calls = []
-    hooks = types.ModuleType("contests.hooks")
-    hooks.clip_left_publication = lambda *, clip_id: calls.append(clip_id)
-    monkeypatch.setitem(sys.modules, "contests.hooks", hooks)
-    monkeypatch.setattr(apps, "is_installed", lambda name: name == "contests")
-    a = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator)
-    b = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.clip_withdraw(clip_id=a.id, artist=artist)
-        services.clip_take_down(clip_id=b.id, moderator=moderator, clause="P4", reason="Gore.")
+
+    def receiver(sender, *, clip_id, **kwargs):
+        calls.append(clip_id)
+
+    clip_left_publication.connect(receiver)
+    try:
+        a = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator)
+        b = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.clip_withdraw(clip_id=a.id, artist=artist)
+            services.clip_take_down(clip_id=b.id, moderator=moderator, clause="P4", reason="Gore.")
+        assert calls == []  # nothing is sent before the transaction commits
+        for callback in callbacks:
+            callback()
+    finally:
+        clip_left_publication.disconnect(receiver)
     assert calls == [a.id, b.id]

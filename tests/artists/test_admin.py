@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from artists.ledger import ledger_record
 from artists.models import ConsentTerms, EntryKind, LedgerEntry, LedgerRate
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

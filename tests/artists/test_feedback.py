@@ -11,7 +11,7 @@ from django.urls import reverse
 from artists.feedback import changelog_add, feedback_create, feedback_triage
 from artists.ledger import balance_of
 from artists.models import EntryKind, Feedback, FeedbackStatus, LedgerEntry
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from artists.ledger import balance_of, ledger_payout, ledger_record, ledger_reverse, rate_set
-from artists.models import AppendOnly, EntryKind, LedgerEntry
+from artists.models import EntryKind, LedgerEntry
+from core.models import AppendOnly
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

@@ -26,7 +26,7 @@ def _fast_passwords(settings):
 
 
 class Clock:
-    """Stands in for contests.clock._now; tests put it exactly where they need it."""
+    """Stands in for core.clock._now; tests put it exactly where they need it."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -41,7 +41,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock(T0 - timedelta(days=1))
-    monkeypatch.setattr("contests.clock._now", fake)
+    monkeypatch.setattr("core.clock._now", fake)
     return fake
 
 

@@ -10,7 +10,7 @@ from contests import hooks, selectors
 from contests.models import Entry, EntryStatus
 from contests.services import entry_create, entry_withdraw
 from generation.models import Clip, Publication
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.contests.conftest import SECOND, T0
 from tests.factories import make_clip
 
@@ -130,9 +130,9 @@ def test_clip_leaving_publication_leaves_every_contest(clock, judges, artist, pu
     assert [e.clip_id for e in selectors.entries_in_contest(first)] == [other.pk]
     assert list(selectors.entries_in_contest(second)) == []
     # ...and the hook marks the entries removed, in every contest, once.
-    assert hooks.clip_left_publication(clip_id=clip.pk) == 2
+    assert hooks.on_clip_left_publication(None, clip_id=clip.pk) == 2
     assert set(Entry.objects.filter(clip=clip).values_list("status", flat=True)) == {EntryStatus.REMOVED}
-    assert hooks.clip_left_publication(clip_id=clip.pk) == 0
+    assert hooks.on_clip_left_publication(None, clip_id=clip.pk) == 0
     assert AuditEvent.objects.filter(action="contest.entry_removed").count() == 2
     assert Entry.objects.get(clip=other).status == EntryStatus.ACTIVE
 
@@ -143,5 +143,5 @@ def test_removed_entry_no_longer_counts_towards_the_limit(clock, contest, artist
     entry_create(contest_id=contest.pk, clip_id=a.pk, artist=artist)
     entry_create(contest_id=contest.pk, clip_id=b.pk, artist=artist)
     Clip.objects.filter(pk=a.pk).update(publication=Publication.WITHDRAWN)
-    hooks.clip_left_publication(clip_id=a.pk)
+    hooks.on_clip_left_publication(None, clip_id=a.pk)
     assert entry_create(contest_id=contest.pk, clip_id=c.pk, artist=artist).status == EntryStatus.ACTIVE

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from contests.services import contest_grant_priority_lane, entry_create
 from generation.dispatch import dispatch_pending
 from generation.models import JobStatus, Publication, RenderJob
-from portal.models import ArtistQuota, AuditEvent
-from portal.services.quotas import quota_status
+from core.models import AuditEvent
+from generation.models import ArtistQuota
+from generation.quotas import quota_status
 from tests.contests.conftest import T0, make_contest
 from tests.factories import make_clip, make_job, make_user
 
@@ -47,7 +47,7 @@ def test_entrants_go_first_until_the_deadline(clock, setting):
     # The deadline passes: the lane ends, and the other artist (never served) goes before the entrant.
     RenderJob.objects.filter(id=newer.id).update(status=JobStatus.SUCCEEDED)
     make_job(entrant)
-    ArtistQuota.objects.filter(user=entrant).update(priority_until=timezone.now() - timedelta(seconds=1))
+    ArtistQuota.objects.filter(user=entrant).update(priority_until=clock.now - timedelta(seconds=1))
     assert not quota_status(artist=entrant).priority
     assert dispatch_pending() == [older.id]
 

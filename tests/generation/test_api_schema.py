@@ -36,7 +36,7 @@ def _keep_test_connection(db):
 
 @pytest.fixture
 def admin_token(db):
-    from portal.services.tokens import token_issue
+    from accounts.services.tokens import token_issue
     from tests.factories import make_user
 
     return token_issue(user=make_user("root", role="admin"), name="schemathesis").raw

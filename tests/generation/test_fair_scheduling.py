@@ -12,7 +12,7 @@ from generation.dispatch import dispatch_pending, pick_fair
 from generation.models import JobStatus, RenderJob
 from generation.queue import queue_estimate
 from generation.services import job_claim, job_fail
-from portal.models import ArtistQuota
+from generation.models import ArtistQuota
 from tests.factories import make_job, make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from generation import services
 from generation.models import PresetConfig
 from generation.presets import presets_enabled
 from generation.runtime.presets import BUILTIN_SOURCE
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

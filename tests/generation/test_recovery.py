@@ -14,7 +14,7 @@ from django.utils import timezone
 from generation import services
 from generation.models import JobStatus, RenderJob
 from generation.tasks import sweep_jobs
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.fixtures import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_sweep_task_twice_is_idempotent(artist, job_factory, settings):
 
 
 def test_celery_render_settings(settings):
-    from portal.celery import app
+    from config.celery import app
 
     assert app.conf.task_acks_late is True and app.conf.worker_prefetch_multiplier == 1
     assert app.conf.task_routes["generation.tasks.render_job"] == {"queue": "render"}
@@ -98,7 +98,7 @@ def test_celery_render_settings(settings):
 def test_redis_visibility_timeout_is_above_the_longest_time_limit(soft):
     """Redis redelivers an unacknowledged message after visibility_timeout: it must outlast any render."""
     env = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1", "RENDER_SOFT_TIME_LIMIT": soft,
-           "DJANGO_SETTINGS_MODULE": "portal.settings"}
+           "DJANGO_SETTINGS_MODULE": "config.settings"}
     code = ("from django.conf import settings as s; import json; print(json.dumps([s.RENDER_SOFT_TIME_LIMIT, "
             "s.RENDER_TIME_LIMIT, s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)

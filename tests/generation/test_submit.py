@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generation.models import JobStatus, RenderJob
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from PIL import Image
 from generation import services
 from generation.models import Clip, JobStatus, RenderJob
 from generation.worker import FAILED_MESSAGE, OUT_OF_MEMORY_MESSAGE, job_time_limit, run_render
-from portal.models import AuditEvent
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_bad_render_settings_stop_start_up_with_a_clear_message(name, value, mes
 
     from tests.fixtures import ROOT
 
-    env = {**os.environ, name: value, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env = {**os.environ, name: value, "DJANGO_SETTINGS_MODULE": "config.settings"}
     result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
                             capture_output=True, text=True)
     assert result.returncode != 0 and message in result.stderr

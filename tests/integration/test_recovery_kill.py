@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 
 from generation.models import Clip, JobStatus, RenderJob
 from generation.tasks import render_job, sweep_jobs
-from portal.models import AuditEvent
+from core.models import AuditEvent
 from tests.fixtures import WorkerProcess, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

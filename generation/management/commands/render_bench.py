@@ -171,7 +171,7 @@ class Command(BaseCommand):
     def end_to_end(self, preset, plan, steps, source, runs, raw_call) -> None:
         from generation.models import Clip, JobStatus, RenderJob
         from generation.runtime.presets import BUILTIN_SOURCE
-        from portal.models import User
+        from accounts.models import User
 
         try:
             artist, _ = User.objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@localhost"})
@@ -181,7 +181,7 @@ class Command(BaseCommand):
         log_path = Path(tempfile.mkstemp(prefix="render-bench-", suffix=".log")[1])
         with log_path.open("w") as log:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "-P", "solo", "-c", "1",
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-P", "solo", "-c", "1",
                  "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel",
                  "INFO"], cwd=settings.BASE_DIR, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=log,
                 stderr=subprocess.STDOUT)

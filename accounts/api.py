@@ -1,0 +1,53 @@
+"""REST API v1: your personal tokens (list, revoke)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import ApiToken
+from accounts.services.tokens import SCOPES, token_revoke
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    state = serializers.ChoiceField(choices=["active", "revoked", "suspended", "expired"], read_only=True)
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=list(SCOPES)), read_only=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scopes", "state", "created_at", "expires_at", "revoked_at",
+                  "suspended_at", "suspended_reason", "last_used_at", "last_used_ip", "is_current"]
+        read_only_fields = fields
+
+    def get_is_current(self, token) -> bool:
+        return token.pk == getattr(self.context.get("current"), "pk", None)
+
+
+class TokenList(generics.GenericAPIView):
+    """Your API tokens, newest first; the secret is never shown again."""
+
+    serializer_class = TokenSerializer
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(summary="List your tokens", responses=TokenSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        context = {"current": request.auth if isinstance(request.auth, ApiToken) else None}
+        return self.get_paginated_response(TokenSerializer(page, many=True, context=context).data)
+
+
+class TokenRevoke(APIView):
+    @extend_schema(request=None, responses=TokenSerializer, summary="Revoke one of your tokens (at once)")
+    def post(self, request, token_id: int):
+        try:
+            token = token_revoke(token_id=token_id, user=request.user, request=request._request)
+        except ApiToken.DoesNotExist:
+            raise Http404 from None
+        context = {"current": request.auth if isinstance(request.auth, ApiToken) else None}
+        return Response(TokenSerializer(token, context=context).data)

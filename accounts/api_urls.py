@@ -1,0 +1,10 @@
+"""Personal token endpoints of API v1, included under /api/v1/ by config/api_urls.py."""
+
+from django.urls import path
+
+from accounts import api
+
+urlpatterns = [
+    path("tokens", api.TokenList.as_view(), name="api_tokens"),
+    path("tokens/<int:token_id>/revoke", api.TokenRevoke.as_view(), name="api_token_revoke"),
+]

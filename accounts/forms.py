@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from accounts.models import Role
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(error_messages={"invalid": "Enter a valid email address."})
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ARTIST)
+
+
+class AcceptInvitationForm(forms.Form):
+    email = forms.EmailField(help_text="The address the invitation was sent to.")
+    username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    display_name = forms.CharField(max_length=80, required=False, help_text="How your credit appears on published clips.")
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("This username is taken.")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=80, required=False, help_text="What this token is for, e.g. 'render script'.")
+    scopes = forms.MultipleChoiceField(
+        choices=(), widget=forms.CheckboxSelectMultiple, required=True,
+        error_messages={"required": "Choose at least one thing the token may do."},
+        help_text="Give a token only what its script needs.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires in", coerce=int, initial=90,
+        choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")],
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        from accounts.services.tokens import SCOPES, scopes_for
+
+        super().__init__(*args, **kwargs)
+        allowed = scopes_for(user) if user is not None else list(SCOPES)
+        self.fields["scopes"].choices = [(scope, f"{scope}: {SCOPES[scope]}") for scope in allowed]
+        self.fields["scopes"].initial = allowed

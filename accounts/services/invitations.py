@@ -1,0 +1,109 @@
+"""Invitation-only sign-up: create, look up and accept single-use links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+
+from core import clock
+from accounts.models import Invitation, Role
+from core.audit import audit_record
+from accounts.services.roles import user_set_role
+
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str
+
+    @property
+    def path(self) -> str:
+        return reverse("invitation_accept", kwargs={"token": self.token})
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL + self.path
+
+
+def invitation_create(*, email: str, role: str = Role.ARTIST, invited_by=None, request=None, send_email: bool = True) -> IssuedInvitation:
+    """Create a single-use invitation for `email`, valid INVITATION_TTL_DAYS; the token is returned once."""
+    email = get_user_model().objects.normalize_email((email or "").strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter a valid email address."}) from None
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this email already exists."})
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email,
+            role=role,
+            token_hash=_hash(token),
+            invited_by=invited_by if getattr(invited_by, "pk", None) else None,
+            expires_at=clock.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+        )
+        audit_record(action="invitation.created", actor=invited_by, request=request, obj=invitation,
+                     detail={"email": email, "role": role})
+    issued = IssuedInvitation(invitation=invitation, token=token)
+    if send_email:
+        transaction.on_commit(lambda: send_mail(
+            "You are invited to Vernissage",
+            f"You have been invited to Vernissage as {role}.\n\n"
+            f"Accept within {settings.INVITATION_TTL_DAYS} days: {issued.url}\n\n"
+            "The link works once and only for this email address.",
+            None,
+            [email],
+        ))
+    return issued
+
+
+def invitation_get_valid(*, token: str) -> Invitation:
+    """The open invitation for `token`; ValidationError if unknown, used or expired."""
+    invitation = Invitation.objects.filter(token_hash=_hash(token)).first()
+    if invitation is None:
+        raise ValidationError("This invitation link is not valid. Ask a moderator for a new one.")
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been used. Log in instead.")
+    if invitation.expires_at <= clock.now():
+        raise ValidationError("This invitation has expired. Ask a moderator for a new one.")
+    return invitation
+
+
+def invitation_accept(*, token: str, email: str, username: str, password: str, display_name: str = "", request=None):
+    """Create the account for an open invitation bound to `email`, and close the invitation."""
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = invitation_get_valid(token=token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError("This invitation has already been used. Log in instead.")
+        if email.strip().lower() != invitation.email:
+            raise ValidationError({"email": "This invitation was sent to a different email address."})
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": "This username is taken."})
+        user = User.objects.create_user(username=username, email=invitation.email, password=password,
+                                        display_name=display_name)
+        user_set_role(user=user, role=invitation.role)
+        invitation.accepted_at = clock.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_record(action="invitation.accepted", actor=user, request=request, obj=invitation)
+    return user

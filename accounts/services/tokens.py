@@ -1,0 +1,122 @@
+"""Personal API tokens: `vrn_` + random part + checksum, stored hashed, revocable one by one."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core import clock
+from accounts.models import ApiToken
+from core.audit import audit_record
+
+PREFIX = "vrn_"
+_ALPHABET = string.ascii_letters + string.digits
+_BODY_LEN = 32
+_CHECK_LEN = 6
+TOKEN_LEN = len(PREFIX) + _BODY_LEN + _CHECK_LEN
+
+#: What a token may be allowed to do; a token never does more than its account may.
+SCOPES = {
+    "renders:write": "Submit, list, follow and cancel renders",
+    "clips:read": "Read your clips and renders",
+    "clips:write": "Ask for publication, withdraw, appeal",
+    "contests:write": "Enter contests and withdraw entries",
+    "review": "Moderators: the review queue and decisions",
+}
+ARTIST_SCOPES = ("renders:write", "clips:read", "clips:write", "contests:write")
+_DEFAULT = object()
+
+
+
+def _base62(number: int, width: int) -> str:
+    digits = []
+    for _ in range(width):
+        number, rem = divmod(number, 62)
+        digits.append(_ALPHABET[rem])
+    return "".join(reversed(digits))
+
+
+def _checksum(body: str) -> str:
+    return _base62(zlib.crc32(body.encode()), _CHECK_LEN)
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_is_well_formed(raw: str) -> bool:
+    """True when `raw` has the prefix, length, alphabet and checksum of a Vernissage token."""
+    if len(raw) != TOKEN_LEN or not raw.startswith(PREFIX):
+        return False
+    body, check = raw[len(PREFIX):-_CHECK_LEN], raw[-_CHECK_LEN:]
+    return all(c in _ALPHABET for c in body) and _checksum(body) == check
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    raw: str
+
+
+def scopes_for(user) -> list[str]:
+    """Every scope the account's roles allow (the default for a new token)."""
+    scopes = list(ARTIST_SCOPES) if user.is_artist else ["clips:read"]
+    if user.is_moderator:
+        scopes.append("review")
+    return scopes
+
+
+def token_issue(*, user, name: str = "", scopes: list[str] | None = None, ttl=_DEFAULT, request=None) -> IssuedToken:
+    """Create a token for `user`; the raw value is returned here once and never stored.
+
+    `scopes` defaults to all the account may do; `ttl` to API_TOKEN_TTL_DAYS (None: no expiry).
+    """
+    if ttl is _DEFAULT:
+        ttl = timedelta(days=settings.API_TOKEN_TTL_DAYS)
+    allowed = scopes_for(user)
+    if scopes is None:
+        scopes = allowed
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise ValidationError({"scopes": f"Unknown scope(s): {', '.join(unknown)}. Choose from {', '.join(SCOPES)}."})
+    beyond = sorted(set(scopes) - set(allowed))
+    if beyond:
+        raise ValidationError({"scopes": f"Your account cannot grant: {', '.join(beyond)}."})
+    if not scopes:
+        raise ValidationError({"scopes": "Choose at least one scope."})
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(_BODY_LEN))
+    raw = PREFIX + body + _checksum(body)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name[:80],
+            prefix=raw[:12],
+            token_hash=token_hash(raw),
+            expires_at=clock.now() + ttl if ttl else None,
+            scopes=[scope for scope in SCOPES if scope in scopes],
+        )
+        audit_record(action="token.created", actor=request.user if request else user, request=request,
+                     obj=token, detail={"prefix": token.prefix, "name": token.name, "scopes": token.scopes})
+    return IssuedToken(token=token, raw=raw)
+
+
+def token_revoke(*, token_id: int, user, request=None) -> ApiToken:
+    """Revoke one of `user`'s tokens; the next request with it is refused."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+        if token is None:
+            raise ApiToken.DoesNotExist
+        if token.revoked_at is None:
+            token.revoked_at = clock.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(action="token.revoked", actor=user, request=request, obj=token,
+                         detail={"prefix": token.prefix})
+    return token

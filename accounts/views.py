@@ -1,0 +1,100 @@
+"""Account pages: invitations (send, accept), the account page and its API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core import clock
+from accounts.forms import AcceptInvitationForm, InviteForm, TokenForm
+from accounts.models import ApiToken, Invitation
+from accounts.services.invitations import invitation_accept, invitation_create, invitation_get_valid
+from accounts.services.tokens import token_issue, token_revoke
+
+
+@login_required
+def invitations(request):
+    if not request.user.has_perm("accounts.invite_users"):
+        raise PermissionDenied("Only moderators can invite.")
+    form = InviteForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = invitation_create(email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                                       invited_by=request.user, request=request)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+            form = InviteForm()
+    page = Paginator(Invitation.objects.select_related("invited_by", "accepted_by"), 20).get_page(request.GET.get("page"))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "accounts/invitations.html", {"form": form, "page": page, "issued": issued, "now": clock.now()}, status=status)
+
+
+def invitation_accept_view(request, token: str):
+    try:
+        invitation = invitation_get_valid(token=token)
+    except ValidationError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"message": exc.messages[0]}, status=410)
+    form = AcceptInvitationForm(request.POST or None, initial={"email": invitation.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                token=token, email=form.cleaned_data["email"], username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"], display_name=form.cleaned_data["display_name"],
+                request=request,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Vernissage. Your account is ready.")
+            return redirect("dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}, status=status)
+
+
+@login_required
+def account(request):
+    """The account page: create a token (shown once), see each token's state and last use, revoke one."""
+    form = TokenForm(request.POST or None, user=request.user)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_token = token_issue(
+                user=request.user, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
+                ttl=timedelta(days=form.cleaned_data["expires_in_days"]), request=request,
+            ).raw
+        except ValidationError as exc:
+            form.add_error("scopes" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            form = TokenForm(user=request.user)
+    tokens = request.user.api_tokens.all()
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token},
+                  status=status)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, token_id: int):
+    try:
+        token = token_revoke(token_id=token_id, user=request.user, request=request)
+    except ApiToken.DoesNotExist:
+        messages.error(request, "No such token.")
+    else:
+        messages.success(request, f"Token {token.prefix}… revoked. Requests with it are refused from now on.")
+    return redirect("account")

@@ -1,0 +1,16 @@
+"""Vernissage settings, by topic: every value comes from the environment (config/env.py), with safe local
+defaults. Production values (secret key, hosts) have no production default: with DJANGO_DEBUG=0 the
+process refuses to start without them.
+
+    base      apps, middleware, templates, database, auth, languages, static files, email, API, logging
+    security  HTTPS, cookies, HSTS, headers, proxies
+    storage   media: a local folder, or S3 through django-storages
+    render    presets, devices, memory options, time limits, quotas and the queue
+    celery    the broker, task routing and the one beat schedule
+"""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.security import *  # noqa: F403
+from config.settings.storage import *  # noqa: F403
+from config.settings.render import *  # noqa: F403
+from config.settings.celery import *  # noqa: F403

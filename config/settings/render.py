@@ -1,0 +1,63 @@
+"""Rendering: which model, on what device, with which memory options; time limits; quotas and the queue."""
+
+import json
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_str
+from generation.runtime.presets import X264_PRESETS  # pure Python: the rules of the render presets
+
+GENERATION_MODEL = env_str("GENERATION_MODEL")  # hub id or local folder; empty = tiny offline
+GENERATION_PRESET = env_str("GENERATION_PRESET", "tiny")
+RENDER_SLOTS = env_int("RENDER_SLOTS", 1, minimum=1)  # jobs in flight at once (one per GPU worker)
+RENDER_HEARTBEAT_TIMEOUT = env_int("RENDER_HEARTBEAT_TIMEOUT", 120, minimum=5)
+RENDER_HEARTBEAT_INTERVAL = env_int("RENDER_HEARTBEAT_INTERVAL", 10, minimum=1)  # < RENDER_HEARTBEAT_TIMEOUT
+RENDER_DISPATCH_TIMEOUT = env_int("RENDER_DISPATCH_TIMEOUT", 600, minimum=5)
+RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3, minimum=1)
+
+# Time limits (seconds). The hard limit bounds the longest render; Redis must not redeliver an
+# unacknowledged render before it, so its visibility timeout is set above it (config/settings/celery.py).
+RENDER_SOFT_TIME_LIMIT = env_int("RENDER_SOFT_TIME_LIMIT", 1800, minimum=10)
+RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", RENDER_SOFT_TIME_LIMIT + 120, minimum=20)
+if RENDER_TIME_LIMIT <= RENDER_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("RENDER_TIME_LIMIT must be greater than RENDER_SOFT_TIME_LIMIT.")
+# A job's own time limit grows with its size: base + milliseconds per megapixel-step, capped by
+# RENDER_SOFT_TIME_LIMIT; the worker stops a render past it within one step.
+RENDER_TIME_BASE = env_int("RENDER_TIME_BASE", 120, minimum=1)
+RENDER_MS_PER_MPX_STEP = env_int("RENDER_MS_PER_MPX_STEP", 50, minimum=0)
+
+# Engine. Device: auto = CUDA when present, else CPU; dtype: auto = the preset's on GPU.
+RENDER_DEVICE = env_str("RENDER_DEVICE", "auto")
+RENDER_DTYPE = env_str("RENDER_DTYPE", "auto")
+if RENDER_DTYPE not in ("auto", "float32", "float16", "bfloat16"):
+    raise ImproperlyConfigured("RENDER_DTYPE must be auto, float32, float16 or bfloat16.")
+RENDER_VAE_TILING = env_bool("RENDER_VAE_TILING", False)
+RENDER_OFFLOAD = env_str("RENDER_OFFLOAD", "none")  # none | model | sequential | group
+RENDER_COMPILE = env_bool("RENDER_COMPILE", False)  # regional torch.compile of the transformer blocks
+# Per-preset memory options over the above, JSON: {"cogvideox-5b": {"vae_tiling": true, "offload": "model"}}
+try:
+    RENDER_PRESET_OPTIONS = json.loads(env_str("RENDER_PRESET_OPTIONS") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"RENDER_PRESET_OPTIONS must be a JSON object: {exc}") from None
+if not isinstance(RENDER_PRESET_OPTIONS, dict):
+    raise ImproperlyConfigured("RENDER_PRESET_OPTIONS must be a JSON object keyed by preset.")
+# libx264 preset of the MP4s: empty = each model preset's own (veryfast; ultrafast for the tiny preset's noise).
+RENDER_X264_PRESET = env_str("RENDER_X264_PRESET")
+for _options in [{"offload": RENDER_OFFLOAD, "x264_preset": RENDER_X264_PRESET}, *RENDER_PRESET_OPTIONS.values()]:
+    if not isinstance(_options, dict) or _options.get("offload", "none") not in ("none", "model", "sequential", "group"):
+        raise ImproperlyConfigured("Render offload must be none, model, sequential or group.")
+    if _options.get("x264_preset") and _options["x264_preset"] not in X264_PRESETS:
+        raise ImproperlyConfigured(f"The libx264 preset must be one of {', '.join(X264_PRESETS)} "
+                                   f"(RENDER_X264_PRESET or x264_preset in RENDER_PRESET_OPTIONS).")
+RENDER_X264_CRF = env_int("RENDER_X264_CRF", 23, minimum=0)
+# Test hook: "oom:1" forces one CUDA out-of-memory error (the retry path), "oom:2" two, "error" a
+# render failure, "encode-error" a failure half way through encoding. Empty in production.
+RENDER_FAULT = env_str("RENDER_FAULT")
+# Load tests only: a worker that sleeps this many milliseconds instead of rendering. 0 = off.
+RENDER_FAKE_MS = env_int("VERNISSAGE_RENDER_FAKE_MS", 0, minimum=0)
+
+# Quotas per artist and queue admission.
+QUOTA_CONCURRENT_JOBS = env_int("VERNISSAGE_QUOTA_CONCURRENT_JOBS", 2, minimum=1)
+QUOTA_SECONDS_PER_DAY = env_int("VERNISSAGE_QUOTA_SECONDS_PER_DAY", 300, minimum=1)
+QUEUE_HORIZON_S = env_int("VERNISSAGE_QUEUE_HORIZON_S", 7200, minimum=1)  # refuse new jobs past this wait
+QUEUE_RENDER_ESTIMATE_S = env_int("VERNISSAGE_QUEUE_RENDER_ESTIMATE_S", 60, minimum=1)  # until renders are measured

@@ -1,0 +1,47 @@
+"""OpenAPI schema hook: the one error shape and every error status, documented on every operation."""
+
+from __future__ import annotations
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in a sentence."},
+        "code": {"type": "string", "description": "A stable word: token_expired, quota_daily, not_found, …"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                   "description": "Invalid input only: messages per field."},
+    },
+    "required": ["detail", "code"],
+}
+_ERRORS = {
+    "400": "Invalid input or a refused transition.",
+    "401": "No, malformed, unknown, expired, revoked or suspended token.",
+    "403": "The token lacks a scope, or the account's role may not do this.",
+    "404": "No such object, or not yours.",
+    "405": "Method not allowed.",
+    "406": "Not acceptable.",
+    "415": "Send JSON.",
+}
+_QUOTA_HEADERS = {
+    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."},
+    "X-Quota-Jobs-Remaining": {"schema": {"type": "string"}},
+    "X-Quota-Seconds-Remaining": {"schema": {"type": "string"}},
+    "X-Quota-Reset": {"schema": {"type": "string"}, "description": "When the daily quota resets (ISO 8601)."},
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Postprocessing hook: document the error shape and every error status on every operation."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code, text in _ERRORS.items():
+                responses.setdefault(code, {"description": text, "content": {"application/json": {"schema": ref}}})
+            if method == "post" and path.rstrip("/").endswith("/renders"):
+                responses["429"] = {
+                    "description": "Over the artist's quota, or the queue's wait is past the horizon.",
+                    "headers": _QUOTA_HEADERS, "content": {"application/json": {"schema": ref}},
+                }
+    return result
