@@ -1,4 +1,4 @@
-"""Send queued jobs to the render queue, fairly across artists, only into free render slots.
+"""Send queued jobs to the render queue in the fair order (generation.fairness), only into free slots.
 
 Jobs wait in the database, not in the broker: the broker holds at most RENDER_SLOTS messages.
 """
@@ -13,44 +13,13 @@ from django.db.models import F, Max, Window
 from django.db.models.functions import RowNumber
 
 from core import clock
-from generation.models import IN_FLIGHT_STATUSES, JobStatus, RenderJob
+from generation.fairness import pick_fair
+from generation.models import IN_FLIGHT_STATUSES, ArtistQuota, JobStatus, RenderJob
 from generation.services import job_mark_dispatched
 
 log = logging.getLogger(__name__)
 
 DISPATCH_LOCK_KEY = 0x76726E01
-
-
-def pick_fair(queued: list[tuple[object, int]], free: int, priority: frozenset | set = frozenset(),
-              last_served: dict | None = None) -> list[object]:
-    """Choose up to `free` job ids from (job_id, artist_id) pairs listed oldest first.
-
-    The priority lane's artists go first, then everyone else. Within a lane artists take turns:
-    those never served first, then the least recently served (`last_served`: artist -> when their
-    last job was dispatched), ties by oldest queued job; each artist's own jobs oldest first. Across
-    passes this is one round-robin, so an artist's 100 queued jobs delay another's first job by at
-    most one render per slot.
-    """
-    last_served = last_served or {}
-    lanes: list[dict[int, list[object]]] = [{}, {}]
-    for job_id, artist_id in queued:
-        lanes[0 if artist_id in priority else 1].setdefault(artist_id, []).append(job_id)
-    chosen: list[object] = []
-    for per_artist in lanes:
-        turn = sorted(per_artist, key=lambda artist_id: _turn_key(last_served.get(artist_id)))  # stable sort
-        while len(chosen) < free and turn:
-            for artist_id in list(turn):
-                jobs = per_artist[artist_id]
-                chosen.append(jobs.pop(0))
-                if not jobs:
-                    turn.remove(artist_id)
-                if len(chosen) >= free:
-                    break
-    return chosen
-
-
-def _turn_key(served) -> tuple:
-    return (served is not None, served.timestamp() if served is not None else 0.0)
 
 
 def last_served_of(artist_ids) -> dict:
@@ -62,9 +31,6 @@ def last_served_of(artist_ids) -> dict:
 
 def priority_artist_ids() -> set[int]:
     """Artists in the priority lane now (ArtistQuota.priority, until its priority_until if set)."""
-    
-    from generation.models import ArtistQuota
-
     return set(ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(clock.now())).values_list("user_id", flat=True))
 
 

@@ -1,10 +1,5 @@
-"""Queue position, ETA and admission control, consistent with the dispatcher's fair order.
-
-The dispatcher (generation.dispatch) sends the priority lane first, then every other artist in
-turn, each artist's jobs oldest first, artists in order of their oldest queued job. So a job that
-is its artist's k-th queued job (k from 0) has ahead of it: the artist's k older jobs, and from
-each other artist of the same lane min(n, k + 1) jobs when that artist's turn comes first, else
-min(n, k); plus the whole priority lane when the job is not in it. One grouped query gives it.
+"""Queue position, ETA and admission control: the jobs ahead are counted by the fair order the
+dispatcher sends in (generation.fairness), from one grouped query over the artists with active jobs.
 """
 
 from __future__ import annotations
@@ -19,6 +14,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
 from core import clock
 from generation.models import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, JobStatus, RenderJob
+from generation.fairness import jobs_ahead
 from generation.models import ArtistQuota
 from generation.quotas import QuotaExceeded, QuotaStatus, quota_reserve
 
@@ -75,26 +71,6 @@ def _lanes():
     )
 
 
-def _turn(row_served, oldest) -> tuple:
-    return (row_served is not None, row_served.timestamp() if row_served else 0.0, oldest.timestamp())
-
-
-def _ahead(rows, *, artist_id, k: int, oldest: datetime, priority: bool, served=None) -> tuple[int, int]:
-    """Jobs the dispatcher sends before the artist's k-th queued job, and the jobs in flight now."""
-    mine = _turn(served, oldest)
-    ahead, in_flight = k, 0
-    for row in rows:
-        in_flight += row["in_flight"]
-        if row["artist_id"] == artist_id or not row["queued"]:
-            continue
-        if row["priority"] and not priority:
-            ahead += row["queued"]
-        elif row["priority"] == priority:
-            first = _turn(row["last_served"], row["oldest"]) < mine
-            ahead += min(row["queued"], k + 1 if first else k)
-    return ahead, in_flight
-
-
 def _start_s(ahead: int, in_flight: int) -> int:
     slots = settings.RENDER_SLOTS
     per_render = render_seconds_estimate()
@@ -118,7 +94,7 @@ def queue_estimates(*, artist_id: int, jobs) -> dict:
     estimates = {}
     for job in queued:
         k = rank.get(job.id, len(order))
-        ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority,
+        ahead, in_flight = jobs_ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority,
                                   served=mine["last_served"] if mine else None)
         estimates[job.id] = QueueEstimate(position=ahead + 1, jobs_ahead=ahead,
                                           estimated_start_s=_start_s(ahead, in_flight), slots=settings.RENDER_SLOTS)
@@ -142,7 +118,7 @@ def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     k = mine["queued"] if mine else 0
     oldest = mine["oldest"] if mine and mine["oldest"] else clock.now()
     served = mine["last_served"] if mine else _last_served(artist_id)
-    ahead, in_flight = _ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority, served=served)
+    ahead, in_flight = jobs_ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority, served=served)
     return QueueEstimate(position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight),
                          slots=settings.RENDER_SLOTS)
 

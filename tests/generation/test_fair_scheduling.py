@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from generation.dispatch import dispatch_pending, pick_fair
+from generation.dispatch import dispatch_pending
+from generation.fairness import pick_fair
 from generation.models import JobStatus, RenderJob
 from generation.queue import queue_estimate
 from generation.services import job_claim, job_fail
