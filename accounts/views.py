@@ -17,6 +17,7 @@ from accounts.forms import AcceptInvitationForm, InviteForm, TokenForm
 from accounts.models import ApiToken, Invitation
 from accounts.services.invitations import invitation_accept, invitation_create, invitation_get_valid
 from accounts.services.tokens import token_issue, token_revoke
+from core.forms import form_add_service_errors
 
 
 @login_required
@@ -30,8 +31,7 @@ def invitations(request):
             issued = invitation_create(email=form.cleaned_data["email"], role=form.cleaned_data["role"],
                                        invited_by=request.user, request=request)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             form = InviteForm()
@@ -54,11 +54,7 @@ def invitation_accept_view(request, token: str):
                 request=request,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            form_add_service_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Vernissage. Your account is ready.")

@@ -17,17 +17,16 @@ from artists.feedback import changelog_add, feedback_triage
 from artists.forms import ChangelogForm, LedgerDeskForm, PromoUseForm, TriageForm
 from artists.ledger import ledger_payout, ledger_record, ledger_reverse
 from artists.models import EntryKind, FeedbackStatus, LedgerEntry, LedgerRate, Use
-from artists.views import form_errors
+from core.forms import form_add_service_errors
+from core.permissions import require_role
 
 
 def _require_moderator(request) -> None:
-    if not request.user.is_moderator:
-        raise PermissionDenied("Only moderators have this page.")
+    require_role(request, "moderator", "Only moderators have this page.")
 
 
 def _require_admin(request) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied("Only admins have this page.")
+    require_role(request, "staff", "Only admins have this page.")
 
 
 @login_required
@@ -69,7 +68,7 @@ def changelog(request):
                 changelog_add(actor=request.user, request=request, title=form.cleaned_data["title"],
                               body=form.cleaned_data["body"], feedback_ids=form.cleaned_data["feedback"])
             except ValidationError as exc:
-                form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, "The change is in the changelog.")
                 return redirect("artists:changelog")
@@ -143,7 +142,7 @@ def ledger_desk(request):
                 entry = ledger_reverse(entry_id=data["entry"], reason=data["memo"], actor=request.user,
                                        request=request)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, f"Ledger entry #{entry.pk} recorded: {entry.amount}.")
             return redirect("artists:ledger_desk")

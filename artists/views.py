@@ -21,6 +21,8 @@ from artists.forms import ConsentForm, DeleteAccountForm, FeedbackForm, ProfileF
 from artists.ledger import balance_of
 from artists.models import Attachment, Export, ExportStatus
 from artists.uploads import upload_read
+from core.forms import form_add_service_errors
+from core.permissions import require_role
 from generation.models import Clip
 from generation.selectors import gallery_clips
 
@@ -30,18 +32,8 @@ def home(request):
     return render(request, "artists/home.html", {"latest": gallery_clips()[:6], "featured": selectors.featured_clips()})
 
 
-def form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _require_artist(request) -> None:
-    if not request.user.is_artist:
-        raise PermissionDenied("Only artists have this page.")
+    require_role(request, "artist", "Only artists have this page.")
 
 
 @login_required
@@ -63,7 +55,7 @@ def feedback_list(request):
                                    clip_id=data["clip"] or None, images=images, credit=data["credit"],
                                    request=request)
         except ValidationError as exc:
-            form_errors(form, exc if hasattr(exc, "error_dict") else ValidationError({"images": exc.messages}))
+            form_add_service_errors(form, exc if hasattr(exc, "error_dict") else ValidationError({"images": exc.messages}))
         else:
             messages.success(request, f"Thank you: feedback #{item.pk} is filed. A moderator will answer it.")
             return redirect("artists:feedback_detail", feedback_id=item.pk)
@@ -189,7 +181,7 @@ def profile_edit(request):
         try:
             profile_update(user=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, "Your public profile is saved.")
             return redirect("artists:profile", username=request.user.username)
@@ -215,7 +207,7 @@ def delete_account(request):
         try:
             account_delete(user=request.user, password=form.cleaned_data["password"], request=request)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             logout(request)
             return render(request, "artists/message.html", {

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from approvals.selectors import reviews_of_clip
 from generation import selectors, services
+from core.forms import form_add_service_errors
 from generation.forms import RenderForm
 from generation.models import RenderJob
 from generation.queue import queue_estimate
@@ -21,12 +22,7 @@ from django.conf import settings
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = "resolution" if field in {"width", "height"} else field
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    form_add_service_errors(form, exc, fields={"width": "resolution", "height": "resolution"})
 
 
 @login_required
