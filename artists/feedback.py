@@ -14,7 +14,7 @@ from core import clock
 from approvals.notify import user_notify
 from artists.ledger import ledger_record
 from artists.models import Attachment, ChangelogEntry, EntryKind, Feedback, FeedbackKind, FeedbackStatus
-from artists.uploads import image_clean
+from core.uploads import image_clean
 from generation.models import Clip
 from core.audit import audit_record
 

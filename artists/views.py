@@ -20,7 +20,7 @@ from artists.feedback import feedback_create
 from artists.forms import ConsentForm, DeleteAccountForm, FeedbackForm, ProfileForm
 from artists.ledger import balance_of
 from artists.models import Attachment, Export, ExportStatus
-from artists.uploads import upload_read
+from core.uploads import upload_read
 from core.forms import form_add_service_errors
 from core.permissions import require_role
 from generation.models import Clip

@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from artists.models import Attachment, Feedback
-from artists.uploads import image_clean
+from core.uploads import image_clean
 from tests.artists.conftest import bomb_png, image_bytes, png_bytes, png_chunk
 from tests.factories import PASSWORD
 
