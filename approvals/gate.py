@@ -49,7 +49,7 @@ class Action(models.TextChoices):
 
 
 P = Publication
-INITIAL = P.PRIVATE  # generation's column default; a migration test keeps them equal
+X
 ARTIST_ACTIONS = (Action.REQUEST, Action.APPEAL, Action.WITHDRAW)
 DECISIONS = (Action.APPROVE, Action.CHANGES, Action.REJECT)
 AWAITING_DECISION = (P.PENDING_REVIEW, P.APPEALED)
