@@ -49,7 +49,7 @@ class Action(models.TextChoices):
 
 
 P = Publication
-X
+INITIAL = P.PRIVATE  # generation's column default; tests/approvals/test_gate_owns_state.py keeps them equal
 ARTIST_ACTIONS = (Action.REQUEST, Action.APPEAL, Action.WITHDRAW)
 DECISIONS = (Action.APPROVE, Action.CHANGES, Action.REJECT)
 AWAITING_DECISION = (P.PENDING_REVIEW, P.APPEALED)
