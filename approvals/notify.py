@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from core import clock
+from approvals import gate
 from approvals.models import Decision, Notification, Review
 from generation.models import Clip
 
@@ -35,7 +36,7 @@ def decision_made(*, clip: Clip, review: Review) -> None:
     kind = "appeal" if review.is_appeal else "request for publication"
     if review.decision == Decision.APPROVE:
         when = (f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."
-                if clip.publication == "approved" and clip.publish_at else "It is now in the public gallery.")
+                if gate.pending_embargo(clip) else "It is now in the public gallery.")
         subject, message = "Your clip was approved", f"Your {kind} for “{prompt}” was approved. {when}"
     else:
         verb = "needs changes" if review.decision == Decision.CHANGES else "was not approved"

@@ -81,10 +81,6 @@ def policy_clauses() -> QuerySet[PolicyClause]:
     return PolicyClause.objects.filter(active=True)
 
 
-def appeal_used(*, clip) -> bool:
-    return Review.objects.filter(clip=clip, is_appeal=True).exists()
-
-
 def notifications_of(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
@@ -133,16 +129,3 @@ def transparency_weeks(*, weeks: int = 12) -> list[dict]:
         })
     return result
 
-
-def publication_context(*, clip, user) -> dict:
-    """What the clip page shows about publication: decisions, and which actions this user may take."""
-    is_owner = user.is_authenticated and clip.artist_id == user.pk
-    is_moderator = user.is_authenticated and user.is_moderator
-    if not (is_owner or is_moderator):
-        return {}
-    reviews = list(reviews_of_clip(clip=clip))
-    last = next((r for r in reviews if r.decided_at), None)
-    return {
-        "reviews": reviews, "last": last, "appeal_used": any(r.is_appeal for r in reviews),
-        "clauses": list(policy_clauses()) if is_moderator else [],
-    }

@@ -1,11 +1,8 @@
-"""The publication gate: every transition of Clip.publication, in one module.
+"""The publication gate's transitions: one atomic function per move of a clip's publication state.
 
-PRIVATE -> PENDING_REVIEW -> APPROVED -> PUBLISHED; PENDING_REVIEW -> CHANGES_REQUESTED | REJECTED;
-CHANGES_REQUESTED -> PENDING_REVIEW (asked again); REJECTED -> APPEALED (once) -> APPROVED | REJECTED,
-decided by another moderator; PUBLISHED -> WITHDRAWN (artist) | TAKEN_DOWN (moderator, clause + reason).
-
-Each transition is one atomic function that locks the clip, refuses an illegal move with a clear
-message, records it in the audit log and schedules side effects on commit.
+The states, the transition table and who may take which action are in `approvals.gate`. Each function
+here locks the clip, asks `gate.check` (which refuses an illegal move with a message naming the state),
+writes through `gate.set_state`, records it in the audit log and schedules side effects on commit.
 """
 
 from __future__ import annotations
@@ -16,46 +13,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core import clock
-from approvals import notify
+from approvals import gate, notify
+from approvals.gate import Publication, set_state
 from approvals.models import REFUSALS, Decision, PolicyClause, Review
 from approvals.policy import prompt_evaluate
 from approvals.signals import clip_left_publication
-from generation.models import Clip, Publication
+from core import clock
 from core.audit import audit_record
+from generation.models import Clip
 
 MAX_REASON_CHARS = 2000
 P = Publication
-
-# action -> {from state: to state}. Anything not listed is refused.
-TRANSITIONS: dict[str, dict[str, str]] = {
-    "request": {P.PRIVATE: P.PENDING_REVIEW, P.CHANGES_REQUESTED: P.PENDING_REVIEW},
-    "approve": {P.PENDING_REVIEW: P.APPROVED, P.APPEALED: P.APPROVED},
-    "changes": {P.PENDING_REVIEW: P.CHANGES_REQUESTED},
-    "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED},
-    "appeal": {P.REJECTED: P.APPEALED},
-    "publish": {P.APPROVED: P.PUBLISHED},
-    # The artist may pull their clip at any point on its way to the gallery, or out of it.
-    "withdraw": {P.PUBLISHED: P.WITHDRAWN, P.APPROVED: P.WITHDRAWN, P.PENDING_REVIEW: P.WITHDRAWN,
-                 P.APPEALED: P.WITHDRAWN, P.CHANGES_REQUESTED: P.WITHDRAWN},
-    "take_down": {P.PUBLISHED: P.TAKEN_DOWN},
-}
-_VERBS = {
-    "request": "sent for review", "approve": "approved", "changes": "sent back for changes",
-    "reject": "rejected", "appeal": "appealed", "publish": "published", "withdraw": "withdrawn",
-    "take_down": "taken down",
-}
-
-
-
-def _target(clip: Clip, action: str) -> str:
-    """The state `action` moves the clip to; ValidationError naming the current state otherwise."""
-    target = TRANSITIONS[action].get(clip.publication)
-    if target is None:
-        raise ValidationError(
-            f"A clip that is {clip.get_publication_display().lower()} cannot be {_VERBS[action]}."
-        )
-    return target
 
 
 def _lock_clip(clip_id) -> Clip:
@@ -63,11 +31,6 @@ def _lock_clip(clip_id) -> Clip:
     if clip is None:
         raise Clip.DoesNotExist
     return Clip.objects.select_related("artist", "job").get(id=clip.id)
-
-
-def _require_moderator(user) -> None:
-    if not getattr(user, "is_moderator", False):
-        raise ValidationError("Only moderators can decide on publication.")
 
 
 def _clean_reason(reason: str, *, required: bool, what: str = "reason") -> str:
@@ -93,26 +56,15 @@ def _left_publication(clip_id) -> None:
     transaction.on_commit(lambda: clip_left_publication.send(sender=Clip, clip_id=clip_id))
 
 
-def _set_state(clip: Clip, target: str, **fields) -> None:
-    clip.publication = target
-    for name, value in fields.items():
-        setattr(clip, name, value)
-    clip.save(update_fields=["publication", *fields])
-
-
 def clip_request_publication(*, clip_id, artist, publish_at: datetime | None = None, request=None) -> Review:
     """PRIVATE or CHANGES_REQUESTED -> PENDING_REVIEW for the clip's own artist; opens one review."""
     with transaction.atomic():
         clip = _lock_clip(clip_id)
-        if clip.artist_id != artist.pk:
-            raise Clip.DoesNotExist
-        if clip.publication == P.PENDING_REVIEW:
-            raise ValidationError("This clip is already waiting for review.")
-        target = _target(clip, "request")
+        target = gate.check(clip=clip, action="request", user=artist)
         if publish_at is not None and publish_at <= clock.now():
             raise ValidationError({"publish_at": "The embargo time must be in the future (or left empty)."})
         _, flagging = prompt_evaluate(prompt=clip.job.prompt, negative_prompt=clip.job.negative_prompt)
-        _set_state(clip, target, publish_at=publish_at, flagged=bool(flagging),
+        set_state(clip, target, publish_at=publish_at, flagged=bool(flagging),
                    policy_flags=[c.code for c in flagging])
         review = Review.objects.create(clip=clip)
         audit_record(action="clip.publication_requested", actor=artist, request=request, obj=clip,
@@ -121,35 +73,14 @@ def clip_request_publication(*, clip_id, artist, publish_at: datetime | None = N
     return review
 
 
-def _open_review(clip: Clip) -> Review | None:
-    return Review.objects.select_for_update().filter(clip=clip, decided_at__isnull=True).first()
-
-
-def _rejected_by(clip: Clip):
-    last = Review.objects.filter(clip=clip, is_appeal=False, decision=Decision.REJECT).order_by("-decided_at").first()
-    return last.moderator_id if last else None
-
-
-def _check_may_decide(review: Review, clip: Clip, moderator, now: datetime) -> None:
-    if review.claimed_by_id and review.claimed_by_id != moderator.pk and review.claimed_until and review.claimed_until > now:
-        holder = review.claimed_by.credit_name if review.claimed_by else "another moderator"
-        raise ValidationError(f"{holder} is reviewing this clip until {review.claimed_until:%H:%M} UTC.")
-    if review.is_appeal and _rejected_by(clip) == moderator.pk:
-        raise ValidationError("You rejected this clip: its appeal must be decided by another moderator.")
-
-
 def review_claim(*, clip_id, moderator, request=None) -> Review:
     """Hold the clip's open review for REVIEW_CLAIM_MINUTES; refused while another moderator holds it."""
-    _require_moderator(moderator)
+    gate.require_moderator(moderator)
     now = clock.now()
     with transaction.atomic():
         clip = _lock_clip(clip_id)
-        review = _open_review(clip)
-        if review is None:
-            raise ValidationError(
-                f"This clip is {clip.get_publication_display().lower()}: there is nothing to review."
-            )
-        _check_may_decide(review, clip, moderator, now)
+        review = gate.open_review(clip, lock=True)
+        gate.check(clip=clip, action="review", user=moderator, now=now, review=review)
         fresh = review.claimed_by_id != moderator.pk or not review.claimed_until or review.claimed_until <= now
         review.claimed_by = moderator
         review.claimed_until = now + timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
@@ -163,23 +94,15 @@ def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=N
     """Decide the open review (or appeal) of a clip, exactly once: approve, request changes or reject."""
     if decision not in Decision.values:
         raise ValidationError({"decision": "Decision must be 'approve', 'changes' or 'reject'."})
-    _require_moderator(moderator)
+    gate.require_moderator(moderator)
     refusal = decision in REFUSALS
     reason = _clean_reason(reason, required=refusal)
     clause_obj = _clause(clause) if refusal else (_clause(clause) if clause else None)
     now = clock.now()
     with transaction.atomic():
         clip = _lock_clip(clip_id)
-        review = _open_review(clip)
-        if review is None or clip.publication not in (P.PENDING_REVIEW, P.APPEALED):
-            last = Review.objects.filter(clip=clip, decided_at__isnull=False).order_by("-decided_at").first()
-            by = f" by {last.moderator.credit_name}" if last and last.moderator else ""
-            raise ValidationError(
-                f"This clip is {clip.get_publication_display().lower()}, not awaiting a decision: "
-                f"it was decided already{by}."
-            )
-        target = _target(clip, decision)
-        _check_may_decide(review, clip, moderator, now)
+        review = gate.open_review(clip, lock=True)
+        target = gate.check(clip=clip, action=decision, user=moderator, now=now, review=review)
         review.decided_at = now
         review.moderator = moderator
         review.decision = decision
@@ -187,7 +110,7 @@ def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=N
         review.clause = clause_obj
         review.claimed_until = None
         review.save(update_fields=["decided_at", "moderator", "decision", "reason", "clause", "claimed_until"])
-        _set_state(clip, target)
+        set_state(clip, target)
         audit_record(action=f"clip.{decision}", actor=moderator, request=request, obj=clip,
                      detail={"reason": reason, "clause": clause_obj.code if clause_obj else None,
                              "appeal": review.is_appeal})
@@ -198,7 +121,7 @@ def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=N
 
 
 def _publish(clip: Clip, now: datetime) -> None:
-    _set_state(clip, _target(clip, "publish"), published_at=now)
+    set_state(clip, gate.target(clip, "publish"), published_at=now)
     audit_record(action="clip.published", obj=clip, detail={"embargo": clip.publish_at.isoformat()
                                                             if clip.publish_at else None})
 
@@ -226,12 +149,8 @@ def clip_appeal(*, clip_id, artist, message: str, request=None) -> Review:
     message = _clean_reason(message, required=True, what="message")
     with transaction.atomic():
         clip = _lock_clip(clip_id)
-        if clip.artist_id != artist.pk:
-            raise Clip.DoesNotExist
-        if clip.publication == P.REJECTED and Review.objects.filter(clip=clip, is_appeal=True).exists():
-            raise ValidationError("You have already appealed this clip once; the appeal's decision is final.")
-        target = _target(clip, "appeal")
-        _set_state(clip, target)
+        target = gate.check(clip=clip, action="appeal", user=artist)
+        set_state(clip, target)
         review = Review.objects.create(clip=clip, is_appeal=True, appeal_message=message)
         audit_record(action="clip.appealed", actor=artist, request=request, obj=clip)
     return review
@@ -242,10 +161,8 @@ def clip_withdraw(*, clip_id, artist, request=None) -> Clip:
     an open review is closed, and the clip leaves the gallery and every contest at once."""
     with transaction.atomic():
         clip = _lock_clip(clip_id)
-        if clip.artist_id != artist.pk:
-            raise Clip.DoesNotExist
         previous = clip.publication
-        _set_state(clip, _target(clip, "withdraw"), publish_at=None)
+        set_state(clip, gate.check(clip=clip, action="withdraw", user=artist), publish_at=None)
         closed = Review.objects.filter(clip=clip, decided_at__isnull=True).update(
             decided_at=clock.now(), reason="Withdrawn by the artist before a decision.", claimed_by=None,
             claimed_until=None,
@@ -258,12 +175,12 @@ def clip_withdraw(*, clip_id, artist, request=None) -> Clip:
 
 def clip_take_down(*, clip_id, moderator, clause, reason: str, request=None) -> Clip:
     """PUBLISHED -> TAKEN_DOWN by a moderator citing a clause and a reason; leaves gallery and contests."""
-    _require_moderator(moderator)
+    gate.require_moderator(moderator)
     reason = _clean_reason(reason, required=True)
     clause_obj = _clause(clause)
     with transaction.atomic():
         clip = _lock_clip(clip_id)
-        _set_state(clip, _target(clip, "take_down"))
+        set_state(clip, gate.check(clip=clip, action="take_down", user=moderator))
         audit_record(action="clip.taken_down", actor=moderator, request=request, obj=clip,
                      detail={"reason": reason, "clause": clause_obj.code})
         notify.user_notify(

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
-from approvals import selectors, services
+from approvals import gate, selectors, services
 from approvals.forms import AppealForm, DecisionForm, RequestPublicationForm, TakeDownForm
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none, gallery_clips
@@ -81,9 +81,10 @@ def review_page(request, clip_id):
         messages.error(request, " ".join(exc.messages))
         review = selectors.open_review(clip=clip)
         held_by = selectors.claim_holder(review) if review else None
+    can = {action.value: True for action in gate.available_actions(clip=clip, user=request.user)}
     return render(request, "approvals/review.html", {
-        "clip": clip, "job": clip.job, "review": review, "held_by": held_by,
-        "can_decide": review is not None and review.claimed_by_id == request.user.pk and held_by is None,
+        "clip": clip, "job": clip.job, "review": review, "held_by": held_by, "can": can,
+        "can_decide": any(can.get(decision) for decision in gate.DECISIONS),
         "age": selectors.review_age(review) if review else None,
         "history": selectors.artist_history(artist=clip.artist),
         "past": selectors.reviews_of_clip(clip=clip), "clauses": selectors.policy_clauses(),
@@ -108,7 +109,7 @@ def review_decide(request, clip_id):
         messages.error(request, " ".join(exc.messages))
         return redirect("review_queue")
     clip.refresh_from_db()
-    verbs = {"approve": "approved and published" if clip.is_published else
+    verbs = {"approve": "approved and published" if clip.is_public else
              f"approved; it will be published at {clip.publish_at:%Y-%m-%d %H:%M} UTC" if clip.publish_at else "approved",
              "changes": "sent back to its artist for changes", "reject": "rejected"}
     messages.success(request, f"Clip {verbs[data['decision']]}.")

@@ -17,7 +17,8 @@ from django.db import transaction
 
 from core import clock
 from artists.models import ArtistProfile, Attachment, ClipConsent, Export
-from generation.models import Clip, Publication
+from approvals.gate import Publication
+from generation.models import Clip
 from core.audit import audit_record
 
 MAX_LINKS = 5

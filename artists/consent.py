@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from core import clock
 from artists.ledger import ledger_record
 from artists.models import ClipConsent, ConsentTerms, EntryKind, PromoUse, Use
-from generation.models import Clip, Publication
+from approvals.gate import Publication, label
+from generation.models import Clip
 from core.audit import audit_record
 
 
@@ -58,7 +59,7 @@ def consent_grant(*, clip_id, artist, use: str, terms_version: int, request=None
         clip = _own_clip(clip_id, artist)
         if clip.publication != Publication.PUBLISHED:
             raise ValidationError("Consent applies to published clips; this one is "
-                                  f"{clip.get_publication_display().lower()}.")
+                                  f"{label(clip.publication).lower()}.")
         terms = terms_current(use=use)
         if terms is None:
             raise ValidationError(f"There are no terms for “{Use(use).label}” yet.")

@@ -34,7 +34,7 @@ def featured_clips(*, limit: int = 6) -> list[Clip]:
 
 def consent_table(*, artist) -> list[dict]:
     """For each published clip of the artist: each use with its current terms and the active consent."""
-    from generation.models import Publication
+    from approvals.gate import Publication
 
     current = {t.use: t for t in ConsentTerms.objects.order_by("use", "version")}  # last wins: the highest
     clips = list(Clip.objects.filter(artist=artist, publication=Publication.PUBLISHED).select_related("job"))

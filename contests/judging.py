@@ -16,7 +16,7 @@ from contests import selectors
 from core import clock
 from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, Score, Scorecard
 from contests.services import _lock_contest, utc
-from generation.models import Publication
+from approvals.gate import Publication
 from core.audit import audit_record
 
 MAX_COMMENT_CHARS = 4000

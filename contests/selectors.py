@@ -15,7 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from contests import ranking
 from core import clock
 from contests.models import Contest, Criterion, Entry, EntryStatus, Phase, Score, Scorecard
-from generation.models import Publication
+from approvals.gate import Publication
 
 
 def contests_listed() -> QuerySet[Contest]:

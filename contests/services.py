@@ -17,7 +17,8 @@ from django.db.models import Max
 
 from core import clock
 from contests.models import Contest, Entry, EntryStatus
-from generation.models import Clip, Publication
+from approvals.gate import Publication, label
+from generation.models import Clip
 from core.audit import audit_record
 
 JUDGE_GROUP = "judge"
@@ -57,7 +58,7 @@ def entry_create(*, contest_id, clip_id, artist, request=None) -> Entry:
             raise ValidationError({"clip": "This clip is by another artist: you can only enter your own clips."})
         if clip.publication != Publication.PUBLISHED:
             raise ValidationError({"clip": (
-                f"This clip is {clip.get_publication_display().lower()}: only published clips can be entered. "
+                f"This clip is {label(clip.publication).lower()}: only published clips can be entered. "
                 "Ask for publication first."
             )})
         existing = Entry.objects.select_for_update().filter(contest=contest, clip=clip).first()

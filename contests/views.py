@@ -15,7 +15,8 @@ from contests.export import scores_csv_response
 from contests.models import Entry, EntryStatus, Phase
 from contests.timezones import in_viewer_timezone
 from generation.media import media_serve
-from generation.models import Clip, Publication
+from approvals.gate import Publication
+from generation.models import Clip
 
 
 def _contest_or_404(slug: str):

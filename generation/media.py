@@ -14,7 +14,6 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from generation.models import Publication
 from generation.selectors import clip_for_media_path
 from core.audit import audit_record
 
@@ -61,7 +60,7 @@ def media_serve(request, path: str):
         if user.is_authenticated:
             audit_record(action="access.denied", actor=user, request=request, detail={"path": path[:200]})
         raise Http404("No such file.")
-    public = clip.publication == Publication.PUBLISHED
+    public = clip.is_public
     cache = "public, max-age=86400" if public else "private, no-store"
     try:
         default_storage.path(path)

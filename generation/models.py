@@ -101,25 +101,17 @@ class PresetConfig(models.Model):
         return f"{self.key} ({'enabled' if self.enabled else 'disabled'})"
 
 
-class Publication(models.TextChoices):
-    PRIVATE = "private", "Private"
-    PENDING_REVIEW = "pending_review", "Awaiting review"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    REJECTED = "rejected", "Rejected"
-    APPEALED = "appealed", "Appeal under review"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    TAKEN_DOWN = "taken_down", "Taken down"
-
-
 def _clip_path(instance: "Clip", filename: str) -> str:
     # A random folder per clip: media paths are never guessable.
     return f"clips/{instance.media_key}/{filename}"
 
 
 class Clip(models.Model):
-    """A rendered video. Visible only to its artist and moderators until PUBLISHED."""
+    """A rendered video. Visible only to its artist and moderators until the publication gate makes it public.
+
+    The publication columns below are stored here, beside the clip they describe, but belong to the gate
+    (approvals.gate): its states, its rules, and `approvals.gate.set_state`, the only code that writes
+    them. Generation reads `is_public` alone, to serve the gallery and media."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     job = models.OneToOneField(RenderJob, on_delete=models.PROTECT, related_name="clip")
@@ -137,16 +129,22 @@ class Clip(models.Model):
     size_bytes = models.PositiveBigIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
 
+    # --- owned by the publication gate (approvals.gate); written only by approvals.gate.set_state ---
     publication = models.CharField(
-        max_length=24, choices=Publication.choices, default=Publication.PRIVATE, db_index=True
+        max_length=24, default="private", db_index=True,
+        help_text="State at the publication gate (approvals.gate.Publication); a new clip is private.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_public = models.BooleanField(
+        default=False, db_index=True, help_text="Published: in the gallery, its media public and cacheable.",
+    )
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     publish_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="Embargo: once approved, publish at this time."
     )
     flagged = models.BooleanField(default=False, db_index=True, help_text="Matched a flagging policy rule.")
     policy_flags = models.JSONField(default=list, blank=True, help_text="Codes of the clauses that flagged it.")
+    # --- end of the gate's columns ---
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -157,10 +155,6 @@ class Clip(models.Model):
     @property
     def duration_s(self) -> float:
         return round(self.num_frames / self.fps, 2) if self.fps else 0.0
-
-    @property
-    def is_published(self) -> bool:
-        return self.publication == Publication.PUBLISHED
 
 
 class ArtistQuota(models.Model):

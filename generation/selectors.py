@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from core import clock
-from generation.models import Clip, Publication, RenderJob
+from generation.models import Clip, RenderJob
 
 
 def public_q() -> Q:
-    """Clips anyone may see: PUBLISHED, and never before an embargo time."""
-    
-    return Q(publication=Publication.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=clock.now()))
+    """Clips anyone may see: those the publication gate made public (it does so only once an embargo ends)."""
+    return Q(is_public=True)
 
 
 def clips_visible_to(user) -> QuerySet[Clip]:

@@ -10,7 +10,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals.selectors import reviews_of_clip
 from generation import selectors, services
 from core.forms import form_add_service_errors
 from generation.forms import RenderForm
@@ -122,12 +121,5 @@ def clip_detail(request, clip_id):
     clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
     if clip is None:
         raise Http404("No such clip.")
-    is_owner = request.user.is_authenticated and clip.artist_id == request.user.pk
-    is_moderator = request.user.is_authenticated and request.user.is_moderator
-    reviews = reviews_of_clip(clip=clip) if (is_owner or is_moderator) else []
-    from approvals.selectors import publication_context
-
-    return render(request, "generation/clip_detail.html", {
-        "clip": clip, "job": clip.job, "is_owner": is_owner, "is_moderator": is_moderator, "reviews": reviews,
-        "pub": publication_context(clip=clip, user=request.user),
-    })
+    # Publication status, decisions and actions come from the gate's template tags (approvals/templatetags).
+    return render(request, "generation/clip_detail.html", {"clip": clip, "job": clip.job})

@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from generation.models import Publication
+from approvals.gate import Publication
 from tests.factories import PASSWORD, make_clip, make_user
 
 pytestmark = pytest.mark.django_db

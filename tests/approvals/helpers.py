@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from approvals import services
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.factories import make_clip
 
 ALL_STATES = [P.PRIVATE, P.PENDING_REVIEW, P.APPROVED, P.PUBLISHED, P.CHANGES_REQUESTED, P.REJECTED,

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.approvals.helpers import ALL_STATES, clip_in_state
 from tests.factories import PASSWORD, make_user
 

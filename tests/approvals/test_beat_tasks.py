@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from generation.models import Clip
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state
 from tests.fixtures import wait_until
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from approvals import services
 from approvals.models import Review
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from core.models import AuditEvent
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD, make_user

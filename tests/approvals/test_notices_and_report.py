@@ -11,7 +11,7 @@ from django.utils import timezone
 from approvals.models import PolicyClause, Review
 from approvals.selectors import transparency_weeks
 from approvals.tasks import review_digest
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD, make_user
 

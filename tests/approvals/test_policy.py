@@ -10,7 +10,7 @@ from approvals import services
 from approvals.models import PolicyClause
 from approvals.policy import prompt_check
 from generation.models import RenderJob
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD
 

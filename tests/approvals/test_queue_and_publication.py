@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from approvals import services
 from approvals.models import Review
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD
 

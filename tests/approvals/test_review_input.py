@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from approvals.models import Review
-from generation.models import Publication
+from approvals.gate import Publication
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

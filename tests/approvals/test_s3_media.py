@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from generation.storage import SignedS3Storage, url_is_signed
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, force_publication
 
 BUCKET = "vernissage-test-media"
 
@@ -102,5 +102,5 @@ def test_media_view_checks_permission_then_redirects_to_a_signed_url(s3_options,
         assert url_is_signed(response["Location"]) and _expires(response["Location"]) <= 300
         status, body = _fetch(response["Location"])
         assert status == 200 and body[4:8] == b"ftyp"  # a real MP4
-    type(clip).objects.filter(id=clip.id).update(publication=P.PUBLISHED)
+    force_publication(clip, P.PUBLISHED)
     assert anonymous.get(media).status_code == 302

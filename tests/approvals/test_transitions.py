@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from approvals import services
 from approvals.models import Review
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from core.models import AuditEvent
 from tests.approvals.helpers import ALL_STATES, clip_in_state
 from tests.factories import make_user

@@ -6,7 +6,7 @@ import pytest
 
 from approvals import selectors, services
 from approvals.models import Review
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD
 

@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from generation.models import Publication
+from approvals.gate import Publication
 from tests.factories import make_clip, make_user
 
 

@@ -17,7 +17,8 @@ from artists.feedback import feedback_create
 from artists.ledger import balance_of, ledger_record
 from artists.models import ArtistProfile, Attachment, ClipConsent, EntryKind, Export, LedgerEntry, Use
 from artists.selectors import featured_clips
-from generation.models import Clip, Publication
+from approvals.gate import Publication
+from generation.models import Clip
 from tests.artists.conftest import png_bytes
 from tests.factories import PASSWORD
 

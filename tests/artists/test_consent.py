@@ -13,7 +13,7 @@ from artists.consent import consent_grant, consent_revoke, promo_use_record, ter
 from artists.ledger import balance_of
 from artists.models import EntryKind, LedgerEntry, PromoUse, Use
 from artists.selectors import clips_with_consent, featured_clips
-from generation.models import Publication
+from approvals.gate import Publication
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

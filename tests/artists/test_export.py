@@ -18,7 +18,7 @@ from artists.exports import export_build, export_request, exports_expire
 from artists.feedback import feedback_create, feedback_triage
 from artists.ledger import ledger_record
 from artists.models import EntryKind, Export, ExportStatus, Use
-from generation.models import Publication as P
+from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state, ensure_starter_policy
 from tests.artists.conftest import png_bytes
 from tests.factories import PASSWORD, make_job

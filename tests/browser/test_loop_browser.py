@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from generation.models import Clip, Publication
+from approvals.gate import Publication
+from generation.models import Clip
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]

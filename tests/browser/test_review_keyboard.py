@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from approvals.models import Review
-from generation.models import Publication
+from approvals.gate import Publication
 from tests.approvals.helpers import clip_in_state, ensure_starter_policy
 from tests.factories import PASSWORD, make_user
 

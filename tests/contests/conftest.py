@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from contests.models import Contest, Criterion
 from contests.services import judge_grant
-from generation.models import Publication
+from approvals.gate import Publication
 from tests.factories import PASSWORD, make_clip, make_user
 
 T0 = datetime(2026, 12, 1, 12, 0, 0, tzinfo=dt_timezone.utc)  # the contest opens at this second

@@ -9,9 +9,10 @@ from django.test import Client
 
 from contests.judging import scorecard_submit
 from contests.services import entry_create
-from generation.models import Clip, Publication
+from approvals.gate import Publication
+from generation.models import Clip
 from tests.contests.conftest import T0, make_contest, make_judge
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, force_publication, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -92,5 +93,5 @@ def test_entry_media_under_the_entry_url(clock, judges, artist, published_clip):
     assert response.status_code == 200 and b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
     assert Client().get(f"/contests/media/entries/{entry.pk}/job").status_code == 404
     assert Client().post(poster).status_code == 405
-    Clip.objects.filter(pk=entry.clip_id).update(publication=Publication.TAKEN_DOWN)
+    force_publication(Clip.objects.get(pk=entry.clip_id), Publication.TAKEN_DOWN)
     assert judge.get(video).status_code == 404

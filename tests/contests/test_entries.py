@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from contests import hooks, selectors
 from contests.models import Entry, EntryStatus
 from contests.services import entry_create, entry_withdraw
-from generation.models import Clip, Publication
+from approvals.gate import Publication
+from generation.models import Clip
 from core.models import AuditEvent
 from tests.contests.conftest import SECOND, T0
-from tests.factories import make_clip
+from tests.factories import force_publication, make_clip
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,7 @@ def test_clip_leaving_publication_leaves_every_contest(clock, judges, artist, pu
     entry_create(contest_id=first.pk, clip_id=other.pk, artist=artist)
 
     # The listing filters on publication at once, before any hook runs...
-    Clip.objects.filter(pk=clip.pk).update(publication=Publication.TAKEN_DOWN)
+    force_publication(clip, Publication.TAKEN_DOWN)
     assert [e.clip_id for e in selectors.entries_in_contest(first)] == [other.pk]
     assert list(selectors.entries_in_contest(second)) == []
     # ...and the hook marks the entries removed, in every contest, once.
@@ -142,6 +143,6 @@ def test_removed_entry_no_longer_counts_towards_the_limit(clock, contest, artist
     a, b, c = (published_clip(artist) for _ in range(3))
     entry_create(contest_id=contest.pk, clip_id=a.pk, artist=artist)
     entry_create(contest_id=contest.pk, clip_id=b.pk, artist=artist)
-    Clip.objects.filter(pk=a.pk).update(publication=Publication.WITHDRAWN)
+    force_publication(a, Publication.WITHDRAWN)
     hooks.on_clip_left_publication(None, clip_id=a.pk)
     assert entry_create(contest_id=contest.pk, clip_id=c.pk, artist=artist).status == EntryStatus.ACTIVE

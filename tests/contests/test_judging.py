@@ -13,9 +13,10 @@ from contests import selectors
 from contests.judging import contest_publish_results, scorecard_submit
 from contests.models import Entry, Score, Scorecard
 from contests.services import entry_create
-from generation.models import Clip, Publication
+from approvals.gate import Publication
+from generation.models import Clip
 from tests.contests.conftest import SECOND, T0, make_contest, make_judge
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, force_publication, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ def test_judge_who_entered_is_recused_from_own_entries(clock, judges, artist, pu
 
 def test_removed_entry_cannot_be_scored(clock, contest, judges, entered):
     clock.set(contest.closes_at)
-    Clip.objects.filter(pk=entered[0].clip_id).update(publication=Publication.TAKEN_DOWN)
+    force_publication(Clip.objects.get(pk=entered[0].clip_id), Publication.TAKEN_DOWN)
     with pytest.raises(ValidationError, match="Entry 1 is no longer in the contest"):
         scorecard_submit(entry_id=entered[0].pk, judge=judges[0], marks=_marks(contest, 5, 5, 5), comment="x")
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 
 from contests.services import contest_grant_priority_lane, entry_create
 from generation.dispatch import dispatch_pending
-from generation.models import JobStatus, Publication, RenderJob
+from approvals.gate import Publication
+from generation.models import JobStatus, RenderJob
 from core.models import AuditEvent
 from generation.models import ArtistQuota
 from generation.quotas import quota_status

@@ -39,6 +39,7 @@ print(json.dumps({
     "quota_note": artist.quota.note,
     "jobs": RenderJob.objects.filter(artist=artist).count(),
     "clips": Clip.objects.filter(artist=artist).count(),
+    "clip_gate": [list(row) for row in Clip.objects.values_list("publication", "is_public")],
     "moderator_invites": moderator.has_perm("accounts.invite_users"),
     "artist_submits": artist.is_artist,
     "portal_content_types": ContentType.objects.filter(app_label="portal").count(),
@@ -68,6 +69,7 @@ def _assert_rows_kept(found: dict) -> None:
     assert {"snapshot.made", "token.created", "invitation.created"} <= set(found["audit"])
     assert found["quota_note"] == "snapshot"
     assert found["jobs"] == 2 and found["clips"] == 1
+    assert found["clip_gate"] == [["pending_review", False]]  # is_public filled from the state: not public
     assert found["moderator_invites"] is True and found["artist_submits"] is True
     assert found["portal_content_types"] == 0
     assert found["new_user_pk"] == 4  # the id sequence survived the table's rename

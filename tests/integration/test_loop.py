@@ -9,7 +9,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from generation.models import Clip, JobStatus, Publication, RenderJob
+from approvals.gate import Publication
+from generation.models import Clip, JobStatus, RenderJob
 from tests.factories import PASSWORD
 from tests.fixtures import wait_until
 

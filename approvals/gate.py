@@ -1,0 +1,203 @@
+"""The publication gate's state machine: the states of a clip, the transition table, who may take which
+action, and the one function that writes the gate's columns.
+
+PRIVATE -> PENDING_REVIEW -> APPROVED -> PUBLISHED; PENDING_REVIEW -> CHANGES_REQUESTED | REJECTED;
+CHANGES_REQUESTED -> PENDING_REVIEW (asked again); REJECTED -> APPEALED (once) -> APPROVED | REJECTED,
+decided by another moderator; PUBLISHED -> WITHDRAWN (artist) | TAKEN_DOWN (moderator, clause + reason).
+
+The columns live on generation's Clip table (`publication`, `is_public`, `published_at`, `publish_at`,
+`flagged`, `policy_flags`) but only `set_state` here writes them (tests/approvals/test_gate_owns_state.py
+holds that). `check` is the rule each service applies under its row lock; `available_actions` offers
+exactly the actions `check` lets through, so a page never shows a button the service would refuse.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+
+from approvals.models import Decision, Review
+from core import clock
+from generation.models import Clip
+
+
+class Publication(models.TextChoices):
+    PRIVATE = "private", "Private"
+    PENDING_REVIEW = "pending_review", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    APPEALED = "appealed", "Appeal under review"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TAKEN_DOWN = "taken_down", "Taken down"
+
+
+class Action(models.TextChoices):
+    """What a person can do to a clip at the gate (`publish` is the embargo task's, nobody's button)."""
+
+    REQUEST = "request", "Ask for publication"
+    APPEAL = "appeal", "Appeal the decision"
+    WITHDRAW = "withdraw", "Withdraw"
+    REVIEW = "review", "Review this clip"  # claim the open review
+    APPROVE = "approve", "Approve"
+    CHANGES = "changes", "Request changes"
+    REJECT = "reject", "Reject"
+    TAKE_DOWN = "take_down", "Take down"
+
+
+P = Publication
+INITIAL = P.PRIVATE  # generation's column default; tests/approvals/test_gate_owns_state.py keeps them equal
+ARTIST_ACTIONS = (Action.REQUEST, Action.APPEAL, Action.WITHDRAW)
+DECISIONS = (Action.APPROVE, Action.CHANGES, Action.REJECT)
+AWAITING_DECISION = (P.PENDING_REVIEW, P.APPEALED)
+#: States in which the artist is shown the last refusal (its clause and reason).
+REFUSED_STATES = (P.CHANGES_REQUESTED, P.REJECTED, P.APPEALED, P.TAKEN_DOWN)
+#: The columns of generation's Clip that belong to the gate.
+GATE_FIELDS = ("publication", "is_public", "published_at", "publish_at", "flagged", "policy_flags")
+
+# action -> {from state: to state}. Anything not listed is refused.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "request": {P.PRIVATE: P.PENDING_REVIEW, P.CHANGES_REQUESTED: P.PENDING_REVIEW},
+    "approve": {P.PENDING_REVIEW: P.APPROVED, P.APPEALED: P.APPROVED},
+    "changes": {P.PENDING_REVIEW: P.CHANGES_REQUESTED},
+    "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED},
+    "appeal": {P.REJECTED: P.APPEALED},
+    "publish": {P.APPROVED: P.PUBLISHED},
+    # The artist may pull their clip at any point on its way to the gallery, or out of it.
+    "withdraw": {P.PUBLISHED: P.WITHDRAWN, P.APPROVED: P.WITHDRAWN, P.PENDING_REVIEW: P.WITHDRAWN,
+                 P.APPEALED: P.WITHDRAWN, P.CHANGES_REQUESTED: P.WITHDRAWN},
+    "take_down": {P.PUBLISHED: P.TAKEN_DOWN},
+}
+_VERBS = {
+    "request": "sent for review", "approve": "approved", "changes": "sent back for changes",
+    "reject": "rejected", "appeal": "appealed", "publish": "published", "withdraw": "withdrawn",
+    "take_down": "taken down",
+}
+
+
+def label(state: str) -> str:
+    """The human name of a state ("Awaiting review"); the raw value if it is not one."""
+    try:
+        return Publication(state).label
+    except ValueError:
+        return str(state)
+
+
+def target(clip: Clip, action: str) -> str:
+    """The state `action` moves the clip to; ValidationError naming the current state otherwise."""
+    found = TRANSITIONS[action].get(clip.publication)
+    if found is None:
+        raise ValidationError(f"A clip that is {label(clip.publication).lower()} cannot be {_VERBS[action]}.")
+    return found
+
+
+def require_moderator(user) -> None:
+    if not getattr(user, "is_moderator", False):
+        raise ValidationError("Only moderators can decide on publication.")
+
+
+def open_review(clip: Clip, *, lock: bool = False) -> Review | None:
+    qs = Review.objects.filter(clip=clip, decided_at__isnull=True)
+    return (qs.select_for_update() if lock else qs.select_related("claimed_by")).first()
+
+
+def appeal_used(clip: Clip) -> bool:
+    return Review.objects.filter(clip=clip, is_appeal=True).exists()
+
+
+def _rejected_by(clip: Clip):
+    last = Review.objects.filter(clip=clip, is_appeal=False, decision=Decision.REJECT).order_by("-decided_at").first()
+    return last.moderator_id if last else None
+
+
+def _check_may_decide(review: Review, clip: Clip, moderator, now: datetime) -> None:
+    if review.claimed_by_id and review.claimed_by_id != moderator.pk and review.claimed_until and review.claimed_until > now:
+        holder = review.claimed_by.credit_name if review.claimed_by else "another moderator"
+        raise ValidationError(f"{holder} is reviewing this clip until {review.claimed_until:%H:%M} UTC.")
+    if review.is_appeal and _rejected_by(clip) == moderator.pk:
+        raise ValidationError("You rejected this clip: its appeal must be decided by another moderator.")
+
+
+_UNSET = object()
+
+
+def check(*, clip: Clip, action: str, user, now: datetime | None = None, review=_UNSET) -> str | None:
+    """Whether `user` may take `action` on `clip` now: the state it leads to (None for `review`), or
+    ValidationError naming why not (Clip.DoesNotExist when the clip is not the artist's own).
+
+    Services call it under their row lock, passing the locked open review; pages call it through
+    `available_actions`."""
+    if action in ARTIST_ACTIONS:
+        if not getattr(user, "is_authenticated", False) or clip.artist_id != user.pk:
+            raise Clip.DoesNotExist
+        if action == Action.REQUEST and clip.publication == P.PENDING_REVIEW:
+            raise ValidationError("This clip is already waiting for review.")
+        if action == Action.APPEAL and clip.publication == P.REJECTED and appeal_used(clip):
+            raise ValidationError("You have already appealed this clip once; the appeal's decision is final.")
+        return target(clip, action)
+    require_moderator(user)
+    if action == Action.TAKE_DOWN:
+        return target(clip, action)
+    if action not in (Action.REVIEW, *DECISIONS):
+        raise ValidationError(f"Unknown action “{action}”.")
+    now = now or clock.now()
+    if review is _UNSET:
+        review = open_review(clip)
+    if action == Action.REVIEW:
+        if review is None:
+            raise ValidationError(f"This clip is {label(clip.publication).lower()}: there is nothing to review.")
+        _check_may_decide(review, clip, user, now)
+        return None
+    if review is None or clip.publication not in AWAITING_DECISION:
+        last = Review.objects.filter(clip=clip, decided_at__isnull=False).order_by("-decided_at").first()
+        by = f" by {last.moderator.credit_name}" if last and last.moderator else ""
+        raise ValidationError(
+            f"This clip is {label(clip.publication).lower()}, not awaiting a decision: it was decided already{by}."
+        )
+    found = target(clip, action)
+    _check_may_decide(review, clip, user, now)
+    return found
+
+
+def available_actions(*, clip: Clip, user, now: datetime | None = None) -> list[Action]:
+    """The actions `user` may take on `clip` now: exactly those the services would accept."""
+    now = now or clock.now()
+    review = open_review(clip)
+    offered = []
+    for action in Action:
+        try:
+            check(clip=clip, action=action, user=user, now=now, review=review)
+        except (ValidationError, ObjectDoesNotExist):
+            continue
+        offered.append(action)
+    return offered
+
+
+def set_state(clip: Clip, state: str, **fields) -> None:
+    """Move the clip to `state` and save it with the given gate columns: the only writer of them.
+
+    `is_public` (what generation reads to serve the gallery and media) follows the state here."""
+    unknown = set(fields) - set(GATE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a column of the gate: {sorted(unknown)}")
+    clip.publication = state
+    clip.is_public = state == P.PUBLISHED
+    for name, value in fields.items():
+        setattr(clip, name, value)
+    clip.save(update_fields=["publication", "is_public", *fields])
+
+
+def pending_embargo(clip: Clip) -> datetime | None:
+    """When an approved clip will be published, if it waits for an embargo time."""
+    return clip.publish_at if clip.publication == P.APPROVED and clip.publish_at else None
+
+
+def last_refusal(clip: Clip, reviews) -> Review | None:
+    """The decision the artist is shown on the clip page: the last one, if it refused the clip."""
+    last = next((r for r in reviews if r.decided_at), None)
+    if last is not None and last.decision != Decision.APPROVE and clip.publication in REFUSED_STATES:
+        return last
+    return None
