@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from core import clock
+from generation.screening import prompt_screen
 from generation.models import ACTIVE_STATUSES, Clip, JobStatus, RenderJob
 from generation.presets import preset_enabled_or_error
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
@@ -83,9 +84,7 @@ def job_create(
         prompt=prompt, negative_prompt=negative_prompt, duration_s=duration_s, width=width, height=height,
         seed=seed, preset_key=preset,
     )
-    from approvals.policy import prompt_check
-
-    prompt_check(prompt=params["prompt"], negative_prompt=params["negative_prompt"])  # blocked: refused here
+    prompt_screen(prompt=params["prompt"], negative_prompt=params["negative_prompt"])  # blocked: refused here
     choice = preset_enabled_or_error(key=params.pop("preset").key)
     preset = choice.preset
     with transaction.atomic():
