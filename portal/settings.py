@@ -153,6 +153,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the site's own scripts (static/js/); apps keep theirs in <app>/static/
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 
 # Media: a local folder by default, S3 (django-storages) when VERNISSAGE_S3_BUCKET is set.
