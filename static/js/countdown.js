@@ -1,4 +1,4 @@
-<script>
+// Contest page: every [data-countdown] element (an ISO date) counts down each second.
 (function () {
   var nodes = document.querySelectorAll("[data-countdown]");
   if (!nodes.length) return;
@@ -15,4 +15,3 @@
   tick();
   setInterval(tick, 1000);
 })();
-</script>

@@ -1,0 +1,11 @@
+// Exports page: each queued or building export polls its data-status-url; the page reloads when it ends.
+document.querySelectorAll("tr[data-status-url]").forEach(function (row) {
+  var state = row.querySelector(".state").textContent;
+  if (state !== "Queued" && state !== "Building") return;
+  var timer = setInterval(function () {
+    fetch(row.dataset.statusUrl).then(function (r) { return r.json(); }).then(function (data) {
+      row.querySelector("progress").value = data.progress;
+      if (data.status !== "queued" && data.status !== "running") { clearInterval(timer); location.reload(); }
+    });
+  }, 1000);
+});
