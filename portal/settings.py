@@ -245,8 +245,6 @@ QUOTA_CONCURRENT_JOBS = env_int("VERNISSAGE_QUOTA_CONCURRENT_JOBS", 2, minimum=1
 QUOTA_SECONDS_PER_DAY = env_int("VERNISSAGE_QUOTA_SECONDS_PER_DAY", 300, minimum=1)
 QUEUE_HORIZON_S = env_int("VERNISSAGE_QUEUE_HORIZON_S", 7200, minimum=1)  # refuse new jobs past this wait
 QUEUE_RENDER_ESTIMATE_S = env_int("VERNISSAGE_QUEUE_RENDER_ESTIMATE_S", 60, minimum=1)  # until renders are measured
-# Load tests only: a worker that sleeps this many milliseconds instead of rendering. 0 = off.
-RENDER_FAKE_MS = env_int("VERNISSAGE_RENDER_FAKE_MS", 0, minimum=0)
 
 # Celery: Celery's filesystem transport in var/broker by default (no server to install);
 # CELERY_BROKER_URL=redis://... or amqp://... in production and CI.
@@ -341,9 +339,12 @@ RENDER_X264_CRF = env_int("RENDER_X264_CRF", 23, minimum=0)
 # RENDER_SOFT_TIME_LIMIT; the worker stops a render past it within one step.
 RENDER_TIME_BASE = env_int("RENDER_TIME_BASE", 120, minimum=1)
 RENDER_MS_PER_MPX_STEP = env_int("RENDER_MS_PER_MPX_STEP", 50, minimum=0)
-# Test hook: "oom:1" forces one CUDA out-of-memory error (the retry path), "oom:2" two, "error" a
-# render failure, "encode-error" a failure half way through encoding. Empty in production.
-RENDER_FAULT = os.environ.get("RENDER_FAULT", "")
+# The engine class render workers use (a dotted path); tests and load tests name theirs from tests/.
+# Checked here for its form; a worker that cannot import it refuses to start.
+RENDER_ENGINE = os.environ.get("RENDER_ENGINE", "") or "generation.runtime.engine.Engine"
+if len(RENDER_ENGINE.split(".")) < 2 or not all(part.isidentifier() for part in RENDER_ENGINE.split(".")):
+    raise ImproperlyConfigured("RENDER_ENGINE must be the dotted path of an engine class, "
+                               "e.g. generation.runtime.engine.Engine.")
 
 # Artists (issue 7): exports' lifetime, limits on uploaded images (checked before decoding).
 ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)
