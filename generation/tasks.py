@@ -1,13 +1,32 @@
 """Celery tasks: thin interfaces that take ids, fetch rows and call one service.
 
 This module is imported by the web process (to send tasks), so it must not import torch:
-the render work lives in generation.worker, imported inside the task.
+the render work lives in generation.worker, imported inside the task (and at worker start, to check
+the RENDER_ENGINE setting).
 """
 
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
+
+
+@worker_init.connect
+def _check_render_engine(sender=None, **_: object) -> None:
+    """A worker that may render refuses to start when RENDER_ENGINE names no importable engine class.
+    A worker that consumes only the default queue never renders, so it does not import the engine."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    queues = set(getattr(getattr(sender, "app", None) and sender.app.amqp.queues, "consume_from", None) or ())
+    if queues and queues <= {settings.CELERY_TASK_DEFAULT_QUEUE}:
+        return
+    from generation.worker import engine_class
+
+    try:
+        engine_class()
+    except ImproperlyConfigured as exc:  # Celery logs and ignores a signal handler's Exception: exit instead
+        raise SystemExit(f"The render worker cannot start: {exc}") from None
 
 
 @shared_task(
@@ -18,10 +37,6 @@ from django.conf import settings
 )
 def render_job(job_id: str) -> str:
     """Render one job; a second delivery of the same id renders nothing."""
-    if settings.RENDER_FAKE_MS:  # load tests only: sleep instead of rendering
-        from generation.fake_render import run_fake_render
-
-        return run_fake_render(job_id=job_id)
     from generation.worker import run_render
 
     return run_render(job_id=job_id)

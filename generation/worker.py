@@ -16,8 +16,10 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import connection
+from django.utils.module_loading import import_string
 
 from generation import services
 from generation.models import RenderJob
@@ -110,7 +112,7 @@ def engine_options(preset_key: str):
         device=settings.RENDER_DEVICE, dtype=per_preset.get("dtype", settings.RENDER_DTYPE),
         vae_tiling=bool(per_preset.get("vae_tiling", settings.RENDER_VAE_TILING)),
         offload=per_preset.get("offload", settings.RENDER_OFFLOAD),
-        compile=bool(per_preset.get("compile", settings.RENDER_COMPILE)), fault=settings.RENDER_FAULT,
+        compile=bool(per_preset.get("compile", settings.RENDER_COMPILE)),
     )
 
 
@@ -123,17 +125,43 @@ def x264_preset(preset_key: str) -> str:
     return per_preset.get("x264_preset") or settings.RENDER_X264_PRESET or get_preset(preset_key).x264_preset
 
 
-def _frames_with_fault(frames, fault: str, total: int):
-    for index, frame in enumerate(frames):
-        if fault == "encode-error" and index == total // 2:
-            raise RuntimeError("Encoding failure forced by the RENDER_FAULT setting.")
-        yield frame
+def engine_class() -> type:
+    """The engine class the RENDER_ENGINE setting names; ImproperlyConfigured, naming the setting, when it
+    cannot be imported or is not an engine."""
+    from generation.runtime.engine import Engine
+
+    path = settings.RENDER_ENGINE
+    try:
+        cls = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"RENDER_ENGINE={path!r} cannot be imported: {exc}") from None
+    if not (isinstance(cls, type) and issubclass(cls, Engine)):
+        raise ImproperlyConfigured(
+            f"RENDER_ENGINE={path!r} is not an engine class (a subclass of generation.runtime.engine.Engine).")
+    return cls
+
+
+_engine = None
+_engine_lock = threading.Lock()
+
+
+def render_engine():
+    """This process's engine: one instance of the RENDER_ENGINE class, made on the first job and kept warm
+    (a different class, as tests set, replaces it and frees its pipeline)."""
+    global _engine
+    cls = engine_class()
+    with _engine_lock:
+        if type(_engine) is not cls:
+            if _engine is not None:
+                _engine.unload()
+            _engine = cls()
+        return _engine
 
 
 def run_render(*, job_id: str) -> str:
     """Render the job if it can be claimed; returns what happened, in one word."""
     from generation.runtime.encode import write_outputs
-    from generation.runtime.engine import RenderCancelled, RenderOutOfMemory, RenderRequest, get_engine
+    from generation.runtime.engine import RenderCancelled, RenderOutOfMemory, RenderRequest
 
     worker_name = f"{socket.gethostname()}:{os.getpid()}"
     attempt = services.job_claim(job_id=job_id, worker=worker_name)
@@ -156,7 +184,7 @@ def run_render(*, job_id: str) -> str:
     video = None
     started = time.monotonic()
     try:
-        engine = get_engine()
+        engine = render_engine()
         video = engine.render(request, on_step=progress, options=options)
         log.info("job %s: rendered %d frames in %.2fs, cpu %.2fs (pipeline loads in this worker: %d)", job_id,
                  len(video), video.pipe_seconds, video.pipe_cpu_seconds, engine.load_count)
@@ -169,7 +197,7 @@ def run_render(*, job_id: str) -> str:
         }
         written, cpu_written = time.monotonic(), time.process_time()
         outputs = write_outputs(
-            _frames_with_fault(video.frames(), options.fault, len(video)), num_frames=len(video), folder=workdir,
+            video.frames(), num_frames=len(video), folder=workdir,
             fps=job.fps, metadata=metadata, crf=settings.RENDER_X264_CRF, preset=encoder_preset,
         )
         video.close()

@@ -50,11 +50,12 @@ for _options in [{"offload": RENDER_OFFLOAD, "x264_preset": RENDER_X264_PRESET},
         raise ImproperlyConfigured(f"The libx264 preset must be one of {', '.join(X264_PRESETS)} "
                                    f"(RENDER_X264_PRESET or x264_preset in RENDER_PRESET_OPTIONS).")
 RENDER_X264_CRF = env_int("RENDER_X264_CRF", 23, minimum=0)
-# Test hook: "oom:1" forces one CUDA out-of-memory error (the retry path), "oom:2" two, "error" a
-# render failure, "encode-error" a failure half way through encoding. Empty in production.
-RENDER_FAULT = env_str("RENDER_FAULT")
-# Load tests only: a worker that sleeps this many milliseconds instead of rendering. 0 = off.
-RENDER_FAKE_MS = env_int("VERNISSAGE_RENDER_FAKE_MS", 0, minimum=0)
+# The engine class render workers use (a dotted path); tests and load tests name theirs from tests/.
+# Checked here for its form; a worker that cannot import it refuses to start.
+RENDER_ENGINE = env_str("RENDER_ENGINE", "generation.runtime.engine.Engine")
+if len(RENDER_ENGINE.split(".")) < 2 or not all(part.isidentifier() for part in RENDER_ENGINE.split(".")):
+    raise ImproperlyConfigured("RENDER_ENGINE must be the dotted path of an engine class, "
+                               "e.g. generation.runtime.engine.Engine.")
 
 # Quotas per artist and queue admission.
 QUOTA_CONCURRENT_JOBS = env_int("VERNISSAGE_QUOTA_CONCURRENT_JOBS", 2, minimum=1)

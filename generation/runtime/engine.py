@@ -55,10 +55,11 @@ class EngineOptions:
     vae_tiling: bool = False
     offload: str = "none"  # none | model | sequential | group (GPU only)
     compile: bool = False  # regional torch.compile of the transformer's repeated blocks
-    fault: str = ""  # test hook: "oom:N" raises torch's OutOfMemoryError in the first N tries; "error" fails
 
 
-#: on_step(step, total) -> True to stop the render (cancel); it may also raise to stop it.
+#: on_step(step, total) -> True to stop the render (cancel); it may also raise to stop it. It is called with
+#: step 0 before each pipeline call (the low-memory retry too), then with step n from inside the pipeline's
+#: step callback after denoising step n: what it raises there leaves pipe(...) as the pipeline's own error.
 StepCallback = Callable[[int, int], bool]
 
 
@@ -115,7 +116,11 @@ def _resolve_device(name: str) -> str:
 
 
 class Engine:
-    """Holds at most one resident pipeline per process; switching presets frees the old one."""
+    """Holds at most one resident pipeline per process; switching presets frees the old one.
+
+    The worker makes one instance of the class its RENDER_ENGINE setting names (this one by default); a
+    subclass may override `render` and keep its contract: a `Video`, RenderCancelled when on_step says stop,
+    RenderOutOfMemory when memory runs out also on the retry."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -208,10 +213,8 @@ class Engine:
         pipe = self.pipeline(request, options)
         device = _resolve_device(options.device)
         self._apply_memory(options.vae_tiling, options.offload, device)
-        ooms_to_fake = int(options.fault.split(":", 1)[1]) if options.fault.startswith("oom:") else 0
         try:
-            return self._call(pipe, request, on_step, fake_oom=ooms_to_fake > 0, low_memory=False,
-                              fault=options.fault)
+            return self._call(pipe, request, on_step, low_memory=False)
         except torch.OutOfMemoryError:
             log.warning("out of memory rendering %dx%d x %d frames; retrying with offload and VAE tiling",
                         request.width, request.height, request.num_frames)
@@ -221,7 +224,7 @@ class Engine:
         normal = self._memory
         self._apply_memory(True, "model", device)
         try:
-            return self._call(pipe, request, on_step, fake_oom=ooms_to_fake > 1, low_memory=True)
+            return self._call(pipe, request, on_step, low_memory=True)
         except torch.OutOfMemoryError as exc:
             raise RenderOutOfMemory(str(exc)) from exc
         finally:
@@ -231,17 +234,11 @@ class Engine:
                 log.exception("could not restore memory settings; unloading the pipeline")
                 self.unload()
 
-    def _call(self, pipe, request: RenderRequest, on_step: StepCallback | None, *, fake_oom: bool,
-              low_memory: bool, fault: str = "") -> Video:
+    def _call(self, pipe, request: RenderRequest, on_step: StepCallback | None, *, low_memory: bool) -> Video:
         preset = get_preset(request.preset)
         generator = torch.Generator(device="cpu").manual_seed(request.seed)
-        fault_error = fault == "error"
 
         def callback(_pipe, step: int, _timestep, kwargs):
-            if fake_oom and step == 0:
-                raise torch.OutOfMemoryError("CUDA out of memory (forced by the RENDER_FAULT setting).")
-            if fault_error and step == 0:
-                raise RuntimeError("Render failure forced by the RENDER_FAULT setting.")
             if on_step is not None and on_step(step + 1, request.steps):
                 raise RenderCancelled()
             return kwargs
@@ -271,13 +268,3 @@ class Engine:
         return Video(output.frames, low_memory=low_memory, pipe_seconds=time.monotonic() - started,
                      pipe_cpu_seconds=time.process_time() - cpu_started)
 
-
-_engine: Engine | None = None
-
-
-def get_engine() -> Engine:
-    """The process-wide engine (created on first use, never at import time)."""
-    global _engine
-    if _engine is None:
-        _engine = Engine()
-    return _engine

@@ -118,7 +118,7 @@ PRESETS: dict[str, Preset] = {
     p.key: p
     for p in (
         # Random weights draw noise, which no x264 preset compresses much (veryfast: 24% smaller than
-        # ultrafast for 4x the CPU, scripts/encode_options.py): the demo and test pipeline encodes fast.
+        # ultrafast for 4x the CPU, bench/encode_options.py): the demo and test pipeline encodes fast.
         Preset("tiny", "Tiny (offline, random weights)", "LTXPipeline", "", 32, 8, 24, 8, 3.0, 128, "float32",
                revision="tiny-v1", x264_preset="ultrafast"),
         Preset("ltx-video", "LTX-Video", "LTXPipeline", "Lightricks/LTX-Video", 32, 8, 24, 40, 3.0, 128),

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from generation.runtime.engine import Engine, EngineOptions, RenderCancelled, RenderOutOfMemory, RenderRequest
+from tests.engines import FAULT_VARIABLE, FaultEngine
 
 REQUEST = RenderRequest(prompt="a red kite", negative_prompt="", width=64, height=64, num_frames=9, steps=3,
                         guidance=3.0, seed=5)
@@ -15,6 +16,13 @@ REQUEST = RenderRequest(prompt="a red kite", negative_prompt="", width=64, heigh
 @pytest.fixture(scope="module")
 def engine():
     return Engine()
+
+
+@pytest.fixture(scope="module")
+def fault_engine():
+    """The real engine with faults forced by VERNISSAGE_TEST_FAULT (a real torch OutOfMemoryError in the
+    pipeline's step callback)."""
+    return FaultEngine()
 
 
 def frames_of(video) -> np.ndarray:
@@ -77,22 +85,45 @@ def test_cancel_stops_within_one_step(engine):
     assert len(calls) == 2 and decoded == []
 
 
-def test_one_out_of_memory_retries_with_tiling_then_restores(engine):
+def test_one_out_of_memory_retries_with_tiling_then_restores(fault_engine, monkeypatch):
+    engine = fault_engine
     pipe = engine.pipeline(REQUEST)
     expected = frames_of(engine.render(REQUEST))
     tiling_seen = []
-    video = engine.render(REQUEST, on_step=lambda step, total: tiling_seen.append(pipe.vae.use_tiling) and False,
-                          options=EngineOptions(fault="oom:1"))
+    monkeypatch.setenv(FAULT_VARIABLE, "oom:1")
+    video = engine.render(REQUEST, on_step=lambda step, total: tiling_seen.append(pipe.vae.use_tiling) and False)
     assert video.low_memory is True
     assert True in tiling_seen  # the retry ran with VAE tiling
     assert pipe.vae.use_tiling is False  # and normal settings are back for the next job
     assert np.array_equal(frames_of(video), expected)
 
 
-def test_out_of_memory_twice_raises_render_out_of_memory(engine):
+def test_out_of_memory_twice_raises_render_out_of_memory(fault_engine, monkeypatch):
+    monkeypatch.setenv(FAULT_VARIABLE, "oom:2")
     with pytest.raises(RenderOutOfMemory, match="out of memory"):
-        engine.render(REQUEST, options=EngineOptions(fault="oom:2"))
-    assert engine.render(REQUEST).low_memory is False  # the engine still works
+        fault_engine.render(REQUEST)
+    monkeypatch.setenv(FAULT_VARIABLE, "")
+    assert fault_engine.render(REQUEST).low_memory is False  # the engine still works
+
+
+def test_forced_out_of_memory_is_torchs_own_error_raised_inside_the_pipeline(fault_engine, monkeypatch):
+    """The fault is raised from the pipeline's step callback, after the first denoising step ran."""
+    pipe = fault_engine.pipeline(REQUEST)
+    calls = []
+    handle = pipe.transformer.register_forward_hook(lambda *args: calls.append(1))
+    monkeypatch.setenv(FAULT_VARIABLE, "error")
+    try:
+        with pytest.raises(RuntimeError, match="Render failure forced") as caught:
+            fault_engine.render(REQUEST)
+        assert len(calls) == 1  # one transformer call: the first step, then the callback raised
+        calls.clear()
+        monkeypatch.setenv(FAULT_VARIABLE, "oom:2")
+        with pytest.raises(RenderOutOfMemory) as caught:
+            fault_engine.render(REQUEST)
+    finally:
+        handle.remove()
+    assert isinstance(caught.value.__cause__, torch.OutOfMemoryError)
+    assert len(calls) == 2  # the first step of the first try and of the low-memory retry
 
 
 def test_vae_tiling_option_from_settings_applies(engine):

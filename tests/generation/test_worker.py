@@ -1,7 +1,7 @@
 """The worker's render path in this process: claim, render with the real tiny pipeline, encode, store.
 
-Failures are forced through the RENDER_FAULT settings hook (a real torch OutOfMemoryError raised inside
-the pipeline call), never by replacing torch."""
+Failures are forced by the test engine tests.engines.FaultEngine, which the worker uses when RENDER_ENGINE
+names it (a real torch OutOfMemoryError raised inside the pipeline call), never by replacing torch."""
 
 from __future__ import annotations
 
@@ -18,10 +18,22 @@ from generation import services
 from generation.models import Clip, JobStatus, RenderJob
 from generation.worker import FAILED_MESSAGE, OUT_OF_MEMORY_MESSAGE, job_time_limit, run_render
 from core.models import AuditEvent
+from tests.engines import FAULT_VARIABLE
 
 pytestmark = pytest.mark.django_db
 
 SMALL = dict(width=64, height=64, num_frames=9, steps=3, duration_s=1, fps=8)
+
+
+@pytest.fixture
+def fault(settings, monkeypatch):
+    """fault("oom:1"): the worker renders with the FaultEngine, forcing that fault."""
+
+    def _force(kind: str) -> None:
+        settings.RENDER_ENGINE = "tests.engines.FaultEngine"
+        monkeypatch.setenv(FAULT_VARIABLE, kind)
+
+    return _force
 
 
 def media_files() -> list[Path]:
@@ -80,16 +92,16 @@ def test_second_delivery_renders_nothing(artist, job_factory):
     assert RenderJob.objects.get(id=job.id).attempts == 1
 
 
-def test_one_out_of_memory_retries_with_memory_saving(artist, job_factory, settings):
-    settings.RENDER_FAULT = "oom:1"
+def test_one_out_of_memory_retries_with_memory_saving(artist, job_factory, fault):
+    fault("oom:1")
     job = job_factory(artist, **SMALL)
     assert run_render(job_id=str(job.id)) == "succeeded"
     clip = Clip.objects.get(job=job)
     assert clip.metadata["low_memory_retry"] is True
 
 
-def test_out_of_memory_twice_fails_with_a_clear_message_and_no_files(artist, job_factory, settings):
-    settings.RENDER_FAULT = "oom:2"
+def test_out_of_memory_twice_fails_with_a_clear_message_and_no_files(artist, job_factory, fault):
+    fault("oom:2")
     before = media_files()
     job = job_factory(artist, **SMALL)
     assert run_render(job_id=str(job.id)) == "failed"
@@ -99,13 +111,15 @@ def test_out_of_memory_twice_fails_with_a_clear_message_and_no_files(artist, job
     assert not Clip.objects.filter(job=job).exists() and media_files() == before
 
 
-@pytest.mark.parametrize("fault", ["error", "encode-error"])
-def test_other_failures_fail_the_job_and_leave_no_files(artist, job_factory, settings, fault, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("kind", "logged"), [("error", "Render failure forced"),
+                                              ("encode-error", "Encoding failure forced")])
+def test_other_failures_fail_the_job_and_leave_no_files(artist, job_factory, fault, kind, logged, tmp_path,
+                                                        monkeypatch, caplog):
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the worker's scratch folder lives here for this test
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)
-    settings.RENDER_FAULT = fault
+    fault(kind)
     before = media_files()
     job = job_factory(artist, **SMALL)
     assert run_render(job_id=str(job.id)) == "failed"
@@ -114,6 +128,7 @@ def test_other_failures_fail_the_job_and_leave_no_files(artist, job_factory, set
     assert "Traceback" not in job.error
     assert not Clip.objects.filter(job=job).exists() and media_files() == before
     assert list(tmp_path.iterdir()) == []  # scratch files removed too
+    assert logged in caplog.text  # the worker log has the trace: it failed where it was forced to
 
 
 def test_a_job_past_its_time_limit_fails(artist, job_factory, settings):
@@ -140,12 +155,13 @@ def test_progress_is_written_at_most_once_a_second(artist, job_factory):
     job = job_factory(artist, **{**SMALL, "steps": 40})
     attempt = services.job_claim(job_id=job.id, worker="test")
     progress = _Progress(str(job.id), attempt, time_limit=600)
-    from generation.runtime.engine import RenderRequest, get_engine
+    from generation.runtime.engine import RenderRequest
+    from generation.worker import render_engine
 
     import time
 
     started = time.monotonic()
-    get_engine().render(RenderRequest(prompt="p", negative_prompt="", width=64, height=64, num_frames=9, steps=40,
+    render_engine().render(RenderRequest(prompt="p", negative_prompt="", width=64, height=64, num_frames=9, steps=40,
                                       guidance=3.0, seed=1), on_step=progress)
     elapsed = time.monotonic() - started
     assert 1 <= progress.writes <= 1 + int(elapsed)
@@ -217,6 +233,8 @@ def test_a_job_encodes_with_the_x264_preset_its_model_preset_is_set_to(artist, j
     ("RENDER_PRESET_OPTIONS", "{bad", "must be a JSON object"),
     ("RENDER_OFFLOAD", "disk", "offload must be none, model, sequential or group"),
     ("RENDER_DTYPE", "int8", "RENDER_DTYPE must be"),
+    ("RENDER_ENGINE", "not a path", "RENDER_ENGINE must be the dotted path of an engine class"),
+    ("RENDER_ENGINE", "Engine", "RENDER_ENGINE must be the dotted path of an engine class"),
 ])
 def test_bad_render_settings_stop_start_up_with_a_clear_message(name, value, message):
     import os

@@ -1,6 +1,6 @@
 """Time one job from prompt to playable clip against a running site (e.g. `make run`).
 
-Usage: .venv/bin/python scripts/time_job.py --url http://127.0.0.1:8000 --token vrn_... [--size 512x512 --duration 2]
+Usage: .venv/bin/python bench/time_job.py --url http://127.0.0.1:8000 --token vrn_... [--size 512x512 --duration 2]
 Prints the seconds from the POST to the moment the clip's MP4 is served, and the job's phases.
 """
 

@@ -1,6 +1,6 @@
 """Side by side: libx264 options on the same frames from the tiny pipeline (wall, CPU, bytes).
 
-Usage: .venv/bin/python scripts/encode_options.py [--size 512x512 --frames 49 --runs 3]
+Usage: .venv/bin/python bench/encode_options.py [--size 512x512 --frames 49 --runs 3]
 Renders one clip with the tiny preset, then encodes it with our MP4 writer's settings and with each
 variant, alternating, and prints medians. Prints figures only; nothing is asserted.
 """

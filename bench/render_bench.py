@@ -1,8 +1,12 @@
+#!/usr/bin/env python
 """Benchmark rendering: raw pipe(...) time against end-to-end jobs through a real Celery worker, the cold
 first job, and our PyAV encode against imageio-ffmpeg's ffmpeg binary with the same settings.
 
+    .venv/bin/python bench/render_bench.py [--preset tiny] [--width 512 --height 512 --duration 2] [--jobs 5]
+
 Prints figures only; it asserts nothing. Jobs run on a private queue of a worker it starts itself, under a
-`render-bench` artist, and are deleted with their files at the end.
+`render-bench` artist, and are deleted with their files at the end. (This was `manage.py render_bench`;
+the options and the output are the same.)
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+ROOT = Path(__file__).resolve().parent.parent
 SETTLE_S = 0.5  # quiet time before each timed run: neither run overlaps the other's tail
 # How often the bench looks for the job's end. Job times come from the job row's timestamps, not from
 # these polls, so a slow poll loses no precision and takes no CPU from the job it measures.
@@ -264,3 +269,12 @@ class Command(BaseCommand):
                 raise CommandError(f"the bench worker exited:\n{log_path.read_text()[-3000:]}")
             time.sleep(POLL_S)
         raise CommandError(f"timed out waiting for {what}:\n{log_path.read_text()[-3000:]}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    Command().run_from_argv([sys.argv[0], "render_bench", *sys.argv[1:]])

@@ -1,0 +1,102 @@
+"""Test engines, chosen with the RENDER_ENGINE setting (a worker process takes it from the environment):
+
+    RENDER_ENGINE=tests.engines.FaultEngine  VERNISSAGE_TEST_FAULT=oom:1 | oom:2 | error | encode-error
+    RENDER_ENGINE=tests.engines.SleepEngine  VERNISSAGE_TEST_SLEEP_MS=200
+
+Both read their variable at every render, so a test may change it between jobs (monkeypatch.setenv).
+Nothing here is imported by production code.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import torch
+
+from generation.runtime.engine import Engine, EngineOptions, RenderCancelled, RenderRequest, StepCallback, Video
+
+FAULT_VARIABLE = "VERNISSAGE_TEST_FAULT"
+SLEEP_VARIABLE = "VERNISSAGE_TEST_SLEEP_MS"
+SLEEP_FRAMES, SLEEP_SIZE = 4, 64  # the stand-in clip: 4 frames of 64x64
+
+
+def _fault() -> tuple[str, int]:
+    """(kind, out-of-memory errors to force) from VERNISSAGE_TEST_FAULT."""
+    value = os.environ.get(FAULT_VARIABLE, "").strip()
+    if value.startswith("oom:") and value[4:].isdigit():
+        return "oom", int(value[4:])
+    if value in ("", "error", "encode-error"):
+        return value, 0
+    raise ValueError(f"{FAULT_VARIABLE} must be empty, oom:N, error or encode-error, not {value!r}.")
+
+
+class FailsHalfWay:
+    """A rendered Video whose frames stop with an error half way through, as a failing encode would."""
+
+    def __init__(self, video: Video) -> None:
+        self._video = video
+
+    def __getattr__(self, name: str):
+        return getattr(self._video, name)
+
+    def __len__(self) -> int:
+        return len(self._video)
+
+    def frames(self, **kwargs):
+        for index, frame in enumerate(self._video.frames(**kwargs)):
+            if index == len(self._video) // 2:
+                raise RuntimeError(f"Encoding failure forced by {FAULT_VARIABLE}.")
+            yield frame
+
+
+class FaultEngine(Engine):
+    """The real engine and its real pipeline, with the fault VERNISSAGE_TEST_FAULT names forced in:
+
+    - oom:N: a real torch.OutOfMemoryError from inside the pipeline's step callback, at the first step of
+      each of the first N pipeline calls (oom:1 exercises the low-memory retry, oom:2 its failure);
+    - error: a RuntimeError from inside the step callback at the first step;
+    - encode-error: the render succeeds and its frames fail half way through, while the outputs are written.
+    """
+
+    def render(self, request: RenderRequest, on_step: StepCallback | None = None,
+               options: EngineOptions = EngineOptions()):
+        kind, ooms = _fault()
+        if kind == "encode-error":
+            return FailsHalfWay(super().render(request, on_step, options))
+        calls = 0
+
+        def faulty_step(step: int, total: int) -> bool:
+            nonlocal calls
+            if step == 0:  # before each pipeline call (the engine's contract), outside the pipeline
+                calls += 1
+            elif kind == "oom" and calls <= ooms:
+                raise torch.OutOfMemoryError(f"CUDA out of memory (forced by {FAULT_VARIABLE}).")
+            elif kind == "error":
+                raise RuntimeError(f"Render failure forced by {FAULT_VARIABLE}.")
+            return bool(on_step is not None and on_step(step, total))
+
+        return super().render(request, faulty_step, options)
+
+
+class SleepEngine(Engine):
+    """Load tests: sleeps VERNISSAGE_TEST_SLEEP_MS (200 by default) spread over the request's steps instead
+    of running a pipeline, asking on_step at step 0 and after every step as the real engine does (so
+    progress, cancel and the time limit work as in production), then returns 4 real 64x64 frames that the
+    real output writer makes a real MP4, poster, preview and contact sheet of. The clip row keeps the job's
+    size; the stand-in video is always 64x64."""
+
+    def render(self, request: RenderRequest, on_step: StepCallback | None = None,
+               options: EngineOptions = EngineOptions()) -> Video:
+        sleep_ms = int(os.environ.get(SLEEP_VARIABLE, "") or 200)
+        total = max(1, request.steps)
+        started, cpu_started = time.monotonic(), time.process_time()
+        for step in range(total + 1):
+            if step:
+                time.sleep(sleep_ms / 1000 / total)
+            if on_step is not None and on_step(step, total):
+                raise RenderCancelled()
+        generator = torch.Generator().manual_seed(request.seed)
+        raw = torch.rand((3, SLEEP_FRAMES, SLEEP_SIZE, SLEEP_SIZE), generator=generator) * 2 - 1
+        return Video(raw, low_memory=False, pipe_seconds=time.monotonic() - started,
+                     pipe_cpu_seconds=time.process_time() - cpu_started)
