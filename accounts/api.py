@@ -12,7 +12,9 @@ from accounts.models import ApiToken
 from accounts.services.tokens import SCOPES, token_revoke
 
 
-class TokenSerializer(serializers.ModelSerializer):
+class TokenOutputSerializer(serializers.ModelSerializer):
+    """A personal token as its owner sees it (never the secret); `context["current"]`: the token in use."""
+
     state = serializers.ChoiceField(choices=["active", "revoked", "suspended", "expired"], read_only=True)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=list(SCOPES)), read_only=True)
     is_current = serializers.SerializerMethodField()
@@ -27,27 +29,35 @@ class TokenSerializer(serializers.ModelSerializer):
         return token.pk == getattr(self.context.get("current"), "pk", None)
 
 
-class TokenList(generics.GenericAPIView):
+def _current(request):
+    return {"current": request.auth if isinstance(request.auth, ApiToken) else None}
+
+
+class TokenListApi(generics.GenericAPIView):
     """Your API tokens, newest first; the secret is never shown again."""
 
-    serializer_class = TokenSerializer
+    required_scopes = None  # any token may list its owner's tokens
+    OutputSerializer = TokenOutputSerializer
+    serializer_class = OutputSerializer
 
     def get_queryset(self):
         return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(summary="List your tokens", responses=TokenSerializer(many=True))
+    @extend_schema(summary="List your tokens", responses=OutputSerializer(many=True), operation_id="tokens_list")
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        context = {"current": request.auth if isinstance(request.auth, ApiToken) else None}
-        return self.get_paginated_response(TokenSerializer(page, many=True, context=context).data)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True, context=_current(request)).data)
 
 
-class TokenRevoke(APIView):
-    @extend_schema(request=None, responses=TokenSerializer, summary="Revoke one of your tokens (at once)")
+class TokenRevokeApi(APIView):
+    required_scopes = None  # any token may revoke its owner's tokens
+    OutputSerializer = TokenOutputSerializer
+
+    @extend_schema(request=None, responses=OutputSerializer, summary="Revoke one of your tokens (at once)",
+                   operation_id="tokens_revoke_create")
     def post(self, request, token_id: int):
         try:
             token = token_revoke(token_id=token_id, user=request.user, request=request._request)
         except ApiToken.DoesNotExist:
             raise Http404 from None
-        context = {"current": request.auth if isinstance(request.auth, ApiToken) else None}
-        return Response(TokenSerializer(token, context=context).data)
+        return Response(self.OutputSerializer(token, context=_current(request)).data)

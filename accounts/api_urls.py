@@ -5,6 +5,6 @@ from django.urls import path
 from accounts import api
 
 urlpatterns = [
-    path("tokens", api.TokenList.as_view(), name="api_tokens"),
-    path("tokens/<int:token_id>/revoke", api.TokenRevoke.as_view(), name="api_token_revoke"),
+    path("tokens", api.TokenListApi.as_view(), name="api_tokens"),
+    path("tokens/<int:token_id>/revoke", api.TokenRevokeApi.as_view(), name="api_token_revoke"),
 ]

@@ -3,48 +3,56 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals import selectors, services
 from approvals.models import Decision
 from approvals.services import MAX_REASON_CHARS
-from generation.api import ClipSerializer, clip_payload
+from core import clock
+from core.api.fields import IsoDateTimeField
+from core.audit import audit_record
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none
-from core.audit import audit_record
+from generation.serializers import ClipOutputSerializer
 
 
-class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=Decision.values)
-    clause = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_REASON_CHARS)
+class ReviewOutputSerializer(serializers.Serializer):
+    """An open review as the queue shows it; `context["now"]` fixes the moment its age and claim are read at."""
 
+    clip = ClipOutputSerializer()
+    requested_at = IsoDateTimeField()
+    age_hours = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    is_appeal = serializers.BooleanField()
+    appeal_message = serializers.SerializerMethodField()
+    flagged = serializers.ListField(child=serializers.CharField(), source="clip.policy_flags")
+    claimed_by = serializers.SerializerMethodField()
+    claimed_until = serializers.SerializerMethodField()
 
-class AppealSerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=MAX_REASON_CHARS)
+    def _now(self):
+        return self.context.setdefault("now", clock.now())
 
+    def get_age_hours(self, review) -> float:
+        return round(selectors.review_age(review, now=self._now())["hours"], 2)
 
-class TakeDownSerializer(serializers.Serializer):
-    clause = serializers.CharField(max_length=16)
-    reason = serializers.CharField(max_length=MAX_REASON_CHARS)
+    def get_overdue(self, review) -> bool:
+        return selectors.review_age(review, now=self._now())["overdue"]
 
+    def get_appeal_message(self, review) -> str | None:
+        return review.appeal_message or None
 
-ReviewSerializer = inline_serializer("Review", {
-    "clip": ClipSerializer(), "requested_at": serializers.DateTimeField(), "age_hours": serializers.FloatField(),
-    "overdue": serializers.BooleanField(), "is_appeal": serializers.BooleanField(),
-    "appeal_message": serializers.CharField(allow_null=True),
-    "flagged": serializers.ListField(child=serializers.CharField()),
-    "claimed_by": serializers.CharField(allow_null=True), "claimed_until": serializers.DateTimeField(allow_null=True),
-})
-ReviewPage = inline_serializer("ReviewPage", {
-    "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
-    "previous": serializers.CharField(allow_null=True), "results": ReviewSerializer.__class__(many=True),
-})
+    def get_claimed_by(self, review) -> str | None:
+        holder = selectors.claim_holder(review, now=self._now())
+        return holder.username if holder else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_claimed_until(self, review) -> str | None:
+        holder = selectors.claim_holder(review, now=self._now())
+        return review.claimed_until.isoformat() if holder else None
 
 
 def _moderator_only(request) -> None:
@@ -60,72 +68,89 @@ def _visible(request, clip_id) -> Clip:
     return clip
 
 
-def review_payload(review, *, now=None) -> dict:
-    holder = selectors.claim_holder(review, now=now)
-    age = selectors.review_age(review, now=now)
-    return {
-        "clip": clip_payload(review.clip), "requested_at": review.requested_at.isoformat(),
-        "age_hours": round(age["hours"], 2), "overdue": age["overdue"], "is_appeal": review.is_appeal,
-        "appeal_message": review.appeal_message or None, "flagged": review.clip.policy_flags,
-        "claimed_by": holder.username if holder else None,
-        "claimed_until": review.claimed_until.isoformat() if holder else None,
-    }
-
-
-class ReviewQueue(APIView):
+class ReviewListApi(generics.GenericAPIView):
     """GET the open reviews, oldest first (filters: artist, preset, flagged=yes|no)."""
 
     required_scopes = "review"
 
-    @extend_schema(responses=ReviewPage, operation_id="reviews_list")
+    class InputSerializer(serializers.Serializer):
+        artist = serializers.CharField(required=False, help_text="Only this artist's clips (username).")
+        preset = serializers.CharField(required=False, help_text="Only clips rendered with this preset.")
+        flagged = serializers.ChoiceField(choices=["yes", "no"], required=False,
+                                          help_text="Only clips the policy check flagged (yes) or did not (no).")
+
+        def to_internal_value(self, data):
+            """Lenient, as the queue has always been: long values are cut, an unknown `flagged` means either."""
+            return {"artist": data.get("artist", "")[:150], "preset": data.get("preset", "")[:32],
+                    "flagged": {"yes": True, "no": False}.get(data.get("flagged", ""))}
+
+    OutputSerializer = ReviewOutputSerializer
+    serializer_class = OutputSerializer
+
+    @extend_schema(responses=OutputSerializer(many=True), parameters=[InputSerializer], operation_id="reviews_list",
+                   summary="The open reviews, oldest first")
     def get(self, request):
         _moderator_only(request)
-        flagged = {"yes": True, "no": False}.get(request.query_params.get("flagged", ""))
-        qs = selectors.review_queue(artist=request.query_params.get("artist", "")[:150],
-                                    preset=request.query_params.get("preset", "")[:32], flagged=flagged)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response([review_payload(r) for r in page])
+        query = self.InputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = self.paginate_queryset(selectors.review_queue(**query.validated_data))
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
-class ReviewClaim(APIView):
+class ReviewClaimApi(APIView):
     """POST to hold a clip's open review for REVIEW_CLAIM_MINUTES."""
 
     required_scopes = "review"
+    OutputSerializer = ReviewOutputSerializer
 
-    @extend_schema(request=None, responses=ReviewSerializer)
+    @extend_schema(request=None, responses=OutputSerializer, operation_id="reviews_claim_create",
+                   summary="Hold a clip's open review")
     def post(self, request, clip_id):
         _moderator_only(request)
         _visible(request, clip_id)
         review = services.review_claim(clip_id=clip_id, moderator=request.user, request=request._request)
-        return Response(review_payload(review))
+        return Response(self.OutputSerializer(review).data)
 
 
-class ReviewDecide(APIView):
+class ReviewDecideApi(APIView):
     """POST {decision: approve|changes|reject, clause, reason}; refusals need a clause and a reason."""
 
     required_scopes = "review"
 
-    @extend_schema(request=DecisionSerializer, responses=ClipSerializer)
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=Decision.values)
+        clause = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
+        reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_REASON_CHARS)
+
+    OutputSerializer = ClipOutputSerializer
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="reviews_create",
+                   summary="Decide on a clip's review")
     def post(self, request, clip_id):
         _moderator_only(request)
-        serializer = DecisionSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _visible(request, clip_id)
         data = serializer.validated_data
         services.clip_decide(clip_id=clip_id, moderator=request.user, decision=data["decision"],
                              reason=data["reason"], clause=data["clause"] or None, request=request._request)
-        return Response(clip_payload(clip_visible_or_none(user=request.user, clip_id=clip_id)))
+        return Response(self.OutputSerializer(clip_visible_or_none(user=request.user, clip_id=clip_id)).data)
 
 
-class ClipAppeal(APIView):
+class ClipAppealApi(APIView):
     """POST {message}: appeal a rejection of your clip, once."""
 
     required_scopes = "clips:write"
 
-    @extend_schema(request=AppealSerializer, responses={202: ClipSerializer})
+    class InputSerializer(serializers.Serializer):
+        message = serializers.CharField(max_length=MAX_REASON_CHARS)
+
+    OutputSerializer = ClipOutputSerializer
+
+    @extend_schema(request=InputSerializer, responses={202: OutputSerializer}, operation_id="clips_appeal_create",
+                   summary="Appeal a rejection")
     def post(self, request, clip_id):
-        serializer = AppealSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)
             services.clip_appeal(clip_id=clip_id, artist=request.user, request=request._request,
@@ -136,49 +161,60 @@ class ClipAppeal(APIView):
             if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
                 raise Http404 from None
             raise
-        return Response(clip_payload(_visible(request, clip_id)), status=status.HTTP_202_ACCEPTED)
+        return Response(self.OutputSerializer(_visible(request, clip_id)).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ClipWithdraw(APIView):
+class ClipWithdrawApi(APIView):
     """POST: take your published clip out of the gallery (and every contest)."""
 
     required_scopes = "clips:write"
+    OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(request=None, responses=ClipSerializer)
+    @extend_schema(request=None, responses=OutputSerializer, operation_id="clips_withdraw_create",
+                   summary="Withdraw your published clip")
     def post(self, request, clip_id):
         try:
             services.clip_withdraw(clip_id=clip_id, artist=request.user, request=request._request)
         except Clip.DoesNotExist:
             raise Http404 from None
-        return Response(clip_payload(_visible(request, clip_id)))
+        return Response(self.OutputSerializer(_visible(request, clip_id)).data)
 
 
-class ClipTakeDown(APIView):
+class ClipTakeDownApi(APIView):
     """POST {clause, reason}: a moderator takes a published clip down."""
 
     required_scopes = "review"
 
-    @extend_schema(request=TakeDownSerializer, responses=ClipSerializer)
+    class InputSerializer(serializers.Serializer):
+        clause = serializers.CharField(max_length=16)
+        reason = serializers.CharField(max_length=MAX_REASON_CHARS)
+
+    OutputSerializer = ClipOutputSerializer
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="clips_takedown_create",
+                   summary="Take a published clip down")
     def post(self, request, clip_id):
         _moderator_only(request)
         _visible(request, clip_id)
-        serializer = TakeDownSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.clip_take_down(clip_id=clip_id, moderator=request.user, request=request._request,
                                 **serializer.validated_data)
-        return Response(clip_payload(_visible(request, clip_id)))
+        return Response(self.OutputSerializer(_visible(request, clip_id)).data)
 
 
-class ClipPublication(APIView):
+class ClipPublicationRequestApi(APIView):
     """Ask for your clip to be reviewed for publication."""
 
     required_scopes = "clips:write"
+    OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(request=None, responses={202: ClipSerializer}, summary="Ask for publication")
+    @extend_schema(request=None, responses={202: OutputSerializer}, summary="Ask for publication",
+                   operation_id="clips_publication_create")
     def post(self, request, clip_id):
         try:
             services.clip_request_publication(clip_id=clip_id, artist=request.user, request=request._request)
         except Clip.DoesNotExist:
             raise Http404 from None
         clip = clip_visible_or_none(user=request.user, clip_id=clip_id)
-        return Response(clip_payload(clip), status=status.HTTP_202_ACCEPTED)
+        return Response(self.OutputSerializer(clip).data, status=status.HTTP_202_ACCEPTED)

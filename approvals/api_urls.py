@@ -5,11 +5,11 @@ from django.urls import path
 from approvals import api
 
 urlpatterns = [
-    path("clips/<uuid:clip_id>/publication", api.ClipPublication.as_view(), name="api_clip_publication"),
-    path("clips/<uuid:clip_id>/appeal", api.ClipAppeal.as_view(), name="api_clip_appeal"),
-    path("clips/<uuid:clip_id>/withdraw", api.ClipWithdraw.as_view(), name="api_clip_withdraw"),
-    path("clips/<uuid:clip_id>/takedown", api.ClipTakeDown.as_view(), name="api_clip_takedown"),
-    path("reviews", api.ReviewQueue.as_view(), name="api_reviews"),
-    path("reviews/<uuid:clip_id>", api.ReviewDecide.as_view(), name="api_review"),
-    path("reviews/<uuid:clip_id>/claim", api.ReviewClaim.as_view(), name="api_review_claim"),
+    path("clips/<uuid:clip_id>/publication", api.ClipPublicationRequestApi.as_view(), name="api_clip_publication"),
+    path("clips/<uuid:clip_id>/appeal", api.ClipAppealApi.as_view(), name="api_clip_appeal"),
+    path("clips/<uuid:clip_id>/withdraw", api.ClipWithdrawApi.as_view(), name="api_clip_withdraw"),
+    path("clips/<uuid:clip_id>/takedown", api.ClipTakeDownApi.as_view(), name="api_clip_takedown"),
+    path("reviews", api.ReviewListApi.as_view(), name="api_reviews"),
+    path("reviews/<uuid:clip_id>", api.ReviewDecideApi.as_view(), name="api_review"),
+    path("reviews/<uuid:clip_id>/claim", api.ReviewClaimApi.as_view(), name="api_review_claim"),
 ]

@@ -1,14 +1,15 @@
 """REST API v1 for contests: public contests, entries, blind judging, an artist's feedback.
 
-Payloads a judge receives are built by `blind_entry_payload` only: no artist, clip id or link.
+What a judge (or anyone, before results) receives of an entry is a BlindEntryOutputSerializer: no artist,
+clip id or link; only StandingOutputSerializer, once results are published, adds who made it.
+Dates are ISO 8601 with a `Z` (UtcDateTimeField).
 """
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -17,56 +18,161 @@ from rest_framework.views import APIView
 
 from contests import judging, selectors, services
 from contests.models import Entry, EntryStatus, Phase
+from core.api.fields import UtcDateTimeField
+
+_PHASE = serializers.ChoiceField(choices=Phase.choices)
 
 
-def _iso(moment) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
+def _media_url(entry, kind: str) -> str:
+    """The entry's own media URL (never the clip's: that would lead to its artist)."""
+    return reverse("contest_entry_media", args=[entry.contest.slug, entry.pk, kind])
 
 
-def contest_payload(contest) -> dict:
-    phase = selectors.phase_of(contest)
-    return {
-        "slug": contest.slug, "title": contest.title, "theme": contest.theme, "rules": contest.rules,
-        "phase": phase, "opens_at": _iso(contest.opens_at), "closes_at": _iso(contest.closes_at),
-        "judging_ends_at": _iso(contest.judging_ends_at), "max_entries_per_artist": contest.max_entries_per_artist,
-        "winners_count": contest.winners_count, "results_published_at": _iso(contest.results_published_at),
-        "rubric": [{"id": c.pk, "name": c.name, "description": c.description, "weight": c.weight}
-                   for c in contest.criteria.all()],
-    }
+class CriterionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    description = serializers.CharField()
+    weight = serializers.IntegerField()
 
 
-def blind_entry_payload(entry) -> dict:
-    """What anyone may see of an entry before results: never who made it, nor its clip's media path."""
-    clip, args = entry.clip, [entry.contest.slug, entry.pk]
-    return {"id": str(entry.pk), "label": entry.label, "prompt": clip.job.prompt,
-            "video_url": reverse("contest_entry_media", args=[*args, "video"]),
-            "poster_url": reverse("contest_entry_media", args=[*args, "poster"]),
-            "width": clip.width, "height": clip.height, "duration_s": clip.duration_s}
+class ContestOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    theme = serializers.CharField()
+    rules = serializers.CharField()
+    phase = serializers.SerializerMethodField()
+    opens_at = UtcDateTimeField()
+    closes_at = UtcDateTimeField()
+    judging_ends_at = UtcDateTimeField()
+    max_entries_per_artist = serializers.IntegerField()
+    winners_count = serializers.IntegerField()
+    results_published_at = UtcDateTimeField(allow_null=True)
+    rubric = CriterionOutputSerializer(many=True, source="criteria")
+
+    @extend_schema_field(_PHASE)
+    def get_phase(self, contest) -> str:
+        return selectors.phase_of(contest)
 
 
-def standing_payload(standing) -> dict:
-    result = standing.result
-    return {**blind_entry_payload(standing.entry), "rank": result.rank, "winner": standing.winner,
-            "artist": standing.entry.artist.credit_name, "clip_id": str(standing.entry.clip_id),
-            "score": result.score_display if result.score is not None else None, "judges": result.judges,
-            "criterion_means": {str(k): f"{float(v):.2f}" for k, v in result.criterion_means.items()}}
+class BlindEntryOutputSerializer(serializers.Serializer):
+    """What anyone may see of an entry before results: never who made it, nor its clip's id or media path."""
+
+    id = serializers.UUIDField(source="pk")
+    label = serializers.CharField()
+    prompt = serializers.CharField(source="clip.job.prompt")
+    video_url = serializers.SerializerMethodField()
+    poster_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField(source="clip.width")
+    height = serializers.IntegerField(source="clip.height")
+    duration_s = serializers.FloatField(source="clip.duration_s")
+
+    def get_video_url(self, entry) -> str:
+        return _media_url(entry, "video")
+
+    def get_poster_url(self, entry) -> str:
+        return _media_url(entry, "poster")
 
 
-def own_entry_payload(entry) -> dict:
+class StandingOutputSerializer(serializers.Serializer):
+    """A ranked entry once results are published (a contests.selectors.Standing): the blind entry's fields,
+    then its rank, whether it won, its artist and clip, its score."""
+
+    id = serializers.UUIDField(source="entry.pk")
+    label = serializers.CharField(source="entry.label")
+    prompt = serializers.CharField(source="entry.clip.job.prompt")
+    video_url = serializers.SerializerMethodField()
+    poster_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField(source="entry.clip.width")
+    height = serializers.IntegerField(source="entry.clip.height")
+    duration_s = serializers.FloatField(source="entry.clip.duration_s")
+    rank = serializers.IntegerField(source="result.rank", allow_null=True, help_text="None: not scored.")
+    winner = serializers.BooleanField()
+    artist = serializers.CharField(source="entry.artist.credit_name")
+    clip_id = serializers.UUIDField(source="entry.clip_id")
+    score = serializers.SerializerMethodField()
+    judges = serializers.IntegerField(source="result.judges")
+    criterion_means = serializers.SerializerMethodField()
+
+    def get_video_url(self, standing) -> str:
+        return _media_url(standing.entry, "video")
+
+    def get_poster_url(self, standing) -> str:
+        return _media_url(standing.entry, "poster")
+
+    def get_score(self, standing) -> str | None:
+        return standing.result.score_display if standing.result.score is not None else None
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField(), help_text="Criterion id → mean."))
+    def get_criterion_means(self, standing):
+        return {str(k): f"{float(v):.2f}" for k, v in standing.result.criterion_means.items()}
+
+
+class ScorecardFeedbackOutputSerializer(serializers.Serializer):
+    """One judge's scorecard as the entrant reads it (a contests.selectors.Feedback): the judge by letter."""
+
+    judge = serializers.CharField(source="judge_label")
+    comment = serializers.CharField()
+    scores = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(), help_text="Criterion name → mark."))
+    def get_scores(self, feedback):
+        return {criterion.name: value for criterion, value in feedback.marks}
+
+
+class FeedbackOutputSerializer(serializers.Serializer):
+    """An entrant's feedback: `{"standing": Standing or None, "scorecards": [Feedback]}`."""
+
+    rank = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
+    scorecards = ScorecardFeedbackOutputSerializer(many=True)
+
+    def get_rank(self, data) -> int | None:
+        return data["standing"].result.rank if data["standing"] else None
+
+    def get_score(self, data) -> str | None:
+        standing = data["standing"]
+        return standing.result.score_display if standing and standing.result.score is not None else None
+
+
+class OwnEntryOutputSerializer(serializers.Serializer):
     """An artist's own entry, with its rank, scores and comments once results are published."""
-    phase = selectors.phase_of(entry.contest)
-    data = {"id": str(entry.pk), "label": entry.label, "contest": entry.contest.slug, "clip_id": str(entry.clip_id),
-            "status": entry.status, "entered_at": _iso(entry.entered_at), "withdrawn_at": _iso(entry.withdrawn_at),
-            "removed_at": _iso(entry.removed_at), "contest_phase": phase, "feedback": None}
-    if phase == Phase.RESULTS and entry.status == EntryStatus.ACTIVE:
-        standing = selectors.standing_of(entry.contest, entry)
-        data["feedback"] = {
-            "rank": standing.result.rank if standing else None,
-            "score": standing.result.score_display if standing and standing.result.score is not None else None,
-            "scorecards": [{"judge": f.judge_label, "comment": f.comment,
-                            "scores": {c.name: value for c, value in f.marks}} for f in selectors.feedback_for(entry)],
-        }
-    return data
+
+    id = serializers.UUIDField(source="pk")
+    label = serializers.CharField()
+    contest = serializers.CharField(source="contest.slug")
+    clip_id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=EntryStatus.choices)
+    entered_at = UtcDateTimeField()
+    withdrawn_at = UtcDateTimeField(allow_null=True)
+    removed_at = UtcDateTimeField(allow_null=True)
+    contest_phase = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
+
+    @extend_schema_field(_PHASE)
+    def get_contest_phase(self, entry) -> str:
+        return selectors.phase_of(entry.contest)
+
+    @extend_schema_field(FeedbackOutputSerializer(allow_null=True))
+    def get_feedback(self, entry):
+        if selectors.phase_of(entry.contest) != Phase.RESULTS or entry.status != EntryStatus.ACTIVE:
+            return None
+        feedback = {"standing": selectors.standing_of(entry.contest, entry), "scorecards": selectors.feedback_for(entry)}
+        return FeedbackOutputSerializer(feedback).data
+
+
+class JudgingEntryOutputSerializer(BlindEntryOutputSerializer):
+    """A blind entry with the judge's own marks and comment (None until scored)."""
+
+    my_scores = serializers.SerializerMethodField()
+    my_comment = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(), allow_null=True,
+                                               help_text="Criterion id → your mark; None until you score."))
+    def get_my_scores(self, entry):
+        return {str(k): v for k, v in entry.my_marks.items()} or None
+
+    def get_my_comment(self, entry) -> str | None:
+        return entry.my_scorecard.comment if entry.my_scorecard else None
 
 
 def _contest(slug):
@@ -76,62 +182,91 @@ def _contest(slug):
     return contest
 
 
-class ContestList(APIView):
+def _judge_contest(request, slug):
+    contest = _contest(slug)
+    if not selectors.is_judge(request.user, contest):
+        raise PermissionDenied("Only this contest's judges can judge it.")
+    return contest
+
+
+class ContestListApi(APIView):
     permission_classes = [AllowAny]
+    required_scopes = None  # public
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="contests_list")
+    class OutputSerializer(serializers.Serializer):
+        results = ContestOutputSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer, operation_id="contests_list", summary="Contests, for anyone")
     def get(self, request):
-        return Response({"results": [contest_payload(c) for c in selectors.contests_listed()]})
+        return Response(self.OutputSerializer({"results": selectors.contests_listed()}).data)
 
 
-class ContestDetail(APIView):
+class ContestDetailApi(APIView):
     """Rules, rubric and dates; anonymous entries after close; the ranking after publication."""
 
     permission_classes = [AllowAny]
+    required_scopes = None  # public
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    class OutputSerializer(ContestOutputSerializer):
+        entries = serializers.SerializerMethodField()
+        results = serializers.SerializerMethodField()
+
+        @extend_schema_field(BlindEntryOutputSerializer(many=True))
+        def get_entries(self, contest):
+            if selectors.phase_of(contest) not in (Phase.JUDGING, Phase.AWAITING_RESULTS):
+                return []
+            return BlindEntryOutputSerializer(selectors.entries_in_contest(contest), many=True).data
+
+        @extend_schema_field(StandingOutputSerializer(many=True, allow_null=True))
+        def get_results(self, contest):
+            if selectors.phase_of(contest) != Phase.RESULTS:
+                return None
+            return StandingOutputSerializer(selectors.standings(contest), many=True).data
+
+    @extend_schema(responses=OutputSerializer, operation_id="contests_retrieve", summary="A contest, for anyone")
     def get(self, request, slug):
-        contest = _contest(slug)
-        data = contest_payload(contest)
-        data["entries"], data["results"] = [], None
-        if data["phase"] in (Phase.JUDGING, Phase.AWAITING_RESULTS):
-            data["entries"] = [blind_entry_payload(e) for e in selectors.entries_in_contest(contest)]
-        if data["phase"] == Phase.RESULTS:
-            data["results"] = [standing_payload(s) for s in selectors.standings(contest)]
-        return Response(data)
+        return Response(self.OutputSerializer(_contest(slug)).data)
 
 
-class EntrySerializer(serializers.Serializer):
-    clip = serializers.UUIDField()
-
-
-class ContestEntries(APIView):
+class ContestEntryListCreateApi(APIView):
     """POST {"clip": id} to enter your published clip; GET your entries in this contest."""
 
     required_scopes = {"POST": "contests:write"}
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="contest_entries_list")
+    class InputSerializer(serializers.Serializer):
+        clip = serializers.UUIDField()
+
+    OutputSerializer = OwnEntryOutputSerializer
+
+    class ListOutputSerializer(serializers.Serializer):
+        results = OwnEntryOutputSerializer(many=True)
+
+    @extend_schema(responses=ListOutputSerializer, operation_id="contest_entries_list",
+                   summary="Your entries in this contest")
     def get(self, request, slug):
         contest = _contest(slug)
-        return Response({"results": [own_entry_payload(e) for e in selectors.entries_of_artist(request.user)
-                                     if e.contest_id == contest.pk]})
+        entries = [e for e in selectors.entries_of_artist(request.user) if e.contest_id == contest.pk]
+        return Response(self.ListOutputSerializer({"results": entries}).data)
 
-    @extend_schema(request=EntrySerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, operation_id="contests_entries_create",
+                   summary="Enter your published clip")
     def post(self, request, slug):
         contest = _contest(slug)
-        serializer = EntrySerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry = services.entry_create(contest_id=contest.pk, clip_id=serializer.validated_data["clip"],
                                       artist=request.user, request=request._request)
-        return Response(own_entry_payload(entry), status=status.HTTP_201_CREATED)
+        return Response(self.OutputSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class ContestEntryWithdraw(APIView):
+class ContestEntryWithdrawApi(APIView):
     """DELETE your entry: it leaves the contest (only before it closes)."""
 
     required_scopes = {"DELETE": "contests:write"}
+    OutputSerializer = OwnEntryOutputSerializer
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={200: OutputSerializer}, operation_id="contests_entries_destroy",
+                   summary="Withdraw your entry (answers the withdrawn entry)")
     def delete(self, request, slug, entry_id):
         contest = _contest(slug)
         if not Entry.objects.filter(pk=entry_id, contest=contest).exists():
@@ -140,56 +275,68 @@ class ContestEntryWithdraw(APIView):
             entry = services.entry_withdraw(entry_id=entry_id, artist=request.user, request=request._request)
         except Entry.DoesNotExist:
             raise Http404 from None
-        return Response(own_entry_payload(entry))
+        return Response(self.OutputSerializer(entry).data)
 
 
-class MyEntries(APIView):
+class MyEntryListApi(APIView):
     """Every entry of yours, in any state, with feedback where results are published."""
 
     required_scopes = ("contests:write", "clips:read")
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="contest_entries_mine")
+    class OutputSerializer(serializers.Serializer):
+        results = OwnEntryOutputSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer, operation_id="contest_entries_mine", summary="All your entries")
     def get(self, request):
-        return Response({"results": [own_entry_payload(e) for e in selectors.entries_of_artist(request.user)]})
+        return Response(self.OutputSerializer({"results": selectors.entries_of_artist(request.user)}).data)
 
 
-class ScorecardSerializer(serializers.Serializer):
-    scores = serializers.DictField(child=serializers.IntegerField(), allow_empty=False)
-    comment = serializers.CharField(max_length=judging.MAX_COMMENT_CHARS, allow_blank=True)
-
-
-def _judge_contest(request, slug):
-    contest = _contest(slug)
-    if not selectors.is_judge(request.user, contest):
-        raise PermissionDenied("Only this contest's judges can judge it.")
-    return contest
-
-
-class JudgingEntries(APIView):
+class JudgingEntryListApi(APIView):
     """A judge's blind list: entries (own ones left out: recused) with the judge's own scores."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    required_scopes = None  # a judge's token, whatever its scopes
+
+    class OutputSerializer(serializers.Serializer):
+        contest = ContestOutputSerializer()
+        recused = serializers.IntegerField(help_text="Entries left out: your own.")
+        results = JudgingEntryOutputSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer, operation_id="contests_judging_retrieve",
+                   summary="Your blind judging list")
     def get(self, request, slug):
         contest = _judge_contest(request, slug)
         phase = selectors.phase_of(contest)
         entries = selectors.entries_for_judge(contest, request.user) if phase != Phase.UPCOMING else []
-        return Response({
-            "contest": contest_payload(contest), "recused": selectors.recused_count(contest, request.user),
-            "results": [{**blind_entry_payload(e),
-                         "my_scores": {str(k): v for k, v in e.my_marks.items()} or None,
-                         "my_comment": e.my_scorecard.comment if e.my_scorecard else None} for e in entries],
-        })
+        return Response(self.OutputSerializer({
+            "contest": contest, "recused": selectors.recused_count(contest, request.user), "results": entries,
+        }).data)
 
 
-class JudgingScore(APIView):
+class JudgingScoreApi(APIView):
     """PUT {"scores": {criterion id: 1-10, ...}, "comment": "..."}: save or revise your scorecard."""
 
-    @extend_schema(request=ScorecardSerializer, responses=OpenApiTypes.OBJECT)
+    required_scopes = None  # a judge's token, whatever its scopes
+
+    class InputSerializer(serializers.Serializer):
+        scores = serializers.DictField(child=serializers.IntegerField(), allow_empty=False)
+        comment = serializers.CharField(max_length=judging.MAX_COMMENT_CHARS, allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        entry = serializers.UUIDField(source="entry_id")
+        comment = serializers.CharField()
+        scores = serializers.SerializerMethodField()
+
+        @extend_schema_field(serializers.DictField(child=serializers.IntegerField(), help_text="Criterion id → mark."))
+        def get_scores(self, card):
+            return {str(s.criterion_id): s.value for s in card.scores.all()}
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="contests_judging_update",
+                   summary="Save or revise your scorecard")
     def put(self, request, slug, entry_id):
         contest = _judge_contest(request, slug)
         if not Entry.objects.filter(pk=entry_id, contest=contest).exists():
             raise Http404
-        serializer = ScorecardSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             card = judging.scorecard_submit(entry_id=entry_id, judge=request.user, request=request._request,
@@ -197,5 +344,4 @@ class JudgingScore(APIView):
                                             comment=serializer.validated_data["comment"])
         except Entry.DoesNotExist:
             raise Http404 from None
-        return Response({"entry": str(card.entry_id), "comment": card.comment,
-                         "scores": {str(s.criterion_id): s.value for s in card.scores.all()}})
+        return Response(self.OutputSerializer(card).data)

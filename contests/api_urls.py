@@ -5,12 +5,12 @@ from django.urls import path
 from contests import api
 
 urlpatterns = [
-    path("contests", api.ContestList.as_view(), name="api_contests"),
-    path("contests/entries", api.MyEntries.as_view(), name="api_contest_my_entries"),
-    path("contests/<slug:slug>", api.ContestDetail.as_view(), name="api_contest"),
-    path("contests/<slug:slug>/entries", api.ContestEntries.as_view(), name="api_contest_entries"),
-    path("contests/<slug:slug>/entries/<uuid:entry_id>", api.ContestEntryWithdraw.as_view(),
+    path("contests", api.ContestListApi.as_view(), name="api_contests"),
+    path("contests/entries", api.MyEntryListApi.as_view(), name="api_contest_my_entries"),
+    path("contests/<slug:slug>", api.ContestDetailApi.as_view(), name="api_contest"),
+    path("contests/<slug:slug>/entries", api.ContestEntryListCreateApi.as_view(), name="api_contest_entries"),
+    path("contests/<slug:slug>/entries/<uuid:entry_id>", api.ContestEntryWithdrawApi.as_view(),
          name="api_contest_entry"),
-    path("contests/<slug:slug>/judging", api.JudgingEntries.as_view(), name="api_contest_judging"),
-    path("contests/<slug:slug>/judging/<uuid:entry_id>", api.JudgingScore.as_view(), name="api_contest_score"),
+    path("contests/<slug:slug>/judging", api.JudgingEntryListApi.as_view(), name="api_contest_judging"),
+    path("contests/<slug:slug>/judging/<uuid:entry_id>", api.JudgingScoreApi.as_view(), name="api_contest_score"),
 ]

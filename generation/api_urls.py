@@ -5,11 +5,11 @@ from django.urls import path
 from generation import api
 
 urlpatterns = [
-    path("renders", api.RenderListCreate.as_view(), name="api_renders"),
-    path("renders/<uuid:job_id>", api.RenderDetail.as_view(), name="api_render"),
-    path("renders/<uuid:job_id>/cancel", api.RenderCancel.as_view(), name="api_render_cancel"),
-    path("clips", api.ClipList.as_view(), name="api_clips"),
-    path("clips/<uuid:clip_id>", api.ClipDetail.as_view(), name="api_clip"),
-    path("gallery", api.Gallery.as_view(), name="api_gallery"),
-    path("quota", api.QuotaDetail.as_view(), name="api_quota"),
+    path("renders", api.RenderListCreateApi.as_view(), name="api_renders"),
+    path("renders/<uuid:job_id>", api.RenderDetailApi.as_view(), name="api_render"),
+    path("renders/<uuid:job_id>/cancel", api.RenderCancelApi.as_view(), name="api_render_cancel"),
+    path("clips", api.ClipListApi.as_view(), name="api_clips"),
+    path("clips/<uuid:clip_id>", api.ClipDetailApi.as_view(), name="api_clip"),
+    path("gallery", api.GalleryListApi.as_view(), name="api_gallery"),
+    path("quota", api.QuotaDetailApi.as_view(), name="api_quota"),
 ]

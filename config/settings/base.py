@@ -133,7 +133,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vernissage API",
@@ -145,6 +145,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.add_error_responses"],
+    "ENUM_NAME_OVERRIDES": {"PhaseEnum": "contests.models.Phase"},  # `phase` and `contest_phase`: one enum
 }
 
 # Accounts: invitations, token lifetime and leak detection.

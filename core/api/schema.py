@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.openapi import AutoSchema as _AutoSchema
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
@@ -45,3 +47,22 @@ def add_error_responses(result, generator, request, public):
                     "headers": _QUOTA_HEADERS, "content": {"application/json": {"schema": ref}},
                 }
     return result
+
+
+class AutoSchema(_AutoSchema):
+    """Component names for the API's serializer convention.
+
+    A view's nested `InputSerializer`/`OutputSerializer` is named after its view (`RenderCreateApi.InputSerializer`
+    → `RenderCreate`, `RenderCreateRequest` as a request body); an app's shared `ClipOutputSerializer` → `Clip`.
+    """
+
+    def get_serializer_name(self, serializer, direction):
+        cls = serializer.__class__
+        outer, _, inner = cls.__qualname__.rpartition(".")
+        for suffix in ("InputSerializer", "OutputSerializer"):
+            if outer and inner.endswith(suffix):  # ContestEntryListCreateApi.ListOutputSerializer → …ListCreateList
+                return outer.rsplit(".", 1)[-1].removesuffix("Api") + inner.removesuffix(suffix)
+        for suffix in ("OutputSerializer", "InputSerializer"):
+            if cls.__name__.endswith(suffix) and cls.__name__ != suffix:
+                return cls.__name__.removesuffix(suffix)
+        return super().get_serializer_name(serializer, direction)

@@ -1,0 +1,90 @@
+"""Generation's shared output serializers: a render as its artist sees it, a clip, a quota.
+
+Other apps' API views answer with these (approvals' views return a ClipOutputSerializer); this module
+imports nothing from them.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.fields import IsoDateTimeField
+from generation.models import JobStatus
+
+
+class QueueOutputSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="1 = the next job to start.")
+    jobs_ahead = serializers.IntegerField()
+    estimated_start_s = serializers.IntegerField(help_text="Seconds until it should start rendering.")
+    slots = serializers.IntegerField(help_text="Renders that run at once.")
+
+
+class RenderClipOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    video_url = serializers.CharField(source="video.url")
+    poster_url = serializers.CharField(source="poster.url")
+
+
+class RenderOutputSerializer(serializers.Serializer):
+    """A render job as its artist sees it; `context["queue"]` maps job ids to their queue estimates."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=JobStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    prompt = serializers.CharField()
+    duration_s = serializers.IntegerField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    fps = serializers.IntegerField()
+    num_frames = serializers.IntegerField()
+    progress = serializers.FloatField()
+    step = serializers.IntegerField(source="progress_step")
+    total_steps = serializers.IntegerField(source="progress_total")
+    eta_s = serializers.IntegerField(allow_null=True, help_text="Seconds of rendering left, while running.")
+    error = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    queue = serializers.SerializerMethodField()
+    clip = serializers.SerializerMethodField()
+
+    def get_error(self, job) -> str | None:
+        return job.error or None
+
+    @extend_schema_field(QueueOutputSerializer(allow_null=True))
+    def get_queue(self, job):
+        estimate = self.context.get("queue", {}).get(job.id)
+        return QueueOutputSerializer(estimate).data if estimate else None
+
+    @extend_schema_field(RenderClipOutputSerializer(allow_null=True))
+    def get_clip(self, job):
+        clip = getattr(job, "clip", None)
+        return RenderClipOutputSerializer(clip).data if clip is not None else None
+
+
+class ClipOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    artist = serializers.CharField(source="artist.credit_name")
+    prompt = serializers.CharField(source="job.prompt")
+    publication = serializers.CharField(help_text="State at the publication gate (approvals' states).")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    fps = serializers.IntegerField()
+    num_frames = serializers.IntegerField()
+    duration_s = serializers.FloatField()
+    video_url = serializers.CharField(source="video.url")
+    poster_url = serializers.CharField(source="poster.url")
+    published_at = IsoDateTimeField(allow_null=True)
+
+
+class QuotaOutputSerializer(serializers.Serializer):
+    """A generation.quotas.QuotaStatus."""
+
+    jobs_limit = serializers.IntegerField()
+    jobs_active = serializers.IntegerField()
+    jobs_left = serializers.IntegerField()
+    seconds_limit = serializers.IntegerField()
+    seconds_used = serializers.IntegerField()
+    seconds_left = serializers.IntegerField()
+    resets_at = IsoDateTimeField()
+    priority = serializers.BooleanField()

@@ -1,0 +1,167 @@
+"""A walk through every operation of API v1 with real data, each answer checked against the OpenAPI schema.
+
+`run_scenario(schema, monkeypatch)` fills the database (renders, clips in several publication states, an open
+review, a claim, an appeal, tokens, a contest taken through every phase with entries, scorecards and
+published results), calls every operation through schemathesis (so each answer is validated against
+its documented response schema) and returns what each call answered, in order.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
+HEADERS = ("X-Quota-Jobs-Remaining", "X-Quota-Seconds-Remaining", "X-Quota-Reset", "Retry-After")
+
+
+class Caller:
+    """Calls API v1 through schemathesis, validating every answer; remembers which operations answered 2xx."""
+
+    def __init__(self, schema, *, validate: bool = True) -> None:
+        self.schema = schema
+        self.validate = validate
+        self.templates = []
+        for path, methods in schema.raw_schema["paths"].items():
+            pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
+            self.templates.append((path, pattern, {m.upper() for m in methods}))
+        self.templates.sort(key=lambda t: t[0].count("{"))  # /contests/entries before /contests/{slug}
+        self.answered: set[tuple[str, str]] = set()
+        self.log: list[dict] = []
+
+    def __call__(self, label, token, method, url, body=None, *, expect=None):
+        parts = urlsplit(url)
+        for path, pattern, methods in self.templates:
+            match = pattern.match(parts.path)
+            if match and method in methods:
+                break
+        else:
+            raise AssertionError(f"{method} {url}: no such operation in the schema")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        kwargs = {"path_parameters": match.groupdict(), "headers": headers}
+        if parts.query:
+            kwargs["query"] = dict(parse_qsl(parts.query))
+        if body is not None:
+            kwargs["body"] = body
+            kwargs["media_type"] = "application/json"
+        case = self.schema[path][method].Case(**kwargs)
+        response = case.call()
+        if self.validate:
+            case.validate_response(response, checks=CHECKS)
+        if expect is not None:
+            assert response.status_code == expect, (label, response.status_code, response.text)
+        if 200 <= response.status_code < 300:
+            self.answered.add((method, path))
+        self.log.append({"label": label, "method": method, "path": path, "status": response.status_code,
+                         "headers": {h: response.headers.get(h.lower(), [None])[0] for h in HEADERS
+                                     if h.lower() in response.headers},
+                         "body": response.json()})
+        return response.json()
+
+
+def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
+    from accounts.services.tokens import token_issue
+    from contests.judging import contest_publish_results
+    from generation.models import Publication as P
+    from tests.approvals.helpers import clip_in_state, ensure_starter_policy
+    from tests.contests.conftest import SECOND, T0, Clock, make_contest, make_judge
+    from tests.factories import make_clip, make_job, make_user
+
+    ensure_starter_policy()
+    clock = Clock(T0 - SECOND)
+    monkeypatch.setattr("core.clock._now", clock)
+    artist = make_user("north", role="artist", display_name="Studio North")
+    other = make_user("south", role="artist", display_name="Studio South")
+    moderator = make_user("mod1", role="moderator")
+    admin = make_user("root", role="admin")
+    judges = [make_judge("judge1", display_name="First Judge"), make_judge("judge2", display_name="Second Judge")]
+    tok = {name: token_issue(user=user, name="scenario").raw for name, user in
+           (("artist", artist), ("other", other), ("moderator", moderator), ("judge1", judges[0]),
+            ("judge2", judges[1]))}
+    spare = token_issue(user=artist, name="spare")
+    call = Caller(schema, validate=validate)
+    a, m = tok["artist"], tok["moderator"]
+
+    # Renders, clips, the gallery, the quota.
+    created = call("render create", a, "POST", "/api/v1/renders",
+                   {"prompt": "a red kite over dunes", "duration_s": 1, "width": 512, "height": 512, "seed": 3},
+                   expect=201)
+    queued = make_job(artist)
+    private = make_clip(artist, prompt="a private clip")
+    published = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator, prompt="lanterns on water")
+    entered_twice = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator, prompt="a second entry")
+    theirs = clip_in_state(P.PUBLISHED, artist=other, moderator=moderator, prompt="south's clip")
+    rejected = clip_in_state(P.REJECTED, artist=artist, moderator=moderator, prompt="a rejected clip")
+    to_withdraw = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator, prompt="to withdraw")
+    to_take_down = clip_in_state(P.PUBLISHED, artist=other, moderator=moderator, prompt="to take down")
+    call("render list", a, "GET", "/api/v1/renders", expect=200)
+    call("render detail queued", a, "GET", f"/api/v1/renders/{created['id']}", expect=200)
+    call("render detail done", a, "GET", f"/api/v1/renders/{private.job_id}", expect=200)
+    call("render cancel", a, "POST", f"/api/v1/renders/{queued.id}/cancel", expect=200)
+    call("clip list", a, "GET", "/api/v1/clips", expect=200)
+    call("clip list published", a, "GET", "/api/v1/clips?publication=published", expect=200)
+    call("clip detail own private", a, "GET", f"/api/v1/clips/{private.id}", expect=200)
+    call("clip detail anonymous", None, "GET", f"/api/v1/clips/{published.id}", expect=200)
+    call("gallery", None, "GET", "/api/v1/gallery", expect=200)
+    call("quota", a, "GET", "/api/v1/quota", expect=200)
+
+    # Publication, review, appeal, withdrawal, take-down.
+    call("publication request", a, "POST", f"/api/v1/clips/{private.id}/publication", expect=202)
+    call("appeal", a, "POST", f"/api/v1/clips/{rejected.id}/appeal", {"message": "It is my own poster."},
+         expect=202)
+    call("review list", m, "GET", "/api/v1/reviews", expect=200)
+    call("review claim", m, "POST", f"/api/v1/reviews/{private.id}/claim", expect=200)
+    call("review list claimed", m, "GET", "/api/v1/reviews?flagged=no", expect=200)
+    call("review decide", m, "POST", f"/api/v1/reviews/{private.id}",
+         {"decision": "changes", "clause": "P6", "reason": "The last second is broken."}, expect=200)
+    call("withdraw", a, "POST", f"/api/v1/clips/{to_withdraw.id}/withdraw", expect=200)
+    call("take down", m, "POST", f"/api/v1/clips/{to_take_down.id}/takedown", {"clause": "P4", "reason": "Gore."},
+         expect=200)
+
+    # Tokens.
+    call("token list", a, "GET", "/api/v1/tokens", expect=200)
+    call("token revoke", a, "POST", f"/api/v1/tokens/{spare.token.pk}/revoke", expect=200)
+
+    # Contests, through every phase.
+    contest = make_contest(slug="spring", judges=judges)
+    make_contest(slug="autumn", judges=judges, opens_at=T0 + 30 * 24 * 3600 * SECOND)
+    call("contest list upcoming", None, "GET", "/api/v1/contests", expect=200)
+    call("contest detail upcoming", None, "GET", "/api/v1/contests/spring", expect=200)
+    call("judging upcoming", tok["judge1"], "GET", "/api/v1/contests/autumn/judging", expect=200)
+    clock.set(T0)
+    entry = call("entry create", a, "POST", "/api/v1/contests/spring/entries", {"clip": str(published.id)},
+                 expect=201)
+    second = call("entry create 2", a, "POST", "/api/v1/contests/spring/entries", {"clip": str(entered_twice.id)},
+                  expect=201)
+    theirs_entry = call("entry create other", tok["other"], "POST", "/api/v1/contests/spring/entries",
+                        {"clip": str(theirs.id)}, expect=201)
+    call("entry withdraw", a, "DELETE", f"/api/v1/contests/spring/entries/{second['id']}", expect=200)
+    call("entry list", a, "GET", "/api/v1/contests/spring/entries", expect=200)
+    call("my entries open", a, "GET", "/api/v1/contests/entries", expect=200)
+    call("contest detail open", None, "GET", "/api/v1/contests/spring", expect=200)
+    call("judging open", tok["judge1"], "GET", "/api/v1/contests/spring/judging", expect=200)
+    clock.set(contest.closes_at)
+    ids = {c.name: str(c.pk) for c in contest.criteria.all()}
+    for judge, marks in (("judge1", (9, 6, 7)), ("judge2", (5, 8, 4))):
+        for entry_id, comment in ((entry["id"], "Clear idea."), (theirs_entry["id"], "Lovely light.")):
+            call(f"score {judge}", tok[judge], "PUT", f"/api/v1/contests/spring/judging/{entry_id}",
+                 {"scores": dict(zip(ids.values(), marks)), "comment": comment}, expect=200)
+    call("judging judging", tok["judge1"], "GET", "/api/v1/contests/spring/judging", expect=200)
+    call("contest detail judging", None, "GET", "/api/v1/contests/spring", expect=200)
+    call("my entries judging", a, "GET", "/api/v1/contests/entries", expect=200)
+    clock.set(contest.judging_ends_at)
+    call("contest detail awaiting", None, "GET", "/api/v1/contests/spring", expect=200)
+    contest_publish_results(contest_id=contest.pk, admin=admin)
+    call("contest list results", None, "GET", "/api/v1/contests", expect=200)
+    call("contest detail results", None, "GET", "/api/v1/contests/spring", expect=200)
+    call("my entries results", a, "GET", "/api/v1/contests/entries", expect=200)
+    call("entry list results", tok["other"], "GET", "/api/v1/contests/spring/entries", expect=200)
+    call("judging results", tok["judge2"], "GET", "/api/v1/contests/spring/judging", expect=200)
+    return call
