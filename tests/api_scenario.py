@@ -69,7 +69,7 @@ class Caller:
 def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     from accounts.services.tokens import token_issue
     from contests.judging import contest_publish_results
-    from generation.models import Publication as P
+    from approvals.gate import Publication as P
     from tests.approvals.helpers import clip_in_state, ensure_starter_policy
     from tests.contests.conftest import SECOND, T0, Clock, make_contest, make_judge
     from tests.factories import make_clip, make_job, make_user
