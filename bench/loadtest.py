@@ -174,7 +174,7 @@ def main() -> None:
 
 
 def recovered_count() -> int:
-    """Jobs the sweep re-queued: one `job.recovered` audit record each (generation.services.jobs_recover_stale)."""
+    """Jobs the sweep re-queued: one `job.recovered` audit record each (generation.jobs.transitions.jobs_recover_stale)."""
     from core.models import AuditEvent
 
     return AuditEvent.objects.filter(action="job.recovered").count()

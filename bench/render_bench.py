@@ -92,7 +92,7 @@ class Command(BaseCommand):
         import torch
 
         from generation.runtime.engine import Engine, RenderRequest
-        from generation.worker import engine_options
+        from generation.worker.engine import engine_options
 
         engine = Engine()
         request = RenderRequest(prompt="a paper boat drifting down a rain-soaked street at dusk", negative_prompt="",
@@ -140,7 +140,7 @@ class Command(BaseCommand):
         import imageio_ffmpeg
 
         from generation.runtime.encode import encode_mp4
-        from generation.worker import x264_preset as preset_for
+        from generation.worker.engine import x264_preset as preset_for
 
         crf, x264_preset = settings.RENDER_X264_CRF, preset_for(preset_key)
         ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
@@ -245,7 +245,7 @@ class Command(BaseCommand):
             log_path.unlink(missing_ok=True)
 
     def _submit(self, artist, preset, plan, steps, source, queue):
-        from generation import services
+        from generation.jobs import dispatch
         from generation.models import RenderJob
         from generation.tasks import render_job
 
@@ -255,7 +255,7 @@ class Command(BaseCommand):
                 width=plan.width, height=plan.height, seed=7, preset=preset.key, model_source=source,
                 model_revision=preset.revision, fps=plan.fps, num_frames=plan.num_frames, steps=steps,
                 guidance=preset.guidance, progress_total=steps)
-            services.job_mark_dispatched(job_id=job.id)  # never visible as QUEUED to the site's dispatcher
+            dispatch.job_mark_dispatched(job_id=job.id)  # never visible as QUEUED to the site's dispatcher
             transaction.on_commit(lambda: render_job.apply_async(args=[str(job.id)], queue=queue))
         return job
 

@@ -14,13 +14,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
-from generation import selectors, services
+from generation import selectors
+from generation.jobs import submit, transitions
 from generation.models import Clip, RenderJob
-from generation.queue import queue_estimates
-from generation.quotas import quota_status
+from generation.jobs.estimates import queue_estimates
+from generation.jobs.quotas import quota_status
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S
 from generation.serializers import ClipOutputSerializer, QuotaOutputSerializer, RenderOutputSerializer
-from generation.services import MAX_PROMPT_CHARS, MAX_SEED
+from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
 
 
 def render_data(jobs: list[RenderJob], *, artist) -> list[dict]:
@@ -72,7 +73,7 @@ class RenderListCreateApi(_ArtistOnly, generics.GenericAPIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        job = services.job_create(artist=request.user, request=request._request, **serializer.validated_data)
+        job = submit.job_create(artist=request.user, request=request._request, **serializer.validated_data)
         job = selectors.job_of(artist=request.user, job_id=job.id)
         response = Response(render_data([job], artist=request.user)[0], status=status.HTTP_201_CREATED)
         return _with_quota_headers(response, quota_status(artist=request.user))
@@ -104,7 +105,7 @@ class RenderCancelApi(APIView):
                    operation_id="renders_cancel_create")
     def post(self, request, job_id):
         try:
-            services.job_cancel(job_id=job_id, artist=request.user, request=request._request)
+            transitions.job_cancel(job_id=job_id, artist=request.user, request=request._request)
         except RenderJob.DoesNotExist:
             raise Http404 from None
         return Response(render_data([selectors.job_of(artist=request.user, job_id=job_id)], artist=request.user)[0])

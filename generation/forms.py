@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
-from generation.services import MAX_PROMPT_CHARS, MAX_SEED
+from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
 
 RESOLUTION_CHOICES = [(f"{w}x{h}", f"{w} × {h}") for w, h in RESOLUTIONS]
 

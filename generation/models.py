@@ -7,20 +7,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from generation.jobs.states import ACTIVE, JobStatus
 from generation.runtime.presets import preset_choices
 
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    DISPATCHED = "dispatched", "Dispatched"
-    RUNNING = "running", "Rendering"
-    SUCCEEDED = "succeeded", "Done"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.RUNNING)
-IN_FLIGHT_STATUSES = (JobStatus.DISPATCHED, JobStatus.RUNNING)
+__all__ = ["JobStatus"]  # the states live in generation.jobs.states; the model's field uses them
 
 
 class RenderJob(models.Model):
@@ -79,7 +69,7 @@ class RenderJob(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
+        return self.status in ACTIVE
 
 
 class PresetConfig(models.Model):

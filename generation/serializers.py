@@ -78,7 +78,7 @@ class ClipOutputSerializer(serializers.Serializer):
 
 
 class QuotaOutputSerializer(serializers.Serializer):
-    """A generation.quotas.QuotaStatus."""
+    """A generation.jobs.quotas.QuotaStatus."""
 
     jobs_limit = serializers.IntegerField()
     jobs_active = serializers.IntegerField()

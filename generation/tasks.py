@@ -21,7 +21,7 @@ def _check_render_engine(sender=None, **_: object) -> None:
     queues = set(getattr(getattr(sender, "app", None) and sender.app.amqp.queues, "consume_from", None) or ())
     if queues and queues <= {settings.CELERY_TASK_DEFAULT_QUEUE}:
         return
-    from generation.worker import engine_class
+    from generation.worker.engine import engine_class
 
     try:
         engine_class()
@@ -37,7 +37,7 @@ def _check_render_engine(sender=None, **_: object) -> None:
 )
 def render_job(job_id: str) -> str:
     """Render one job; a second delivery of the same id renders nothing."""
-    from generation.worker import run_render
+    from generation.worker.run import run_render
 
     return run_render(job_id=job_id)
 
@@ -45,7 +45,7 @@ def render_job(job_id: str) -> str:
 @shared_task(name="generation.tasks.dispatch_jobs")
 def dispatch_jobs() -> int:
     """Fill free render slots from the queue."""
-    from generation.dispatch import dispatch_pending
+    from generation.jobs.dispatch import dispatch_pending
 
     return len(dispatch_pending())
 
@@ -53,8 +53,8 @@ def dispatch_jobs() -> int:
 @shared_task(name="generation.tasks.sweep_jobs")
 def sweep_jobs() -> dict:
     """Recover jobs whose worker died or whose message was lost, then fill free slots."""
-    from generation.dispatch import dispatch_pending
-    from generation.services import jobs_recover_stale
+    from generation.jobs.dispatch import dispatch_pending
+    from generation.jobs.transitions import jobs_recover_stale
 
     result = jobs_recover_stale()
     result["dispatched"] = len(dispatch_pending())

@@ -10,12 +10,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from generation import selectors, services
+from generation import selectors
+
+from generation.jobs import submit, transitions
 from core.forms import form_add_service_errors
 from generation.forms import RenderForm
 from generation.models import RenderJob
-from generation.queue import queue_estimate
-from generation.quotas import QuotaExceeded, quota_status
+from generation.jobs.estimates import queue_estimate
+from generation.jobs.quotas import QuotaExceeded, quota_status
 from generation.runtime.presets import RESOLUTIONS, get_preset
 from django.conf import settings
 
@@ -37,7 +39,7 @@ def dashboard(request):
         if form.is_valid():
             width, height = form.cleaned_size()
             try:
-                job = services.job_create(
+                job = submit.job_create(
                     artist=request.user, prompt=form.cleaned_data["prompt"],
                     negative_prompt=form.cleaned_data["negative_prompt"], duration_s=form.cleaned_data["duration_s"],
                     width=width, height=height, seed=form.cleaned_data["seed"], request=request,
@@ -106,7 +108,7 @@ def job_status(request, job_id):
 @require_POST
 def job_cancel(request, job_id):
     try:
-        services.job_cancel(job_id=job_id, artist=request.user, request=request)
+        transitions.job_cancel(job_id=job_id, artist=request.user, request=request)
     except RenderJob.DoesNotExist:
         raise Http404("No such render.") from None
     except ValidationError as exc:

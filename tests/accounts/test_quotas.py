@@ -102,8 +102,8 @@ def test_simultaneous_submissions_cannot_pass_the_limit(artist):
         pytest.skip("the row lock under concurrent submissions is tested on PostgreSQL (SQLite serialises writers)")
     from django.db import close_old_connections
 
-    from generation.services import job_create
-    from generation.quotas import QuotaExceeded
+    from generation.jobs.submit import job_create
+    from generation.jobs.quotas import QuotaExceeded
 
     results, barrier = [], threading.Barrier(6)
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from bench import loadtest
-from generation import services
+from generation.jobs import transitions
 from generation.models import RenderJob
 from tests.fixtures import ROOT
 
@@ -28,9 +28,9 @@ def test_recovered_jobs_are_counted_from_the_sweeps_audit_records(artist, job_fa
     settings.RENDER_HEARTBEAT_TIMEOUT = 60
     jobs = [job_factory(artist) for _ in range(2)]
     for job in jobs:
-        services.job_claim(job_id=job.id, worker="w")
+        transitions.job_claim(job_id=job.id, worker="w")
     RenderJob.objects.filter(id__in=[j.id for j in jobs]).update(heartbeat_at=timezone.now() - timedelta(seconds=61))
-    assert services.jobs_recover_stale()["requeued"] == 2
+    assert transitions.jobs_recover_stale()["requeued"] == 2
     assert loadtest.recovered_count() == 2
 
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contests.services import contest_grant_priority_lane, entry_create
-from generation.dispatch import dispatch_pending
+from generation.jobs.dispatch import dispatch_pending
 from approvals.gate import Publication
 from generation.models import JobStatus, RenderJob
 from core.models import AuditEvent
 from generation.models import ArtistQuota
-from generation.quotas import quota_status
+from generation.jobs.quotas import quota_status
 from tests.contests.conftest import T0, make_contest
 from tests.factories import make_clip, make_job, make_user
 

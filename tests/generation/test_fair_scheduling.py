@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from generation.dispatch import dispatch_pending
-from generation.fairness import pick_fair
+from generation.jobs.dispatch import dispatch_pending
+from generation.jobs.fairness import pick_fair
 from generation.models import JobStatus, RenderJob
-from generation.queue import queue_estimate
-from generation.services import job_claim, job_fail
+from generation.jobs.estimates import queue_estimate
+from generation.jobs.transitions import job_claim, job_fail
 from generation.models import ArtistQuota
 from tests.factories import make_job, make_user
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from generation import services
+from generation.jobs.submit import job_create
 from generation.models import PresetConfig
 from generation.presets import presets_enabled
 from generation.runtime.presets import BUILTIN_SOURCE
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def submit(artist, **overrides):
     values = dict(artist=artist, prompt="a lantern on a pier", duration_s=2, width=512, height=512, seed=3)
     values.update(overrides)
-    return services.job_create(**values)
+    return job_create(**values)
 
 
 def test_with_nothing_enabled_the_settings_default_is_the_one_choice(artist):

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from generation import services
+from generation.jobs import dispatch, transitions
 from generation.models import JobStatus, RenderJob
 from generation.tasks import sweep_jobs
 from core.models import AuditEvent
@@ -28,26 +28,26 @@ def test_running_job_without_heartbeat_is_requeued_once(artist, job_factory, set
     settings.RENDER_HEARTBEAT_TIMEOUT = 60
     stale, fresh = job_factory(artist), job_factory(artist)
     for job in (stale, fresh):
-        assert services.job_claim(job_id=job.id, worker="w1") == 1
+        assert transitions.job_claim(job_id=job.id, worker="w1") == 1
     age(stale, "heartbeat_at", 61)
     age(fresh, "heartbeat_at", 30)
-    assert services.jobs_recover_stale() == {"requeued": 1, "failed": 0}
+    assert transitions.jobs_recover_stale() == {"requeued": 1, "failed": 0}
     stale.refresh_from_db(), fresh.refresh_from_db()
     assert (stale.status, stale.attempts, stale.heartbeat_at, stale.progress_step) == (JobStatus.QUEUED, 1, None, 0)
     assert fresh.status == JobStatus.RUNNING
-    assert services.jobs_recover_stale() == {"requeued": 0, "failed": 0}  # a second sweep does nothing
+    assert transitions.jobs_recover_stale() == {"requeued": 0, "failed": 0}  # a second sweep does nothing
     events = AuditEvent.objects.filter(action="job.recovered", object_id=str(stale.id))
     assert events.count() == 1 and events.get().detail["worker"] == "w1"
-    assert services.job_claim(job_id=stale.id, worker="w2") == 2
+    assert transitions.job_claim(job_id=stale.id, worker="w2") == 2
 
 
 def test_lost_dispatch_message_is_requeued(artist, job_factory, settings):
     settings.RENDER_DISPATCH_TIMEOUT = 60
     job = job_factory(artist)
-    assert services.job_mark_dispatched(job_id=job.id)
-    assert services.jobs_recover_stale()["requeued"] == 0
+    assert dispatch.job_mark_dispatched(job_id=job.id)
+    assert transitions.jobs_recover_stale()["requeued"] == 0
     age(job, "dispatched_at", 61)
-    assert services.jobs_recover_stale()["requeued"] == 1
+    assert transitions.jobs_recover_stale()["requeued"] == 1
     assert RenderJob.objects.get(id=job.id).status == JobStatus.QUEUED
 
 
@@ -55,23 +55,23 @@ def test_job_fails_after_max_attempts(artist, job_factory, settings):
     settings.RENDER_HEARTBEAT_TIMEOUT, settings.RENDER_MAX_ATTEMPTS = 60, 3
     job = job_factory(artist)
     for attempt in (1, 2, 3):
-        assert services.job_claim(job_id=job.id, worker="w") == attempt
+        assert transitions.job_claim(job_id=job.id, worker="w") == attempt
         age(job, "heartbeat_at", 61)
-        result = services.jobs_recover_stale()
+        result = transitions.jobs_recover_stale()
         assert result == ({"requeued": 1, "failed": 0} if attempt < 3 else {"requeued": 0, "failed": 1})
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "stopped 3 times" in job.error
-    assert services.job_claim(job_id=job.id, worker="w") is None
+    assert transitions.job_claim(job_id=job.id, worker="w") is None
 
 
 def test_finished_and_cancelled_jobs_are_left_alone(artist, job_factory, settings):
     settings.RENDER_HEARTBEAT_TIMEOUT = 5
     done = job_factory(artist, status=JobStatus.SUCCEEDED, heartbeat_at=timezone.now() - timedelta(hours=1))
     cancelled = job_factory(artist)
-    services.job_claim(job_id=cancelled.id, worker="w")
-    services.job_cancel(job_id=cancelled.id, artist=artist)
+    transitions.job_claim(job_id=cancelled.id, worker="w")
+    transitions.job_cancel(job_id=cancelled.id, artist=artist)
     age(cancelled, "heartbeat_at", 3600)
-    assert services.jobs_recover_stale() == {"requeued": 0, "failed": 0}
+    assert transitions.jobs_recover_stale() == {"requeued": 0, "failed": 0}
     assert RenderJob.objects.get(id=done.id).status == JobStatus.SUCCEEDED
     assert RenderJob.objects.get(id=cancelled.id).status == JobStatus.CANCELLED
 
@@ -79,7 +79,7 @@ def test_finished_and_cancelled_jobs_are_left_alone(artist, job_factory, setting
 def test_sweep_task_twice_is_idempotent(artist, job_factory, settings):
     settings.RENDER_HEARTBEAT_TIMEOUT = 60
     job = job_factory(artist)
-    services.job_claim(job_id=job.id, worker="w")
+    transitions.job_claim(job_id=job.id, worker="w")
     age(job, "heartbeat_at", 120)
     first, second = sweep_jobs(), sweep_jobs()
     assert first["requeued"] == 1 and second["requeued"] == 0
@@ -110,11 +110,11 @@ def test_redis_visibility_timeout_is_above_the_longest_time_limit(soft):
 def test_heartbeat_beats_until_the_time_limit_then_lets_the_sweep_recover(artist, job_factory, settings):
     import time
 
-    from generation.worker import _Heartbeat
+    from generation.worker.progress import Heartbeat as _Heartbeat
 
     settings.RENDER_HEARTBEAT_INTERVAL = 1
     job = job_factory(artist)
-    attempt = services.job_claim(job_id=job.id, worker="w")
+    attempt = transitions.job_claim(job_id=job.id, worker="w")
     age(job, "heartbeat_at", 600)
     beating = _Heartbeat(str(job.id), attempt, time_limit=60)
     beating.start()
@@ -128,4 +128,4 @@ def test_heartbeat_beats_until_the_time_limit_then_lets_the_sweep_recover(artist
     hung.join(timeout=5)
     assert not hung.is_alive() and hung.beats == 0
     settings.RENDER_HEARTBEAT_TIMEOUT = 60
-    assert services.jobs_recover_stale()["requeued"] == 1
+    assert transitions.jobs_recover_stale()["requeued"] == 1

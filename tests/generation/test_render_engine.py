@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from generation.runtime.engine import Engine
-from generation.worker import engine_class, render_engine
+from generation.worker.engine import engine_class, render_engine
 from tests.engines import FaultEngine, SleepEngine
 from tests.fixtures import ROOT
 

@@ -11,10 +11,10 @@ import av
 import pytest
 from django.core.files.storage import default_storage
 
-from generation import services
+from generation.jobs import transitions
 from generation.models import Clip, JobStatus, RenderJob
-from generation.services import job_mark_dispatched
-from generation.worker import run_render
+from generation.jobs.dispatch import job_mark_dispatched
+from generation.worker.run import run_render
 from core.models import AuditEvent
 from tests.engines import SLEEP_VARIABLE
 from tests.factories import make_job
@@ -81,7 +81,7 @@ def test_a_worker_started_with_the_sleep_engine_walks_the_real_states_and_cancel
         render_job.apply_async(args=[str(other.id)], queue="render-sleep")
         wait_until(lambda: RenderJob.objects.get(id=other.id).status == JobStatus.RUNNING, timeout=30,
                    interval=0.05, message="sleeping job running")
-        services.job_cancel(job_id=other.id, artist=artist)
+        transitions.job_cancel(job_id=other.id, artist=artist)
         pattern = re.compile(rf"job {other.id}: cancelled at step (\d+) of 40")
         match = wait_until(lambda: pattern.search(worker.output()), timeout=30, message="worker stopped")
         assert int(match.group(1)) < 40

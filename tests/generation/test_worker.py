@@ -14,9 +14,9 @@ from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from generation import services
+from generation.jobs import transitions
 from generation.models import Clip, JobStatus, RenderJob
-from generation.worker import FAILED_MESSAGE, OUT_OF_MEMORY_MESSAGE, job_time_limit, run_render
+from generation.worker.run import FAILED_MESSAGE, OUT_OF_MEMORY_MESSAGE, job_time_limit, run_render
 from core.models import AuditEvent
 from tests.engines import FAULT_VARIABLE
 
@@ -150,13 +150,13 @@ def test_time_limit_grows_with_size_and_is_capped(artist, job_factory, settings)
 
 
 def test_progress_is_written_at_most_once_a_second(artist, job_factory):
-    from generation.worker import _Progress
+    from generation.worker.progress import Progress as _Progress
 
     job = job_factory(artist, **{**SMALL, "steps": 40})
-    attempt = services.job_claim(job_id=job.id, worker="test")
+    attempt = transitions.job_claim(job_id=job.id, worker="test")
     progress = _Progress(str(job.id), attempt, time_limit=600)
     from generation.runtime.engine import RenderRequest
-    from generation.worker import render_engine
+    from generation.worker.engine import render_engine
 
     import time
 
@@ -171,28 +171,28 @@ def test_progress_is_written_at_most_once_a_second(artist, job_factory):
 
 def test_a_run_replaced_by_the_sweep_cannot_store_or_fail(artist, job_factory):
     job = job_factory(artist, **SMALL)
-    first = services.job_claim(job_id=job.id, worker="old")
+    first = transitions.job_claim(job_id=job.id, worker="old")
     RenderJob.objects.filter(id=job.id).update(status=JobStatus.QUEUED)  # as the sweep leaves it
-    second = services.job_claim(job_id=job.id, worker="new")
+    second = transitions.job_claim(job_id=job.id, worker="new")
     assert (first, second) == (1, 2)
-    assert services.job_progress(job_id=job.id, attempt=first, step=1, total=3, eta_s=1) is True  # must stop
-    assert services.job_must_stop(job_id=job.id, attempt=first) is True
-    assert services.job_must_stop(job_id=job.id, attempt=second) is False
-    assert services.job_fail(job_id=job.id, attempt=first, message="late") is False
-    assert services.job_succeed(job_id=job.id, attempt=first, files={}, width=64, height=64, fps=8, num_frames=9,
+    assert transitions.job_progress(job_id=job.id, attempt=first, step=1, total=3, eta_s=1) is True  # must stop
+    assert transitions.job_must_stop(job_id=job.id, attempt=first) is True
+    assert transitions.job_must_stop(job_id=job.id, attempt=second) is False
+    assert transitions.job_fail(job_id=job.id, attempt=first, message="late") is False
+    assert transitions.job_succeed(job_id=job.id, attempt=first, files={}, width=64, height=64, fps=8, num_frames=9,
                                 size_bytes=0, metadata={}, media_key="k" * 32) is None
     assert RenderJob.objects.get(id=job.id).status == JobStatus.RUNNING
 
 
 def test_cancelled_job_is_not_claimed(artist, job_factory):
     job = job_factory(artist, **SMALL)
-    services.job_cancel(job_id=job.id, artist=artist)
+    transitions.job_cancel(job_id=job.id, artist=artist)
     assert run_render(job_id=str(job.id)) == "skipped"
     assert RenderJob.objects.get(id=job.id).status == JobStatus.CANCELLED
 
 
 def test_engine_options_come_from_settings_with_per_preset_overrides(settings):
-    from generation.worker import engine_options
+    from generation.worker.engine import engine_options
 
     settings.RENDER_DEVICE, settings.RENDER_DTYPE, settings.RENDER_OFFLOAD = "cpu", "auto", "none"
     settings.RENDER_VAE_TILING, settings.RENDER_COMPILE = False, False
@@ -203,7 +203,7 @@ def test_engine_options_come_from_settings_with_per_preset_overrides(settings):
 
 
 def test_x264_preset_per_model_preset_with_setting_overrides(settings):
-    from generation.worker import x264_preset
+    from generation.worker.engine import x264_preset
 
     settings.RENDER_X264_PRESET, settings.RENDER_PRESET_OPTIONS = "", {}
     assert [x264_preset(key) for key in ("tiny", "ltx-video", "wan2.1-t2v-1.3b", "cogvideox-5b")] == [
@@ -215,7 +215,7 @@ def test_x264_preset_per_model_preset_with_setting_overrides(settings):
 
 
 def test_a_job_encodes_with_the_x264_preset_its_model_preset_is_set_to(artist, job_factory, settings):
-    from generation.worker import run_render as render
+    from generation.worker.run import run_render as render
 
     settings.RENDER_PRESET_OPTIONS = {"tiny": {"x264_preset": "veryfast"}}
     job = job_factory(artist, **SMALL)

@@ -1,5 +1,5 @@
 """Queue position, ETA and admission control: the jobs ahead are counted by the fair order the
-dispatcher sends in (generation.fairness), from one grouped query over the artists with active jobs.
+dispatcher sends in (generation.jobs.fairness), from one grouped query over the artists with active jobs.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
 from core import clock
-from generation.models import ACTIVE_STATUSES, IN_FLIGHT_STATUSES, JobStatus, RenderJob
-from generation.fairness import jobs_ahead
+from generation.jobs.states import ACTIVE, IN_FLIGHT, JobStatus
+from generation.models import RenderJob
+from generation.jobs.fairness import jobs_ahead
 from generation.models import ArtistQuota
-from generation.quotas import QuotaExceeded, QuotaStatus, quota_reserve
 
 _ESTIMATE_KEY = "generation:render-seconds-estimate"
 _ESTIMATE_TTL_S = 60
@@ -55,12 +55,12 @@ def _lanes():
     """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority."""
     priority = ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(clock.now()), user_id=OuterRef("artist_id"))
     return (
-        RenderJob.objects.filter(status__in=ACTIVE_STATUSES)
+        RenderJob.objects.filter(status__in=ACTIVE)
         .values("artist_id")
         .annotate(
             queued=Count("id", filter=Q(status=JobStatus.QUEUED)),
             oldest=Min("created_at", filter=Q(status=JobStatus.QUEUED)),
-            in_flight=Count("id", filter=Q(status__in=IN_FLIGHT_STATUSES)),
+            in_flight=Count("id", filter=Q(status__in=IN_FLIGHT)),
             priority=Exists(priority),
             last_served=Subquery(
                 RenderJob.objects.filter(artist_id=OuterRef("artist_id"), dispatched_at__isnull=False)
@@ -121,28 +121,3 @@ def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     ahead, in_flight = jobs_ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority, served=served)
     return QueueEstimate(position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight),
                          slots=settings.RENDER_SLOTS)
-
-
-def job_admit(*, artist, duration_s: int) -> QuotaStatus:
-    """Inside job_create's transaction: refuse (QuotaExceeded, a 429) a job over the artist's quota
-    or one that would wait past QUEUE_HORIZON_S; otherwise return the quota left after it."""
-    per_render = math.ceil(render_seconds_estimate())
-    status = quota_reserve(artist=artist, duration_s=duration_s, busy_retry_s=per_render)
-    estimate = wait_for_new_job(artist_id=artist.pk, priority=status.priority)
-    horizon = settings.QUEUE_HORIZON_S
-    if estimate.estimated_start_s > horizon:
-        raise QuotaExceeded(
-            f"The render queue is full: a new render would wait about {_human(estimate.estimated_start_s)} "
-            f"(the limit is {_human(horizon)}). Nothing was queued; please try again later.",
-            code="queue_full", retry_after=max(60, estimate.estimated_start_s - horizon),
-            headers=status.headers(),
-        )
-    return status
-
-
-def _human(seconds: int) -> str:
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds / 3600:.1f} h"

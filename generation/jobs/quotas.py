@@ -63,13 +63,14 @@ class QuotaStatus:
 
 def quota_status(*, artist, now: datetime | None = None) -> QuotaStatus:
     """The artist's limits (overrides or settings) and what is used now, in two queries."""
-    from generation.models import ACTIVE_STATUSES, JobStatus, RenderJob
+    from generation.jobs.states import ACTIVE, JobStatus
+    from generation.models import RenderJob
 
     now = now or clock.now()
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     override = ArtistQuota.objects.filter(user_id=artist.pk).first()
     counts = RenderJob.objects.filter(artist_id=artist.pk).aggregate(
-        active=Count("id", filter=Q(status__in=ACTIVE_STATUSES)),
+        active=Count("id", filter=Q(status__in=ACTIVE)),
         seconds=Sum("duration_s", filter=Q(created_at__gte=start) & ~Q(status=JobStatus.FAILED)
                     & ~Q(status=JobStatus.CANCELLED, started_at__isnull=True)),
     )

@@ -1,4 +1,4 @@
-"""Send queued jobs to the render queue in the fair order (generation.fairness), only into free slots.
+"""Send queued jobs to the render queue in the fair order (generation.jobs.fairness), only into free slots.
 
 Jobs wait in the database, not in the broker: the broker holds at most RENDER_SLOTS messages.
 """
@@ -7,19 +7,34 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max, Window
 from django.db.models.functions import RowNumber
 
 from core import clock
-from generation.fairness import pick_fair
-from generation.models import IN_FLIGHT_STATUSES, ArtistQuota, JobStatus, RenderJob
-from generation.services import job_mark_dispatched
+from generation.jobs.fairness import pick_fair
+from generation.jobs.states import IN_FLIGHT, JobStatus
+from generation.models import ArtistQuota, RenderJob
+from generation.jobs.states import edge
 
 log = logging.getLogger(__name__)
 
 DISPATCH_LOCK_KEY = 0x76726E01
+#: The worker's task, sent by name: the dispatcher never imports the worker side (CELERY_TASK_ROUTES
+#: sends it to the `render` queue).
+RENDER_TASK = "generation.tasks.render_job"
+_DISPATCH = edge(JobStatus.QUEUED, to=JobStatus.DISPATCHED)
+
+
+def job_mark_dispatched(*, job_id) -> bool:
+    """QUEUED -> DISPATCHED; False if the job was no longer queued."""
+    return bool(
+        RenderJob.objects.filter(id=job_id, status__in=_DISPATCH).update(
+            status=JobStatus.DISPATCHED, dispatched_at=clock.now()
+        )
+    )
 
 
 def last_served_of(artist_ids) -> dict:
@@ -44,11 +59,9 @@ def _lock_dispatcher() -> None:
 
 def dispatch_pending() -> list[object]:
     """Mark as many queued jobs DISPATCHED as there are free slots and send their ids to Celery."""
-    from generation.tasks import render_job
-
     with transaction.atomic():
         _lock_dispatcher()
-        in_flight = RenderJob.objects.filter(status__in=IN_FLIGHT_STATUSES).count()
+        in_flight = RenderJob.objects.filter(status__in=IN_FLIGHT).count()
         free = settings.RENDER_SLOTS - in_flight
         if free <= 0:
             return []
@@ -65,7 +78,7 @@ def dispatch_pending() -> list[object]:
         chosen = [job_id for job_id in pick_fair(queued, free, priority_artist_ids(), served)
                   if job_mark_dispatched(job_id=job_id)]
         for job_id in chosen:
-            transaction.on_commit(lambda job_id=job_id: render_job.delay(str(job_id)))
+            transaction.on_commit(lambda job_id=job_id: current_app.send_task(RENDER_TASK, args=[str(job_id)]))
     if chosen:
         log.info("dispatched %d render job(s)", len(chosen))
     return chosen

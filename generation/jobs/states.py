@@ -1,0 +1,55 @@
+"""The render job's states and the transitions allowed between them, as one table.
+
+    QUEUED -> DISPATCHED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED
+    QUEUED or DISPATCHED -> RUNNING (a worker claims a job whose message arrived)
+    DISPATCHED or RUNNING -> QUEUED (the sweep recovers a lost job, attempt + 1) | FAILED (too many attempts)
+    QUEUED, DISPATCHED or RUNNING -> CANCELLED (the artist cancels)
+
+generation.jobs.transitions declares each of its moves with `edge()`, which refuses at import time a
+move the table does not allow.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    DISPATCHED = "dispatched", "Dispatched"
+    RUNNING = "running", "Rendering"
+    SUCCEEDED = "succeeded", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+S = JobStatus
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.QUEUED: frozenset({S.DISPATCHED, S.RUNNING, S.CANCELLED}),
+    S.DISPATCHED: frozenset({S.RUNNING, S.QUEUED, S.FAILED, S.CANCELLED}),
+    S.RUNNING: frozenset({S.SUCCEEDED, S.FAILED, S.QUEUED, S.CANCELLED}),
+    S.SUCCEEDED: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+#: Not finished: the artist's quota counts them; they can be cancelled.
+ACTIVE = tuple(status for status, targets in TRANSITIONS.items() if targets)
+#: Holding a render slot.
+IN_FLIGHT = (S.DISPATCHED, S.RUNNING)
+#: Finished for good.
+FINAL = tuple(status for status, targets in TRANSITIONS.items() if not targets)
+
+
+def allowed(source: str, target: str) -> bool:
+    """Whether the table lets a job move from `source` to `target`."""
+    return target in TRANSITIONS.get(source, frozenset())
+
+
+def edge(*sources: str, to: str) -> tuple[str, ...]:
+    """The source states of one move (for a conditional update's `status__in`), checked against the table."""
+    refused = [source for source in sources if not allowed(source, to)]
+    if refused:
+        raise ValueError(f"The job state table has no move from {', '.join(refused)} to {to}.")
+    return tuple(sources)

@@ -1,0 +1,76 @@
+"""A run's two signs of life: progress (with the cancel and time-limit checks, every step) and a heartbeat
+thread (also during long steps and encoding)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import connection
+
+from generation.jobs import transitions
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_S = 1.0
+
+
+class RenderTimedOut(Exception):
+    """The job ran past its own time limit."""
+
+
+class Progress:
+    """Checks every step for a cancel or a lost claim; writes progress and ETA at most once a second."""
+
+    def __init__(self, job_id: str, attempt: int, *, time_limit: int) -> None:
+        self.job_id, self.attempt, self.time_limit = job_id, attempt, time_limit
+        self.started = self.last_write = time.monotonic()
+        self.writes = 0
+        self.stopped_at: int | None = None
+
+    def __call__(self, step: int, total: int) -> bool:
+        now = time.monotonic()
+        if now - self.started > self.time_limit:
+            raise RenderTimedOut()
+        if step == 0 or now - self.last_write >= PROGRESS_INTERVAL_S:
+            eta = int((now - self.started) / step * (total - step) + 0.5) if step else None
+            stop = transitions.job_progress(job_id=self.job_id, attempt=self.attempt, step=step, total=total, eta_s=eta)
+            self.last_write = now
+            self.writes += 1
+        else:
+            stop = transitions.job_must_stop(job_id=self.job_id, attempt=self.attempt)
+        if stop:
+            self.stopped_at = step
+        return stop
+
+
+class Heartbeat(threading.Thread):
+    """Marks the run alive every RENDER_HEARTBEAT_INTERVAL seconds, also during long steps and encoding.
+    Past the job's time limit it stops beating, so the sweep recovers a run that hangs (say in a decode)."""
+
+    def __init__(self, job_id: str, attempt: int, *, time_limit: int) -> None:
+        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
+        self.job_id, self.attempt, self.time_limit = job_id, attempt, time_limit
+        self.started = time.monotonic()
+        self.beats = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._done.wait(settings.RENDER_HEARTBEAT_INTERVAL):
+                if time.monotonic() - self.started > self.time_limit:
+                    log.warning("job %s: past its time limit of %d s; no more heartbeats", self.job_id, self.time_limit)
+                    return
+                self.beats += 1
+                try:
+                    transitions.job_heartbeat(job_id=self.job_id, attempt=self.attempt)
+                except Exception:  # a lost beat is recovered by the next one
+                    log.exception("job %s: heartbeat failed", self.job_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=5)

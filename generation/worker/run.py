@@ -1,0 +1,122 @@
+"""One render, start to end: claim, render, encode, store (or fail with a message the artist can read).
+
+A run owns its job through the attempt number its claim returned: every later write names it, so a
+run the sweep has given up on (its worker looked dead) can never overwrite the run that replaced it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+
+from generation.jobs import transitions
+from generation.worker.engine import engine_options, render_engine, x264_preset
+from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
+from generation.models import RenderJob
+from generation.runtime.presets import BUILTIN_SOURCE
+
+log = logging.getLogger(__name__)
+
+OUT_OF_MEMORY_MESSAGE = (
+    "The GPU ran out of memory for this clip, even with memory saving turned on. "
+    "Try a shorter clip or a smaller size."
+)
+FAILED_MESSAGE = "The render failed on the worker. Nothing was stored; please try again."
+TIMED_OUT_MESSAGE = "The render took longer than this clip's time limit ({limit} s) and was stopped."
+
+
+def job_time_limit(job: RenderJob) -> int:
+    """Seconds this job may render: a base plus a cost per megapixel-step, capped by the soft limit."""
+    mpx_steps = job.width * job.height * job.num_frames * job.steps / 1e6
+    limit = settings.RENDER_TIME_BASE + mpx_steps * settings.RENDER_MS_PER_MPX_STEP / 1000
+    return int(min(limit, settings.RENDER_SOFT_TIME_LIMIT))
+
+
+def run_render(*, job_id: str) -> str:
+    """Render the job if it can be claimed; returns what happened, in one word."""
+    from generation.runtime.encode import write_outputs
+    from generation.runtime.engine import RenderCancelled, RenderOutOfMemory, RenderRequest
+
+    worker_name = f"{socket.gethostname()}:{os.getpid()}"
+    attempt = transitions.job_claim(job_id=job_id, worker=worker_name)
+    if attempt is None:
+        log.info("job %s: nothing to claim (already taken, finished or cancelled)", job_id)
+        return "skipped"
+    job = RenderJob.objects.get(id=job_id)
+    request = RenderRequest(
+        prompt=job.prompt, negative_prompt=job.negative_prompt, width=job.width, height=job.height,
+        num_frames=job.num_frames, steps=job.steps, guidance=job.guidance, seed=job.seed, preset=job.preset,
+        model="" if job.model_source == BUILTIN_SOURCE else job.model_source, revision=job.model_revision,
+    )
+    options = engine_options(job.preset)
+    encoder_preset = x264_preset(job.preset)
+    limit = job_time_limit(job)
+    progress = Progress(job_id, attempt, time_limit=limit)
+    heartbeat = Heartbeat(job_id, attempt, time_limit=limit)
+    heartbeat.start()
+    workdir = Path(tempfile.mkdtemp(prefix=f"render-{job_id}-"))
+    video = None
+    started = time.monotonic()
+    try:
+        engine = render_engine()
+        video = engine.render(request, on_step=progress, options=options)
+        log.info("job %s: rendered %d frames in %.2fs, cpu %.2fs (pipeline loads in this worker: %d)", job_id,
+                 len(video), video.pipe_seconds, video.pipe_cpu_seconds, engine.load_count)
+        metadata = {
+            "job_id": str(job.id), "prompt": job.prompt, "negative_prompt": job.negative_prompt, "seed": job.seed,
+            "preset": job.preset, "model": job.model_source, "revision": job.model_revision, "steps": job.steps,
+            "guidance": job.guidance, "width": job.width, "height": job.height, "fps": job.fps,
+            "num_frames": job.num_frames, "low_memory_retry": video.low_memory,
+            "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
+        }
+        written, cpu_written = time.monotonic(), time.process_time()
+        outputs = write_outputs(
+            video.frames(), num_frames=len(video), folder=workdir,
+            fps=job.fps, metadata=metadata, crf=settings.RENDER_X264_CRF, preset=encoder_preset,
+        )
+        video.close()
+        log.info("job %s: outputs written in %.2fs, cpu %.2fs", job_id, time.monotonic() - written,
+                 time.process_time() - cpu_written)
+        handles = {name: path.open("rb") for name, path in outputs.paths().items()}
+        try:
+            clip = transitions.job_succeed(
+                job_id=job_id, attempt=attempt, files={name: File(h) for name, h in handles.items()},
+                width=job.width, height=job.height, fps=job.fps, num_frames=outputs.num_frames,
+                size_bytes=outputs.video.stat().st_size, metadata=metadata, media_key=os.urandom(16).hex(),
+            )
+        finally:
+            for handle in handles.values():
+                handle.close()
+        if clip is None:
+            log.info("job %s: cancelled or recovered elsewhere while encoding; nothing stored", job_id)
+            return "cancelled"
+        log.info("job %s: clip %s stored, %.2fs in the worker", job_id, clip.id, time.monotonic() - started)
+        return "succeeded"
+    except RenderCancelled:
+        log.info("job %s: cancelled at step %s of %d; nothing stored", job_id, progress.stopped_at, job.steps)
+        return "cancelled"
+    except RenderTimedOut:
+        log.warning("job %s: past its time limit of %d s", job_id, limit)
+        transitions.job_fail(job_id=job_id, attempt=attempt, message=TIMED_OUT_MESSAGE.format(limit=limit))
+        return "failed"
+    except RenderOutOfMemory:
+        log.exception("job %s: out of memory, also with offload and VAE tiling", job_id)
+        transitions.job_fail(job_id=job_id, attempt=attempt, message=OUT_OF_MEMORY_MESSAGE)
+        return "failed"
+    except Exception:
+        log.exception("job %s failed", job_id)
+        transitions.job_fail(job_id=job_id, attempt=attempt, message=FAILED_MESSAGE)
+        return "failed"
+    finally:
+        if video is not None:
+            video.close()
+        heartbeat.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
