@@ -4,8 +4,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from accounts.models import ApiToken, Invitation, User
 
 
-
-
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (("Credit", {"fields": ("display_name",)}),)
@@ -21,11 +19,28 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "scopes", "created_at", "expires_at", "revoked_at", "suspended_at",
-                    "last_used_at", "last_used_ip")
+    list_display = (
+        "prefix",
+        "user",
+        "name",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "suspended_at",
+        "last_used_at",
+        "last_used_ip",
+    )
     list_filter = ("suspended_at", "revoked_at")
-    readonly_fields = ("token_hash", "prefix", "last_used_at", "last_used_ip", "last_used_client", "suspended_at",
-                       "suspended_reason")
+    readonly_fields = (
+        "token_hash",
+        "prefix",
+        "last_used_at",
+        "last_used_ip",
+        "last_used_client",
+        "suspended_at",
+        "suspended_reason",
+    )
     search_fields = ("prefix", "user__username")
 
     def has_add_permission(self, request):

@@ -21,8 +21,21 @@ class TokenOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "scopes", "state", "created_at", "expires_at", "revoked_at",
-                  "suspended_at", "suspended_reason", "last_used_at", "last_used_ip", "is_current"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "scopes",
+            "state",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "suspended_at",
+            "suspended_reason",
+            "last_used_at",
+            "last_used_ip",
+            "is_current",
+        ]
         read_only_fields = fields
 
     def get_is_current(self, token) -> bool:
@@ -53,8 +66,12 @@ class TokenRevokeApi(APIView):
     required_scopes = None  # any token may revoke its owner's tokens
     OutputSerializer = TokenOutputSerializer
 
-    @extend_schema(request=None, responses=OutputSerializer, summary="Revoke one of your tokens (at once)",
-                   operation_id="tokens_revoke_create")
+    @extend_schema(
+        request=None,
+        responses=OutputSerializer,
+        summary="Revoke one of your tokens (at once)",
+        operation_id="tokens_revoke_create",
+    )
     def post(self, request, token_id: int):
         try:
             token = token_revoke(token_id=token_id, user=request.user, request=request._request)

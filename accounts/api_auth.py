@@ -10,11 +10,11 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
-from core import clock
 from accounts.models import ApiToken
-from core.audit import audit_record
 from accounts.services.leaks import token_note_use
 from accounts.services.tokens import scopes_for, token_hash, token_is_well_formed
+from core import clock
+from core.audit import audit_record
 
 
 def _refuse(message: str, code: str):
@@ -35,36 +35,53 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise _refuse("Malformed Authorization header: use 'Bearer <token>'.", "token_malformed")
         raw = parts[1]
         if not token_is_well_formed(raw):
-            raise _refuse("Malformed token: Vernissage tokens start with 'vrn_' and end in a checksum; "
-                          "this one is cut short or mistyped.", "token_malformed")
+            raise _refuse(
+                "Malformed token: Vernissage tokens start with 'vrn_' and end in a checksum; "
+                "this one is cut short or mistyped.",
+                "token_malformed",
+            )
         token = ApiToken.objects.select_related("user").filter(token_hash=token_hash(raw)).first()
         if token is None:
-            raise _refuse("Unknown token: it is well formed but was never issued here, or was deleted.",
-                          "token_unknown")
+            raise _refuse(
+                "Unknown token: it is well formed but was never issued here, or was deleted.", "token_unknown"
+            )
         django_request = request._request
         if token.revoked_at is not None:
             self._deny(token, django_request, "revoked")
             raise _refuse(f"This token was revoked on {token.revoked_at:%Y-%m-%d %H:%M} UTC.", "token_revoked")
         if token.suspended_at is not None:
             self._deny(token, django_request, "suspended")
-            raise _refuse(f"This token is suspended. {token.suspended_reason} Create a new token on your "
-                          "account page; your other tokens still work.", "token_suspended")
+            raise _refuse(
+                f"This token is suspended. {token.suspended_reason} Create a new token on your "
+                "account page; your other tokens still work.",
+                "token_suspended",
+            )
         if token.expires_at is not None and token.expires_at <= clock.now():
             self._deny(token, django_request, "expired")
-            raise _refuse(f"This token expired on {token.expires_at:%Y-%m-%d}. Create a new one on your "
-                          "account page.", "token_expired")
+            raise _refuse(
+                f"This token expired on {token.expires_at:%Y-%m-%d}. Create a new one on your account page.",
+                "token_expired",
+            )
         if not token.user.is_active:
             raise _refuse("This account is disabled.", "account_disabled")
         if token_note_use(token=token, request=django_request):
             token.refresh_from_db(fields=["suspended_reason"])
-            raise _refuse(f"This token is suspended. {token.suspended_reason} Create a new token on your "
-                          "account page; your other tokens still work.", "token_suspended")
+            raise _refuse(
+                f"This token is suspended. {token.suspended_reason} Create a new token on your "
+                "account page; your other tokens still work.",
+                "token_suspended",
+            )
         return token.user, token
 
     @staticmethod
     def _deny(token: ApiToken, request, reason: str) -> None:
-        audit_record(action="access.denied", actor=token.user, request=request, obj=token,
-                     detail={"reason": reason, "prefix": token.prefix})
+        audit_record(
+            action="access.denied",
+            actor=token.user,
+            request=request,
+            obj=token,
+            detail={"reason": reason, "prefix": token.prefix},
+        )
 
     def authenticate_header(self, request) -> str:
         return self.keyword

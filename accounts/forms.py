@@ -15,7 +15,9 @@ class InviteForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     email = forms.EmailField(help_text="The address the invitation was sent to.")
     username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-    display_name = forms.CharField(max_length=80, required=False, help_text="How your credit appears on published clips.")
+    display_name = forms.CharField(
+        max_length=80, required=False, help_text="How your credit appears on published clips."
+    )
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
 
@@ -42,12 +44,16 @@ class AcceptInvitationForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, required=False, help_text="What this token is for, e.g. 'render script'.")
     scopes = forms.MultipleChoiceField(
-        choices=(), widget=forms.CheckboxSelectMultiple, required=True,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
         error_messages={"required": "Choose at least one thing the token may do."},
         help_text="Give a token only what its script needs.",
     )
     expires_in_days = forms.TypedChoiceField(
-        label="Expires in", coerce=int, initial=90,
+        label="Expires in",
+        coerce=int,
+        initial=90,
         choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")],
     )
 

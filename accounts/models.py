@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
 from core import clock
 
 
@@ -17,9 +18,7 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """An account; what it may do comes from its groups (artist, moderator, admin)."""
 
-    display_name = models.CharField(
-        max_length=80, blank=True, help_text="Shown as the credit on published clips."
-    )
+    display_name = models.CharField(max_length=80, blank=True, help_text="Shown as the credit on published clips.")
 
     @property
     def credit_name(self) -> str:
@@ -76,7 +75,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(null=True, blank=True)
     last_used_client = models.CharField(max_length=64, blank=True, help_text="Hash of the last User-Agent.")
-    scopes = models.JSONField(default=list, blank=True, help_text="What the token may do; see accounts.services.tokens.SCOPES.")
+    scopes = models.JSONField(
+        default=list, blank=True, help_text="What the token may do; see accounts.services.tokens.SCOPES."
+    )
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspended_reason = models.CharField(max_length=300, blank=True)
 
@@ -89,7 +90,7 @@ class ApiToken(models.Model):
     @property
     def state(self) -> str:
         """One word for pages: active, revoked, suspended or expired."""
-        
+
         if self.revoked_at:
             return "revoked"
         if self.suspended_at:
@@ -111,3 +112,6 @@ class TokenSighting(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "ip", "client"], name="token_sighting_unique")]
         indexes = [models.Index(fields=["token", "last_seen"])]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} from {self.ip or '-'} ({self.client[:8]})"

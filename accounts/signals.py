@@ -21,7 +21,9 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    audit_record(action="login.failed", request=request, detail={"username": str(credentials.get("username", ""))[:150]})
+    audit_record(
+        action="login.failed", request=request, detail={"username": str(credentials.get("username", ""))[:150]}
+    )
 
 
 def ensure_roles_after_migrate(sender, **kwargs):

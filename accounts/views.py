@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core import clock
 from accounts.forms import AcceptInvitationForm, InviteForm, TokenForm
 from accounts.models import ApiToken, Invitation
 from accounts.services.invitations import invitation_accept, invitation_create, invitation_get_valid
 from accounts.services.tokens import token_issue, token_revoke
+from core import clock
 from core.forms import form_add_service_errors
 
 
@@ -28,16 +28,27 @@ def invitations(request):
     issued = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = invitation_create(email=form.cleaned_data["email"], role=form.cleaned_data["role"],
-                                       invited_by=request.user, request=request)
+            issued = invitation_create(
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                request=request,
+            )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             form = InviteForm()
-    page = Paginator(Invitation.objects.select_related("invited_by", "accepted_by"), 20).get_page(request.GET.get("page"))
+    page = Paginator(Invitation.objects.select_related("invited_by", "accepted_by"), 20).get_page(
+        request.GET.get("page")
+    )
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "accounts/invitations.html", {"form": form, "page": page, "issued": issued, "now": clock.now()}, status=status)
+    return render(
+        request,
+        "accounts/invitations.html",
+        {"form": form, "page": page, "issued": issued, "now": clock.now()},
+        status=status,
+    )
 
 
 def invitation_accept_view(request, token: str):
@@ -49,8 +60,11 @@ def invitation_accept_view(request, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
-                token=token, email=form.cleaned_data["email"], username=form.cleaned_data["username"],
-                password=form.cleaned_data["password1"], display_name=form.cleaned_data["display_name"],
+                token=token,
+                email=form.cleaned_data["email"],
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
                 request=request,
             )
         except ValidationError as exc:
@@ -71,8 +85,11 @@ def account(request):
     if request.method == "POST" and form.is_valid():
         try:
             new_token = token_issue(
-                user=request.user, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
-                ttl=timedelta(days=form.cleaned_data["expires_in_days"]), request=request,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                ttl=timedelta(days=form.cleaned_data["expires_in_days"]),
+                request=request,
             ).raw
         except ValidationError as exc:
             form.add_error("scopes" if hasattr(exc, "error_dict") else None, exc.messages)
@@ -80,8 +97,9 @@ def account(request):
             form = TokenForm(user=request.user)
     tokens = request.user.api_tokens.all()
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token},
-                  status=status)
+    return render(
+        request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token}, status=status
+    )
 
 
 @login_required

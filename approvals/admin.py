@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
-
 from approvals.models import Notification, PolicyClause, Review
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(PolicyClause)

@@ -76,19 +76,29 @@ class ReviewListApi(generics.GenericAPIView):
     class InputSerializer(serializers.Serializer):
         artist = serializers.CharField(required=False, help_text="Only this artist's clips (username).")
         preset = serializers.CharField(required=False, help_text="Only clips rendered with this preset.")
-        flagged = serializers.ChoiceField(choices=["yes", "no"], required=False,
-                                          help_text="Only clips the policy check flagged (yes) or did not (no).")
+        flagged = serializers.ChoiceField(
+            choices=["yes", "no"],
+            required=False,
+            help_text="Only clips the policy check flagged (yes) or did not (no).",
+        )
 
         def to_internal_value(self, data):
             """Lenient, as the queue has always been: long values are cut, an unknown `flagged` means either."""
-            return {"artist": data.get("artist", "")[:150], "preset": data.get("preset", "")[:32],
-                    "flagged": {"yes": True, "no": False}.get(data.get("flagged", ""))}
+            return {
+                "artist": data.get("artist", "")[:150],
+                "preset": data.get("preset", "")[:32],
+                "flagged": {"yes": True, "no": False}.get(data.get("flagged", "")),
+            }
 
     OutputSerializer = ReviewOutputSerializer
     serializer_class = OutputSerializer
 
-    @extend_schema(responses=OutputSerializer(many=True), parameters=[InputSerializer], operation_id="reviews_list",
-                   summary="The open reviews, oldest first")
+    @extend_schema(
+        responses=OutputSerializer(many=True),
+        parameters=[InputSerializer],
+        operation_id="reviews_list",
+        summary="The open reviews, oldest first",
+    )
     def get(self, request):
         _moderator_only(request)
         query = self.InputSerializer(data=request.query_params)
@@ -103,8 +113,12 @@ class ReviewClaimApi(APIView):
     required_scopes = "review"
     OutputSerializer = ReviewOutputSerializer
 
-    @extend_schema(request=None, responses=OutputSerializer, operation_id="reviews_claim_create",
-                   summary="Hold a clip's open review")
+    @extend_schema(
+        request=None,
+        responses=OutputSerializer,
+        operation_id="reviews_claim_create",
+        summary="Hold a clip's open review",
+    )
     def post(self, request, clip_id):
         _moderator_only(request)
         _visible(request, clip_id)
@@ -124,16 +138,26 @@ class ReviewDecideApi(APIView):
 
     OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="reviews_create",
-                   summary="Decide on a clip's review")
+    @extend_schema(
+        request=InputSerializer,
+        responses=OutputSerializer,
+        operation_id="reviews_create",
+        summary="Decide on a clip's review",
+    )
     def post(self, request, clip_id):
         _moderator_only(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _visible(request, clip_id)
         data = serializer.validated_data
-        services.clip_decide(clip_id=clip_id, moderator=request.user, decision=data["decision"],
-                             reason=data["reason"], clause=data["clause"] or None, request=request._request)
+        services.clip_decide(
+            clip_id=clip_id,
+            moderator=request.user,
+            decision=data["decision"],
+            reason=data["reason"],
+            clause=data["clause"] or None,
+            request=request._request,
+        )
         return Response(self.OutputSerializer(clip_visible_or_none(user=request.user, clip_id=clip_id)).data)
 
 
@@ -147,14 +171,19 @@ class ClipAppealApi(APIView):
 
     OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(request=InputSerializer, responses={202: OutputSerializer}, operation_id="clips_appeal_create",
-                   summary="Appeal a rejection")
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: OutputSerializer},
+        operation_id="clips_appeal_create",
+        summary="Appeal a rejection",
+    )
     def post(self, request, clip_id):
         serializer = self.InputSerializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)
-            services.clip_appeal(clip_id=clip_id, artist=request.user, request=request._request,
-                                 **serializer.validated_data)
+            services.clip_appeal(
+                clip_id=clip_id, artist=request.user, request=request._request, **serializer.validated_data
+            )
         except Clip.DoesNotExist:
             raise Http404 from None
         except serializers.ValidationError:
@@ -170,8 +199,12 @@ class ClipWithdrawApi(APIView):
     required_scopes = "clips:write"
     OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(request=None, responses=OutputSerializer, operation_id="clips_withdraw_create",
-                   summary="Withdraw your published clip")
+    @extend_schema(
+        request=None,
+        responses=OutputSerializer,
+        operation_id="clips_withdraw_create",
+        summary="Withdraw your published clip",
+    )
     def post(self, request, clip_id):
         try:
             services.clip_withdraw(clip_id=clip_id, artist=request.user, request=request._request)
@@ -191,15 +224,20 @@ class ClipTakeDownApi(APIView):
 
     OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="clips_takedown_create",
-                   summary="Take a published clip down")
+    @extend_schema(
+        request=InputSerializer,
+        responses=OutputSerializer,
+        operation_id="clips_takedown_create",
+        summary="Take a published clip down",
+    )
     def post(self, request, clip_id):
         _moderator_only(request)
         _visible(request, clip_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.clip_take_down(clip_id=clip_id, moderator=request.user, request=request._request,
-                                **serializer.validated_data)
+        services.clip_take_down(
+            clip_id=clip_id, moderator=request.user, request=request._request, **serializer.validated_data
+        )
         return Response(self.OutputSerializer(_visible(request, clip_id)).data)
 
 
@@ -209,8 +247,12 @@ class ClipPublicationRequestApi(APIView):
     required_scopes = "clips:write"
     OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(request=None, responses={202: OutputSerializer}, summary="Ask for publication",
-                   operation_id="clips_publication_create")
+    @extend_schema(
+        request=None,
+        responses={202: OutputSerializer},
+        summary="Ask for publication",
+        operation_id="clips_publication_create",
+    )
     def post(self, request, clip_id):
         try:
             services.clip_request_publication(clip_id=clip_id, artist=request.user, request=request._request)

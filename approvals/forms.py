@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django import forms
 
-from core import clock
 from approvals.models import REFUSALS, Decision, PolicyClause
 from approvals.services import MAX_REASON_CHARS
+from core import clock
 
 
 def _clause_field(required: bool) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        queryset=PolicyClause.objects.filter(active=True), to_field_name="code", required=required,
-        empty_label="Choose the policy clause", error_messages={"invalid_choice": "Choose one of the policy clauses."},
+        queryset=PolicyClause.objects.filter(active=True),
+        to_field_name="code",
+        required=required,
+        empty_label="Choose the policy clause",
+        error_messages={"invalid_choice": "Choose one of the policy clauses."},
     )
 
 
@@ -18,8 +21,11 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices)
     clause = _clause_field(required=False)
     reason = forms.CharField(
-        required=False, max_length=MAX_REASON_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Required to reject or request changes: the artist reads it."}),
+        required=False,
+        max_length=MAX_REASON_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "Required to reject or request changes: the artist reads it."}
+        ),
     )
 
     def clean(self):
@@ -34,7 +40,8 @@ class DecisionForm(forms.Form):
 
 class RequestPublicationForm(forms.Form):
     publish_at = forms.DateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Optional embargo (UTC): once approved, the clip is published at this time.",
     )
 
@@ -46,11 +53,17 @@ class RequestPublicationForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    message = forms.CharField(max_length=MAX_REASON_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "Tell the moderators why the decision should change."})
+    message = forms.CharField(
+        max_length=MAX_REASON_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Tell the moderators why the decision should change."},
+    )
 
 
 class TakeDownForm(forms.Form):
     clause = _clause_field(required=True)
-    reason = forms.CharField(max_length=MAX_REASON_CHARS, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "Write a reason: the artist will read it."})
+    reason = forms.CharField(
+        max_length=MAX_REASON_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write a reason: the artist will read it."},
+    )

@@ -67,13 +67,23 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "appeal": {P.REJECTED: P.APPEALED},
     "publish": {P.APPROVED: P.PUBLISHED},
     # The artist may pull their clip at any point on its way to the gallery, or out of it.
-    "withdraw": {P.PUBLISHED: P.WITHDRAWN, P.APPROVED: P.WITHDRAWN, P.PENDING_REVIEW: P.WITHDRAWN,
-                 P.APPEALED: P.WITHDRAWN, P.CHANGES_REQUESTED: P.WITHDRAWN},
+    "withdraw": {
+        P.PUBLISHED: P.WITHDRAWN,
+        P.APPROVED: P.WITHDRAWN,
+        P.PENDING_REVIEW: P.WITHDRAWN,
+        P.APPEALED: P.WITHDRAWN,
+        P.CHANGES_REQUESTED: P.WITHDRAWN,
+    },
     "take_down": {P.PUBLISHED: P.TAKEN_DOWN},
 }
 _VERBS = {
-    "request": "sent for review", "approve": "approved", "changes": "sent back for changes",
-    "reject": "rejected", "appeal": "appealed", "publish": "published", "withdraw": "withdrawn",
+    "request": "sent for review",
+    "approve": "approved",
+    "changes": "sent back for changes",
+    "reject": "rejected",
+    "appeal": "appealed",
+    "publish": "published",
+    "withdraw": "withdrawn",
     "take_down": "taken down",
 }
 
@@ -114,7 +124,12 @@ def _rejected_by(clip: Clip):
 
 
 def _check_may_decide(review: Review, clip: Clip, moderator, now: datetime) -> None:
-    if review.claimed_by_id and review.claimed_by_id != moderator.pk and review.claimed_until and review.claimed_until > now:
+    if (
+        review.claimed_by_id
+        and review.claimed_by_id != moderator.pk
+        and review.claimed_until
+        and review.claimed_until > now
+    ):
         holder = review.claimed_by.credit_name if review.claimed_by else "another moderator"
         raise ValidationError(f"{holder} is reviewing this clip until {review.claimed_until:%H:%M} UTC.")
     if review.is_appeal and _rejected_by(clip) == moderator.pk:

@@ -8,9 +8,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from core import clock
 from approvals import gate
 from approvals.models import Decision, Notification, Review
+from core import clock
 from generation.models import Clip
 
 
@@ -18,8 +18,9 @@ def _clip_url(clip: Clip) -> str:
     return reverse("clip_detail", kwargs={"clip_id": clip.id})
 
 
-def user_notify(*, user, message: str, clip: Clip | None = None, email_subject: str = "",
-                email_body: str = "") -> Notification:
+def user_notify(
+    *, user, message: str, clip: Clip | None = None, email_subject: str = "", email_body: str = ""
+) -> Notification:
     """Add a notification for `user` now; email it once the transaction commits when a subject is given."""
     url = _clip_url(clip) if clip is not None else ""
     note = Notification.objects.create(user=user, message=message[:500], url=url)
@@ -35,14 +36,18 @@ def decision_made(*, clip: Clip, review: Review) -> None:
     prompt = clip.job.prompt[:80]
     kind = "appeal" if review.is_appeal else "request for publication"
     if review.decision == Decision.APPROVE:
-        when = (f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."
-                if gate.pending_embargo(clip) else "It is now in the public gallery.")
+        when = (
+            f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."
+            if gate.pending_embargo(clip)
+            else "It is now in the public gallery."
+        )
         subject, message = "Your clip was approved", f"Your {kind} for “{prompt}” was approved. {when}"
     else:
         verb = "needs changes" if review.decision == Decision.CHANGES else "was not approved"
         subject = f"Your clip {verb}"
-        message = (f"Your {kind} for “{prompt}” {verb}. Clause {review.clause.code} "
-                   f"({review.clause.title}): {review.reason}")
+        message = (
+            f"Your {kind} for “{prompt}” {verb}. Clause {review.clause.code} ({review.clause.title}): {review.reason}"
+        )
         if review.decision == Decision.REJECT and not review.is_appeal:
             message += " You may appeal this decision once."
     user_notify(user=clip.artist, clip=clip, message=message, email_subject=subject)
@@ -61,8 +66,7 @@ def review_digest_send() -> int:
         f"{summary['overdue']} are older than the {settings.REVIEW_TARGET_HOURS} h target; "
         f"the oldest has waited {summary['oldest_hours']:.0f} h.\n\n{settings.SITE_URL}{reverse('review_queue')}"
     )
-    moderators = [u for u in get_user_model().objects.filter(is_active=True).exclude(email="")
-                  if u.is_moderator]
+    moderators = [u for u in get_user_model().objects.filter(is_active=True).exclude(email="") if u.is_moderator]
     subject = f"Review queue on {clock.now():%Y-%m-%d}: {summary['open']} waiting"
     sent = 0
     for user in moderators:

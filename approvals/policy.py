@@ -40,8 +40,12 @@ def prompt_check(*, prompt: str, negative_prompt: str = "") -> PolicyResult:
     blocking, flagging = prompt_evaluate(prompt=prompt, negative_prompt=negative_prompt)
     if blocking:
         clause = blocking[0]
-        raise ValidationError({"prompt": (
-            f"This prompt cannot be rendered: it goes against policy clause {clause.code} "
-            f"({clause.title}): {clause.text}"
-        )})
+        raise ValidationError(
+            {
+                "prompt": (
+                    f"This prompt cannot be rendered: it goes against policy clause {clause.code} "
+                    f"({clause.title}): {clause.text}"
+                )
+            }
+        )
     return PolicyResult(flagged=[clause.code for clause in flagging])

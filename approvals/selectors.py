@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from core import clock
 from approvals.models import Decision, Notification, PolicyClause, Review
+from core import clock
 
 
 def review_queue(*, artist: str = "", preset: str = "", flagged: bool | None = None) -> QuerySet[Review]:
@@ -58,8 +58,12 @@ def next_review_for(*, moderator, after: Review | None = None) -> Review | None:
 
 
 def _rejected_by_id(clip_id):
-    last = (Review.objects.filter(clip_id=clip_id, is_appeal=False, decision=Decision.REJECT)
-            .order_by("-decided_at").values_list("moderator_id", flat=True).first())
+    last = (
+        Review.objects.filter(clip_id=clip_id, is_appeal=False, decision=Decision.REJECT)
+        .order_by("-decided_at")
+        .values_list("moderator_id", flat=True)
+        .first()
+    )
     return last
 
 
@@ -73,8 +77,11 @@ def reviews_of_clip(*, clip) -> QuerySet[Review]:
 
 def artist_history(*, artist, limit: int = 20) -> QuerySet[Review]:
     """The artist's past decisions, newest first (the review page shows them to moderators)."""
-    return (Review.objects.filter(clip__artist=artist, decided_at__isnull=False)
-            .select_related("clip__job", "clause", "moderator").order_by("-decided_at")[:limit])
+    return (
+        Review.objects.filter(clip__artist=artist, decided_at__isnull=False)
+        .select_related("clip__job", "clause", "moderator")
+        .order_by("-decided_at")[:limit]
+    )
 
 
 def policy_clauses() -> QuerySet[PolicyClause]:
@@ -104,12 +111,14 @@ def transparency_weeks(*, weeks: int = 12) -> list[dict]:
     appeals decided and the share of them that overturned the rejection."""
     since = clock.now() - timedelta(weeks=weeks)
     rows: dict[tuple[int, int], dict] = {}
-    decided = Review.objects.filter(decided_at__isnull=False, decided_at__gte=since).exclude(decision="").values_list(
-        "requested_at", "decided_at", "decision", "is_appeal")
+    decided = (
+        Review.objects.filter(decided_at__isnull=False, decided_at__gte=since)
+        .exclude(decision="")
+        .values_list("requested_at", "decided_at", "decision", "is_appeal")
+    )
     for requested_at, decided_at, decision, is_appeal in decided:
         year, week, _ = decided_at.isocalendar()
-        row = rows.setdefault((year, week), {"hours": [], "approved": 0, "decided": 0, "appeals": 0,
-                                             "overturned": 0})
+        row = rows.setdefault((year, week), {"hours": [], "approved": 0, "decided": 0, "appeals": 0, "overturned": 0})
         if is_appeal:
             row["appeals"] += 1
             row["overturned"] += decision == Decision.APPROVE
@@ -119,13 +128,16 @@ def transparency_weeks(*, weeks: int = 12) -> list[dict]:
             row["hours"].append((decided_at - requested_at).total_seconds() / 3600)
     result = []
     for (year, week), row in sorted(rows.items(), reverse=True):
-        result.append({
-            "year": year, "week": week, "monday": datetime.fromisocalendar(year, week, 1).date(),
-            "decisions": row["decided"],
-            "median_hours": statistics.median(row["hours"]) if row["hours"] else None,
-            "approval_rate": row["approved"] / row["decided"] if row["decided"] else None,
-            "appeals": row["appeals"],
-            "overturned_share": row["overturned"] / row["appeals"] if row["appeals"] else None,
-        })
+        result.append(
+            {
+                "year": year,
+                "week": week,
+                "monday": datetime.fromisocalendar(year, week, 1).date(),
+                "decisions": row["decided"],
+                "median_hours": statistics.median(row["hours"]) if row["hours"] else None,
+                "approval_rate": row["approved"] / row["decided"] if row["decided"] else None,
+                "appeals": row["appeals"],
+                "overturned_share": row["overturned"] / row["appeals"] if row["appeals"] else None,
+            }
+        )
     return result
-

@@ -64,12 +64,15 @@ def clip_request_publication(*, clip_id, artist, publish_at: datetime | None = N
         if publish_at is not None and publish_at <= clock.now():
             raise ValidationError({"publish_at": "The embargo time must be in the future (or left empty)."})
         _, flagging = prompt_evaluate(prompt=clip.job.prompt, negative_prompt=clip.job.negative_prompt)
-        set_state(clip, target, publish_at=publish_at, flagged=bool(flagging),
-                   policy_flags=[c.code for c in flagging])
+        set_state(clip, target, publish_at=publish_at, flagged=bool(flagging), policy_flags=[c.code for c in flagging])
         review = Review.objects.create(clip=clip)
-        audit_record(action="clip.publication_requested", actor=artist, request=request, obj=clip,
-                     detail={"publish_at": publish_at.isoformat() if publish_at else None,
-                             "flagged": clip.policy_flags})
+        audit_record(
+            action="clip.publication_requested",
+            actor=artist,
+            request=request,
+            obj=clip,
+            detail={"publish_at": publish_at.isoformat() if publish_at else None, "flagged": clip.policy_flags},
+        )
     return review
 
 
@@ -111,9 +114,13 @@ def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=N
         review.claimed_until = None
         review.save(update_fields=["decided_at", "moderator", "decision", "reason", "clause", "claimed_until"])
         set_state(clip, target)
-        audit_record(action=f"clip.{decision}", actor=moderator, request=request, obj=clip,
-                     detail={"reason": reason, "clause": clause_obj.code if clause_obj else None,
-                             "appeal": review.is_appeal})
+        audit_record(
+            action=f"clip.{decision}",
+            actor=moderator,
+            request=request,
+            obj=clip,
+            detail={"reason": reason, "clause": clause_obj.code if clause_obj else None, "appeal": review.is_appeal},
+        )
         if target == P.APPROVED and not (clip.publish_at and clip.publish_at > now):
             _publish(clip, now)
         notify.decision_made(clip=clip, review=review)
@@ -122,8 +129,9 @@ def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=N
 
 def _publish(clip: Clip, now: datetime) -> None:
     set_state(clip, gate.target(clip, "publish"), published_at=now)
-    audit_record(action="clip.published", obj=clip, detail={"embargo": clip.publish_at.isoformat()
-                                                            if clip.publish_at else None})
+    audit_record(
+        action="clip.published", obj=clip, detail={"embargo": clip.publish_at.isoformat() if clip.publish_at else None}
+    )
 
 
 def clip_publish(*, clip_id) -> bool:
@@ -164,11 +172,18 @@ def clip_withdraw(*, clip_id, artist, request=None) -> Clip:
         previous = clip.publication
         set_state(clip, gate.check(clip=clip, action="withdraw", user=artist), publish_at=None)
         closed = Review.objects.filter(clip=clip, decided_at__isnull=True).update(
-            decided_at=clock.now(), reason="Withdrawn by the artist before a decision.", claimed_by=None,
+            decided_at=clock.now(),
+            reason="Withdrawn by the artist before a decision.",
+            claimed_by=None,
             claimed_until=None,
         )
-        audit_record(action="clip.withdrawn", actor=artist, request=request, obj=clip,
-                     detail={"from": previous, "open_review_closed": bool(closed)})
+        audit_record(
+            action="clip.withdrawn",
+            actor=artist,
+            request=request,
+            obj=clip,
+            detail={"from": previous, "open_review_closed": bool(closed)},
+        )
         _left_publication(clip.id)
     return clip
 
@@ -181,10 +196,17 @@ def clip_take_down(*, clip_id, moderator, clause, reason: str, request=None) -> 
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         set_state(clip, gate.check(clip=clip, action="take_down", user=moderator))
-        audit_record(action="clip.taken_down", actor=moderator, request=request, obj=clip,
-                     detail={"reason": reason, "clause": clause_obj.code})
+        audit_record(
+            action="clip.taken_down",
+            actor=moderator,
+            request=request,
+            obj=clip,
+            detail={"reason": reason, "clause": clause_obj.code},
+        )
         notify.user_notify(
-            user=clip.artist, clip=clip, email_subject="Your clip was taken down",
+            user=clip.artist,
+            clip=clip,
+            email_subject="Your clip was taken down",
             message=f"Your clip was taken down under clause {clause_obj.code} ({clause_obj.title}): {reason}",
         )
         _left_publication(clip.id)

@@ -10,12 +10,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from core import clock
 from approvals import gate, selectors, services
 from approvals.forms import AppealForm, DecisionForm, RequestPublicationForm, TakeDownForm
+from core import clock
+from core.audit import audit_record
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none, gallery_clips
-from core.audit import audit_record
 
 
 def gallery(request):
@@ -47,13 +47,23 @@ def _clip_or_404(request, clip_id) -> Clip:
 def review_queue(request):
     _require_moderator(request)
     flagged = {"yes": True, "no": False}.get(request.GET.get("flagged", ""))
-    filters = {"artist": request.GET.get("artist", "").strip()[:150], "preset": request.GET.get("preset", "").strip()[:32]}
+    filters = {
+        "artist": request.GET.get("artist", "").strip()[:150],
+        "preset": request.GET.get("preset", "").strip()[:32],
+    }
     page = Paginator(selectors.review_queue(flagged=flagged, **filters), 25).get_page(request.GET.get("page"))
     now = clock.now()
     rows = [(r, selectors.review_age(r, now=now), selectors.claim_holder(r, now=now)) for r in page]
-    return render(request, "approvals/queue.html", {
-        "page": page, "rows": rows, "filters": filters, "flagged": request.GET.get("flagged", ""),
-    })
+    return render(
+        request,
+        "approvals/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "flagged": request.GET.get("flagged", ""),
+        },
+    )
 
 
 @login_required
@@ -82,14 +92,23 @@ def review_page(request, clip_id):
         review = selectors.open_review(clip=clip)
         held_by = selectors.claim_holder(review) if review else None
     can = {action.value: True for action in gate.available_actions(clip=clip, user=request.user)}
-    return render(request, "approvals/review.html", {
-        "clip": clip, "job": clip.job, "review": review, "held_by": held_by, "can": can,
-        "can_decide": any(can.get(decision) for decision in gate.DECISIONS),
-        "age": selectors.review_age(review) if review else None,
-        "history": selectors.artist_history(artist=clip.artist),
-        "past": selectors.reviews_of_clip(clip=clip), "clauses": selectors.policy_clauses(),
-        "form": DecisionForm(),
-    })
+    return render(
+        request,
+        "approvals/review.html",
+        {
+            "clip": clip,
+            "job": clip.job,
+            "review": review,
+            "held_by": held_by,
+            "can": can,
+            "can_decide": any(can.get(decision) for decision in gate.DECISIONS),
+            "age": selectors.review_age(review) if review else None,
+            "history": selectors.artist_history(artist=clip.artist),
+            "past": selectors.reviews_of_clip(clip=clip),
+            "clauses": selectors.policy_clauses(),
+            "form": DecisionForm(),
+        },
+    )
 
 
 @login_required
@@ -103,15 +122,27 @@ def review_decide(request, clip_id):
         return redirect("review_page", clip_id=clip.id)
     data = form.cleaned_data
     try:
-        services.clip_decide(clip_id=clip.id, moderator=request.user, decision=data["decision"],
-                             reason=data["reason"], clause=data["clause"], request=request)
+        services.clip_decide(
+            clip_id=clip.id,
+            moderator=request.user,
+            decision=data["decision"],
+            reason=data["reason"],
+            clause=data["clause"],
+            request=request,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("review_queue")
     clip.refresh_from_db()
-    verbs = {"approve": "approved and published" if clip.is_public else
-             f"approved; it will be published at {clip.publish_at:%Y-%m-%d %H:%M} UTC" if clip.publish_at else "approved",
-             "changes": "sent back to its artist for changes", "reject": "rejected"}
+    verbs = {
+        "approve": "approved and published"
+        if clip.is_public
+        else f"approved; it will be published at {clip.publish_at:%Y-%m-%d %H:%M} UTC"
+        if clip.publish_at
+        else "approved",
+        "changes": "sent back to its artist for changes",
+        "reject": "rejected",
+    }
     messages.success(request, f"Clip {verbs[data['decision']]}.")
     return redirect("review_next")
 
@@ -126,8 +157,13 @@ def clip_take_down(request, clip_id):
         _form_errors(request, form)
         return redirect("clip_detail", clip_id=clip.id)
     try:
-        services.clip_take_down(clip_id=clip.id, moderator=request.user, clause=form.cleaned_data["clause"],
-                                reason=form.cleaned_data["reason"], request=request)
+        services.clip_take_down(
+            clip_id=clip.id,
+            moderator=request.user,
+            clause=form.cleaned_data["clause"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -153,9 +189,13 @@ def clip_request_publication(request, clip_id):
     form = RequestPublicationForm(request.POST)
     if not form.is_valid():
         return _artist_form_errors(request, clip_id, form)
-    return _artist_action(request, clip_id, services.clip_request_publication,
-                          "Sent for review. You will be told of the decision and its reason.",
-                          publish_at=form.cleaned_data["publish_at"])
+    return _artist_action(
+        request,
+        clip_id,
+        services.clip_request_publication,
+        "Sent for review. You will be told of the decision and its reason.",
+        publish_at=form.cleaned_data["publish_at"],
+    )
 
 
 def _artist_form_errors(request, clip_id, form):
@@ -172,9 +212,13 @@ def clip_appeal(request, clip_id):
     form = AppealForm(request.POST)
     if not form.is_valid():
         return _artist_form_errors(request, clip_id, form)
-    return _artist_action(request, clip_id, services.clip_appeal,
-                          "Appeal sent. A moderator other than the one who decided will review it.",
-                          message=form.cleaned_data["message"])
+    return _artist_action(
+        request,
+        clip_id,
+        services.clip_appeal,
+        "Appeal sent. A moderator other than the one who decided will review it.",
+        message=form.cleaned_data["message"],
+    )
 
 
 @login_required

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from core import clock
-from artists.models import ArtistProfile, Attachment, ClipConsent, Export
 from approvals.gate import Publication
-from generation.models import Clip
+from artists.models import ArtistProfile, Attachment, ClipConsent, Export
+from core import clock
 from core.audit import audit_record
+from generation.models import Clip
 
 MAX_LINKS = 5
 
@@ -45,8 +45,13 @@ def profile_update(*, user, display_name: str, bio: str, links: str, request=Non
 
 # Clips on their way to the gallery, or in it: each is withdrawn through approvals' withdraw; any it
 # refuses are listed in the audit record.
-ON_THE_WAY = (Publication.PUBLISHED, Publication.APPROVED, Publication.PENDING_REVIEW, Publication.APPEALED,
-              Publication.CHANGES_REQUESTED)
+ON_THE_WAY = (
+    Publication.PUBLISHED,
+    Publication.APPROVED,
+    Publication.PENDING_REVIEW,
+    Publication.APPEALED,
+    Publication.CHANGES_REQUESTED,
+)
 
 
 def _withdraw_all(user, request) -> tuple[int, list[str]]:
@@ -93,7 +98,12 @@ def account_delete(*, user, password: str, request=None) -> str:
         user.set_unusable_password()
         user.save()
         user.groups.clear()
-        audit_record(action="account.deleted", actor=user, request=request, obj=user,
-                     detail={"withdrawn_clips": withdrawn, "not_withdrawable": left})
+        audit_record(
+            action="account.deleted",
+            actor=user,
+            request=request,
+            obj=user,
+            detail={"withdrawn_clips": withdrawn, "not_withdrawable": left},
+        )
         transaction.on_commit(lambda: [default_storage.delete(name) for name in files if name])
     return pseudonym

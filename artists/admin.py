@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 
 from artists.consent import terms_publish
 from artists.ledger import ledger_reverse, rate_set
-from artists.models import ChangelogEntry, ClipConsent, ConsentTerms, Export, Feedback, LedgerEntry, LedgerRate, PromoUse
+from artists.models import (
+    ChangelogEntry,
+    ClipConsent,
+    ConsentTerms,
+    Export,
+    Feedback,
+    LedgerEntry,
+    LedgerRate,
+    PromoUse,
+)
 from core.admin import ReadOnlyAdmin
 
 
@@ -29,8 +38,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     def reverse_entries(self, request, queryset):
         for entry in queryset:
             try:
-                ledger_reverse(entry_id=entry.pk, reason="Reversed from the admin", actor=request.user,
-                               request=request)
+                ledger_reverse(entry_id=entry.pk, reason="Reversed from the admin", actor=request.user, request=request)
             except ValidationError as exc:
                 self.message_user(request, f"#{entry.pk}: {' '.join(exc.messages)}", messages.ERROR)
 

@@ -12,12 +12,12 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core import clock
+from approvals.gate import Publication, label
 from artists.ledger import ledger_record
 from artists.models import ClipConsent, ConsentTerms, EntryKind, PromoUse, Use
-from approvals.gate import Publication, label
-from generation.models import Clip
+from core import clock
 from core.audit import audit_record
+from generation.models import Clip
 
 
 def terms_current(*, use: str) -> ConsentTerms | None:
@@ -35,8 +35,13 @@ def terms_publish(*, use: str, text: str, actor, request=None) -> ConsentTerms:
     with transaction.atomic():
         last = ConsentTerms.objects.select_for_update().filter(use=use).order_by("-version").first()
         terms = ConsentTerms.objects.create(use=use, version=(last.version + 1) if last else 1, text=text)
-        audit_record(action="consent.terms_published", actor=actor, request=request, obj=terms,
-                     detail={"use": use, "version": terms.version})
+        audit_record(
+            action="consent.terms_published",
+            actor=actor,
+            request=request,
+            obj=terms,
+            detail={"use": use, "version": terms.version},
+        )
     return terms
 
 
@@ -58,14 +63,15 @@ def consent_grant(*, clip_id, artist, use: str, terms_version: int, request=None
     with transaction.atomic():
         clip = _own_clip(clip_id, artist)
         if clip.publication != Publication.PUBLISHED:
-            raise ValidationError("Consent applies to published clips; this one is "
-                                  f"{label(clip.publication).lower()}.")
+            raise ValidationError(f"Consent applies to published clips; this one is {label(clip.publication).lower()}.")
         terms = terms_current(use=use)
         if terms is None:
             raise ValidationError(f"There are no terms for “{Use(use).label}” yet.")
         if int(terms_version) != terms.version:
-            raise ValidationError(f"The terms for “{Use(use).label}” changed to version {terms.version}; "
-                                  "read them again before you agree.")
+            raise ValidationError(
+                f"The terms for “{Use(use).label}” changed to version {terms.version}; "
+                "read them again before you agree."
+            )
         active = ClipConsent.objects.select_for_update().filter(clip=clip, use=use, revoked_at__isnull=True).first()
         if active is not None and active.terms_id == terms.pk:
             return active
@@ -73,8 +79,13 @@ def consent_grant(*, clip_id, artist, use: str, terms_version: int, request=None
             active.revoked_at = clock.now()
             active.save(update_fields=["revoked_at"])
         consent = ClipConsent.objects.create(clip=clip, use=use, terms=terms)
-        audit_record(action="consent.granted", actor=artist, request=request, obj=clip,
-                     detail={"use": use, "terms_version": terms.version})
+        audit_record(
+            action="consent.granted",
+            actor=artist,
+            request=request,
+            obj=clip,
+            detail={"use": use, "terms_version": terms.version},
+        )
     return consent
 
 
@@ -90,8 +101,13 @@ def consent_revoke(*, clip_id, artist=None, use: str, request=None, actor=None) 
             return False
         changed.revoked_at = clock.now()
         changed.save(update_fields=["revoked_at"])
-        audit_record(action="consent.revoked", actor=actor or artist, request=request, obj=clip,
-                     detail={"use": use, "terms_version": changed.terms.version})
+        audit_record(
+            action="consent.revoked",
+            actor=actor or artist,
+            request=request,
+            obj=clip,
+            detail={"use": use, "terms_version": changed.terms.version},
+        )
     return True
 
 
@@ -116,15 +132,33 @@ def promo_use_record(*, clip_id, use: str, purpose: str, actor, request=None) ->
             raise ValidationError("No such clip.")
         consent = consent_active(clip=clip, use=use)
         if consent is None:
-            raise ValidationError(f"The artist has not consented to “{Use(use).label}” for this clip "
-                                  "under the current terms.")
-        promo = PromoUse.objects.create(clip=clip, use=use, consent=consent, terms_version=consent.terms.version,
-                                        purpose=purpose[:200], used_by=actor)
+            raise ValidationError(
+                f"The artist has not consented to “{Use(use).label}” for this clip under the current terms."
+            )
+        promo = PromoUse.objects.create(
+            clip=clip,
+            use=use,
+            consent=consent,
+            terms_version=consent.terms.version,
+            purpose=purpose[:200],
+            used_by=actor,
+        )
         try:
-            ledger_record(artist=clip.artist, kind=EntryKind.PROMO, reference=f"promo:{promo.pk}",
-                          memo=f"{Use(use).label}: {purpose}"[:200], actor=actor, request=request)
+            ledger_record(
+                artist=clip.artist,
+                kind=EntryKind.PROMO,
+                reference=f"promo:{promo.pk}",
+                memo=f"{Use(use).label}: {purpose}"[:200],
+                actor=actor,
+                request=request,
+            )
         except IntegrityError:  # pragma: no cover - references are unique per promo row
             raise ValidationError("This use is already recorded.") from None
-        audit_record(action="promo.used", actor=actor, request=request, obj=clip,
-                     detail={"use": use, "terms_version": consent.terms.version, "purpose": purpose[:200]})
+        audit_record(
+            action="promo.used",
+            actor=actor,
+            request=request,
+            obj=clip,
+            detail={"use": use, "terms_version": consent.terms.version, "purpose": purpose[:200]},
+        )
     return promo

@@ -23,10 +23,10 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from core import clock
 from artists.models import ClipConsent, Export, ExportStatus, Feedback, LedgerEntry, PromoUse
-from generation.models import Clip, RenderJob
+from core import clock
 from core.audit import audit_record
+from generation.models import Clip, RenderJob
 
 E = ExportStatus
 LEDGER_HEADER = ["date", "kind", "quantity", "rate", "amount", "memo", "reference", "reverses"]
@@ -36,9 +36,18 @@ def ledger_csv_rows(entries) -> list[list[str]]:
     """The ledger as CSV rows, in the order and wording of the ledger page."""
     rows = [LEDGER_HEADER]
     for e in entries:
-        rows.append([e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.get_kind_display(), str(e.quantity),
-                     "" if e.rate is None else str(e.rate), str(e.amount), e.memo, e.reference,
-                     str(e.reverses_id or "")])
+        rows.append(
+            [
+                e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                e.get_kind_display(),
+                str(e.quantity),
+                "" if e.rate is None else str(e.rate),
+                str(e.amount),
+                e.memo,
+                e.reference,
+                str(e.reverses_id or ""),
+            ]
+        )
     return rows
 
 
@@ -65,20 +74,51 @@ def _dump(value) -> str:
 
 def _clip_record(clip: Clip) -> dict:
     job = clip.job
-    reviews = [{"requested_at": r.requested_at, "decided_at": r.decided_at, "decision": r.decision,
-                "reason": r.reason, "clause": r.clause.code if r.clause else None, "appeal": r.is_appeal,
-                "appeal_message": r.appeal_message} for r in clip.reviews.select_related("clause")]
-    consents = [{"use": c.use, "terms_version": c.terms.version, "granted_at": c.granted_at,
-                 "revoked_at": c.revoked_at} for c in ClipConsent.objects.filter(clip=clip).select_related("terms")]
-    uses = [{"use": u.use, "terms_version": u.terms_version, "purpose": u.purpose, "at": u.created_at}
-            for u in PromoUse.objects.filter(clip=clip)]
-    return {"clip": str(clip.id), "job": str(job.id), "prompt": job.prompt, "negative_prompt": job.negative_prompt,
-            "settings": {"preset": job.preset, "model": job.model_source, "revision": job.model_revision,
-                         "seed": job.seed, "steps": job.steps, "guidance": job.guidance, "fps": clip.fps,
-                         "num_frames": clip.num_frames, "width": clip.width, "height": clip.height,
-                         "duration_s": job.duration_s},
-            "publication": clip.publication, "published_at": clip.published_at, "created_at": clip.created_at,
-            "decisions": reviews, "consents": consents, "promotional_uses": uses}
+    reviews = [
+        {
+            "requested_at": r.requested_at,
+            "decided_at": r.decided_at,
+            "decision": r.decision,
+            "reason": r.reason,
+            "clause": r.clause.code if r.clause else None,
+            "appeal": r.is_appeal,
+            "appeal_message": r.appeal_message,
+        }
+        for r in clip.reviews.select_related("clause")
+    ]
+    consents = [
+        {"use": c.use, "terms_version": c.terms.version, "granted_at": c.granted_at, "revoked_at": c.revoked_at}
+        for c in ClipConsent.objects.filter(clip=clip).select_related("terms")
+    ]
+    uses = [
+        {"use": u.use, "terms_version": u.terms_version, "purpose": u.purpose, "at": u.created_at}
+        for u in PromoUse.objects.filter(clip=clip)
+    ]
+    return {
+        "clip": str(clip.id),
+        "job": str(job.id),
+        "prompt": job.prompt,
+        "negative_prompt": job.negative_prompt,
+        "settings": {
+            "preset": job.preset,
+            "model": job.model_source,
+            "revision": job.model_revision,
+            "seed": job.seed,
+            "steps": job.steps,
+            "guidance": job.guidance,
+            "fps": clip.fps,
+            "num_frames": clip.num_frames,
+            "width": clip.width,
+            "height": clip.height,
+            "duration_s": job.duration_s,
+        },
+        "publication": clip.publication,
+        "published_at": clip.published_at,
+        "created_at": clip.created_at,
+        "decisions": reviews,
+        "consents": consents,
+        "promotional_uses": uses,
+    }
 
 
 def _write(zf: zipfile.ZipFile, name: str, field) -> None:
@@ -95,15 +135,27 @@ def _build_zip(export: Export, path: str) -> None:
     done = 0
     profile = getattr(artist, "artist_profile", None)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("README.txt", "Everything you made and gave on Vernissage, exported "
-                    f"{clock.now():%Y-%m-%d %H:%M} UTC.\nclips/: each clip's video, poster and clip.json "
-                    "(prompt, settings, decisions, consents)\nrenders.json: every prompt you submitted\n"
-                    "feedback.json and feedback/: your feedback, responses and attachments\n"
-                    "ledger.csv: your contribution ledger\n")
-        zf.writestr("profile.json", _dump({"username": artist.username, "display_name": artist.display_name,
-                                           "email": artist.email, "date_joined": artist.date_joined,
-                                           "bio": profile.bio if profile else "",
-                                           "links": profile.link_list if profile else []}))
+        zf.writestr(
+            "README.txt",
+            "Everything you made and gave on Vernissage, exported "
+            f"{clock.now():%Y-%m-%d %H:%M} UTC.\nclips/: each clip's video, poster and clip.json "
+            "(prompt, settings, decisions, consents)\nrenders.json: every prompt you submitted\n"
+            "feedback.json and feedback/: your feedback, responses and attachments\n"
+            "ledger.csv: your contribution ledger\n",
+        )
+        zf.writestr(
+            "profile.json",
+            _dump(
+                {
+                    "username": artist.username,
+                    "display_name": artist.display_name,
+                    "email": artist.email,
+                    "date_joined": artist.date_joined,
+                    "bio": profile.bio if profile else "",
+                    "links": profile.link_list if profile else [],
+                }
+            ),
+        )
         for clip in clips:
             folder = f"clips/{clip.id}"
             _write(zf, f"{folder}/video.mp4", clip.video)
@@ -111,10 +163,22 @@ def _build_zip(export: Export, path: str) -> None:
             zf.writestr(f"{folder}/clip.json", _dump(_clip_record(clip)))
             done += 1
             _progress(export.id, done / total)
-        jobs = [{"job": str(j.id), "prompt": j.prompt, "negative_prompt": j.negative_prompt, "status": j.status,
-                 "preset": j.preset, "seed": j.seed, "steps": j.steps, "guidance": j.guidance,
-                 "size": [j.width, j.height], "duration_s": j.duration_s, "created_at": j.created_at}
-                for j in RenderJob.objects.filter(artist=artist)]
+        jobs = [
+            {
+                "job": str(j.id),
+                "prompt": j.prompt,
+                "negative_prompt": j.negative_prompt,
+                "status": j.status,
+                "preset": j.preset,
+                "seed": j.seed,
+                "steps": j.steps,
+                "guidance": j.guidance,
+                "size": [j.width, j.height],
+                "duration_s": j.duration_s,
+                "created_at": j.created_at,
+            }
+            for j in RenderJob.objects.filter(artist=artist)
+        ]
         zf.writestr("renders.json", _dump(jobs))
         items = []
         for item in feedback:
@@ -123,15 +187,27 @@ def _build_zip(export: Export, path: str) -> None:
                 name = f"feedback/{item.pk}/{att.pk}.{att.extension}"
                 _write(zf, name, att.file)
                 files.append(name)
-            items.append({"id": item.pk, "kind": item.kind, "title": item.title, "text": item.text,
-                          "clip": str(item.clip_id) if item.clip_id else None, "status": item.status,
-                          "response": item.response, "filed_at": item.created_at, "triaged_at": item.triaged_at,
-                          "attachments": files})
+            items.append(
+                {
+                    "id": item.pk,
+                    "kind": item.kind,
+                    "title": item.title,
+                    "text": item.text,
+                    "clip": str(item.clip_id) if item.clip_id else None,
+                    "status": item.status,
+                    "response": item.response,
+                    "filed_at": item.created_at,
+                    "triaged_at": item.triaged_at,
+                    "attachments": files,
+                }
+            )
             done += 1
             _progress(export.id, done / total)
         zf.writestr("feedback.json", _dump(items))
         out = io.StringIO()
-        csv.writer(out).writerows(ledger_csv_rows(LedgerEntry.objects.filter(artist=artist).order_by("-created_at", "-id")))
+        csv.writer(out).writerows(
+            ledger_csv_rows(LedgerEntry.objects.filter(artist=artist).order_by("-created_at", "-id"))
+        )
         zf.writestr("ledger.csv", out.getvalue())
 
 
@@ -155,8 +231,13 @@ def export_build(*, export_id) -> bool:
         os.unlink(path)
     now = clock.now()
     Export.objects.filter(id=export_id, status=E.RUNNING).update(
-        status=E.READY, progress=1.0, file=name, size_bytes=size, finished_at=now,
-        expires_at=now + timedelta(days=settings.ARTIST_EXPORT_TTL_DAYS))
+        status=E.READY,
+        progress=1.0,
+        file=name,
+        size_bytes=size,
+        finished_at=now,
+        expires_at=now + timedelta(days=settings.ARTIST_EXPORT_TTL_DAYS),
+    )
     audit_record(action="export.ready", obj=export, detail={"size": size})
     return True
 
@@ -167,8 +248,10 @@ def export_for_download(*, export_id, user) -> Export:
     if export is None:
         raise Export.DoesNotExist
     if export.status == E.EXPIRED or (export.expires_at and export.expires_at <= clock.now()):
-        raise ValidationError("This export has expired: exports can be downloaded for "
-                              f"{settings.ARTIST_EXPORT_TTL_DAYS} days. Ask for a new one.")
+        raise ValidationError(
+            "This export has expired: exports can be downloaded for "
+            f"{settings.ARTIST_EXPORT_TTL_DAYS} days. Ask for a new one."
+        )
     if export.status != E.READY:
         raise ValidationError(f"This export is {export.get_status_display().lower()}, not ready yet.")
     return export

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from core import clock
 from approvals.notify import user_notify
 from artists.ledger import ledger_record
 from artists.models import Attachment, ChangelogEntry, EntryKind, Feedback, FeedbackKind, FeedbackStatus
+from core import clock
+from core.audit import audit_record
 from core.uploads import image_clean
 from generation.models import Clip
-from core.audit import audit_record
 
 S = FeedbackStatus
 TRIAGE: dict[str, tuple[str, ...]] = {
@@ -27,8 +27,9 @@ EARNING = (S.ACCEPTED, S.FIXED)
 MAX_ATTACHMENTS = 4
 
 
-def feedback_create(*, artist, kind: str, title: str, text: str, clip_id=None, images=(), credit: bool = True,
-                    request=None) -> Feedback:
+def feedback_create(
+    *, artist, kind: str, title: str, text: str, clip_id=None, images=(), credit: bool = True, request=None
+) -> Feedback:
     """File one feedback item with checked image attachments and, optionally, one of the artist's own clips.
 
     `images` is a list of (name, bytes); every image is checked before anything is stored.
@@ -54,20 +55,33 @@ def feedback_create(*, artist, kind: str, title: str, text: str, clip_id=None, i
         except ValidationError as exc:
             raise ValidationError({"images": exc.messages}) from None
     with transaction.atomic():
-        item = Feedback.objects.create(artist=artist, kind=kind, title=title[:120], text=text[:5000], clip=clip,
-                                       credit=credit)
+        item = Feedback.objects.create(
+            artist=artist, kind=kind, title=title[:120], text=text[:5000], clip=clip, credit=credit
+        )
         for image in cleaned:
-            attachment = Attachment(feedback=item, content_type=image.content_type, extension=image.extension,
-                                    width=image.width, height=image.height, size_bytes=len(image.content))
+            attachment = Attachment(
+                feedback=item,
+                content_type=image.content_type,
+                extension=image.extension,
+                width=image.width,
+                height=image.height,
+                size_bytes=len(image.content),
+            )
             attachment.file.save("image", ContentFile(image.content), save=False)
             attachment.save()
-        audit_record(action="feedback.filed", actor=artist, request=request, obj=item,
-                     detail={"kind": kind, "attachments": len(cleaned), "clip": str(clip.id) if clip else None})
+        audit_record(
+            action="feedback.filed",
+            actor=artist,
+            request=request,
+            obj=item,
+            detail={"kind": kind, "attachments": len(cleaned), "clip": str(clip.id) if clip else None},
+        )
     return item
 
 
-def feedback_triage(*, feedback_id: int, moderator, status: str, response: str, duplicate_of: int | None = None,
-                    request=None) -> Feedback:
+def feedback_triage(
+    *, feedback_id: int, moderator, status: str, response: str, duplicate_of: int | None = None, request=None
+) -> Feedback:
     """Move an item to a triage state with a response the artist reads; accepted items earn once."""
     if not getattr(moderator, "is_moderator", False):
         raise ValidationError("Only moderators triage feedback.")
@@ -84,7 +98,8 @@ def feedback_triage(*, feedback_id: int, moderator, status: str, response: str, 
         if status not in allowed:
             raise ValidationError(
                 f"Feedback that is {item.get_status_display().lower()} cannot become "
-                f"{dict(S.choices).get(status, status).lower()}.")
+                f"{dict(S.choices).get(status, status).lower()}."
+            )
         original = None
         if status == S.DUPLICATE:
             original = Feedback.objects.filter(pk=duplicate_of).exclude(pk=item.pk).first() if duplicate_of else None
@@ -93,14 +108,22 @@ def feedback_triage(*, feedback_id: int, moderator, status: str, response: str, 
         item.status, item.response, item.duplicate_of = status, response, original
         item.triaged_by, item.triaged_at = moderator, clock.now()
         item.save(update_fields=["status", "response", "duplicate_of", "triaged_by", "triaged_at"])
-        audit_record(action=f"feedback.{status}", actor=moderator, request=request, obj=item,
-                     detail={"response": response[:500]})
+        audit_record(
+            action=f"feedback.{status}", actor=moderator, request=request, obj=item, detail={"response": response[:500]}
+        )
         if status in EARNING:
-            ledger_record(artist=item.artist, kind=EntryKind.FEEDBACK, reference=f"feedback:{item.pk}",
-                          memo=f"Feedback #{item.pk} {item.get_status_display().lower()}", actor=moderator,
-                          request=request)
-        user_notify(user=item.artist, message=f"Your feedback “{item.title}” was triaged: "
-                                              f"{item.get_status_display()}. {response}"[:500])
+            ledger_record(
+                artist=item.artist,
+                kind=EntryKind.FEEDBACK,
+                reference=f"feedback:{item.pk}",
+                memo=f"Feedback #{item.pk} {item.get_status_display().lower()}",
+                actor=moderator,
+                request=request,
+            )
+        user_notify(
+            user=item.artist,
+            message=f"Your feedback “{item.title}” was triaged: {item.get_status_display()}. {response}"[:500],
+        )
     return item
 
 
@@ -117,6 +140,11 @@ def changelog_add(*, title: str, body: str, feedback_ids: list[int], actor, requ
     with transaction.atomic():
         entry = ChangelogEntry.objects.create(title=title[:160], body=(body or "").strip()[:5000], created_by=actor)
         entry.feedback.set(items)
-        audit_record(action="changelog.added", actor=actor, request=request, obj=entry,
-                     detail={"feedback": [i.pk for i in items]})
+        audit_record(
+            action="changelog.added",
+            actor=actor,
+            request=request,
+            obj=entry,
+            detail={"feedback": [i.pk for i in items]},
+        )
     return entry

@@ -26,8 +26,11 @@ class FeedbackForm(forms.Form):
     title = forms.CharField(max_length=120)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, label="What happened")
     clip = forms.ChoiceField(required=False, label="One of your clips (optional)")
-    images = MultipleImageField(required=False, label="Images (optional)",
-                                help_text="PNG, JPEG or WebP, up to 4; checked by content, metadata removed.")
+    images = MultipleImageField(
+        required=False,
+        label="Images (optional)",
+        help_text="PNG, JPEG or WebP, up to 4; checked by content, metadata removed.",
+    )
     credit = forms.BooleanField(required=False, initial=True, label="Credit me by name in the changelog")
 
     def __init__(self, *args, clips=(), **kwargs):
@@ -77,8 +80,12 @@ class LedgerDeskForm(forms.Form):
 class ProfileForm(forms.Form):
     display_name = forms.CharField(max_length=80, required=False, help_text="Your credit on published clips.")
     bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False)
-    links = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False,
-                            help_text="One http(s) link per line, up to 5.")
+    links = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text="One http(s) link per line, up to 5.",
+    )
 
 
 class DeleteAccountForm(forms.Form):

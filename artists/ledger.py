@@ -52,13 +52,19 @@ def rate_set(*, kind: str, amount, unit: str, actor=None, request=None) -> Ledge
     if amount < 0:
         raise ValidationError({"amount": "A rate cannot be negative."})
     rate, _ = LedgerRate.objects.update_or_create(kind=kind, defaults={"amount": amount, "unit": unit})
-    audit_record(action="ledger.rate_set", actor=actor, request=request, obj=rate,
-                 detail={"kind": kind, "amount": str(amount), "unit": unit})
+    audit_record(
+        action="ledger.rate_set",
+        actor=actor,
+        request=request,
+        obj=rate,
+        detail={"kind": kind, "amount": str(amount), "unit": unit},
+    )
     return rate
 
 
-def ledger_record(*, artist, kind: str, quantity=1, amount=None, memo: str = "", reference: str = "",
-                  actor=None, request=None) -> LedgerEntry:
+def ledger_record(
+    *, artist, kind: str, quantity=1, amount=None, memo: str = "", reference: str = "", actor=None, request=None
+) -> LedgerEntry:
     """Append one earning: a rated contribution (rate x quantity) or a prize (its amount); once per reference.
 
     Contests call this for prizes: ledger_record(artist=..., kind="prize", amount=Decimal("50"),
@@ -87,15 +93,30 @@ def ledger_record(*, artist, kind: str, quantity=1, amount=None, memo: str = "",
         with transaction.atomic():
             _lock_artist(artist.pk)
             if reference and kind != EntryKind.TESTING:
-                existing = LedgerEntry.objects.filter(reference=reference).exclude(
-                    kind__in=[EntryKind.REVERSAL, EntryKind.PAYOUT, EntryKind.TESTING]).first()
+                existing = (
+                    LedgerEntry.objects.filter(reference=reference)
+                    .exclude(kind__in=[EntryKind.REVERSAL, EntryKind.PAYOUT, EntryKind.TESTING])
+                    .first()
+                )
                 if existing is not None:
                     return existing
-            entry = LedgerEntry.objects.create(artist=artist, kind=kind, quantity=quantity, rate=rate,
-                                               amount=amount, memo=memo[:200], reference=reference,
-                                               recorded_by=actor if getattr(actor, "pk", None) else None)
-            audit_record(action="ledger.recorded", actor=actor, request=request, obj=entry,
-                         detail={"artist": artist.pk, "kind": kind, "amount": str(amount), "reference": reference})
+            entry = LedgerEntry.objects.create(
+                artist=artist,
+                kind=kind,
+                quantity=quantity,
+                rate=rate,
+                amount=amount,
+                memo=memo[:200],
+                reference=reference,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+            audit_record(
+                action="ledger.recorded",
+                actor=actor,
+                request=request,
+                obj=entry,
+                detail={"artist": artist.pk, "kind": kind, "amount": str(amount), "reference": reference},
+            )
     except IntegrityError:  # the same reference written at the same moment elsewhere
         return LedgerEntry.objects.get(reference=reference, kind=kind)
     return entry
@@ -113,10 +134,16 @@ def ledger_payout(*, artist, amount, memo: str = "", actor, request=None) -> Led
         balance = balance_of(artist=artist)
         if amount > balance:
             raise ValidationError({"amount": f"The payout of {amount} is more than the balance of {balance}."})
-        entry = LedgerEntry.objects.create(artist=artist, kind=EntryKind.PAYOUT, amount=-amount,
-                                           memo=memo[:200], recorded_by=actor)
-        audit_record(action="ledger.payout", actor=actor, request=request, obj=entry,
-                     detail={"artist": artist.pk, "amount": str(amount)})
+        entry = LedgerEntry.objects.create(
+            artist=artist, kind=EntryKind.PAYOUT, amount=-amount, memo=memo[:200], recorded_by=actor
+        )
+        audit_record(
+            action="ledger.payout",
+            actor=actor,
+            request=request,
+            obj=entry,
+            detail={"artist": artist.pk, "amount": str(amount)},
+        )
     return entry
 
 
@@ -138,11 +165,23 @@ def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> Ledger
             if LedgerEntry.objects.filter(reverses=original).exists():
                 raise ValidationError("This entry is already reversed.")
             entry = LedgerEntry.objects.create(
-                artist_id=original.artist_id, kind=EntryKind.REVERSAL, quantity=original.quantity,
-                rate=original.rate, amount=-original.amount, memo=f"Reverses #{original.pk}: {reason}"[:200],
-                reference=original.reference, reverses=original, recorded_by=actor)
-            audit_record(action="ledger.reversed", actor=actor, request=request, obj=entry,
-                         detail={"reverses": original.pk, "reason": reason[:500]})
+                artist_id=original.artist_id,
+                kind=EntryKind.REVERSAL,
+                quantity=original.quantity,
+                rate=original.rate,
+                amount=-original.amount,
+                memo=f"Reverses #{original.pk}: {reason}"[:200],
+                reference=original.reference,
+                reverses=original,
+                recorded_by=actor,
+            )
+            audit_record(
+                action="ledger.reversed",
+                actor=actor,
+                request=request,
+                obj=entry,
+                detail={"reverses": original.pk, "reason": reason[:500]},
+            )
     except IntegrityError:
         raise ValidationError("This entry is already reversed.") from None
     return entry

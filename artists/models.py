@@ -10,8 +10,6 @@ from django.db import models
 
 from core.models import AppendOnlyModel
 
-
-
 # ---------------------------------------------------------------- profiles
 
 
@@ -55,15 +53,21 @@ class Feedback(models.Model):
     kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
     title = models.CharField(max_length=120)
     text = models.TextField(max_length=5000)
-    clip = models.ForeignKey("generation.Clip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             help_text="One of the artist's own clips that shows the issue.")
+    clip = models.ForeignKey(
+        "generation.Clip",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="One of the artist's own clips that shows the issue.",
+    )
     credit = models.BooleanField(default=True, help_text="Credit the artist by name in the changelog.")
-    status = models.CharField(max_length=16, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW,
-                              db_index=True)
+    status = models.CharField(max_length=16, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW, db_index=True)
     response = models.TextField(max_length=5000, blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     triaged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -74,7 +78,7 @@ class Feedback(models.Model):
         return f"Feedback #{self.pk}: {self.title}"
 
 
-def _attachment_path(instance: "Attachment", filename: str) -> str:
+def _attachment_path(instance: Attachment, filename: str) -> str:
     # A random name in a folder no web server executes from; the artist's file name is never used.
     return f"attachments/{uuid.uuid4().hex}/{uuid.uuid4().hex}.{instance.extension}"
 
@@ -156,10 +160,10 @@ class LedgerEntry(AppendOnlyModel):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     memo = models.CharField(max_length=200, blank=True)
     reference = models.CharField(max_length=80, blank=True, help_text="What it is for, e.g. 'feedback:12'.")
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="reversed_by")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -167,16 +171,19 @@ class LedgerEntry(AppendOnlyModel):
         verbose_name_plural = "ledger entries"
         constraints = [
             # One earning per feedback item / promotional use / prize: a retry never pays twice.
-            models.UniqueConstraint(fields=["reference"], condition=~models.Q(reference="")
-                                    & ~models.Q(kind__in=["reversal", "payout", "testing"]),
-                                    name="ledger_one_earning_per_reference"),
-            models.CheckConstraint(condition=~models.Q(kind="reversal") | models.Q(reverses__isnull=False),
-                                   name="ledger_reversal_names_entry"),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~models.Q(reference="") & ~models.Q(kind__in=["reversal", "payout", "testing"]),
+                name="ledger_one_earning_per_reference",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="reversal") | models.Q(reverses__isnull=False),
+                name="ledger_reversal_names_entry",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d} {self.get_kind_display()} {self.amount}"
-
 
 
 # ---------------------------------------------------------------- consent
@@ -217,8 +224,13 @@ class ClipConsent(models.Model):
 
     class Meta:
         ordering = ["-granted_at"]
-        constraints = [models.UniqueConstraint(fields=["clip", "use"], condition=models.Q(revoked_at__isnull=True),
-                                               name="consent_one_active_per_clip_use")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clip", "use"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="consent_one_active_per_clip_use",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.clip_id} {self.use} v{self.terms.version}"
@@ -237,6 +249,9 @@ class PromoUse(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.clip_id} {self.use}: {self.purpose[:40]}"
 
 
 # ---------------------------------------------------------------- exports

@@ -23,8 +23,12 @@ def clips_with_consent(*, use: str) -> QuerySet[Clip]:
     if terms_id is None:
         return Clip.objects.none()
     consent = ClipConsent.objects.filter(clip=OuterRef("pk"), use=use, terms_id=terms_id, revoked_at__isnull=True)
-    return (Clip.objects.filter(public_q(), artist__is_active=True).filter(Exists(consent))
-            .select_related("artist", "job").order_by("-published_at"))
+    return (
+        Clip.objects.filter(public_q(), artist__is_active=True)
+        .filter(Exists(consent))
+        .select_related("artist", "job")
+        .order_by("-published_at")
+    )
 
 
 def featured_clips(*, limit: int = 6) -> list[Clip]:
@@ -38,16 +42,25 @@ def consent_table(*, artist) -> list[dict]:
 
     current = {t.use: t for t in ConsentTerms.objects.order_by("use", "version")}  # last wins: the highest
     clips = list(Clip.objects.filter(artist=artist, publication=Publication.PUBLISHED).select_related("job"))
-    active = {(c.clip_id, c.use): c for c in ClipConsent.objects.filter(clip__in=clips, revoked_at__isnull=True)
-              .select_related("terms")}
+    active = {
+        (c.clip_id, c.use): c
+        for c in ClipConsent.objects.filter(clip__in=clips, revoked_at__isnull=True).select_related("terms")
+    }
     rows = []
     for clip in clips:
         uses = []
         for use in Use:
             consent = active.get((clip.id, use.value))
             terms = current.get(use.value)
-            uses.append({"use": use.value, "label": use.label, "terms": terms, "consent": consent,
-                         "current": bool(consent and terms and consent.terms_id == terms.pk)})
+            uses.append(
+                {
+                    "use": use.value,
+                    "label": use.label,
+                    "terms": terms,
+                    "consent": consent,
+                    "current": bool(consent and terms and consent.terms_id == terms.pk),
+                }
+            )
         rows.append({"clip": clip, "uses": uses})
     return rows
 
@@ -61,8 +74,12 @@ def feedback_of(*, artist) -> QuerySet[Feedback]:
 
 
 def feedback_for_triage(*, status: str = FeedbackStatus.NEW) -> QuerySet[Feedback]:
-    return (Feedback.objects.filter(status=status).select_related("artist", "clip")
-            .prefetch_related("attachments").order_by("created_at"))
+    return (
+        Feedback.objects.filter(status=status)
+        .select_related("artist", "clip")
+        .prefetch_related("attachments")
+        .order_by("created_at")
+    )
 
 
 def feedback_visible(*, user, feedback_id) -> Feedback | None:

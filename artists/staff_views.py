@@ -35,9 +35,17 @@ def triage(request):
     status = request.GET.get("status", FeedbackStatus.NEW)
     if status not in FeedbackStatus.values:
         status = FeedbackStatus.NEW
-    return render(request, "artists/triage.html", {
-        "items": selectors.feedback_for_triage(status=status)[:100], "status": status,
-        "statuses": FeedbackStatus.choices, "form": TriageForm(), "changelog_form": ChangelogForm()})
+    return render(
+        request,
+        "artists/triage.html",
+        {
+            "items": selectors.feedback_for_triage(status=status)[:100],
+            "status": status,
+            "statuses": FeedbackStatus.choices,
+            "form": TriageForm(),
+            "changelog_form": ChangelogForm(),
+        },
+    )
 
 
 @login_required
@@ -50,8 +58,14 @@ def triage_decide(request, feedback_id: int):
     else:
         data = form.cleaned_data
         try:
-            item = feedback_triage(feedback_id=feedback_id, moderator=request.user, status=data["status"],
-                                   response=data["response"], duplicate_of=data["duplicate_of"], request=request)
+            item = feedback_triage(
+                feedback_id=feedback_id,
+                moderator=request.user,
+                status=data["status"],
+                response=data["response"],
+                duplicate_of=data["duplicate_of"],
+                request=request,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -65,8 +79,13 @@ def changelog(request):
         form = ChangelogForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                changelog_add(actor=request.user, request=request, title=form.cleaned_data["title"],
-                              body=form.cleaned_data["body"], feedback_ids=form.cleaned_data["feedback"])
+                changelog_add(
+                    actor=request.user,
+                    request=request,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    feedback_ids=form.cleaned_data["feedback"],
+                )
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
             else:
@@ -75,8 +94,9 @@ def changelog(request):
     elif request.method == "POST":
         raise PermissionDenied("Only moderators write the changelog.")
     status = 400 if request.method == "POST" else 200
-    return render(request, "artists/changelog.html", {"entries": selectors.changelog()[:100], "form": form},
-                  status=status)
+    return render(
+        request, "artists/changelog.html", {"entries": selectors.changelog()[:100], "form": form}, status=status
+    )
 
 
 @login_required
@@ -86,9 +106,16 @@ def promo_kit(request):
     use = request.GET.get("use", Use.MARKETING)
     if use not in Use.values:
         use = Use.MARKETING
-    return render(request, "artists/promo_kit.html", {
-        "use": use, "uses": Use.choices, "clips": selectors.clips_with_consent(use=use)[:100],
-        "form": PromoUseForm(initial={"use": use})})
+    return render(
+        request,
+        "artists/promo_kit.html",
+        {
+            "use": use,
+            "uses": Use.choices,
+            "clips": selectors.clips_with_consent(use=use)[:100],
+            "form": PromoUseForm(initial={"use": use}),
+        },
+    )
 
 
 @login_required
@@ -102,14 +129,23 @@ def promo_use(request, clip_id):
         messages.error(request, "Say what the clip is used for.")
         return redirect("artists:promo_kit")
     try:
-        promo = promo_use_record(clip_id=clip_id, use=form.cleaned_data["use"], purpose=form.cleaned_data["purpose"],
-                                 actor=request.user, request=request)
+        promo = promo_use_record(
+            clip_id=clip_id,
+            use=form.cleaned_data["use"],
+            purpose=form.cleaned_data["purpose"],
+            actor=request.user,
+            request=request,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"{reverse('artists:promo_kit')}?use={form.cleaned_data['use']}")
     clip = promo.clip
-    response = FileResponse(clip.video.open("rb"), content_type="video/mp4", as_attachment=True,
-                            filename=f"vernissage-{clip.artist.credit_name}-{str(clip.id)[:8]}.mp4")
+    response = FileResponse(
+        clip.video.open("rb"),
+        content_type="video/mp4",
+        as_attachment=True,
+        filename=f"vernissage-{clip.artist.credit_name}-{str(clip.id)[:8]}.mp4",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -130,23 +166,35 @@ def ledger_desk(request):
                 if data["quantity"] is None:
                     raise ValidationError({"quantity": "Give the hours or the amount."})
             if data["action"] == "testing":
-                entry = ledger_record(artist=artist, kind=EntryKind.TESTING, quantity=data["quantity"],
-                                      memo=data["memo"] or "Approved testing hours", actor=request.user,
-                                      request=request)
+                entry = ledger_record(
+                    artist=artist,
+                    kind=EntryKind.TESTING,
+                    quantity=data["quantity"],
+                    memo=data["memo"] or "Approved testing hours",
+                    actor=request.user,
+                    request=request,
+                )
             elif data["action"] == "payout":
-                entry = ledger_payout(artist=artist, amount=data["quantity"], memo=data["memo"] or "Payout",
-                                      actor=request.user, request=request)
+                entry = ledger_payout(
+                    artist=artist,
+                    amount=data["quantity"],
+                    memo=data["memo"] or "Payout",
+                    actor=request.user,
+                    request=request,
+                )
             else:
                 if not data["entry"]:
                     raise ValidationError({"entry": "Give the number of the entry to reverse."})
-                entry = ledger_reverse(entry_id=data["entry"], reason=data["memo"], actor=request.user,
-                                       request=request)
+                entry = ledger_reverse(entry_id=data["entry"], reason=data["memo"], actor=request.user, request=request)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             messages.success(request, f"Ledger entry #{entry.pk} recorded: {entry.amount}.")
             return redirect("artists:ledger_desk")
     recent = LedgerEntry.objects.select_related("artist").order_by("-created_at", "-id")[:50]
-    return render(request, "artists/ledger_desk.html", {"form": form, "recent": recent,
-                                                        "rates": LedgerRate.objects.all()},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "artists/ledger_desk.html",
+        {"form": form, "recent": recent, "rates": LedgerRate.objects.all()},
+        status=400 if request.method == "POST" else 200,
+    )

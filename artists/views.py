@@ -7,7 +7,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -20,9 +20,9 @@ from artists.feedback import feedback_create
 from artists.forms import ConsentForm, DeleteAccountForm, FeedbackForm, ProfileForm
 from artists.ledger import balance_of
 from artists.models import Attachment, Export, ExportStatus
-from core.uploads import upload_read
 from core.forms import form_add_service_errors
 from core.permissions import require_role
+from core.uploads import upload_read
 from generation.models import Clip
 from generation.selectors import gallery_clips
 
@@ -51,17 +51,30 @@ def feedback_list(request):
         data = form.cleaned_data
         try:
             images = [(upload.name, upload_read(upload)) for upload in data["images"]]
-            item = feedback_create(artist=request.user, kind=data["kind"], title=data["title"], text=data["text"],
-                                   clip_id=data["clip"] or None, images=images, credit=data["credit"],
-                                   request=request)
+            item = feedback_create(
+                artist=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                text=data["text"],
+                clip_id=data["clip"] or None,
+                images=images,
+                credit=data["credit"],
+                request=request,
+            )
         except ValidationError as exc:
-            form_add_service_errors(form, exc if hasattr(exc, "error_dict") else ValidationError({"images": exc.messages}))
+            form_add_service_errors(
+                form, exc if hasattr(exc, "error_dict") else ValidationError({"images": exc.messages})
+            )
         else:
             messages.success(request, f"Thank you: feedback #{item.pk} is filed. A moderator will answer it.")
             return redirect("artists:feedback_detail", feedback_id=item.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "artists/feedback_list.html",
-                  {"form": form, "items": selectors.feedback_of(artist=request.user)}, status=status)
+    return render(
+        request,
+        "artists/feedback_list.html",
+        {"form": form, "items": selectors.feedback_of(artist=request.user)},
+        status=status,
+    )
 
 
 @login_required
@@ -71,8 +84,11 @@ def feedback_detail(request, feedback_id: int):
         raise Http404("No such feedback item.")
     from artists.forms import TriageForm
 
-    return render(request, "artists/feedback_detail.html",
-                  {"item": item, "triage_form": TriageForm() if request.user.is_moderator else None})
+    return render(
+        request,
+        "artists/feedback_detail.html",
+        {"item": item, "triage_form": TriageForm() if request.user.is_moderator else None},
+    )
 
 
 @login_required
@@ -82,8 +98,12 @@ def attachment_download(request, attachment_id: int):
     attachment = Attachment.objects.select_related("feedback").filter(pk=attachment_id).first()
     if attachment is None or not (request.user.is_moderator or attachment.feedback.artist_id == request.user.pk):
         raise Http404("No such file.")
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,
-                            filename=f"feedback-{attachment.feedback_id}-{attachment.pk}.{attachment.extension}")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=f"feedback-{attachment.feedback_id}-{attachment.pk}.{attachment.extension}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -93,8 +113,11 @@ def attachment_download(request, attachment_id: int):
 @login_required
 def ledger(request):
     _require_artist(request)
-    return render(request, "artists/ledger.html", {"entries": selectors.ledger_of(artist=request.user),
-                                                   "balance": balance_of(artist=request.user)})
+    return render(
+        request,
+        "artists/ledger.html",
+        {"entries": selectors.ledger_of(artist=request.user), "balance": balance_of(artist=request.user)},
+    )
 
 
 @login_required
@@ -119,8 +142,13 @@ def consent(request):
             data = form.cleaned_data
             try:
                 if data["action"] == "grant":
-                    consent_grant(clip_id=clip_id, artist=request.user, use=data["use"],
-                                  terms_version=data["terms_version"] or 0, request=request)
+                    consent_grant(
+                        clip_id=clip_id,
+                        artist=request.user,
+                        use=data["use"],
+                        terms_version=data["terms_version"] or 0,
+                        request=request,
+                    )
                     messages.success(request, "Consent saved. You can revoke it at any time for future use.")
                 else:
                     consent_revoke(clip_id=clip_id, artist=request.user, use=data["use"], request=request)
@@ -151,8 +179,9 @@ def export_status(request, export_id):
     export = Export.objects.filter(id=export_id, artist=request.user).first()
     if export is None:
         raise Http404("No such export.")
-    return JsonResponse({"status": export.status, "progress": export.progress,
-                         "ready": export.status == ExportStatus.READY})
+    return JsonResponse(
+        {"status": export.status, "progress": export.progress, "ready": export.status == ExportStatus.READY}
+    )
 
 
 @login_required
@@ -164,8 +193,12 @@ def export_download(request, export_id):
         raise Http404("No such export.") from None
     except ValidationError as exc:
         return render(request, "artists/message.html", {"message": exc.messages[0]}, status=410)
-    response = FileResponse(export.file.open("rb"), content_type="application/zip", as_attachment=True,
-                            filename=f"vernissage-{export.created_at:%Y%m%d}.zip")
+    response = FileResponse(
+        export.file.open("rb"),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"vernissage-{export.created_at:%Y%m%d}.zip",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -174,8 +207,11 @@ def export_download(request, export_id):
 @login_required
 def profile_edit(request):
     profile = getattr(request.user, "artist_profile", None)
-    initial = {"display_name": request.user.display_name, "bio": profile.bio if profile else "",
-               "links": profile.links if profile else ""}
+    initial = {
+        "display_name": request.user.display_name,
+        "bio": profile.bio if profile else "",
+        "links": profile.links if profile else "",
+    }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,8 +221,7 @@ def profile_edit(request):
         else:
             messages.success(request, "Your public profile is saved.")
             return redirect("artists:profile", username=request.user.username)
-    return render(request, "artists/profile_edit.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "artists/profile_edit.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 def profile(request, username: str):
@@ -196,8 +231,11 @@ def profile(request, username: str):
     clips = selectors.published_clips_of(artist=artist)
     if not clips.exists() and not hasattr(artist, "artist_profile") and artist != request.user:
         raise Http404("No such artist.")
-    return render(request, "artists/profile.html",
-                  {"artist": artist, "profile": getattr(artist, "artist_profile", None), "clips": clips[:48]})
+    return render(
+        request,
+        "artists/profile.html",
+        {"artist": artist, "profile": getattr(artist, "artist_profile", None), "clips": clips[:48]},
+    )
 
 
 @login_required
@@ -210,9 +248,14 @@ def delete_account(request):
             form_add_service_errors(form, exc)
         else:
             logout(request)
-            return render(request, "artists/message.html", {
-                "message": "Your account is deleted: your published clips are withdrawn and your personal data "
-                           "erased. Your ledger is kept under a pseudonym for the company's accounts."})
-    return render(request, "artists/delete_account.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
-
+            return render(
+                request,
+                "artists/message.html",
+                {
+                    "message": "Your account is deleted: your published clips are withdrawn and your personal data "
+                    "erased. Your ledger is kept under a pseudonym for the company's accounts."
+                },
+            )
+    return render(
+        request, "artists/delete_account.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )

@@ -65,8 +65,16 @@ def main() -> None:
 
     from generation.runtime.engine import Engine, RenderRequest
 
-    request = RenderRequest(prompt="a paper boat drifting down a rain-soaked street at dusk", negative_prompt="",
-                            width=width, height=height, num_frames=args.frames, steps=8, guidance=3.0, seed=7)
+    request = RenderRequest(
+        prompt="a paper boat drifting down a rain-soaked street at dusk",
+        negative_prompt="",
+        width=width,
+        height=height,
+        num_frames=args.frames,
+        steps=8,
+        guidance=3.0,
+        seed=7,
+    )
     video = Engine().render(request)
     rgb = list(video.frames())
     print(f"encode_options: {len(rgb)} frames of {width}x{height} from the tiny preset, crf 23, medians of {args.runs}")
@@ -85,8 +93,10 @@ def main() -> None:
     base = statistics.median(walls[VARIANTS[0][0]])
     for label, _ in VARIANTS:
         wall = statistics.median(walls[label])
-        print(f"{label:28s} wall {wall:.3f} s ({wall / base:.2f}x)  CPU {statistics.median(cpus[label]):.3f} s  "
-              f"{sizes[label]:>9d} bytes")
+        print(
+            f"{label:28s} wall {wall:.3f} s ({wall / base:.2f}x)  CPU {statistics.median(cpus[label]):.3f} s  "
+            f"{sizes[label]:>9d} bytes"
+        )
 
 
 if __name__ == "__main__":

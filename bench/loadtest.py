@@ -50,21 +50,31 @@ def parse() -> argparse.Namespace:
 
 def environment(args) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": args.database, "CELERY_BROKER_URL": args.broker,
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_LOG_LEVEL": "WARNING", "VERNISSAGE_VAR_DIR": str(ROOT / "var" / "loadtest"),
-        "DJANGO_MEDIA_ROOT": str(ROOT / "var" / "loadtest" / "media"),
-        "RENDER_ENGINE": "tests.engines.SleepEngine", "VERNISSAGE_TEST_SLEEP_MS": str(args.render_ms),
-        "RENDER_SLOTS": str(args.slots),
-        "VERNISSAGE_QUOTA_CONCURRENT_JOBS": str(args.jobs_per_artist),
-        "VERNISSAGE_QUOTA_SECONDS_PER_DAY": "1000000", "VERNISSAGE_QUEUE_HORIZON_S": "86400",
-        "VERNISSAGE_QUEUE_RENDER_ESTIMATE_S": "1",
-        # The periodic sweep (Celery beat) re-dispatches a job whose message was lost, as in production,
-        # on a short clock so that a lost message costs seconds here, not ten minutes.
-        "RENDER_SWEEP_INTERVAL": "5", "RENDER_DISPATCH_TIMEOUT": "20", "RENDER_HEARTBEAT_TIMEOUT": "30",
-    })
+    env.update(
+        {
+            "DATABASE_URL": args.database,
+            "CELERY_BROKER_URL": args.broker,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 40,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "VERNISSAGE_VAR_DIR": str(ROOT / "var" / "loadtest"),
+            "DJANGO_MEDIA_ROOT": str(ROOT / "var" / "loadtest" / "media"),
+            "RENDER_ENGINE": "tests.engines.SleepEngine",
+            "VERNISSAGE_TEST_SLEEP_MS": str(args.render_ms),
+            "RENDER_SLOTS": str(args.slots),
+            "VERNISSAGE_QUOTA_CONCURRENT_JOBS": str(args.jobs_per_artist),
+            "VERNISSAGE_QUOTA_SECONDS_PER_DAY": "1000000",
+            "VERNISSAGE_QUEUE_HORIZON_S": "86400",
+            "VERNISSAGE_QUEUE_RENDER_ESTIMATE_S": "1",
+            # The periodic sweep (Celery beat) re-dispatches a job whose message was lost, as in production,
+            # on a short clock so that a lost message costs seconds here, not ten minutes.
+            "RENDER_SWEEP_INTERVAL": "5",
+            "RENDER_DISPATCH_TIMEOUT": "20",
+            "RENDER_HEARTBEAT_TIMEOUT": "30",
+        }
+    )
     return env
 
 
@@ -100,8 +110,13 @@ def main() -> None:
     fresh_database(args.database)
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([python, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "render,default"], cwd=ROOT,
-                   env=env, check=False, capture_output=True)
+    subprocess.run(
+        [python, "-m", "celery", "-A", "config", "purge", "-f", "-Q", "render,default"],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+    )
 
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -112,8 +127,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from generation.models import JobStatus, RenderJob
     from accounts.services.tokens import token_issue
+    from generation.models import JobStatus, RenderJob
     from tests.factories import make_job, make_user
 
     artists = [make_user(f"load{i:02d}", role="artist") for i in range(args.artists)]
@@ -122,16 +137,70 @@ def main() -> None:
 
     logs = Path(env["VERNISSAGE_VAR_DIR"])
     procs = [
-        subprocess.Popen([python, "-m", "gunicorn", "config.wsgi", "-w", str(args.web_workers), "-b",
-                          f"127.0.0.1:{PORT}", "--access-logfile", "-", "--log-level", "warning"],
-                         cwd=ROOT, env=env, stdout=(logs / "gunicorn.log").open("w"), stderr=subprocess.STDOUT),
-        subprocess.Popen([python, "-m", "celery", "-A", "config", "worker", "-Q", "render,default", "-P", "threads",
-                          "-c", str(args.slots), "-n", "load@%h", "--without-gossip", "--without-mingle",
-                          "--loglevel", "INFO"],
-                         cwd=ROOT, env=env, stdout=(logs / "worker.log").open("w"), stderr=subprocess.STDOUT),
-        subprocess.Popen([python, "-m", "celery", "-A", "config", "beat", "--loglevel", "WARNING",
-                          "--schedule", str(logs / "celerybeat-schedule")],
-                         cwd=ROOT, env=env, stdout=(logs / "beat.log").open("w"), stderr=subprocess.STDOUT),
+        subprocess.Popen(
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-w",
+                str(args.web_workers),
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / "gunicorn.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "render,default",
+                "-P",
+                "threads",
+                "-c",
+                str(args.slots),
+                "-n",
+                "load@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / "worker.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                str(logs / "celerybeat-schedule"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / "beat.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
     ]
     try:
         base = f"http://127.0.0.1:{PORT}"
@@ -174,7 +243,7 @@ def main() -> None:
 
 
 def recovered_count() -> int:
-    """Jobs the sweep re-queued: one `job.recovered` audit record each (generation.jobs.transitions.jobs_recover_stale)."""
+    """Jobs the sweep re-queued: one `job.recovered` audit record each (jobs_recover_stale)."""
     from core.models import AuditEvent
 
     return AuditEvent.objects.filter(action="job.recovered").count()
@@ -240,23 +309,35 @@ def report(args, r, waits, statuses, status_queries, queued_queries) -> None:
     total = len(r["submit"]) + len(r["status"]) + len(r["trivial"])
     ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731
     print()
-    print(f"jobs: {args.artists} artists x {args.jobs_per_artist} = {args.artists * args.jobs_per_artist}; "
-          f"slots {args.slots}; stand-in render {args.render_ms} ms; gunicorn workers {args.web_workers}")
+    print(
+        f"jobs: {args.artists} artists x {args.jobs_per_artist} = {args.artists * args.jobs_per_artist}; "
+        f"slots {args.slots}; stand-in render {args.render_ms} ms; gunicorn workers {args.web_workers}"
+    )
     print(f"final job states: {statuses}")
     print(f"HTTP answers: {dict(sorted(r['codes'].items()))}")
     print(f"wall time {r['elapsed']:.1f} s, {total} requests, {total / r['elapsed']:.1f} req/s")
-    print(f"submit  POST /api/v1/renders       n={len(r['submit']):5d}  p50 {ms(pct(r['submit'], 50))}  "
-          f"p99 {ms(pct(r['submit'], 99))}")
-    print(f"status  GET /api/v1/renders/<id>   n={len(r['status']):5d}  p50 {ms(pct(r['status'], 50))}  "
-          f"p99 {ms(pct(r['status'], 99))}")
-    print(f"trivial GET /healthz               n={len(r['trivial']):5d}  p50 {ms(pct(r['trivial'], 50))}  "
-          f"p99 {ms(pct(r['trivial'], 99))}")
+    print(
+        f"submit  POST /api/v1/renders       n={len(r['submit']):5d}  p50 {ms(pct(r['submit'], 50))}  "
+        f"p99 {ms(pct(r['submit'], 99))}"
+    )
+    print(
+        f"status  GET /api/v1/renders/<id>   n={len(r['status']):5d}  p50 {ms(pct(r['status'], 50))}  "
+        f"p99 {ms(pct(r['status'], 99))}"
+    )
+    print(
+        f"trivial GET /healthz               n={len(r['trivial']):5d}  p50 {ms(pct(r['trivial'], 50))}  "
+        f"p99 {ms(pct(r['trivial'], 99))}"
+    )
     print(f"status p99 / trivial p99 = {pct(r['status'], 99) / pct(r['trivial'], 99):.2f}")
-    print(f"SQL queries per status request: {status_queries} for a finished job; {queued_queries[0]} for a queued "
-          f"job with 1 artist waiting, {queued_queries[1]} with {args.artists} artists waiting")
+    print(
+        f"SQL queries per status request: {status_queries} for a finished job; {queued_queries[0]} for a queued "
+        f"job with 1 artist waiting, {queued_queries[1]} with {args.artists} artists waiting"
+    )
     if waits:
-        print(f"first-job wait per artist (s): min {min(waits):.2f}  median {statistics.median(waits):.2f}  "
-              f"max {max(waits):.2f}  (n={len(waits)})")
+        print(
+            f"first-job wait per artist (s): min {min(waits):.2f}  median {statistics.median(waits):.2f}  "
+            f"max {max(waits):.2f}  (n={len(waits)})"
+        )
         print("  sorted: " + " ".join(f"{w:.1f}" for w in sorted(waits)))
 
 

@@ -44,8 +44,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--preset", default="tiny")
-        parser.add_argument("--random-weights", action="store_true",
-                            help="Build the preset's real architecture from configs shipped in the repo (no download).")
+        parser.add_argument(
+            "--random-weights",
+            action="store_true",
+            help="Build the preset's real architecture from configs shipped in the repo (no download).",
+        )
         parser.add_argument("--width", type=int, default=512)
         parser.add_argument("--height", type=int, default=512)
         parser.add_argument("--duration", type=int, default=2, help="Seconds of video (frames follow the preset rule).")
@@ -66,8 +69,10 @@ class Command(BaseCommand):
         steps = opts["steps"] or preset.steps
         self.raw_cpu: list[float] = []
         source = RANDOM_SOURCE if opts["random_weights"] else (preset.source or "")
-        self.out(f"render_bench: preset {preset.key} ({source or 'built in code'}), {plan.width}x{plan.height}, "
-                 f"{plan.num_frames} frames at {plan.fps} fps, {steps} steps; python {sys.version.split()[0]}")
+        self.out(
+            f"render_bench: preset {preset.key} ({source or 'built in code'}), {plan.width}x{plan.height}, "
+            f"{plan.num_frames} frames at {plan.fps} fps, {steps} steps; python {sys.version.split()[0]}"
+        )
         try:
             call = self.raw_pipeline(preset, plan, steps, source)
         except ValueError as exc:
@@ -76,8 +81,10 @@ class Command(BaseCommand):
         self.encode_compare([np.ascontiguousarray(to_uint8(frame)) for frame in call()], plan, preset.key)
         if opts["skip_worker"]:
             times = [self.timed(call) for _ in range(opts["jobs"])]
-            self.out(f"raw pipe(...): warm median of {opts['jobs']} {_median(times):.3f} s, "
-                     f"CPU {_median(self.raw_cpu):.3f} s")
+            self.out(
+                f"raw pipe(...): warm median of {opts['jobs']} {_median(times):.3f} s, "
+                f"CPU {_median(self.raw_cpu):.3f} s"
+            )
         else:
             self.end_to_end(preset, plan, steps, source, opts["jobs"], call)
         self.report_gpu_memory()
@@ -95,23 +102,42 @@ class Command(BaseCommand):
         from generation.worker.engine import engine_options
 
         engine = Engine()
-        request = RenderRequest(prompt="a paper boat drifting down a rain-soaked street at dusk", negative_prompt="",
-                                width=plan.width, height=plan.height, num_frames=plan.num_frames, steps=steps,
-                                guidance=preset.guidance, seed=7, preset=preset.key, model=source)
+        request = RenderRequest(
+            prompt="a paper boat drifting down a rain-soaked street at dusk",
+            negative_prompt="",
+            width=plan.width,
+            height=plan.height,
+            num_frames=plan.num_frames,
+            steps=steps,
+            guidance=preset.guidance,
+            seed=7,
+            preset=preset.key,
+            model=source,
+        )
         started = time.monotonic()
         pipe = engine.pipeline(request, engine_options(preset.key))
         self.cuda = torch.cuda.is_available() and pipe.device.type == "cuda"
-        self.out(f"device: {pipe.device}" + (f" ({torch.cuda.get_device_name()})" if self.cuda else
-                 f" ({torch.get_num_threads()} torch threads)") + f"; pipeline load {time.monotonic() - started:.2f} s")
+        self.out(
+            f"device: {pipe.device}"
+            + (f" ({torch.cuda.get_device_name()})" if self.cuda else f" ({torch.get_num_threads()} torch threads)")
+            + f"; pipeline load {time.monotonic() - started:.2f} s"
+        )
         if self.cuda:
             torch.cuda.reset_peak_memory_stats()
 
         def call():
             with torch.inference_mode():
-                frames = pipe(prompt=request.prompt, width=plan.width, height=plan.height, num_frames=plan.num_frames,
-                              num_inference_steps=steps, guidance_scale=preset.guidance,
-                              generator=torch.Generator().manual_seed(request.seed), output_type="np",
-                              max_sequence_length=preset.max_sequence_length).frames[0]
+                frames = pipe(
+                    prompt=request.prompt,
+                    width=plan.width,
+                    height=plan.height,
+                    num_frames=plan.num_frames,
+                    num_inference_steps=steps,
+                    guidance_scale=preset.guidance,
+                    generator=torch.Generator().manual_seed(request.seed),
+                    output_type="np",
+                    max_sequence_length=preset.max_sequence_length,
+                ).frames[0]
             if self.cuda:
                 torch.cuda.synchronize()
             return frames
@@ -132,8 +158,10 @@ class Command(BaseCommand):
         if self.cuda:
             import torch
 
-            self.out(f"peak GPU memory of the raw pipeline in this process: "
-                     f"{torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
+            self.out(
+                f"peak GPU memory of the raw pipeline in this process: "
+                f"{torch.cuda.max_memory_allocated() / 2**30:.2f} GiB"
+            )
 
     # -- encode --------------------------------------------------------------------------------
     def encode_compare(self, frames, plan, preset_key: str) -> None:
@@ -155,10 +183,33 @@ class Command(BaseCommand):
                 ours_cpu.append(time.process_time() - cpu_started)
                 ours_size = path.stat().st_size
                 out = Path(tmp) / "ffmpeg.mp4"
-                command = [ffmpeg, "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                           "-s", f"{plan.width}x{plan.height}", "-r", str(plan.fps), "-i", "-", "-c:v", "libx264",
-                           "-preset", x264_preset, "-crf", str(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-                           str(out)]
+                command = [
+                    ffmpeg,
+                    "-y",
+                    "-loglevel",
+                    "error",
+                    "-f",
+                    "rawvideo",
+                    "-pix_fmt",
+                    "rgb24",
+                    "-s",
+                    f"{plan.width}x{plan.height}",
+                    "-r",
+                    str(plan.fps),
+                    "-i",
+                    "-",
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    x264_preset,
+                    "-crf",
+                    str(crf),
+                    "-pix_fmt",
+                    "yuv420p",
+                    "-movflags",
+                    "+faststart",
+                    str(out),
+                ]
                 children = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.monotonic()
                 subprocess.run(command, input=raw, check=True)
@@ -166,17 +217,19 @@ class Command(BaseCommand):
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 theirs_cpu.append(after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
                 their_size = out.stat().st_size
-        self.out(f"encode {len(frames)} frames, libx264 preset {x264_preset} crf {crf} yuv420p +faststart: "
-                 f"PyAV median {_median(ours):.3f} s ({ours_size} bytes); ffmpeg binary "
-                 f"({imageio_ffmpeg.get_ffmpeg_version()}) median {_median(theirs):.3f} s ({their_size} bytes); "
-                 f"ratio {_median(ours) / _median(theirs):.2f}; CPU (all threads) PyAV {_median(ours_cpu):.3f} s, "
-                 f"ffmpeg {_median(theirs_cpu):.3f} s")
+        self.out(
+            f"encode {len(frames)} frames, libx264 preset {x264_preset} crf {crf} yuv420p +faststart: "
+            f"PyAV median {_median(ours):.3f} s ({ours_size} bytes); ffmpeg binary "
+            f"({imageio_ffmpeg.get_ffmpeg_version()}) median {_median(theirs):.3f} s ({their_size} bytes); "
+            f"ratio {_median(ours) / _median(theirs):.2f}; CPU (all threads) PyAV {_median(ours_cpu):.3f} s, "
+            f"ffmpeg {_median(theirs_cpu):.3f} s"
+        )
 
     # -- end to end ----------------------------------------------------------------------------
     def end_to_end(self, preset, plan, steps, source, runs, raw_call) -> None:
+        from accounts.models import User
         from generation.models import Clip, JobStatus, RenderJob
         from generation.runtime.presets import BUILTIN_SOURCE
-        from accounts.models import User
 
         try:
             artist, _ = User.objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@localhost"})
@@ -186,10 +239,32 @@ class Command(BaseCommand):
         log_path = Path(tempfile.mkstemp(prefix="render-bench-", suffix=".log")[1])
         with log_path.open("w") as log:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-P", "solo", "-c", "1",
-                 "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel",
-                 "INFO"], cwd=settings.BASE_DIR, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=log,
-                stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "-Q",
+                    queue,
+                    "-P",
+                    "solo",
+                    "-c",
+                    "1",
+                    "-n",
+                    f"{queue}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel",
+                    "INFO",
+                ],
+                cwd=settings.BASE_DIR,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         job_ids = []
         try:
             self._wait(lambda: "ready." in log_path.read_text(), 120, worker, log_path, "worker start")
@@ -201,9 +276,15 @@ class Command(BaseCommand):
                 time.sleep(SETTLE_S)
                 job = self._submit(artist, preset, plan, steps, source or BUILTIN_SOURCE, queue)
                 job_ids.append(job.id)
-                done = self._wait(lambda: RenderJob.objects.filter(
-                    id=job.id, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]).first(), 3600, worker, log_path,
-                    "job")
+                done = self._wait(
+                    lambda job=job: RenderJob.objects.filter(
+                        id=job.id, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]
+                    ).first(),
+                    3600,
+                    worker,
+                    log_path,
+                    "job",
+                )
                 if done.status != JobStatus.SUCCEEDED:
                     raise CommandError(f"bench job failed: {done.error}\n{log_path.read_text()[-3000:]}")
                 total = (done.finished_at - done.created_at).total_seconds()
@@ -219,15 +300,21 @@ class Command(BaseCommand):
             pipe_in_worker, pipe_cpu = [float(w) for w, _ in rendered], [float(c) for _, c in rendered]
             outputs, outputs_cpu = [float(w) for w, _ in written], [float(c) for _, c in written]
             e2e = _median(totals)
-            self.out(f"warm jobs through a real worker (queue, render, encode, store): median of {runs} {e2e:.3f} s "
-                     f"(min {min(totals):.3f}, max {max(totals):.3f}); in the worker: pipeline "
-                     f"{_median(pipe_in_worker):.3f} s, outputs (MP4, poster, WebP, sheet) {_median(outputs):.3f} s, "
-                     f"claim to stored {_median(in_worker):.3f} s")
-            self.out(f"raw pipe(...) in this process, alternating with the jobs: median of {runs} {_median(raw):.3f} s "
-                     f"(min {min(raw):.3f}, max {max(raw):.3f})")
-            self.out(f"CPU time (all threads, {os.cpu_count()} cores): raw pipe(...) median "
-                     f"{_median(self.raw_cpu):.3f} s; in the worker: pipeline {_median(pipe_cpu):.3f} s, "
-                     f"outputs {_median(outputs_cpu):.3f} s")
+            self.out(
+                f"warm jobs through a real worker (queue, render, encode, store): median of {runs} {e2e:.3f} s "
+                f"(min {min(totals):.3f}, max {max(totals):.3f}); in the worker: pipeline "
+                f"{_median(pipe_in_worker):.3f} s, outputs (MP4, poster, WebP, sheet) {_median(outputs):.3f} s, "
+                f"claim to stored {_median(in_worker):.3f} s"
+            )
+            self.out(
+                f"raw pipe(...) in this process, alternating with the jobs: median of {runs} {_median(raw):.3f} s "
+                f"(min {min(raw):.3f}, max {max(raw):.3f})"
+            )
+            self.out(
+                f"CPU time (all threads, {os.cpu_count()} cores): raw pipe(...) median "
+                f"{_median(self.raw_cpu):.3f} s; in the worker: pipeline {_median(pipe_cpu):.3f} s, "
+                f"outputs {_median(outputs_cpu):.3f} s"
+            )
             self.out(f"pipeline loads in the worker over {runs + 1} jobs: {loads[-1] if loads else '?'}")
             self.out(f"ratio end-to-end / raw pipe (medians of {runs} warm): {e2e / _median(raw):.3f}")
         finally:
@@ -251,10 +338,21 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             job = RenderJob.objects.create(
-                artist=artist, prompt="a paper boat drifting down a rain-soaked street at dusk", duration_s=1,
-                width=plan.width, height=plan.height, seed=7, preset=preset.key, model_source=source,
-                model_revision=preset.revision, fps=plan.fps, num_frames=plan.num_frames, steps=steps,
-                guidance=preset.guidance, progress_total=steps)
+                artist=artist,
+                prompt="a paper boat drifting down a rain-soaked street at dusk",
+                duration_s=1,
+                width=plan.width,
+                height=plan.height,
+                seed=7,
+                preset=preset.key,
+                model_source=source,
+                model_revision=preset.revision,
+                fps=plan.fps,
+                num_frames=plan.num_frames,
+                steps=steps,
+                guidance=preset.guidance,
+                progress_total=steps,
+            )
             dispatch.job_mark_dispatched(job_id=job.id)  # never visible as QUEUED to the site's dispatcher
             transaction.on_commit(lambda: render_job.apply_async(args=[str(job.id)], queue=queue))
         return job

@@ -13,8 +13,11 @@ import urllib.request
 
 
 def call(url: str, token: str, data: dict | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=json.dumps(data).encode() if data is not None else None,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(data).encode() if data is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read()
 
@@ -30,9 +33,16 @@ def main() -> None:
     width, height = map(int, args.size.split("x"))
     for run in range(args.runs):
         started = time.monotonic()
-        _, body = call(f"{args.url}/api/v1/renders", args.token,
-                       {"prompt": "timing run: a paper boat in the rain", "duration_s": args.duration,
-                        "width": width, "height": height})
+        _, body = call(
+            f"{args.url}/api/v1/renders",
+            args.token,
+            {
+                "prompt": "timing run: a paper boat in the rain",
+                "duration_s": args.duration,
+                "width": width,
+                "height": height,
+            },
+        )
         job_id = json.loads(body)["id"]
         first_running = None
         while True:
@@ -47,8 +57,10 @@ def main() -> None:
             raise SystemExit(f"job {job_id} ended {status['status']}: {status['error']}")
         code, video = call(args.url + status["clip"]["video_url"], args.token)
         total = time.monotonic() - started
-        print(f"run {run + 1}: {args.size}, {args.duration} s: prompt to playable clip {total:.2f} s "
-              f"(running after {first_running or 0:.2f} s; MP4 {len(video)} bytes, HTTP {code})")
+        print(
+            f"run {run + 1}: {args.size}, {args.duration} s: prompt to playable clip {total:.2f} s "
+            f"(running after {first_running or 0:.2f} s; MP4 {len(video)} bytes, HTTP {code})"
+        )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,23 @@ NOTIFICATIONS = NavLink("notifications", _("Notifications"), id="nav-notificatio
 ACCOUNT = NavLink("account")
 LOGIN = NavLink("login", _("Log in"))
 
-ORDER = [GALLERY, CONTESTS, CHANGELOG, STUDIO, MY_WORK, TRIAGE, PROMO_KIT, REVIEW_QUEUE, INVITATIONS,
-         LEDGER_DESK, ADMIN, TRANSPARENCY, NOTIFICATIONS, ACCOUNT, LOGIN]
+ORDER = [
+    GALLERY,
+    CONTESTS,
+    CHANGELOG,
+    STUDIO,
+    MY_WORK,
+    TRIAGE,
+    PROMO_KIT,
+    REVIEW_QUEUE,
+    INVITATIONS,
+    LEDGER_DESK,
+    ADMIN,
+    TRANSPARENCY,
+    NOTIFICATIONS,
+    ACCOUNT,
+    LOGIN,
+]
 
 PUBLIC = [GALLERY, CONTESTS, CHANGELOG]
 SIGNED_IN = [*PUBLIC, TRANSPARENCY, NOTIFICATIONS, ACCOUNT]
@@ -83,11 +98,13 @@ def navigation(request) -> dict:
     items = []
     for link in nav_links(user_roles(user)):
         url = reverse(link.url_name)
-        items.append({
-            "label": link.label if link.label is not None else user.credit_name,
-            "url_name": link.url_name,
-            "url": url,
-            "id": link.id,
-            "active": path == url,
-        })
+        items.append(
+            {
+                "label": link.label if link.label is not None else user.credit_name,
+                "url_name": link.url_name,
+                "url": url,
+                "id": link.id,
+                "active": path == url,
+            }
+        )
     return {"nav_items": items}

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-
-from core.admin import ReadOnlyAdmin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
 from contests import judging, services
-from core import clock
 from contests.models import Contest, Criterion, Entry, Scorecard
 from contests.services import JUDGE_GROUP
+from core import clock
+from core.admin import ReadOnlyAdmin
 
 
 class CriterionInline(admin.TabularInline):
@@ -60,8 +59,11 @@ class ContestAdmin(admin.ModelAdmin):
 
     @admin.display(description="Pages")
     def pages(self, obj):
-        return format_html('<a href="{}">public</a> · <a href="{}">judging progress</a>',
-                           reverse("contest_detail", args=[obj.slug]), reverse("contest_progress", args=[obj.slug]))
+        return format_html(
+            '<a href="{}">public</a> · <a href="{}">judging progress</a>',
+            reverse("contest_detail", args=[obj.slug]),
+            reverse("contest_progress", args=[obj.slug]),
+        )
 
     @admin.action(description="Publish the results of the selected contests")
     def publish_results(self, request, queryset):
@@ -73,19 +75,22 @@ class ContestAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"{contest.title}: results published.", messages.SUCCESS)
 
-
-    @admin.action(description="Give the entrants of the selected open contests the render priority lane "
-                               "until each contest closes")
+    @admin.action(
+        description="Give the entrants of the selected open contests the render priority lane until each contest closes"
+    )
     def grant_priority_lane(self, request, queryset):
         for contest in queryset:
             try:
-                count = services.contest_grant_priority_lane(contest_id=contest.pk, admin=request.user,
-                                                             request=request)
+                count = services.contest_grant_priority_lane(contest_id=contest.pk, admin=request.user, request=request)
             except ValidationError as exc:
                 self.message_user(request, f"{contest.title}: {' '.join(exc.messages)}", messages.ERROR)
             else:
-                self.message_user(request, f"{contest.title}: {count} entrant(s) in the priority lane until "
-                                  f"{services.utc(contest.closes_at)}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"{contest.title}: {count} entrant(s) in the priority lane until "
+                    f"{services.utc(contest.closes_at)}.",
+                    messages.SUCCESS,
+                )
 
 
 class _ReadOnly(ReadOnlyAdmin):

@@ -156,7 +156,10 @@ class OwnEntryOutputSerializer(serializers.Serializer):
     def get_feedback(self, entry):
         if selectors.phase_of(entry.contest) != Phase.RESULTS or entry.status != EntryStatus.ACTIVE:
             return None
-        feedback = {"standing": selectors.standing_of(entry.contest, entry), "scorecards": selectors.feedback_for(entry)}
+        feedback = {
+            "standing": selectors.standing_of(entry.contest, entry),
+            "scorecards": selectors.feedback_for(entry),
+        }
         return FeedbackOutputSerializer(feedback).data
 
 
@@ -166,8 +169,13 @@ class JudgingEntryOutputSerializer(BlindEntryOutputSerializer):
     my_scores = serializers.SerializerMethodField()
     my_comment = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(), allow_null=True,
-                                               help_text="Criterion id → your mark; None until you score."))
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.IntegerField(),
+            allow_null=True,
+            help_text="Criterion id → your mark; None until you score.",
+        )
+    )
     def get_my_scores(self, entry):
         return {str(k): v for k, v in entry.my_marks.items()} or None
 
@@ -241,21 +249,30 @@ class ContestEntryListCreateApi(APIView):
     class ListOutputSerializer(serializers.Serializer):
         results = OwnEntryOutputSerializer(many=True)
 
-    @extend_schema(responses=ListOutputSerializer, operation_id="contest_entries_list",
-                   summary="Your entries in this contest")
+    @extend_schema(
+        responses=ListOutputSerializer, operation_id="contest_entries_list", summary="Your entries in this contest"
+    )
     def get(self, request, slug):
         contest = _contest(slug)
         entries = [e for e in selectors.entries_of_artist(request.user) if e.contest_id == contest.pk]
         return Response(self.ListOutputSerializer({"results": entries}).data)
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, operation_id="contests_entries_create",
-                   summary="Enter your published clip")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        operation_id="contests_entries_create",
+        summary="Enter your published clip",
+    )
     def post(self, request, slug):
         contest = _contest(slug)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entry = services.entry_create(contest_id=contest.pk, clip_id=serializer.validated_data["clip"],
-                                      artist=request.user, request=request._request)
+        entry = services.entry_create(
+            contest_id=contest.pk,
+            clip_id=serializer.validated_data["clip"],
+            artist=request.user,
+            request=request._request,
+        )
         return Response(self.OutputSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -265,8 +282,11 @@ class ContestEntryWithdrawApi(APIView):
     required_scopes = {"DELETE": "contests:write"}
     OutputSerializer = OwnEntryOutputSerializer
 
-    @extend_schema(responses={200: OutputSerializer}, operation_id="contests_entries_destroy",
-                   summary="Withdraw your entry (answers the withdrawn entry)")
+    @extend_schema(
+        responses={200: OutputSerializer},
+        operation_id="contests_entries_destroy",
+        summary="Withdraw your entry (answers the withdrawn entry)",
+    )
     def delete(self, request, slug, entry_id):
         contest = _contest(slug)
         if not Entry.objects.filter(pk=entry_id, contest=contest).exists():
@@ -301,15 +321,22 @@ class JudgingEntryListApi(APIView):
         recused = serializers.IntegerField(help_text="Entries left out: your own.")
         results = JudgingEntryOutputSerializer(many=True)
 
-    @extend_schema(responses=OutputSerializer, operation_id="contests_judging_retrieve",
-                   summary="Your blind judging list")
+    @extend_schema(
+        responses=OutputSerializer, operation_id="contests_judging_retrieve", summary="Your blind judging list"
+    )
     def get(self, request, slug):
         contest = _judge_contest(request, slug)
         phase = selectors.phase_of(contest)
         entries = selectors.entries_for_judge(contest, request.user) if phase != Phase.UPCOMING else []
-        return Response(self.OutputSerializer({
-            "contest": contest, "recused": selectors.recused_count(contest, request.user), "results": entries,
-        }).data)
+        return Response(
+            self.OutputSerializer(
+                {
+                    "contest": contest,
+                    "recused": selectors.recused_count(contest, request.user),
+                    "results": entries,
+                }
+            ).data
+        )
 
 
 class JudgingScoreApi(APIView):
@@ -330,8 +357,12 @@ class JudgingScoreApi(APIView):
         def get_scores(self, card):
             return {str(s.criterion_id): s.value for s in card.scores.all()}
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="contests_judging_update",
-                   summary="Save or revise your scorecard")
+    @extend_schema(
+        request=InputSerializer,
+        responses=OutputSerializer,
+        operation_id="contests_judging_update",
+        summary="Save or revise your scorecard",
+    )
     def put(self, request, slug, entry_id):
         contest = _judge_contest(request, slug)
         if not Entry.objects.filter(pk=entry_id, contest=contest).exists():
@@ -339,9 +370,13 @@ class JudgingScoreApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            card = judging.scorecard_submit(entry_id=entry_id, judge=request.user, request=request._request,
-                                            marks=serializer.validated_data["scores"],
-                                            comment=serializer.validated_data["comment"])
+            card = judging.scorecard_submit(
+                entry_id=entry_id,
+                judge=request.user,
+                request=request._request,
+                marks=serializer.validated_data["scores"],
+                comment=serializer.validated_data["comment"],
+            )
         except Entry.DoesNotExist:
             raise Http404 from None
         return Response(self.OutputSerializer(card).data)

@@ -9,8 +9,9 @@ urlpatterns = [
     path("contests/entries", api.MyEntryListApi.as_view(), name="api_contest_my_entries"),
     path("contests/<slug:slug>", api.ContestDetailApi.as_view(), name="api_contest"),
     path("contests/<slug:slug>/entries", api.ContestEntryListCreateApi.as_view(), name="api_contest_entries"),
-    path("contests/<slug:slug>/entries/<uuid:entry_id>", api.ContestEntryWithdrawApi.as_view(),
-         name="api_contest_entry"),
+    path(
+        "contests/<slug:slug>/entries/<uuid:entry_id>", api.ContestEntryWithdrawApi.as_view(), name="api_contest_entry"
+    ),
     path("contests/<slug:slug>/judging", api.JudgingEntryListApi.as_view(), name="api_contest_judging"),
     path("contests/<slug:slug>/judging/<uuid:entry_id>", api.JudgingScoreApi.as_view(), name="api_contest_score"),
 ]

@@ -5,10 +5,18 @@ class ContestsConfig(AppConfig):
     name = "contests"
     verbose_name = "Contests"
     role_permissions = {
-        "admin": ["contests.manage_contests", "contests.add_contest", "contests.change_contest",
-                  "contests.view_contest", "contests.view_entry", "contests.view_scorecard",
-                  "contests.add_criterion", "contests.change_criterion", "contests.delete_criterion",
-                  "contests.view_criterion"],
+        "admin": [
+            "contests.manage_contests",
+            "contests.add_contest",
+            "contests.change_contest",
+            "contests.view_contest",
+            "contests.view_entry",
+            "contests.view_scorecard",
+            "contests.add_criterion",
+            "contests.change_criterion",
+            "contests.delete_criterion",
+            "contests.view_criterion",
+        ],
         "judge": ["contests.judge_entries"],  # a group, not an invitation role: contests name their judges
     }
 

@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 
+from approvals.gate import Publication
 from contests import selectors
-from core import clock
 from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, Score, Scorecard
 from contests.services import _lock_contest, utc
-from approvals.gate import Publication
+from core import clock
 from core.audit import audit_record
 
 MAX_COMMENT_CHARS = 4000
@@ -59,7 +59,9 @@ def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=N
     if not comment:
         raise ValidationError({"comment": "Write a comment for the artist: every entrant reads their feedback."})
     if len(comment) > MAX_COMMENT_CHARS:
-        raise ValidationError({"comment": f"The comment is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}."})
+        raise ValidationError(
+            {"comment": f"The comment is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}."}
+        )
     with transaction.atomic():
         entry = Entry.objects.select_for_update().select_related("contest", "clip").filter(pk=entry_id).first()
         if entry is None or not selectors.is_judge(judge, entry.contest):
@@ -85,8 +87,13 @@ def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=N
             card.save(update_fields=["comment", "updated_at"])
         for criterion_id, value in cleaned.items():
             Score.objects.update_or_create(scorecard=card, criterion_id=criterion_id, defaults={"value": value})
-        audit_record(action="contest.scorecard_submitted", actor=judge, request=request, obj=card,
-                     detail={"contest": contest.slug, "entry": str(entry.pk)})
+        audit_record(
+            action="contest.scorecard_submitted",
+            actor=judge,
+            request=request,
+            obj=card,
+            detail={"contest": contest.slug, "entry": str(entry.pk)},
+        )
     return card
 
 
@@ -114,7 +121,10 @@ def contest_publish_results(*, contest_id, admin, request=None) -> Contest:
         audit_record(action="contest.results_published", actor=admin, request=request, obj=contest)
         emails = sorted({e.artist.email for e in selectors.entries_in_contest(contest) if e.artist.email})
         subject = f"Results of “{contest.title}” are published"
-        body = f"The results of “{contest.title}” are published. Your scores and the judges' comments are on your entries page."
+        body = (
+            f"The results of “{contest.title}” are published. "
+            "Your scores and the judges' comments are on your entries page."
+        )
         if emails:
             transaction.on_commit(lambda: [send_mail(subject, body, None, [to], fail_silently=True) for to in emails])
     return contest

@@ -40,7 +40,8 @@ class Contest(models.Model):
         default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     winners_count = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text="How many of the top-ranked entries are announced as winners.",
     )
     judges = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="judged_contests")
@@ -57,7 +58,9 @@ class Contest(models.Model):
             ("manage_contests", "Can follow judging and publish contest results"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="contest_opens_before_close"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="contest_opens_before_close"
+            ),
             models.CheckConstraint(
                 condition=models.Q(closes_at__lte=models.F("judging_ends_at")), name="contest_judging_after_close"
             ),

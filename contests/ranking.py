@@ -16,10 +16,11 @@ ranked ones, without a rank, in order of entry.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,23 @@ def rank(candidates: Iterable[Candidate], rubric: Sequence[RubricLine]) -> list[
     scored, unscored = [], []
     for candidate in candidates:
         means = criterion_means(candidate, rubric)
-        result = Ranked(id=candidate.id, rank=None, score=weighted_score(means, rubric), criterion_means=means,
-                        judges=len(candidate.scorecards))
+        result = Ranked(
+            id=candidate.id,
+            rank=None,
+            score=weighted_score(means, rubric),
+            criterion_means=means,
+            judges=len(candidate.scorecards),
+        )
         (scored if result.score is not None else unscored).append((candidate, result))
 
     def key(pair):
         candidate, result = pair
-        return (-result.score, *[-result.criterion_means[line.id] for line in order],
-                candidate.entered_at, candidate.number)
+        return (
+            -result.score,
+            *[-result.criterion_means[line.id] for line in order],
+            candidate.entered_at,
+            candidate.number,
+        )
 
     scored.sort(key=key)
     unscored.sort(key=lambda pair: (pair[0].entered_at, pair[0].number))

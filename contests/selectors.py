@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from contests import ranking
-from core import clock
-from contests.models import Contest, Criterion, Entry, EntryStatus, Phase, Score, Scorecard
 from approvals.gate import Publication
+from contests import ranking
+from contests.models import Contest, Criterion, Entry, EntryStatus, Phase, Score, Scorecard
+from core import clock
 
 
 def contests_listed() -> QuerySet[Contest]:
@@ -97,15 +97,14 @@ class JudgeProgress:
 def judging_progress(contest: Contest) -> list[JudgeProgress]:
     """For each judge of the contest: how many eligible entries they scored, and which are missing."""
     entries = list(entries_in_contest(contest))
-    scored_pairs = set(
-        Scorecard.objects.filter(entry__in=[e.pk for e in entries]).values_list("judge_id", "entry_id")
-    )
+    scored_pairs = set(Scorecard.objects.filter(entry__in=[e.pk for e in entries]).values_list("judge_id", "entry_id"))
     progress = []
     for judge in contest.judges.order_by("username"):
         eligible = [e for e in entries if e.artist_id != judge.pk]
         missing = [e for e in eligible if (judge.pk, e.pk) not in scored_pairs]
-        progress.append(JudgeProgress(judge=judge, scored=len(eligible) - len(missing), total=len(eligible),
-                                      missing=missing))
+        progress.append(
+            JudgeProgress(judge=judge, scored=len(eligible) - len(missing), total=len(eligible), missing=missing)
+        )
     return progress
 
 
@@ -137,8 +136,9 @@ def standings(contest: Contest) -> list[Standing]:
     rubric = _rubric(contest)
     cards = _cards_by_entry(entries)
     by_id = {e.pk: e for e in entries}
-    candidates = [ranking.Candidate(id=e.pk, entered_at=e.entered_at, number=e.number, scorecards=cards[e.pk])
-                  for e in entries]
+    candidates = [
+        ranking.Candidate(id=e.pk, entered_at=e.entered_at, number=e.number, scorecards=cards[e.pk]) for e in entries
+    ]
     return [
         Standing(entry=by_id[r.id], result=r, winner=r.rank is not None and r.rank <= contest.winners_count)
         for r in ranking.rank(candidates, rubric)
@@ -165,12 +165,17 @@ class Feedback:
 def feedback_for(entry: Entry) -> list[Feedback]:
     """The scorecards of an entry, judges anonymised; shown to its artist once results are published."""
     letters = judge_letters(entry.contest)
-    cards = Scorecard.objects.filter(entry=entry).prefetch_related(
-        Prefetch("scores", queryset=Score.objects.select_related("criterion"))
-    ).order_by("judge_id")
+    cards = (
+        Scorecard.objects.filter(entry=entry)
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("judge_id")
+    )
     return [
-        Feedback(judge_label=letters.get(card.judge_id, "Judge"), comment=card.comment,
-                 marks=[(s.criterion, s.value) for s in card.scores.all()])
+        Feedback(
+            judge_label=letters.get(card.judge_id, "Judge"),
+            comment=card.comment,
+            marks=[(s.criterion, s.value) for s in card.scores.all()],
+        )
         for card in cards
     ]
 

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from core import clock
-from contests.models import Contest, Entry, EntryStatus
 from approvals.gate import Publication, label
-from generation.models import Clip
+from contests.models import Contest, Entry, EntryStatus
+from core import clock
 from core.audit import audit_record
+from generation.models import Clip
 
 JUDGE_GROUP = "judge"
 
@@ -57,10 +57,14 @@ def entry_create(*, contest_id, clip_id, artist, request=None) -> Entry:
         if clip.artist_id != artist.pk:
             raise ValidationError({"clip": "This clip is by another artist: you can only enter your own clips."})
         if clip.publication != Publication.PUBLISHED:
-            raise ValidationError({"clip": (
-                f"This clip is {label(clip.publication).lower()}: only published clips can be entered. "
-                "Ask for publication first."
-            )})
+            raise ValidationError(
+                {
+                    "clip": (
+                        f"This clip is {label(clip.publication).lower()}: only published clips can be entered. "
+                        "Ask for publication first."
+                    )
+                }
+            )
         existing = Entry.objects.select_for_update().filter(contest=contest, clip=clip).first()
         if existing is not None and existing.status == EntryStatus.ACTIVE:
             raise ValidationError({"clip": f"This clip is already in “{contest.title}” as {existing.label}."})
@@ -77,8 +81,13 @@ def entry_create(*, contest_id, clip_id, artist, request=None) -> Entry:
         else:
             number = (Entry.objects.filter(contest=contest).aggregate(top=Max("number"))["top"] or 0) + 1
             entry = Entry.objects.create(contest=contest, clip=clip, artist=artist, number=number, entered_at=now)
-        audit_record(action="contest.entry_created", actor=artist, request=request, obj=entry,
-                     detail={"contest": contest.slug, "clip": str(clip.pk), "number": entry.number})
+        audit_record(
+            action="contest.entry_created",
+            actor=artist,
+            request=request,
+            obj=entry,
+            detail={"contest": contest.slug, "clip": str(clip.pk), "number": entry.number},
+        )
     return entry
 
 
@@ -89,7 +98,9 @@ def entry_withdraw(*, entry_id, artist, request=None) -> Entry:
         if entry is None or entry.artist_id != artist.pk:
             raise Entry.DoesNotExist
         if entry.status != EntryStatus.ACTIVE:
-            raise ValidationError(f"{entry.label} is already out of the contest ({entry.get_status_display().lower()}).")
+            raise ValidationError(
+                f"{entry.label} is already out of the contest ({entry.get_status_display().lower()})."
+            )
         now = clock.now()
         if now >= entry.contest.closes_at:
             raise ValidationError(
@@ -97,8 +108,13 @@ def entry_withdraw(*, entry_id, artist, request=None) -> Entry:
             )
         entry.status, entry.withdrawn_at = EntryStatus.WITHDRAWN, now
         entry.save(update_fields=["status", "withdrawn_at"])
-        audit_record(action="contest.entry_withdrawn", actor=artist, request=request, obj=entry,
-                     detail={"contest": entry.contest.slug})
+        audit_record(
+            action="contest.entry_withdrawn",
+            actor=artist,
+            request=request,
+            obj=entry,
+            detail={"contest": entry.contest.slug},
+        )
     return entry
 
 
@@ -106,14 +122,19 @@ def entries_remove_for_clip(*, clip_id, reason: str = "clip_left_publication") -
     """Take every active entry of a clip out of every contest at once; returns how many left."""
     with transaction.atomic():
         entries = list(
-            Entry.objects.select_for_update().select_related("contest").filter(clip_id=clip_id, status=EntryStatus.ACTIVE)
+            Entry.objects.select_for_update()
+            .select_related("contest")
+            .filter(clip_id=clip_id, status=EntryStatus.ACTIVE)
         )
         now = clock.now()
         for entry in entries:
             entry.status, entry.removed_at = EntryStatus.REMOVED, now
             entry.save(update_fields=["status", "removed_at"])
-            audit_record(action="contest.entry_removed", obj=entry,
-                         detail={"contest": entry.contest.slug, "clip": str(clip_id), "reason": reason})
+            audit_record(
+                action="contest.entry_removed",
+                obj=entry,
+                detail={"contest": entry.contest.slug, "clip": str(clip_id), "reason": reason},
+            )
     return len(entries)
 
 
@@ -134,8 +155,9 @@ def contest_grant_priority_lane(*, contest_id, admin, request=None) -> int:
     with transaction.atomic():
         contest = _lock_contest(contest_id)
         _refuse_unless_open(contest, clock.now(), action="a priority lane can be given")
-        artist_ids = set(Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE)
-                         .values_list("artist_id", flat=True))
+        artist_ids = set(
+            Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE).values_list("artist_id", flat=True)
+        )
         for artist_id in artist_ids:
             quota, _ = ArtistQuota.objects.select_for_update().get_or_create(user_id=artist_id)
             if quota.priority and quota.priority_until is None:
@@ -143,6 +165,11 @@ def contest_grant_priority_lane(*, contest_id, admin, request=None) -> int:
             quota.priority = True
             quota.priority_until = max(filter(None, [quota.priority_until, contest.closes_at]))
             quota.save(update_fields=["priority", "priority_until", "updated_at"])
-        audit_record(action="contest.priority_lane", actor=admin, request=request, obj=contest,
-                     detail={"artists": len(artist_ids), "until": utc(contest.closes_at)})
+        audit_record(
+            action="contest.priority_lane",
+            actor=admin,
+            request=request,
+            obj=contest,
+            detail={"artists": len(artist_ids), "until": utc(contest.closes_at)},
+        )
     return len(artist_ids)

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from approvals.gate import Publication
 from contests import judging, selectors, services
 from contests.export import scores_csv_response
 from contests.models import Entry, EntryStatus, Phase
 from contests.timezones import in_viewer_timezone
 from generation.media import media_serve
-from approvals.gate import Publication
 from generation.models import Clip
 
 
@@ -54,8 +54,9 @@ def contest_list(request):
     for contest in contests:
         contest.phase = selectors.phase_of(contest)
         contest.phase_label = Phase(contest.phase).label
-    return render(request, "contests/list.html", {"contests": contests,
-                                                  "judging": selectors.contests_judged_by(request.user)})
+    return render(
+        request, "contests/list.html", {"contests": contests, "judging": selectors.contests_judged_by(request.user)}
+    )
 
 
 @in_viewer_timezone
@@ -64,9 +65,16 @@ def contest_detail(request, slug: str):
     phase = selectors.phase_of(contest)
     user = request.user
     context = {
-        "contest": contest, "phase": phase, "phase_label": Phase(phase).label, "rubric": _rubric(contest),
-        "countdown": _countdown(contest, phase), "is_judge": selectors.is_judge(user, contest),
-        "can_manage": selectors.can_manage(user), "entries": [], "standings": [], "my_entries": [],
+        "contest": contest,
+        "phase": phase,
+        "phase_label": Phase(phase).label,
+        "rubric": _rubric(contest),
+        "countdown": _countdown(contest, phase),
+        "is_judge": selectors.is_judge(user, contest),
+        "can_manage": selectors.can_manage(user),
+        "entries": [],
+        "standings": [],
+        "my_entries": [],
         "my_clips": [],
     }
     if phase in selectors.PUBLIC_ENTRY_PHASES and phase != Phase.RESULTS:
@@ -79,8 +87,11 @@ def contest_detail(request, slug: str):
         if phase == Phase.OPEN:
             entered = {e.clip_id for e in mine if e.status == EntryStatus.ACTIVE}
             context["my_clips"] = [
-                clip for clip in Clip.objects.filter(artist=user, publication=Publication.PUBLISHED)
-                .select_related("job").order_by("-published_at") if clip.pk not in entered
+                clip
+                for clip in Clip.objects.filter(artist=user, publication=Publication.PUBLISHED)
+                .select_related("job")
+                .order_by("-published_at")
+                if clip.pk not in entered
             ]
     return render(request, "contests/detail.html", context)
 
@@ -91,13 +102,16 @@ def entry_create_view(request, slug: str):
     contest = _contest_or_404(slug)
     clip_id = (request.POST.get("clip") or "").strip()
     try:
-        entry = services.entry_create(contest_id=contest.pk, clip_id=clip_id or None, artist=request.user,
-                                      request=request)
+        entry = services.entry_create(
+            contest_id=contest.pk, clip_id=clip_id or None, artist=request.user, request=request
+        )
     except ValidationError as exc:
         _say(request, exc)
     else:
-        messages.success(request, f"Your clip is in “{contest.title}” as {entry.label}. "
-                                  "You can withdraw it until the contest closes.")
+        messages.success(
+            request,
+            f"Your clip is in “{contest.title}” as {entry.label}. You can withdraw it until the contest closes.",
+        )
     return redirect("contest_detail", slug=contest.slug)
 
 
@@ -147,11 +161,20 @@ def judge_view(request, slug: str):
     criteria = list(contest.criteria.all())
     for entry in entries:
         entry.rows = [(c, entry.my_marks.get(c.pk)) for c in criteria]
-    return render(request, "contests/judge.html", {
-        "contest": contest, "phase": phase, "entries": entries, "criteria": criteria,
-        "can_score": phase == Phase.JUDGING, "recused": selectors.recused_count(contest, request.user),
-        "scored": sum(1 for e in entries if e.my_scorecard), "scores_range": range(1, 11),
-    })
+    return render(
+        request,
+        "contests/judge.html",
+        {
+            "contest": contest,
+            "phase": phase,
+            "entries": entries,
+            "criteria": criteria,
+            "can_score": phase == Phase.JUDGING,
+            "recused": selectors.recused_count(contest, request.user),
+            "scored": sum(1 for e in entries if e.my_scorecard),
+            "scores_range": range(1, 11),
+        },
+    )
 
 
 @login_required
@@ -161,8 +184,9 @@ def judge_score_view(request, slug: str, entry_id):
     _require_judge(request, contest)
     marks = {c.pk: request.POST.get(f"score-{c.pk}", "") for c in contest.criteria.all()}
     try:
-        card = judging.scorecard_submit(entry_id=entry_id, judge=request.user, marks=marks,
-                                        comment=request.POST.get("comment", ""), request=request)
+        card = judging.scorecard_submit(
+            entry_id=entry_id, judge=request.user, marks=marks, comment=request.POST.get("comment", ""), request=request
+        )
     except Entry.DoesNotExist:
         raise Http404("No such entry.") from None
     except ValidationError as exc:
@@ -184,11 +208,19 @@ def progress_view(request, slug: str):
     contest = _contest_or_404(slug)
     phase = selectors.phase_of(contest)
     progress = selectors.judging_progress(contest)
-    return render(request, "contests/progress.html", {
-        "contest": contest, "phase": phase, "phase_label": Phase(phase).label, "progress": progress,
-        "complete": all(p.done for p in progress), "standings": selectors.standings(contest),
-        "can_publish": phase in (Phase.JUDGING, Phase.AWAITING_RESULTS),
-    })
+    return render(
+        request,
+        "contests/progress.html",
+        {
+            "contest": contest,
+            "phase": phase,
+            "phase_label": Phase(phase).label,
+            "progress": progress,
+            "complete": all(p.done for p in progress),
+            "standings": selectors.standings(contest),
+            "can_publish": phase in (Phase.JUDGING, Phase.AWAITING_RESULTS),
+        },
+    )
 
 
 @login_required

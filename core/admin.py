@@ -29,6 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.action(description="Export the selected records as CSV", permissions=["view"])
 def export_audit_csv(modeladmin, request, queryset):
     """Stream the chosen audit records (all pages, with "select all") as CSV."""
+
     class Echo:
         def write(self, value):
             return value
@@ -39,8 +40,17 @@ def export_audit_csv(modeladmin, request, queryset):
     def rows():
         yield writer.writerow(columns)
         for e in queryset.order_by("at").iterator():
-            yield writer.writerow([e.at.isoformat(), e.actor_repr, e.ip or "", e.action, e.object_type,
-                                   e.object_id, json.dumps(e.detail, sort_keys=True)])
+            yield writer.writerow(
+                [
+                    e.at.isoformat(),
+                    e.actor_repr,
+                    e.ip or "",
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    json.dumps(e.detail, sort_keys=True),
+                ]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
@@ -50,7 +60,12 @@ def export_audit_csv(modeladmin, request, queryset):
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_repr", "ip", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type", ("at", admin.DateFieldListFilter), ("actor", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "action",
+        "object_type",
+        ("at", admin.DateFieldListFilter),
+        ("actor", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("actor_repr", "object_id", "action", "ip")
     date_hierarchy = "at"
     actions = [export_audit_csv]

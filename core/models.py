@@ -43,10 +43,6 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def append_only_message(cls, *, deleting: bool) -> str:
-        return cls.delete_message if deleting else cls.change_message
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnly(self.change_message)
@@ -54,6 +50,10 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any):
         raise AppendOnly(self.delete_message)
+
+    @classmethod
+    def append_only_message(cls, *, deleting: bool) -> str:
+        return cls.delete_message if deleting else cls.change_message
 
 
 class AuditEvent(AppendOnlyModel):

@@ -27,8 +27,9 @@ def require_role(request, role: str, message: str, *, audit: bool = False) -> No
     if has_role(request.user, role):
         return
     if audit:
-        audit_record(action="access.denied", request=getattr(request, "_request", request),
-                     detail={"path": request.path[:200]})
+        audit_record(
+            action="access.denied", request=getattr(request, "_request", request), detail={"path": request.path[:200]}
+        )
     raise PermissionDenied(message)
 
 
@@ -63,8 +64,10 @@ class HasRole(permissions.BasePermission):
         return False
 
 
-def role_permission(role: str, message: str, *, code: str = "permission_denied", methods: tuple[str, ...] = (),
-                    audit: bool = False) -> type[HasRole]:
+def role_permission(
+    role: str, message: str, *, code: str = "permission_denied", methods: tuple[str, ...] = (), audit: bool = False
+) -> type[HasRole]:
     """A DRF permission class requiring `role` (for `methods`, or all), refusing with `message` and `code`."""
-    return type(f"Has_{role}", (HasRole,), {"role": role, "message": message, "code": code, "methods": methods,
-                                            "audit": audit})
+    return type(
+        f"Has_{role}", (HasRole,), {"role": role, "message": message, "code": code, "methods": methods, "audit": audit}
+    )

@@ -19,8 +19,11 @@ from django.core.exceptions import ValidationError
 
 # (content type, extension, Pillow format) by magic bytes.
 _PNG = b"\x89PNG\r\n\x1a\n"
-_MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|meta|a\s|img\s|\?php|\?xml)"
-                     rb"|javascript:", re.IGNORECASE)
+_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|meta|a\s|img\s|\?php|\?xml)"
+    rb"|javascript:",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def _png_end(data: bytes) -> int:
     """Offset just past the IEND chunk, walking the chunk list; ValidationError if it is broken."""
     pos = len(_PNG)
     while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         pos += 12 + length
         if kind == b"IEND":
             return pos
@@ -60,7 +63,7 @@ def _trailing_bytes(data: bytes, fmt: str) -> int:
         return len(data) - (8 + struct.unpack("<I", data[4:8])[0])
     # JPEG: nothing but padding may follow the last end-of-image marker.
     end = data.rfind(b"\xff\xd9")
-    return len(data[end + 2:].rstrip(b"\x00")) if end >= 0 else 0
+    return len(data[end + 2 :].rstrip(b"\x00")) if end >= 0 else 0
 
 
 def image_clean(*, name: str, data: bytes) -> CleanImage:
@@ -86,14 +89,17 @@ def image_clean(*, name: str, data: bytes) -> CleanImage:
             width, height = image.size
             if width * height > max_pixels:
                 raise ValidationError(
-                    f"“{name}” is {width}×{height} pixels; the limit is {max_pixels:,} pixels in all.")
+                    f"“{name}” is {width}×{height} pixels; the limit is {max_pixels:,} pixels in all."
+                )
             image.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(f"“{name}” would decompress to far more pixels than it claims (a decompression bomb).")
+        raise ValidationError(
+            f"“{name}” would decompress to far more pixels than it claims (a decompression bomb)."
+        ) from None
     except (OSError, SyntaxError, ValueError, struct.error, Image.UnidentifiedImageError):
-        raise ValidationError(f"“{name}” could not be read as an image; it may be damaged.")
+        raise ValidationError(f"“{name}” could not be read as an image; it may be damaged.") from None
     out = io.BytesIO()
     if fmt == "JPEG":
         image.convert("RGB").save(out, format="JPEG", quality=92)
@@ -101,8 +107,9 @@ def image_clean(*, name: str, data: bytes) -> CleanImage:
         image.save(out, format="WEBP", lossless=True)
     else:
         image.save(out, format="PNG", optimize=False)
-    return CleanImage(content=out.getvalue(), content_type=content_type, extension=extension,
-                      width=width, height=height)
+    return CleanImage(
+        content=out.getvalue(), content_type=content_type, extension=extension, width=width, height=height
+    )
 
 
 def upload_read(upload) -> bytes:

@@ -50,8 +50,12 @@ class PresetConfigAdmin(admin.ModelAdmin):
         from core.audit import audit_record
 
         super().save_model(request, obj, form, change)
-        audit_record(action="preset.changed", request=request, obj=obj,
-                     detail={"key": obj.key, "enabled": obj.enabled, "source": obj.source, "revision": obj.revision})
+        audit_record(
+            action="preset.changed",
+            request=request,
+            obj=obj,
+            detail={"key": obj.key, "enabled": obj.enabled, "source": obj.source, "revision": obj.revision},
+        )
 
 
 @admin.register(ArtistQuota)
@@ -63,5 +67,3 @@ class ArtistQuotaAdmin(admin.ModelAdmin):
     list_editable = ("concurrent_jobs", "seconds_per_day", "priority")
     search_fields = ("user__username",)
     autocomplete_fields = ("user",)
-
-

@@ -16,12 +16,12 @@ from rest_framework.views import APIView
 from accounts.api_auth import HasScope
 from generation import selectors
 from generation.jobs import submit, transitions
-from generation.models import Clip, RenderJob
 from generation.jobs.estimates import queue_estimates
 from generation.jobs.quotas import quota_status
+from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
+from generation.models import Clip, RenderJob
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S
 from generation.serializers import ClipOutputSerializer, QuotaOutputSerializer, RenderOutputSerializer
-from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
 
 
 def render_data(jobs: list[RenderJob], *, artist) -> list[dict]:
@@ -51,14 +51,20 @@ class RenderListCreateApi(_ArtistOnly, generics.GenericAPIView):
 
     class InputSerializer(serializers.Serializer):
         prompt = serializers.CharField(max_length=MAX_PROMPT_CHARS, allow_blank=False, trim_whitespace=True)
-        negative_prompt = serializers.CharField(max_length=MAX_PROMPT_CHARS, required=False, allow_blank=True,
-                                                default="")
+        negative_prompt = serializers.CharField(
+            max_length=MAX_PROMPT_CHARS, required=False, allow_blank=True, default=""
+        )
         duration_s = serializers.IntegerField(min_value=MIN_DURATION_S, max_value=MAX_DURATION_S)
         width = serializers.IntegerField()
         height = serializers.IntegerField()
         seed = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_SEED, default=None)
-        preset = serializers.CharField(required=False, allow_blank=True, default="", max_length=32,
-                                       help_text="One of the presets enabled on this site; empty for the default.")
+        preset = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=32,
+            help_text="One of the presets enabled on this site; empty for the default.",
+        )
 
     OutputSerializer = RenderOutputSerializer
     serializer_class = OutputSerializer
@@ -66,10 +72,14 @@ class RenderListCreateApi(_ArtistOnly, generics.GenericAPIView):
     def get_queryset(self):
         return selectors.jobs_of(artist=self.request.user)
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, summary="Submit a prompt",
-                   operation_id="renders_create",
-                   description="Refused with 429 (and `Retry-After`, `X-Quota-*` headers) over the artist's quota "
-                               "or when the queue's estimated wait passes the horizon.")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        summary="Submit a prompt",
+        operation_id="renders_create",
+        description="Refused with 429 (and `Retry-After`, `X-Quota-*` headers) over the artist's quota "
+        "or when the queue's estimated wait passes the horizon.",
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -88,8 +98,11 @@ class RenderDetailApi(APIView):
     required_scopes = ("renders:write", "clips:read")
     OutputSerializer = RenderOutputSerializer
 
-    @extend_schema(responses=OutputSerializer, summary="A render's status, progress, queue position and ETA",
-                   operation_id="renders_retrieve")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="A render's status, progress, queue position and ETA",
+        operation_id="renders_retrieve",
+    )
     def get(self, request, job_id):
         job = selectors.job_of(artist=request.user, job_id=job_id)
         if job is None:
@@ -101,8 +114,12 @@ class RenderCancelApi(APIView):
     required_scopes = "renders:write"
     OutputSerializer = RenderOutputSerializer
 
-    @extend_schema(request=None, responses=OutputSerializer, summary="Cancel a queued or running render",
-                   operation_id="renders_cancel_create")
+    @extend_schema(
+        request=None,
+        responses=OutputSerializer,
+        summary="Cancel a queued or running render",
+        operation_id="renders_cancel_create",
+    )
     def post(self, request, job_id):
         try:
             transitions.job_cancel(job_id=job_id, artist=request.user, request=request._request)
@@ -117,8 +134,9 @@ class ClipListApi(generics.GenericAPIView):
     required_scopes = "clips:read"
 
     class InputSerializer(serializers.Serializer):
-        publication = serializers.CharField(required=False, max_length=32,
-                                            help_text="Only clips in this publication state (approvals' states).")
+        publication = serializers.CharField(
+            required=False, max_length=32, help_text="Only clips in this publication state (approvals' states)."
+        )
 
     OutputSerializer = ClipOutputSerializer
     serializer_class = OutputSerializer
@@ -129,8 +147,12 @@ class ClipListApi(generics.GenericAPIView):
         wanted = query.validated_data.get("publication") if query.is_valid() else None  # too long: ignored
         return qs.filter(publication=wanted) if wanted else qs
 
-    @extend_schema(summary="List your clips", operation_id="clips_list", responses=OutputSerializer(many=True),
-                   parameters=[InputSerializer])
+    @extend_schema(
+        summary="List your clips",
+        operation_id="clips_list",
+        responses=OutputSerializer(many=True),
+        parameters=[InputSerializer],
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
@@ -141,8 +163,11 @@ class ClipDetailApi(APIView):
     required_scopes = "clips:read"
     OutputSerializer = ClipOutputSerializer
 
-    @extend_schema(responses=OutputSerializer, summary="A clip: published ones for anyone, your own for you",
-                   operation_id="clips_retrieve")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="A clip: published ones for anyone, your own for you",
+        operation_id="clips_retrieve",
+    )
     def get(self, request, clip_id):
         clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
         if clip is None:
@@ -156,8 +181,9 @@ class GalleryListApi(generics.GenericAPIView):
     OutputSerializer = ClipOutputSerializer
     serializer_class = OutputSerializer
 
-    @extend_schema(summary="Published clips, newest first", operation_id="gallery_list",
-                   responses=OutputSerializer(many=True))
+    @extend_schema(
+        summary="Published clips, newest first", operation_id="gallery_list", responses=OutputSerializer(many=True)
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.gallery_clips())
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
@@ -167,8 +193,11 @@ class QuotaDetailApi(APIView):
     required_scopes = ("renders:write", "clips:read")
     OutputSerializer = QuotaOutputSerializer
 
-    @extend_schema(responses=OutputSerializer, summary="What is left of your quota, and when it resets",
-                   operation_id="quota_retrieve")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="What is left of your quota, and when it resets",
+        operation_id="quota_retrieve",
+    )
     def get(self, request):
         quota = quota_status(artist=request.user)
         return _with_quota_headers(Response(self.OutputSerializer(quota).data), quota)

@@ -6,6 +6,10 @@ class GenerationConfig(AppConfig):
     verbose_name = "Rendering"
     role_permissions = {
         "artist": ["generation.submit_render"],
-        "admin": ["generation.submit_render", "generation.view_presetconfig", "generation.add_presetconfig",
-                  "generation.change_presetconfig"],
+        "admin": [
+            "generation.submit_render",
+            "generation.view_presetconfig",
+            "generation.add_presetconfig",
+            "generation.change_presetconfig",
+        ],
     }

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
+from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 
 RESOLUTION_CHOICES = [(f"{w}x{h}", f"{w} × {h}") for w, h in RESOLUTIONS]
 
@@ -11,20 +11,28 @@ RESOLUTION_CHOICES = [(f"{w}x{h}", f"{w} × {h}") for w, h in RESOLUTIONS]
 class RenderForm(forms.Form):
     prompt = forms.CharField(
         max_length=MAX_PROMPT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "A paper boat drifting down a rain-soaked street at dusk"}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "A paper boat drifting down a rain-soaked street at dusk"}
+        ),
         error_messages={"required": "Write a prompt: it cannot be empty."},
     )
     negative_prompt = forms.CharField(
-        max_length=MAX_PROMPT_CHARS, required=False,
+        max_length=MAX_PROMPT_CHARS,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What to avoid (optional)"}),
     )
     duration_s = forms.IntegerField(
-        label="Duration (seconds)", min_value=MIN_DURATION_S, max_value=MAX_DURATION_S, initial=2,
+        label="Duration (seconds)",
+        min_value=MIN_DURATION_S,
+        max_value=MAX_DURATION_S,
+        initial=2,
         error_messages={"invalid": "Duration must be a whole number of seconds."},
     )
     resolution = forms.ChoiceField(choices=RESOLUTION_CHOICES, initial="512x512")
     seed = forms.IntegerField(
-        required=False, min_value=0, max_value=MAX_SEED,
+        required=False,
+        min_value=0,
+        max_value=MAX_SEED,
         help_text="Leave empty for a random seed; the seed used is always shown.",
         error_messages={"invalid": "Seed must be a whole number."},
     )

@@ -14,8 +14,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from generation.selectors import clip_for_media_path
 from core.audit import audit_record
+from generation.selectors import clip_for_media_path
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024

@@ -77,10 +77,12 @@ class PresetConfig(models.Model):
 
     key = models.CharField(max_length=32, unique=True, choices=preset_choices)
     enabled = models.BooleanField(default=False)
-    source = models.CharField(max_length=255, blank=True,
-                              help_text="Hub id or local folder; empty uses the registry's source.")
-    revision = models.CharField(max_length=64, blank=True,
-                                help_text="Hub branch, tag or commit; empty uses the registry's revision.")
+    source = models.CharField(
+        max_length=255, blank=True, help_text="Hub id or local folder; empty uses the registry's source."
+    )
+    revision = models.CharField(
+        max_length=64, blank=True, help_text="Hub branch, tag or commit; empty uses the registry's revision."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -91,7 +93,7 @@ class PresetConfig(models.Model):
         return f"{self.key} ({'enabled' if self.enabled else 'disabled'})"
 
 
-def _clip_path(instance: "Clip", filename: str) -> str:
+def _clip_path(instance: Clip, filename: str) -> str:
     # A random folder per clip: media paths are never guessable.
     return f"clips/{instance.media_key}/{filename}"
 
@@ -110,8 +112,9 @@ class Clip(models.Model):
     video = models.FileField(upload_to=_clip_path, max_length=255)
     poster = models.FileField(upload_to=_clip_path, max_length=255)
     preview = models.FileField(upload_to=_clip_path, max_length=255, blank=True, help_text="Animated WebP.")
-    contact_sheet = models.FileField(upload_to=_clip_path, max_length=255, blank=True,
-                                     help_text="A grid of frames for moderators (JPEG).")
+    contact_sheet = models.FileField(
+        upload_to=_clip_path, max_length=255, blank=True, help_text="A grid of frames for moderators (JPEG)."
+    )
     width = models.PositiveSmallIntegerField()
     height = models.PositiveSmallIntegerField()
     fps = models.PositiveSmallIntegerField()
@@ -121,11 +124,15 @@ class Clip(models.Model):
 
     # --- owned by the publication gate (approvals.gate); written only by approvals.gate.set_state ---
     publication = models.CharField(
-        max_length=24, default="private", db_index=True,
+        max_length=24,
+        default="private",
+        db_index=True,
         help_text="State at the publication gate (approvals.gate.Publication); a new clip is private.",
     )
     is_public = models.BooleanField(
-        default=False, db_index=True, help_text="Published: in the gallery, its media public and cacheable.",
+        default=False,
+        db_index=True,
+        help_text="Published: in the gallery, its media public and cacheable.",
     )
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     publish_at = models.DateTimeField(
@@ -152,13 +159,17 @@ class ArtistQuota(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quota")
     concurrent_jobs = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Queued or rendering jobs at once; empty = QUOTA_CONCURRENT_JOBS.")
+        null=True, blank=True, help_text="Queued or rendering jobs at once; empty = QUOTA_CONCURRENT_JOBS."
+    )
     seconds_per_day = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Seconds of video per UTC day; empty = QUOTA_SECONDS_PER_DAY.")
+        null=True, blank=True, help_text="Seconds of video per UTC day; empty = QUOTA_SECONDS_PER_DAY."
+    )
     priority = models.BooleanField(default=False, help_text="Priority lane: this artist's jobs are dispatched first.")
     priority_until = models.DateTimeField(
-        null=True, blank=True, help_text="UTC. The priority lane ends at this time (a contest's deadline); "
-        "empty = until an admin removes it.")
+        null=True,
+        blank=True,
+        help_text="UTC. The priority lane ends at this time (a contest's deadline); empty = until an admin removes it.",
+    )
     note = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -169,5 +180,3 @@ class ArtistQuota(models.Model):
     def in_priority_lane(now) -> models.Q:
         """Overrides whose priority lane is on at `now`."""
         return models.Q(priority=True) & (models.Q(priority_until__isnull=True) | models.Q(priority_until__gt=now))
-
-

@@ -30,9 +30,12 @@ class PresetChoice:
 
 
 def _choice(preset: Preset, config: PresetConfig | None) -> PresetChoice:
-    source = (config.source if config else "") or (
-        settings.GENERATION_MODEL if preset.key == settings.GENERATION_PRESET else ""
-    ) or preset.source or BUILTIN_SOURCE
+    source = (
+        (config.source if config else "")
+        or (settings.GENERATION_MODEL if preset.key == settings.GENERATION_PRESET else "")
+        or preset.source
+        or BUILTIN_SOURCE
+    )
     revision = (config.revision if config else "") or preset.revision
     if source != BUILTIN_SOURCE and Path(source).is_absolute():
         revision = "local folder"

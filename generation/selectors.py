@@ -33,11 +33,7 @@ def clip_for_media_path(*, user, path: str) -> Clip | None:
 
 
 def gallery_clips() -> QuerySet[Clip]:
-    return (
-        Clip.objects.filter(public_q())
-        .select_related("artist", "job")
-        .order_by("-published_at")
-    )
+    return Clip.objects.filter(public_q()).select_related("artist", "job").order_by("-published_at")
 
 
 def jobs_of(*, artist) -> QuerySet[RenderJob]:

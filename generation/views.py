@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,16 +11,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from generation import selectors
-
-from generation.jobs import submit, transitions
 from core.forms import form_add_service_errors
+from generation import selectors
 from generation.forms import RenderForm
-from generation.models import RenderJob
+from generation.jobs import submit, transitions
 from generation.jobs.estimates import queue_estimate
 from generation.jobs.quotas import QuotaExceeded, quota_status
+from generation.models import RenderJob
 from generation.runtime.presets import RESOLUTIONS, get_preset
-from django.conf import settings
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -40,9 +39,14 @@ def dashboard(request):
             width, height = form.cleaned_size()
             try:
                 job = submit.job_create(
-                    artist=request.user, prompt=form.cleaned_data["prompt"],
-                    negative_prompt=form.cleaned_data["negative_prompt"], duration_s=form.cleaned_data["duration_s"],
-                    width=width, height=height, seed=form.cleaned_data["seed"], request=request,
+                    artist=request.user,
+                    prompt=form.cleaned_data["prompt"],
+                    negative_prompt=form.cleaned_data["negative_prompt"],
+                    duration_s=form.cleaned_data["duration_s"],
+                    width=width,
+                    height=height,
+                    seed=form.cleaned_data["seed"],
+                    request=request,
                     preset=form.cleaned_data.get("preset") or "",
                 )
             except QuotaExceeded as exc:  # over the quota or the queue horizon: 429, as on the API
@@ -57,11 +61,21 @@ def dashboard(request):
     preset = get_preset(settings.GENERATION_PRESET)
     frame_table = [(d, preset.num_frames(d)) for d in range(1, 11)]
     status = 429 if refused else 400 if request.method == "POST" else 200
-    response = render(request, "generation/dashboard.html", {
-        "form": form, "page": page, "preset": preset, "frame_table": frame_table, "resolutions": RESOLUTIONS,
-        "quota": quota_status(artist=request.user), "preset_rules": _preset_rules(),
-    }, status=status)
-    for name, value in (refused.headers.items() if refused else ()):
+    response = render(
+        request,
+        "generation/dashboard.html",
+        {
+            "form": form,
+            "page": page,
+            "preset": preset,
+            "frame_table": frame_table,
+            "resolutions": RESOLUTIONS,
+            "quota": quota_status(artist=request.user),
+            "preset_rules": _preset_rules(),
+        },
+        status=status,
+    )
+    for name, value in refused.headers.items() if refused else ():
         response[name] = value
     return response
 
@@ -74,11 +88,17 @@ def _preset_rules() -> dict:
     for choice in presets_enabled():
         p = choice.preset
         rules[p.key] = {
-            "label": p.label, "fps": p.fps, "steps": p.steps, "frame_rule": p.frame_rule,
+            "label": p.label,
+            "fps": p.fps,
+            "steps": p.steps,
+            "frame_rule": p.frame_rule,
             "frames": {d: p.num_frames(d) for d in p.durations()},
             "sizes": [f"{w}x{h}" for w, h in p.resolutions()],
-            "size_rule": (f"{p.label} renders only at " + ", ".join(f"{w}x{h}" for w, h in p.sizes) if p.sizes
-                          else f"{p.label} needs width and height that are multiples of {p.size_multiple}"),
+            "size_rule": (
+                f"{p.label} renders only at " + ", ".join(f"{w}x{h}" for w, h in p.sizes)
+                if p.sizes
+                else f"{p.label} needs width and height that are multiples of {p.size_multiple}"
+            ),
             "max_frames": p.max_frames,
         }
     return rules
@@ -89,8 +109,11 @@ def job_detail(request, job_id):
     job = selectors.job_of(artist=request.user, job_id=job_id)
     if job is None:
         raise Http404("No such render.")
-    return render(request, "generation/job_detail.html", {"job": job, "clip": getattr(job, "clip", None),
-                                                          "queue": queue_estimate(job)})
+    return render(
+        request,
+        "generation/job_detail.html",
+        {"job": job, "clip": getattr(job, "clip", None), "queue": queue_estimate(job)},
+    )
 
 
 @login_required

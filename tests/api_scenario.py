@@ -38,7 +38,7 @@ class Caller:
 
     def __call__(self, label, token, method, url, body=None, *, expect=None):
         parts = urlsplit(url)
-        for path, pattern, methods in self.templates:
+        for path, pattern, methods in self.templates:  # noqa: B007  (path is used after the break)
             match = pattern.match(parts.path)
             if match and method in methods:
                 break
@@ -59,17 +59,25 @@ class Caller:
             assert response.status_code == expect, (label, response.status_code, response.text)
         if 200 <= response.status_code < 300:
             self.answered.add((method, path))
-        self.log.append({"label": label, "method": method, "path": path, "status": response.status_code,
-                         "headers": {h: response.headers.get(h.lower(), [None])[0] for h in HEADERS
-                                     if h.lower() in response.headers},
-                         "body": response.json()})
+        self.log.append(
+            {
+                "label": label,
+                "method": method,
+                "path": path,
+                "status": response.status_code,
+                "headers": {
+                    h: response.headers.get(h.lower(), [None])[0] for h in HEADERS if h.lower() in response.headers
+                },
+                "body": response.json(),
+            }
+        )
         return response.json()
 
 
 def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     from accounts.services.tokens import token_issue
-    from contests.judging import contest_publish_results
     from approvals.gate import Publication as P
+    from contests.judging import contest_publish_results
     from tests.approvals.helpers import clip_in_state, ensure_starter_policy
     from tests.contests.conftest import SECOND, T0, Clock, make_contest, make_judge
     from tests.factories import make_clip, make_job, make_user
@@ -82,17 +90,29 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     moderator = make_user("mod1", role="moderator")
     admin = make_user("root", role="admin")
     judges = [make_judge("judge1", display_name="First Judge"), make_judge("judge2", display_name="Second Judge")]
-    tok = {name: token_issue(user=user, name="scenario").raw for name, user in
-           (("artist", artist), ("other", other), ("moderator", moderator), ("judge1", judges[0]),
-            ("judge2", judges[1]))}
+    tok = {
+        name: token_issue(user=user, name="scenario").raw
+        for name, user in (
+            ("artist", artist),
+            ("other", other),
+            ("moderator", moderator),
+            ("judge1", judges[0]),
+            ("judge2", judges[1]),
+        )
+    }
     spare = token_issue(user=artist, name="spare")
     call = Caller(schema, validate=validate)
     a, m = tok["artist"], tok["moderator"]
 
     # Renders, clips, the gallery, the quota.
-    created = call("render create", a, "POST", "/api/v1/renders",
-                   {"prompt": "a red kite over dunes", "duration_s": 1, "width": 512, "height": 512, "seed": 3},
-                   expect=201)
+    created = call(
+        "render create",
+        a,
+        "POST",
+        "/api/v1/renders",
+        {"prompt": "a red kite over dunes", "duration_s": 1, "width": 512, "height": 512, "seed": 3},
+        expect=201,
+    )
     queued = make_job(artist)
     private = make_clip(artist, prompt="a private clip")
     published = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator, prompt="lanterns on water")
@@ -114,16 +134,27 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
 
     # Publication, review, appeal, withdrawal, take-down.
     call("publication request", a, "POST", f"/api/v1/clips/{private.id}/publication", expect=202)
-    call("appeal", a, "POST", f"/api/v1/clips/{rejected.id}/appeal", {"message": "It is my own poster."},
-         expect=202)
+    call("appeal", a, "POST", f"/api/v1/clips/{rejected.id}/appeal", {"message": "It is my own poster."}, expect=202)
     call("review list", m, "GET", "/api/v1/reviews", expect=200)
     call("review claim", m, "POST", f"/api/v1/reviews/{private.id}/claim", expect=200)
     call("review list claimed", m, "GET", "/api/v1/reviews?flagged=no", expect=200)
-    call("review decide", m, "POST", f"/api/v1/reviews/{private.id}",
-         {"decision": "changes", "clause": "P6", "reason": "The last second is broken."}, expect=200)
+    call(
+        "review decide",
+        m,
+        "POST",
+        f"/api/v1/reviews/{private.id}",
+        {"decision": "changes", "clause": "P6", "reason": "The last second is broken."},
+        expect=200,
+    )
     call("withdraw", a, "POST", f"/api/v1/clips/{to_withdraw.id}/withdraw", expect=200)
-    call("take down", m, "POST", f"/api/v1/clips/{to_take_down.id}/takedown", {"clause": "P4", "reason": "Gore."},
-         expect=200)
+    call(
+        "take down",
+        m,
+        "POST",
+        f"/api/v1/clips/{to_take_down.id}/takedown",
+        {"clause": "P4", "reason": "Gore."},
+        expect=200,
+    )
 
     # Tokens.
     call("token list", a, "GET", "/api/v1/tokens", expect=200)
@@ -136,12 +167,18 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("contest detail upcoming", None, "GET", "/api/v1/contests/spring", expect=200)
     call("judging upcoming", tok["judge1"], "GET", "/api/v1/contests/autumn/judging", expect=200)
     clock.set(T0)
-    entry = call("entry create", a, "POST", "/api/v1/contests/spring/entries", {"clip": str(published.id)},
-                 expect=201)
-    second = call("entry create 2", a, "POST", "/api/v1/contests/spring/entries", {"clip": str(entered_twice.id)},
-                  expect=201)
-    theirs_entry = call("entry create other", tok["other"], "POST", "/api/v1/contests/spring/entries",
-                        {"clip": str(theirs.id)}, expect=201)
+    entry = call("entry create", a, "POST", "/api/v1/contests/spring/entries", {"clip": str(published.id)}, expect=201)
+    second = call(
+        "entry create 2", a, "POST", "/api/v1/contests/spring/entries", {"clip": str(entered_twice.id)}, expect=201
+    )
+    theirs_entry = call(
+        "entry create other",
+        tok["other"],
+        "POST",
+        "/api/v1/contests/spring/entries",
+        {"clip": str(theirs.id)},
+        expect=201,
+    )
     call("entry withdraw", a, "DELETE", f"/api/v1/contests/spring/entries/{second['id']}", expect=200)
     call("entry list", a, "GET", "/api/v1/contests/spring/entries", expect=200)
     call("my entries open", a, "GET", "/api/v1/contests/entries", expect=200)
@@ -151,8 +188,14 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     ids = {c.name: str(c.pk) for c in contest.criteria.all()}
     for judge, marks in (("judge1", (9, 6, 7)), ("judge2", (5, 8, 4))):
         for entry_id, comment in ((entry["id"], "Clear idea."), (theirs_entry["id"], "Lovely light.")):
-            call(f"score {judge}", tok[judge], "PUT", f"/api/v1/contests/spring/judging/{entry_id}",
-                 {"scores": dict(zip(ids.values(), marks)), "comment": comment}, expect=200)
+            call(
+                f"score {judge}",
+                tok[judge],
+                "PUT",
+                f"/api/v1/contests/spring/judging/{entry_id}",
+                {"scores": dict(zip(ids.values(), marks, strict=True)), "comment": comment},
+                expect=200,
+            )
     call("judging judging", tok["judge1"], "GET", "/api/v1/contests/spring/judging", expect=200)
     call("contest detail judging", None, "GET", "/api/v1/contests/spring", expect=200)
     call("my entries judging", a, "GET", "/api/v1/contests/entries", expect=200)

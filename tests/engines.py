@@ -59,8 +59,9 @@ class FaultEngine(Engine):
     - encode-error: the render succeeds and its frames fail half way through, while the outputs are written.
     """
 
-    def render(self, request: RenderRequest, on_step: StepCallback | None = None,
-               options: EngineOptions = EngineOptions()):
+    def render(
+        self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
+    ):
         kind, ooms = _fault()
         if kind == "encode-error":
             return FailsHalfWay(super().render(request, on_step, options))
@@ -86,8 +87,9 @@ class SleepEngine(Engine):
     real output writer makes a real MP4, poster, preview and contact sheet of. The clip row keeps the job's
     size; the stand-in video is always 64x64."""
 
-    def render(self, request: RenderRequest, on_step: StepCallback | None = None,
-               options: EngineOptions = EngineOptions()) -> Video:
+    def render(
+        self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
+    ) -> Video:
         sleep_ms = int(os.environ.get(SLEEP_VARIABLE, "") or 200)
         total = max(1, request.steps)
         started, cpu_started = time.monotonic(), time.process_time()
@@ -98,5 +100,9 @@ class SleepEngine(Engine):
                 raise RenderCancelled()
         generator = torch.Generator().manual_seed(request.seed)
         raw = torch.rand((3, SLEEP_FRAMES, SLEEP_SIZE, SLEEP_SIZE), generator=generator) * 2 - 1
-        return Video(raw, low_memory=False, pipe_seconds=time.monotonic() - started,
-                     pipe_cpu_seconds=time.process_time() - cpu_started)
+        return Video(
+            raw,
+            low_memory=False,
+            pipe_seconds=time.monotonic() - started,
+            pipe_cpu_seconds=time.process_time() - cpu_started,
+        )

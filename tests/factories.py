@@ -31,11 +31,21 @@ def make_user(username: str, *, role: str = "artist", display_name: str = "", em
 
 
 def make_job(artist, **overrides) -> RenderJob:
-    values = dict(
-        prompt=f"test prompt {next(_counter)}", negative_prompt="", duration_s=1, width=512, height=512,
-        seed=1, preset="tiny", model_source="built-in tiny pipeline", fps=24, num_frames=25, steps=2,
-        guidance=3.0, progress_total=2,
-    )
+    values = {
+        "prompt": f"test prompt {next(_counter)}",
+        "negative_prompt": "",
+        "duration_s": 1,
+        "width": 512,
+        "height": 512,
+        "seed": 1,
+        "preset": "tiny",
+        "model_source": "built-in tiny pipeline",
+        "fps": 24,
+        "num_frames": 25,
+        "steps": 2,
+        "guidance": 3.0,
+        "progress_total": 2,
+    }
     values.update(overrides)
     return RenderJob.objects.create(artist=artist, **values)
 
@@ -58,8 +68,16 @@ def make_clip(artist, *, publication: str = Publication.PRIVATE, **job_overrides
     tests.approvals.helpers.clip_in_state for a clip that got there through the services)."""
     job = make_job(artist, status=JobStatus.SUCCEEDED, **job_overrides)
     video, poster = _tiny_media()
-    clip = Clip(job=job, artist=artist, media_key=os.urandom(16).hex(), width=64, height=64, fps=24, num_frames=4,
-                size_bytes=len(video))
+    clip = Clip(
+        job=job,
+        artist=artist,
+        media_key=os.urandom(16).hex(),
+        width=64,
+        height=64,
+        fps=24,
+        num_frames=4,
+        size_bytes=len(video),
+    )
     clip.video.save("video.mp4", File(io.BytesIO(video)), save=False)
     clip.poster.save("poster.jpg", File(io.BytesIO(poster)), save=False)
     clip.save()

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.test import RequestFactory
 
-from config.navigation import ROLE_LINKS, navigation, nav_links
+from config.navigation import ROLE_LINKS, nav_links, navigation
 from tests.factories import PASSWORD, make_user
 
 PUBLIC = ["Gallery", "Contests", "Changelog"]
@@ -68,8 +68,11 @@ def signed_in(client, user):
 def make_judge(username="judge1", *, also_artist=False):
     from accounts.services.roles import roles_ensure
 
-    user = make_user(username, role="artist") if also_artist else get_user_model().objects.create_user(
-        username=username, password=PASSWORD)
+    user = (
+        make_user(username, role="artist")
+        if also_artist
+        else get_user_model().objects.create_user(username=username, password=PASSWORD)
+    )
     roles_ensure()
     user.groups.add(Group.objects.get(name="judge"))
     return get_user_model().objects.get(pk=user.pk)
@@ -98,7 +101,7 @@ def test_artist_sees_the_studio_and_their_work_but_not_the_moderators_links(clie
 def test_moderator_sees_the_review_queue_but_not_the_studio(client, moderator):
     got = labels(signed_in(client, moderator))
     assert got == [*PUBLIC, *MODERATOR, *SIGNED_IN_TAIL, "mod1"]
-    assert dict((text, attrs.get("id")) for _, text, attrs in nav_of(client).links)["Triage"] == "nav-triage"
+    assert {text: attrs.get("id") for _, text, attrs in nav_of(client).links}["Triage"] == "nav-triage"
 
 
 @pytest.mark.django_db
@@ -109,7 +112,11 @@ def test_judge_sees_the_signed_in_links_only(client):
 @pytest.mark.django_db
 def test_an_artist_who_judges_sees_each_link_once(client):
     assert labels(signed_in(client, make_judge("judging-artist", also_artist=True))) == [
-        *PUBLIC, *ARTIST, *SIGNED_IN_TAIL, "judging-artist"]
+        *PUBLIC,
+        *ARTIST,
+        *SIGNED_IN_TAIL,
+        "judging-artist",
+    ]
 
 
 @pytest.mark.django_db

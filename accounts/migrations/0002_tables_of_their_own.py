@@ -5,8 +5,12 @@ take the tables over), renames its own tables from portal_* to accounts_*, and m
 from django.db import migrations
 
 NEW_APP = {
-    "user": "accounts", "invitation": "accounts", "apitoken": "accounts", "tokensighting": "accounts",
-    "auditevent": "core", "artistquota": "generation",
+    "user": "accounts",
+    "invitation": "accounts",
+    "apitoken": "accounts",
+    "tokensighting": "accounts",
+    "auditevent": "core",
+    "artistquota": "generation",
 }
 
 
@@ -29,7 +33,6 @@ def content_types_go_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0001_initial"),
         ("core", "0001_initial"),

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_tables_of_their_own'),
+        ("accounts", "0002_tables_of_their_own"),
     ]
 
     operations = [
         migrations.RenameIndex(
-            model_name='tokensighting',
-            new_name='accounts_to_token_i_c376c5_idx',
-            old_name='portal_toke_token_i_6aa8ac_idx',
+            model_name="tokensighting",
+            new_name="accounts_to_token_i_c376c5_idx",
+            old_name="portal_toke_token_i_6aa8ac_idx",
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='scopes',
-            field=models.JSONField(blank=True, default=list, help_text='What the token may do; see accounts.services.tokens.SCOPES.'),
+            model_name="apitoken",
+            name="scopes",
+            field=models.JSONField(
+                blank=True, default=list, help_text="What the token may do; see accounts.services.tokens.SCOPES."
+            ),
         ),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,11 +15,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 
-from core import clock
 from accounts.models import Invitation, Role
-from core.audit import audit_record
 from accounts.services.roles import user_set_role
-
+from core import clock
+from core.audit import audit_record
 
 
 def _hash(token: str) -> str:
@@ -40,7 +39,9 @@ class IssuedInvitation:
         return settings.SITE_URL + self.path
 
 
-def invitation_create(*, email: str, role: str = Role.ARTIST, invited_by=None, request=None, send_email: bool = True) -> IssuedInvitation:
+def invitation_create(
+    *, email: str, role: str = Role.ARTIST, invited_by=None, request=None, send_email: bool = True
+) -> IssuedInvitation:
     """Create a single-use invitation for `email`, valid INVITATION_TTL_DAYS; the token is returned once."""
     email = get_user_model().objects.normalize_email((email or "").strip()).lower()
     try:
@@ -60,18 +61,25 @@ def invitation_create(*, email: str, role: str = Role.ARTIST, invited_by=None, r
             invited_by=invited_by if getattr(invited_by, "pk", None) else None,
             expires_at=clock.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
         )
-        audit_record(action="invitation.created", actor=invited_by, request=request, obj=invitation,
-                     detail={"email": email, "role": role})
+        audit_record(
+            action="invitation.created",
+            actor=invited_by,
+            request=request,
+            obj=invitation,
+            detail={"email": email, "role": role},
+        )
     issued = IssuedInvitation(invitation=invitation, token=token)
     if send_email:
-        transaction.on_commit(lambda: send_mail(
-            "You are invited to Vernissage",
-            f"You have been invited to Vernissage as {role}.\n\n"
-            f"Accept within {settings.INVITATION_TTL_DAYS} days: {issued.url}\n\n"
-            "The link works once and only for this email address.",
-            None,
-            [email],
-        ))
+        transaction.on_commit(
+            lambda: send_mail(
+                "You are invited to Vernissage",
+                f"You have been invited to Vernissage as {role}.\n\n"
+                f"Accept within {settings.INVITATION_TTL_DAYS} days: {issued.url}\n\n"
+                "The link works once and only for this email address.",
+                None,
+                [email],
+            )
+        )
     return issued
 
 
@@ -99,8 +107,9 @@ def invitation_accept(*, token: str, email: str, username: str, password: str, d
             raise ValidationError({"email": "This invitation was sent to a different email address."})
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": "This username is taken."})
-        user = User.objects.create_user(username=username, email=invitation.email, password=password,
-                                        display_name=display_name)
+        user = User.objects.create_user(
+            username=username, email=invitation.email, password=password, display_name=display_name
+        )
         user_set_role(user=user, role=invitation.role)
         invitation.accepted_at = clock.now()
         invitation.accepted_by = user

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,15 +19,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from core import clock
 from accounts.models import ApiToken, TokenSighting
+from core import clock
 from core.audit import audit_record, client_ip
 
 log = logging.getLogger(__name__)
 
 #: A token seen again from the same address and client within this time writes nothing.
 REFRESH = timedelta(seconds=30)
-
 
 
 def client_fingerprint(request) -> str:
@@ -53,8 +52,12 @@ def token_note_use(*, token: ApiToken, request) -> bool:
     now = clock.now()
     ip = _valid_ip(client_ip(request))
     client = client_fingerprint(request)
-    if (token.last_used_ip == ip and token.last_used_client == client and token.last_used_at is not None
-            and now - token.last_used_at < REFRESH):
+    if (
+        token.last_used_ip == ip
+        and token.last_used_client == client
+        and token.last_used_at is not None
+        and now - token.last_used_at < REFRESH
+    ):
         return False
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip, last_used_client=client)
     seen = TokenSighting.objects.filter(token=token, ip=ip, client=client)
@@ -76,16 +79,21 @@ def token_note_use(*, token: ApiToken, request) -> bool:
         reason = f"used by {counts['clients']} different clients within {minutes} minutes"
     if not reason:
         return False
-    token_suspend(token_id=token.pk, reason=f"Suspended automatically: {reason}; it may have leaked.",
-                  request=request)
+    token_suspend(token_id=token.pk, reason=f"Suspended automatically: {reason}; it may have leaked.", request=request)
     return True
 
 
 def _moderator_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(groups__permissions__codename="review_clip", groups__permissions__content_type__app_label="approvals")
-        | Q(is_superuser=True)
-    ).exclude(email="").distinct()
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename="review_clip", groups__permissions__content_type__app_label="approvals")
+            | Q(is_superuser=True)
+        )
+        .exclude(email="")
+        .distinct()
+    )
     return sorted({user.email for user in users})
 
 
@@ -98,8 +106,13 @@ def token_suspend(*, token_id: int, reason: str, request=None) -> bool:
         if not updated:
             return False
         token = ApiToken.objects.select_related("user").get(pk=token_id)
-        audit_record(action="token.suspended", actor=token.user, request=request, obj=token,
-                     detail={"prefix": token.prefix, "reason": reason[:300]})
+        audit_record(
+            action="token.suspended",
+            actor=token.user,
+            request=request,
+            obj=token,
+            detail={"prefix": token.prefix, "reason": reason[:300]},
+        )
         log.warning("API token %s… of %s suspended: %s", token.prefix, token.user.username, reason)
         artist_email, moderators = token.user.email, _moderator_emails()
         username, prefix = token.user.username, token.prefix
@@ -111,12 +124,16 @@ def token_suspend(*, token_id: int, reason: str, request=None) -> bool:
                     "Your API token was suspended",
                     f"Your API token {prefix}… was suspended. {reason}\n\nYour other tokens and your web login "
                     f"still work. If you shared this token, stop using it and create a new one: {account_url}",
-                    None, [artist_email], fail_silently=True,
+                    None,
+                    [artist_email],
+                    fail_silently=True,
                 )
             if moderators:
                 send_mail(
                     f"API token of {username} suspended",
-                    f"The API token {prefix}… of {username} was suspended. {reason}", None, moderators,
+                    f"The API token {prefix}… of {username} was suspended. {reason}",
+                    None,
+                    moderators,
                     fail_silently=True,
                 )
 

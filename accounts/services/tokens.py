@@ -7,14 +7,14 @@ import secrets
 import string
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core import clock
 from accounts.models import ApiToken
+from core import clock
 from core.audit import audit_record
 
 PREFIX = "vrn_"
@@ -33,7 +33,6 @@ SCOPES = {
 }
 ARTIST_SCOPES = ("renders:write", "clips:read", "clips:write", "contests:write")
 _DEFAULT = object()
-
 
 
 def _base62(number: int, width: int) -> str:
@@ -56,7 +55,7 @@ def token_is_well_formed(raw: str) -> bool:
     """True when `raw` has the prefix, length, alphabet and checksum of a Vernissage token."""
     if len(raw) != TOKEN_LEN or not raw.startswith(PREFIX):
         return False
-    body, check = raw[len(PREFIX):-_CHECK_LEN], raw[-_CHECK_LEN:]
+    body, check = raw[len(PREFIX) : -_CHECK_LEN], raw[-_CHECK_LEN:]
     return all(c in _ALPHABET for c in body) and _checksum(body) == check
 
 
@@ -103,8 +102,13 @@ def token_issue(*, user, name: str = "", scopes: list[str] | None = None, ttl=_D
             expires_at=clock.now() + ttl if ttl else None,
             scopes=[scope for scope in SCOPES if scope in scopes],
         )
-        audit_record(action="token.created", actor=request.user if request else user, request=request,
-                     obj=token, detail={"prefix": token.prefix, "name": token.name, "scopes": token.scopes})
+        audit_record(
+            action="token.created",
+            actor=request.user if request else user,
+            request=request,
+            obj=token,
+            detail={"prefix": token.prefix, "name": token.name, "scopes": token.scopes},
+        )
     return IssuedToken(token=token, raw=raw)
 
 
@@ -117,6 +121,7 @@ def token_revoke(*, token_id: int, user, request=None) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])
-            audit_record(action="token.revoked", actor=user, request=request, obj=token,
-                         detail={"prefix": token.prefix})
+            audit_record(
+                action="token.revoked", actor=user, request=request, obj=token, detail={"prefix": token.prefix}
+            )
     return token

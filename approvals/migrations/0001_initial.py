@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.CharField(blank=True, choices=[('approve', 'Approved'), ('reject', 'Rejected')], max_length=16)),
-                ('reason', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requested_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True, choices=[("approve", "Approved"), ("reject", "Rejected")], max_length=16
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['requested_at'],
-                'permissions': [('review_clip', 'Can review clips for publication')],
+                "ordering": ["requested_at"],
+                "permissions": [("review_clip", "Can review clips for publication")],
             },
         ),
     ]

@@ -6,81 +6,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0003_initial'),
-        ('generation', '0003_approvals_gate'),
+        ("approvals", "0003_initial"),
+        ("generation", "0003_approvals_gate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PolicyClause',
+            name="PolicyClause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text="Short id the artist sees, e.g. 'P3'.", max_length=16, unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('text', models.TextField(help_text='The clause as artists read it.')),
-                ('action', models.CharField(choices=[('none', 'Cited by moderators only'), ('flag', 'Flag matching prompts for closer review'), ('block', 'Block matching prompts before rendering')], default='none', max_length=8)),
-                ('terms', models.TextField(blank=True, help_text='One term per line, matched as whole words, any case.')),
-                ('patterns', models.TextField(blank=True, help_text='One regular expression per line, matched any case.')),
-                ('active', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.SlugField(help_text="Short id the artist sees, e.g. 'P3'.", max_length=16, unique=True),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("text", models.TextField(help_text="The clause as artists read it.")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("none", "Cited by moderators only"),
+                            ("flag", "Flag matching prompts for closer review"),
+                            ("block", "Block matching prompts before rendering"),
+                        ],
+                        default="none",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "terms",
+                    models.TextField(blank=True, help_text="One term per line, matched as whole words, any case."),
+                ),
+                (
+                    "patterns",
+                    models.TextField(blank=True, help_text="One regular expression per line, matched any case."),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'code'],
+                "ordering": ["position", "code"],
             },
         ),
         migrations.AddField(
-            model_name='review',
-            name='appeal_message',
+            model_name="review",
+            name="appeal_message",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='review',
-            name='claimed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="review",
+            name="claimed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='claimed_until',
+            model_name="review",
+            name="claimed_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='review',
-            name='is_appeal',
+            model_name="review",
+            name="is_appeal",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='review',
-            name='decision',
-            field=models.CharField(blank=True, choices=[('approve', 'Approved'), ('changes', 'Changes requested'), ('reject', 'Rejected')], max_length=16),
+            model_name="review",
+            name="decision",
+            field=models.CharField(
+                blank=True,
+                choices=[("approve", "Approved"), ("changes", "Changes requested"), ("reject", "Rejected")],
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=500)),
-                ('url', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("message", models.CharField(max_length=500)),
+                ("url", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='review',
-            name='clause',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='approvals.policyclause'),
+            model_name="review",
+            name="clause",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="approvals.policyclause",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision__in', ['reject', 'changes']), _negated=True), models.Q(models.Q(('reason', ''), _negated=True), ('clause__isnull', False)), _connector='OR'), name='refusal_needs_clause_and_reason'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision__in", ["reject", "changes"]), _negated=True),
+                    models.Q(models.Q(("reason", ""), _negated=True), ("clause__isnull", False)),
+                    _connector="OR",
+                ),
+                name="refusal_needs_clause_and_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_appeal', True)), fields=('clip',), name='one_appeal_per_clip'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_appeal", True)), fields=("clip",), name="one_appeal_per_clip"
+            ),
         ),
     ]

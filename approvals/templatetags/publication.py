@@ -30,8 +30,12 @@ def publication_label(clip) -> str:
 @register.inclusion_tag("approvals/_publication_status.html", takes_context=True)
 def publication_status(context, clip):
     _, is_owner, is_moderator = _viewer(context, clip)
-    return {"clip": clip, "shown": is_owner or is_moderator, "label": gate.label(clip.publication),
-            "embargo": gate.pending_embargo(clip)}
+    return {
+        "clip": clip,
+        "shown": is_owner or is_moderator,
+        "label": gate.label(clip.publication),
+        "embargo": gate.pending_embargo(clip),
+    }
 
 
 @register.inclusion_tag("approvals/_clip_actions.html", takes_context=True)
@@ -43,9 +47,12 @@ def clip_actions(context, clip):
     reviews = list(selectors.reviews_of_clip(clip=clip))
     actions = gate.available_actions(clip=clip, user=user)
     return {
-        "shown": True, "clip": clip, "csrf_token": context.get("csrf_token"),
+        "shown": True,
+        "clip": clip,
+        "csrf_token": context.get("csrf_token"),
         "can": {action.value: True for action in actions},
         "notice": gate.last_refusal(clip, reviews) if is_owner else None,
-        "in_gallery": clip.is_public, "reviews": reviews,
+        "in_gallery": clip.is_public,
+        "reviews": reviews,
         "clauses": list(selectors.policy_clauses()) if gate.Action.TAKE_DOWN in actions else [],
     }

@@ -6,18 +6,21 @@ from django.db import migrations
 
 TERMS = {
     "featured": "Vernissage may show this clip in the featured row of its public gallery, credited to you by "
-                "name and linked to your profile, until you revoke this consent.",
+    "name and linked to your profile, until you revoke this consent.",
     "marketing": "Vernissage may use this clip in its own marketing (web site, social media, press), always "
-                 "credited to you by name. Each use is recorded, shown to you and paid at the promotional rate. "
-                 "Revoking stops any new use; material already published is not recalled.",
+    "credited to you by name. Each use is recorded, shown to you and paid at the promotional rate. "
+    "Revoking stops any new use; material already published is not recalled.",
     "screenings": "Vernissage may screen this clip at events and exhibitions it runs or joins, credited to you "
-                  "by name. Each screening is recorded and paid at the promotional rate.",
+    "by name. Each screening is recorded and paid at the promotional rate.",
     "training": "Vernissage may use this clip, its prompt and settings as training or evaluation data for its "
-                "models. Each use is recorded and paid at the promotional rate. Revoking excludes the clip from "
-                "any dataset built after the revocation.",
+    "models. Each use is recorded and paid at the promotional rate. Revoking excludes the clip from "
+    "any dataset built after the revocation.",
 }
-RATES = [("feedback", Decimal("25.00"), "item"), ("testing", Decimal("30.00"), "hour"),
-         ("promo", Decimal("50.00"), "use")]
+RATES = [
+    ("feedback", Decimal("25.00"), "item"),
+    ("testing", Decimal("30.00"), "hour"),
+    ("promo", Decimal("50.00"), "use"),
+]
 
 
 def seed(apps, schema_editor):

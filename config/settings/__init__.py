@@ -10,7 +10,7 @@ process refuses to start without them.
 """
 
 from config.settings.base import *  # noqa: F403
+from config.settings.celery import *  # noqa: F403
+from config.settings.render import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.storage import *  # noqa: F403
-from config.settings.render import *  # noqa: F403
-from config.settings.celery import *  # noqa: F403

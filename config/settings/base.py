@@ -12,8 +12,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VERNISSAGE_VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = required("DJANGO_SECRET_KEY", when=not DEBUG,
-                      fallback="insecure-local-development-key-only-for-debug-mode-0123456789")
+SECRET_KEY = required(
+    "DJANGO_SECRET_KEY", when=not DEBUG, fallback="insecure-local-development-key-only-for-debug-mode-0123456789"
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG=0.")

@@ -52,7 +52,9 @@ REVIEW_DIGEST_HOUR = env_int("VERNISSAGE_REVIEW_DIGEST_HOUR", 8)  # UTC
 CELERY_BEAT_SCHEDULE = {
     "sweep-render-jobs": {"task": "generation.tasks.sweep_jobs", "schedule": float(RENDER_SWEEP_INTERVAL)},
     "approvals-publish-due": {"task": "approvals.tasks.publish_due", "schedule": float(PUBLISH_DUE_INTERVAL)},
-    "approvals-review-digest": {"task": "approvals.tasks.review_digest",
-                                "schedule": crontab(minute=0, hour=REVIEW_DIGEST_HOUR % 24)},
+    "approvals-review-digest": {
+        "task": "approvals.tasks.review_digest",
+        "schedule": crontab(minute=0, hour=REVIEW_DIGEST_HOUR % 24),
+    },
     "artists-expire-exports": {"task": "artists.tasks.expire_exports", "schedule": 3600.0},
 }

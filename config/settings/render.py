@@ -44,18 +44,26 @@ if not isinstance(RENDER_PRESET_OPTIONS, dict):
 # libx264 preset of the MP4s: empty = each model preset's own (veryfast; ultrafast for the tiny preset's noise).
 RENDER_X264_PRESET = env_str("RENDER_X264_PRESET")
 for _options in [{"offload": RENDER_OFFLOAD, "x264_preset": RENDER_X264_PRESET}, *RENDER_PRESET_OPTIONS.values()]:
-    if not isinstance(_options, dict) or _options.get("offload", "none") not in ("none", "model", "sequential", "group"):
+    if not isinstance(_options, dict) or _options.get("offload", "none") not in (
+        "none",
+        "model",
+        "sequential",
+        "group",
+    ):
         raise ImproperlyConfigured("Render offload must be none, model, sequential or group.")
     if _options.get("x264_preset") and _options["x264_preset"] not in X264_PRESETS:
-        raise ImproperlyConfigured(f"The libx264 preset must be one of {', '.join(X264_PRESETS)} "
-                                   f"(RENDER_X264_PRESET or x264_preset in RENDER_PRESET_OPTIONS).")
+        raise ImproperlyConfigured(
+            f"The libx264 preset must be one of {', '.join(X264_PRESETS)} "
+            f"(RENDER_X264_PRESET or x264_preset in RENDER_PRESET_OPTIONS)."
+        )
 RENDER_X264_CRF = env_int("RENDER_X264_CRF", 23, minimum=0)
 # The engine class render workers use (a dotted path); tests and load tests name theirs from tests/.
 # Checked here for its form; a worker that cannot import it refuses to start.
 RENDER_ENGINE = env_str("RENDER_ENGINE", "generation.runtime.engine.Engine")
 if len(RENDER_ENGINE.split(".")) < 2 or not all(part.isidentifier() for part in RENDER_ENGINE.split(".")):
-    raise ImproperlyConfigured("RENDER_ENGINE must be the dotted path of an engine class, "
-                               "e.g. generation.runtime.engine.Engine.")
+    raise ImproperlyConfigured(
+        "RENDER_ENGINE must be the dotted path of an engine class, e.g. generation.runtime.engine.Engine."
+    )
 
 # Quotas per artist and queue admission.
 QUOTA_CONCURRENT_JOBS = env_int("VERNISSAGE_QUOTA_CONCURRENT_JOBS", 2, minimum=1)

@@ -18,8 +18,10 @@ from core.errors import RetryLater
 
 def _field_errors(data) -> dict:
     if isinstance(data, dict):
-        return {str(key): [str(v) for v in value] if isinstance(value, list) else [str(value)]
-                for key, value in data.items()}
+        return {
+            str(key): [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            for key, value in data.items()
+        }
     return {"non_field_errors": [str(v) for v in data] if isinstance(data, list) else [str(data)]}
 
 
@@ -58,9 +60,14 @@ def exception_handler(exc, context):
     return response
 
 
-_GENERIC = {400: ("Bad request.", "bad_request"), 403: ("Forbidden.", "permission_denied"),
-            404: ("Not found.", "not_found"), 405: ("Method not allowed.", "method_not_allowed"),
-            413: ("Request too large.", "too_large"), 500: ("Server error.", "server_error")}
+_GENERIC = {
+    400: ("Bad request.", "bad_request"),
+    403: ("Forbidden.", "permission_denied"),
+    404: ("Not found.", "not_found"),
+    405: ("Method not allowed.", "method_not_allowed"),
+    413: ("Request too large.", "too_large"),
+    500: ("Server error.", "server_error"),
+}
 
 
 class ApiJsonErrorsMiddleware:
@@ -72,8 +79,11 @@ class ApiJsonErrorsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (request.path.startswith("/api/") and response.status_code >= 400
-                and not response.get("Content-Type", "").startswith("application/json")):
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
             from django.http import JsonResponse
 
             detail, code = _GENERIC.get(response.status_code, ("Request failed.", "error"))

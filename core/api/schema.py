@@ -9,8 +9,11 @@ ERROR_SCHEMA = {
     "properties": {
         "detail": {"type": "string", "description": "What went wrong, in a sentence."},
         "code": {"type": "string", "description": "A stable word: token_expired, quota_daily, not_found, …"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                   "description": "Invalid input only: messages per field."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Invalid input only: messages per field.",
+        },
     },
     "required": ["detail", "code"],
 }
@@ -44,7 +47,8 @@ def add_error_responses(result, generator, request, public):
             if method == "post" and path.rstrip("/").endswith("/renders"):
                 responses["429"] = {
                     "description": "Over the artist's quota, or the queue's wait is past the horizon.",
-                    "headers": _QUOTA_HEADERS, "content": {"application/json": {"schema": ref}},
+                    "headers": _QUOTA_HEADERS,
+                    "content": {"application/json": {"schema": ref}},
                 }
     return result
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,7 +19,12 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="AuditEvent",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
                         ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
                         ("actor_repr", models.CharField(blank=True, max_length=150)),
                         ("ip", models.GenericIPAddressField(blank=True, null=True)),
@@ -28,8 +32,16 @@ class Migration(migrations.Migration):
                         ("object_type", models.CharField(blank=True, max_length=64)),
                         ("object_id", models.CharField(blank=True, max_length=64)),
                         ("detail", models.JSONField(blank=True, default=dict)),
-                        ("actor", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
-                                                    related_name="+", to=settings.AUTH_USER_MODEL)),
+                        (
+                            "actor",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={"ordering": ["-at"], "db_table": "portal_auditevent"},
                 ),

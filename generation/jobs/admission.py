@@ -25,7 +25,8 @@ def job_admit(*, artist, duration_s: int) -> QuotaStatus:
         raise QuotaExceeded(
             f"The render queue is full: a new render would wait about {_human(estimate.estimated_start_s)} "
             f"(the limit is {_human(horizon)}). Nothing was queued; please try again later.",
-            code="queue_full", retry_after=max(60, estimate.estimated_start_s - horizon),
+            code="queue_full",
+            retry_after=max(60, estimate.estimated_start_s - horizon),
             headers=status.headers(),
         )
     return status

@@ -15,9 +15,8 @@ from django.db.models.functions import RowNumber
 
 from core import clock
 from generation.jobs.fairness import pick_fair
-from generation.jobs.states import IN_FLIGHT, JobStatus
+from generation.jobs.states import IN_FLIGHT, JobStatus, edge
 from generation.models import ArtistQuota, RenderJob
-from generation.jobs.states import edge
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,12 @@ def job_mark_dispatched(*, job_id) -> bool:
 
 def last_served_of(artist_ids) -> dict:
     """artist id -> when one of their jobs was last dispatched (absent if never)."""
-    rows = (RenderJob.objects.filter(artist_id__in=list(artist_ids), dispatched_at__isnull=False)
-            .values("artist_id").annotate(last=Max("dispatched_at")).order_by())
+    rows = (
+        RenderJob.objects.filter(artist_id__in=list(artist_ids), dispatched_at__isnull=False)
+        .values("artist_id")
+        .annotate(last=Max("dispatched_at"))
+        .order_by()
+    )
     return {row["artist_id"]: row["last"] for row in rows}
 
 
@@ -68,15 +71,19 @@ def dispatch_pending() -> list[object]:
         # Each artist's `free` oldest queued jobs: all a fair pass can choose, however long the queue.
         queued = list(
             RenderJob.objects.filter(status=JobStatus.QUEUED)
-            .annotate(rank=Window(RowNumber(), partition_by=[F("artist_id")],
-                                  order_by=[F("created_at").asc(), F("id").asc()]))
+            .annotate(
+                rank=Window(RowNumber(), partition_by=[F("artist_id")], order_by=[F("created_at").asc(), F("id").asc()])
+            )
             .filter(rank__lte=free)
             .order_by("created_at", "id")
             .values_list("id", "artist_id")
         )
         served = last_served_of({artist_id for _, artist_id in queued}) if queued else {}
-        chosen = [job_id for job_id in pick_fair(queued, free, priority_artist_ids(), served)
-                  if job_mark_dispatched(job_id=job_id)]
+        chosen = [
+            job_id
+            for job_id in pick_fair(queued, free, priority_artist_ids(), served)
+            if job_mark_dispatched(job_id=job_id)
+        ]
         for job_id in chosen:
             transaction.on_commit(lambda job_id=job_id: current_app.send_task(RENDER_TASK, args=[str(job_id)]))
     if chosen:

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
 from core import clock
-from generation.jobs.states import ACTIVE, IN_FLIGHT, JobStatus
-from generation.models import RenderJob
 from generation.jobs.fairness import jobs_ahead
-from generation.models import ArtistQuota
+from generation.jobs.states import ACTIVE, IN_FLIGHT, JobStatus
+from generation.models import ArtistQuota, RenderJob
 
 _ESTIMATE_KEY = "generation:render-seconds-estimate"
 _ESTIMATE_TTL_S = 60
@@ -30,8 +28,12 @@ class QueueEstimate:
     slots: int
 
     def as_dict(self) -> dict:
-        return {"position": self.position, "jobs_ahead": self.jobs_ahead,
-                "estimated_start_s": self.estimated_start_s, "slots": self.slots}
+        return {
+            "position": self.position,
+            "jobs_ahead": self.jobs_ahead,
+            "estimated_start_s": self.estimated_start_s,
+            "slots": self.slots,
+        }
 
 
 def render_seconds_estimate() -> float:
@@ -40,7 +42,8 @@ def render_seconds_estimate() -> float:
     if value is None:
         recent = list(
             RenderJob.objects.filter(status=JobStatus.SUCCEEDED, started_at__isnull=False, finished_at__isnull=False)
-            .order_by("-finished_at").values_list("started_at", "finished_at")[:50]
+            .order_by("-finished_at")
+            .values_list("started_at", "finished_at")[:50]
         )
         if recent:
             value = sum((done - start).total_seconds() for start, done in recent) / len(recent)
@@ -64,7 +67,8 @@ def _lanes():
             priority=Exists(priority),
             last_served=Subquery(
                 RenderJob.objects.filter(artist_id=OuterRef("artist_id"), dispatched_at__isnull=False)
-                .order_by("-dispatched_at").values("dispatched_at")[:1]
+                .order_by("-dispatched_at")
+                .values("dispatched_at")[:1]
             ),
         )
         .order_by()
@@ -86,18 +90,31 @@ def queue_estimates(*, artist_id: int, jobs) -> dict:
         return {}
     rows = list(_lanes())
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
-    order = list(RenderJob.objects.filter(artist_id=artist_id, status=JobStatus.QUEUED)
-                 .order_by("created_at", "id").values_list("id", flat=True))
+    order = list(
+        RenderJob.objects.filter(artist_id=artist_id, status=JobStatus.QUEUED)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
     rank = {job_id: index for index, job_id in enumerate(order)}
     oldest = mine["oldest"] if mine and mine["oldest"] else queued[0].created_at
     priority = bool(mine and mine["priority"])
     estimates = {}
     for job in queued:
         k = rank.get(job.id, len(order))
-        ahead, in_flight = jobs_ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority,
-                                  served=mine["last_served"] if mine else None)
-        estimates[job.id] = QueueEstimate(position=ahead + 1, jobs_ahead=ahead,
-                                          estimated_start_s=_start_s(ahead, in_flight), slots=settings.RENDER_SLOTS)
+        ahead, in_flight = jobs_ahead(
+            rows,
+            artist_id=artist_id,
+            k=k,
+            oldest=oldest,
+            priority=priority,
+            served=mine["last_served"] if mine else None,
+        )
+        estimates[job.id] = QueueEstimate(
+            position=ahead + 1,
+            jobs_ahead=ahead,
+            estimated_start_s=_start_s(ahead, in_flight),
+            slots=settings.RENDER_SLOTS,
+        )
     return estimates
 
 
@@ -107,8 +124,12 @@ def queue_estimate(job: RenderJob) -> QueueEstimate | None:
 
 
 def _last_served(artist_id: int):
-    return (RenderJob.objects.filter(artist_id=artist_id, dispatched_at__isnull=False)
-            .order_by("-dispatched_at").values_list("dispatched_at", flat=True).first())
+    return (
+        RenderJob.objects.filter(artist_id=artist_id, dispatched_at__isnull=False)
+        .order_by("-dispatched_at")
+        .values_list("dispatched_at", flat=True)
+        .first()
+    )
 
 
 def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
@@ -119,5 +140,6 @@ def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     oldest = mine["oldest"] if mine and mine["oldest"] else clock.now()
     served = mine["last_served"] if mine else _last_served(artist_id)
     ahead, in_flight = jobs_ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority, served=served)
-    return QueueEstimate(position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight),
-                         slots=settings.RENDER_SLOTS)
+    return QueueEstimate(
+        position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight), slots=settings.RENDER_SLOTS
+    )

@@ -18,8 +18,12 @@ def turn_key(last_served: datetime | None, oldest: Any) -> tuple:
     return (last_served is not None, last_served.timestamp() if last_served is not None else 0.0, oldest)
 
 
-def pick_fair(queued: Iterable[tuple[Any, int]], free: int, priority: frozenset | set = frozenset(),
-              last_served: Mapping[int, datetime] | None = None) -> list[Any]:
+def pick_fair(
+    queued: Iterable[tuple[Any, int]],
+    free: int,
+    priority: frozenset | set = frozenset(),
+    last_served: Mapping[int, datetime] | None = None,
+) -> list[Any]:
     """Choose up to `free` job ids from (job_id, artist_id) pairs listed oldest first, in the fair order."""
     last_served = last_served or {}
     lanes: list[dict[int, list[Any]]] = [{}, {}]
@@ -41,8 +45,15 @@ def pick_fair(queued: Iterable[tuple[Any, int]], free: int, priority: frozenset 
     return chosen
 
 
-def jobs_ahead(lanes: Iterable[Mapping[str, Any]], *, artist_id: int, k: int, oldest: datetime, priority: bool,
-               served: datetime | None = None) -> tuple[int, int]:
+def jobs_ahead(
+    lanes: Iterable[Mapping[str, Any]],
+    *,
+    artist_id: int,
+    k: int,
+    oldest: datetime,
+    priority: bool,
+    served: datetime | None = None,
+) -> tuple[int, int]:
     """Jobs the fair order sends before the artist's k-th queued job (k from 0), and the jobs in flight now.
 
     `lanes` has one row per artist with active jobs: artist_id, queued, oldest (queued), in_flight,

@@ -20,7 +20,6 @@ from core.errors import RetryLater
 from generation.models import ArtistQuota
 
 
-
 class QuotaExceeded(RetryLater):
     """A submission refused for now: the view answers 429 with `retry_after` and `headers`."""
 
@@ -55,9 +54,14 @@ class QuotaStatus:
 
     def as_dict(self) -> dict:
         return {
-            "jobs_limit": self.jobs_limit, "jobs_active": self.jobs_active, "jobs_left": self.jobs_left,
-            "seconds_limit": self.seconds_limit, "seconds_used": self.seconds_used,
-            "seconds_left": self.seconds_left, "resets_at": self.resets_at, "priority": self.priority,
+            "jobs_limit": self.jobs_limit,
+            "jobs_active": self.jobs_active,
+            "jobs_left": self.jobs_left,
+            "seconds_limit": self.seconds_limit,
+            "seconds_used": self.seconds_used,
+            "seconds_left": self.seconds_left,
+            "resets_at": self.resets_at,
+            "priority": self.priority,
         }
 
 
@@ -71,19 +75,30 @@ def quota_status(*, artist, now: datetime | None = None) -> QuotaStatus:
     override = ArtistQuota.objects.filter(user_id=artist.pk).first()
     counts = RenderJob.objects.filter(artist_id=artist.pk).aggregate(
         active=Count("id", filter=Q(status__in=ACTIVE)),
-        seconds=Sum("duration_s", filter=Q(created_at__gte=start) & ~Q(status=JobStatus.FAILED)
-                    & ~Q(status=JobStatus.CANCELLED, started_at__isnull=True)),
+        seconds=Sum(
+            "duration_s",
+            filter=Q(created_at__gte=start)
+            & ~Q(status=JobStatus.FAILED)
+            & ~Q(status=JobStatus.CANCELLED, started_at__isnull=True),
+        ),
     )
     return QuotaStatus(
-        jobs_limit=(override.concurrent_jobs if override and override.concurrent_jobs is not None
-                    else settings.QUOTA_CONCURRENT_JOBS),
+        jobs_limit=(
+            override.concurrent_jobs
+            if override and override.concurrent_jobs is not None
+            else settings.QUOTA_CONCURRENT_JOBS
+        ),
         jobs_active=counts["active"] or 0,
-        seconds_limit=(override.seconds_per_day if override and override.seconds_per_day is not None
-                       else settings.QUOTA_SECONDS_PER_DAY),
+        seconds_limit=(
+            override.seconds_per_day
+            if override and override.seconds_per_day is not None
+            else settings.QUOTA_SECONDS_PER_DAY
+        ),
         seconds_used=counts["seconds"] or 0,
         resets_at=start + timedelta(days=1),
-        priority=bool(override and override.priority
-                      and (override.priority_until is None or override.priority_until > now)),
+        priority=bool(
+            override and override.priority and (override.priority_until is None or override.priority_until > now)
+        ),
     )
 
 
@@ -100,16 +115,24 @@ def quota_reserve(*, artist, duration_s: int, busy_retry_s: int = 60) -> QuotaSt
         raise QuotaExceeded(
             f"You have {status.jobs_active} renders queued or running; your limit is {status.jobs_limit} at once. "
             "Submit again when one finishes, or cancel one.",
-            code="quota_concurrent", retry_after=busy_retry_s, headers=status.headers(),
+            code="quota_concurrent",
+            retry_after=busy_retry_s,
+            headers=status.headers(),
         )
     if status.seconds_used + duration_s > status.seconds_limit:
         wait = math.ceil((status.resets_at - now).total_seconds())
         raise QuotaExceeded(
             f"This {duration_s} s clip would pass your daily limit of {status.seconds_limit} s of video "
             f"({status.seconds_left} s left today). The quota resets at {status.resets_at:%H:%M} UTC.",
-            code="quota_daily", retry_after=wait, headers=status.headers(),
+            code="quota_daily",
+            retry_after=wait,
+            headers=status.headers(),
         )
     return QuotaStatus(
-        jobs_limit=status.jobs_limit, jobs_active=status.jobs_active + 1, seconds_limit=status.seconds_limit,
-        seconds_used=status.seconds_used + duration_s, resets_at=status.resets_at, priority=status.priority,
+        jobs_limit=status.jobs_limit,
+        jobs_active=status.jobs_active + 1,
+        seconds_limit=status.seconds_limit,
+        seconds_used=status.seconds_used + duration_s,
+        resets_at=status.resets_at,
+        priority=status.priority,
     )

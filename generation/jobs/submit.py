@@ -35,8 +35,14 @@ def render_params_validate(
     elif len(prompt) > MAX_PROMPT_CHARS:
         errors["prompt"] = f"The prompt is {len(prompt)} characters; the limit is {MAX_PROMPT_CHARS}."
     if len(negative_prompt) > MAX_PROMPT_CHARS:
-        errors["negative_prompt"] = f"The negative prompt is {len(negative_prompt)} characters; the limit is {MAX_PROMPT_CHARS}."
-    if isinstance(duration_s, bool) or not isinstance(duration_s, int) or not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
+        errors["negative_prompt"] = (
+            f"The negative prompt is {len(negative_prompt)} characters; the limit is {MAX_PROMPT_CHARS}."
+        )
+    if (
+        isinstance(duration_s, bool)
+        or not isinstance(duration_s, int)
+        or not MIN_DURATION_S <= duration_s <= MAX_DURATION_S
+    ):
         errors["duration_s"] = f"Duration must be a whole number of seconds from {MIN_DURATION_S} to {MAX_DURATION_S}."
     size_ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (width, height))
     if not size_ok or (width, height) not in RESOLUTIONS:
@@ -69,15 +75,28 @@ def render_params_validate(
 
 
 def job_create(
-    *, artist, prompt: str, duration_s, width, height, negative_prompt: str = "", seed=None, request=None,
+    *,
+    artist,
+    prompt: str,
+    duration_s,
+    width,
+    height,
+    negative_prompt: str = "",
+    seed=None,
+    request=None,
     preset: str = "",
 ) -> RenderJob:
     """Validate and queue a render; it is dispatched once the transaction commits."""
     if not artist.is_artist:
         raise ValidationError("Only invited artists can submit prompts.")
     params = render_params_validate(
-        prompt=prompt, negative_prompt=negative_prompt, duration_s=duration_s, width=width, height=height,
-        seed=seed, preset_key=preset,
+        prompt=prompt,
+        negative_prompt=negative_prompt,
+        duration_s=duration_s,
+        width=width,
+        height=height,
+        seed=seed,
+        preset_key=preset,
     )
     prompt_screen(prompt=params["prompt"], negative_prompt=params["negative_prompt"])  # blocked: refused here
     choice = preset_enabled_or_error(key=params.pop("preset").key)
@@ -96,7 +115,12 @@ def job_create(
             progress_total=preset.steps,
             **params,
         )
-        audit_record(action="job.submitted", actor=artist, request=request, obj=job,
-                     detail={"duration_s": job.duration_s, "size": f"{job.width}x{job.height}"})
+        audit_record(
+            action="job.submitted",
+            actor=artist,
+            request=request,
+            obj=job,
+            detail={"duration_s": job.duration_s, "size": f"{job.width}x{job.height}"},
+        )
         dispatch_on_commit()
     return job

@@ -18,8 +18,7 @@ from django.db.models import F, Q
 from core import clock
 from core.audit import audit_record
 from generation.jobs.dispatch import dispatch_on_commit
-from generation.jobs.states import edge
-from generation.jobs.states import JobStatus
+from generation.jobs.states import JobStatus, edge
 from generation.models import Clip, RenderJob
 
 log = logging.getLogger(__name__)
@@ -37,14 +36,21 @@ def job_claim(*, job_id, worker: str = "") -> int | None:
     this run must show; a duplicate delivery claims nothing and gets None."""
     now = clock.now()
     with transaction.atomic():
-        claimed = RenderJob.objects.filter(
-            id=job_id, status__in=_CLAIM, cancel_requested=False
-        ).update(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
-                 progress_step=0, eta_s=None, worker=worker[:255])
+        claimed = RenderJob.objects.filter(id=job_id, status__in=_CLAIM, cancel_requested=False).update(
+            status=JobStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            progress_step=0,
+            eta_s=None,
+            worker=worker[:255],
+        )
         if not claimed:
             return None
         attempt = RenderJob.objects.filter(id=job_id).values_list("attempts", flat=True).get()
-        audit_record(action="job.started", obj=RenderJob(id=job_id), detail={"worker": worker[:100], "attempt": attempt})
+        audit_record(
+            action="job.started", obj=RenderJob(id=job_id), detail={"worker": worker[:100], "attempt": attempt}
+        )
     return attempt
 
 
@@ -54,8 +60,9 @@ def _running(job_id, attempt: int):
 
 def job_progress(*, job_id, attempt: int, step: int, total: int, eta_s: int | None) -> bool:
     """Record progress and a heartbeat for this run; returns True when it must stop (cancelled, lost or gone)."""
-    return not _running(job_id, attempt).update(progress_step=step, progress_total=total, eta_s=eta_s,
-                                                heartbeat_at=clock.now())
+    return not _running(job_id, attempt).update(
+        progress_step=step, progress_total=total, eta_s=eta_s, heartbeat_at=clock.now()
+    )
 
 
 def job_heartbeat(*, job_id, attempt: int) -> bool:
@@ -68,29 +75,57 @@ def job_must_stop(*, job_id, attempt: int) -> bool:
     return not _running(job_id, attempt).exists()
 
 
-OUTPUT_NAMES = {"video": "video.mp4", "poster": "poster.jpg", "preview": "preview.webp",
-                "contact_sheet": "contact-sheet.jpg"}
+OUTPUT_NAMES = {
+    "video": "video.mp4",
+    "poster": "poster.jpg",
+    "preview": "preview.webp",
+    "contact_sheet": "contact-sheet.jpg",
+}
 
 
-def job_succeed(*, job_id, attempt: int, files: dict, width: int, height: int, fps: int, num_frames: int,
-                size_bytes: int, metadata: dict, media_key: str) -> Clip | None:
+def job_succeed(
+    *,
+    job_id,
+    attempt: int,
+    files: dict,
+    width: int,
+    height: int,
+    fps: int,
+    num_frames: int,
+    size_bytes: int,
+    metadata: dict,
+    media_key: str,
+) -> Clip | None:
     """RUNNING -> SUCCEEDED with its Clip and files, all or nothing; None (nothing stored) if this run
     no longer owns the job (cancelled or recovered meanwhile)."""
     saved: list[str] = []
     try:
         with transaction.atomic():
-            job = RenderJob.objects.select_for_update().filter(
-                id=job_id, status__in=_SUCCEED, attempts=attempt, cancel_requested=False).first()
+            job = (
+                RenderJob.objects.select_for_update()
+                .filter(id=job_id, status__in=_SUCCEED, attempts=attempt, cancel_requested=False)
+                .first()
+            )
             if job is None:
                 return None
-            clip = Clip(job=job, artist_id=job.artist_id, media_key=media_key, width=width, height=height,
-                        fps=fps, num_frames=num_frames, size_bytes=size_bytes, metadata=metadata)
+            clip = Clip(
+                job=job,
+                artist_id=job.artist_id,
+                media_key=media_key,
+                width=width,
+                height=height,
+                fps=fps,
+                num_frames=num_frames,
+                size_bytes=size_bytes,
+                metadata=metadata,
+            )
             for field, handle in files.items():
                 getattr(clip, field).save(OUTPUT_NAMES[field], handle, save=False)
                 saved.append(getattr(clip, field).name)
             clip.save()
-            RenderJob.objects.filter(id=job_id).update(status=JobStatus.SUCCEEDED, progress_step=F("progress_total"),
-                                                       eta_s=0, finished_at=clock.now())
+            RenderJob.objects.filter(id=job_id).update(
+                status=JobStatus.SUCCEEDED, progress_step=F("progress_total"), eta_s=0, finished_at=clock.now()
+            )
             audit_record(action="job.succeeded", obj=job, detail={"clip": str(clip.id), "attempt": attempt})
             dispatch_on_commit()
     except BaseException:
@@ -144,30 +179,42 @@ def jobs_recover_stale() -> dict[str, int]:
     """Re-queue RUNNING jobs without a recent heartbeat and DISPATCHED jobs never claimed; a job that
     has already been claimed RENDER_MAX_ATTEMPTS times fails instead. Each job is recovered once."""
     now = clock.now()
-    stale = (
-        Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.RENDER_HEARTBEAT_TIMEOUT))
-        | Q(status=JobStatus.DISPATCHED, dispatched_at__lt=now - timedelta(seconds=settings.RENDER_DISPATCH_TIMEOUT))
-    )
+    stale = Q(
+        status=JobStatus.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.RENDER_HEARTBEAT_TIMEOUT)
+    ) | Q(status=JobStatus.DISPATCHED, dispatched_at__lt=now - timedelta(seconds=settings.RENDER_DISPATCH_TIMEOUT))
     requeued = failed = 0
     with transaction.atomic():
-        for job in RenderJob.objects.select_for_update(skip_locked=True).filter(stale).only(
-                "id", "status", "attempts", "worker"):
+        for job in (
+            RenderJob.objects.select_for_update(skip_locked=True)
+            .filter(stale)
+            .only("id", "status", "attempts", "worker")
+        ):
             same = RenderJob.objects.filter(id=job.id, status=job.status, attempts=job.attempts)
             assert job.status in _RECOVER and job.status in _GIVE_UP
             if job.attempts >= settings.RENDER_MAX_ATTEMPTS:
-                done = same.update(status=JobStatus.FAILED, finished_at=now, eta_s=None, error=(
-                    f"The render stopped {job.attempts} times without finishing (its worker was lost). "
-                    "Please try again."))
+                done = same.update(
+                    status=JobStatus.FAILED,
+                    finished_at=now,
+                    eta_s=None,
+                    error=(
+                        f"The render stopped {job.attempts} times without finishing (its worker was lost). "
+                        "Please try again."
+                    ),
+                )
                 failed += done
                 action = "job.failed"
             else:
-                done = same.update(status=JobStatus.QUEUED, dispatched_at=None, heartbeat_at=None,
-                                   progress_step=0, eta_s=None)
+                done = same.update(
+                    status=JobStatus.QUEUED, dispatched_at=None, heartbeat_at=None, progress_step=0, eta_s=None
+                )
                 requeued += done
                 action = "job.recovered"
             if done:
-                audit_record(action=action, obj=job, detail={"was": job.status, "attempts": job.attempts,
-                                                             "worker": job.worker[:100]})
+                audit_record(
+                    action=action,
+                    obj=job,
+                    detail={"was": job.status, "attempts": job.attempts, "worker": job.worker[:100]},
+                )
     if requeued or failed:
         log.warning("sweep: re-queued %d and failed %d stale render jobs", requeued, failed)
     return {"requeued": requeued, "failed": failed}

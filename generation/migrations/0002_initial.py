@@ -6,40 +6,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('generation', '0001_initial'),
+        ("generation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clip',
-            name='artist',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clips', to=settings.AUTH_USER_MODEL),
+            model_name="clip",
+            name="artist",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="clips", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='renderjob',
-            name='artist',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='render_jobs', to=settings.AUTH_USER_MODEL),
+            model_name="renderjob",
+            name="artist",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="render_jobs", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='clip',
-            name='job',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='clip', to='generation.renderjob'),
+            model_name="clip",
+            name="job",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT, related_name="clip", to="generation.renderjob"
+            ),
         ),
         migrations.AddIndex(
-            model_name='renderjob',
-            index=models.Index(fields=['status', 'created_at'], name='generation__status_de44dd_idx'),
+            model_name="renderjob",
+            index=models.Index(fields=["status", "created_at"], name="generation__status_de44dd_idx"),
         ),
         migrations.AddConstraint(
-            model_name='renderjob',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_s__gte', 1), ('duration_s__lte', 10)), name='job_duration_1_10'),
+            model_name="renderjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_s__gte", 1), ("duration_s__lte", 10)), name="job_duration_1_10"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='renderjob',
-            constraint=models.CheckConstraint(condition=models.Q(('height__lte', 768), ('width__lte', 1024)), name='job_size_max'),
+            model_name="renderjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("height__lte", 768), ("width__lte", 1024)), name="job_size_max"
+            ),
         ),
     ]

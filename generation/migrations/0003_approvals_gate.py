@@ -4,30 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0002_initial'),
+        ("generation", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clip',
-            name='flagged',
-            field=models.BooleanField(db_index=True, default=False, help_text='Matched a flagging policy rule.'),
+            model_name="clip",
+            name="flagged",
+            field=models.BooleanField(db_index=True, default=False, help_text="Matched a flagging policy rule."),
         ),
         migrations.AddField(
-            model_name='clip',
-            name='policy_flags',
-            field=models.JSONField(blank=True, default=list, help_text='Codes of the clauses that flagged it.'),
+            model_name="clip",
+            name="policy_flags",
+            field=models.JSONField(blank=True, default=list, help_text="Codes of the clauses that flagged it."),
         ),
         migrations.AddField(
-            model_name='clip',
-            name='publish_at',
-            field=models.DateTimeField(blank=True, db_index=True, help_text='Embargo: once approved, publish at this time.', null=True),
+            model_name="clip",
+            name="publish_at",
+            field=models.DateTimeField(
+                blank=True, db_index=True, help_text="Embargo: once approved, publish at this time.", null=True
+            ),
         ),
         migrations.AlterField(
-            model_name='clip',
-            name='publication',
-            field=models.CharField(choices=[('private', 'Private'), ('pending_review', 'Awaiting review'), ('approved', 'Approved'), ('published', 'Published'), ('changes_requested', 'Changes requested'), ('rejected', 'Rejected'), ('appealed', 'Appeal under review'), ('withdrawn', 'Withdrawn'), ('taken_down', 'Taken down')], db_index=True, default='private', max_length=24),
+            model_name="clip",
+            name="publication",
+            field=models.CharField(
+                choices=[
+                    ("private", "Private"),
+                    ("pending_review", "Awaiting review"),
+                    ("approved", "Approved"),
+                    ("published", "Published"),
+                    ("changes_requested", "Changes requested"),
+                    ("rejected", "Rejected"),
+                    ("appealed", "Appeal under review"),
+                    ("withdrawn", "Withdrawn"),
+                    ("taken_down", "Taken down"),
+                ],
+                db_index=True,
+                default="private",
+                max_length=24,
+            ),
         ),
     ]

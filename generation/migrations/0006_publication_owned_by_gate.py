@@ -14,7 +14,6 @@ def fill_is_public(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("generation", "0005_artistquota"),
     ]
@@ -24,7 +23,9 @@ class Migration(migrations.Migration):
             model_name="clip",
             name="publication",
             field=models.CharField(
-                db_index=True, default="private", max_length=24,
+                db_index=True,
+                default="private",
+                max_length=24,
                 help_text="State at the publication gate (approvals.gate.Publication); a new clip is private.",
             ),
         ),
@@ -32,7 +33,9 @@ class Migration(migrations.Migration):
             model_name="clip",
             name="is_public",
             field=models.BooleanField(
-                db_index=True, default=False, help_text="Published: in the gallery, its media public and cacheable.",
+                db_index=True,
+                default=False,
+                help_text="Published: in the gallery, its media public and cacheable.",
             ),
         ),
         migrations.RunPython(fill_is_public, migrations.RunPython.noop),

@@ -35,13 +35,21 @@ def _rgb(frame: np.ndarray) -> np.ndarray:
 class Mp4Writer:
     """An open H.264 MP4: add frames one by one, then close (which writes moov before mdat)."""
 
-    def __init__(self, path: Path, *, fps: int, metadata: dict[str, object] | None = None, crf: int = 23,
-                 preset: str = "veryfast") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        fps: int,
+        metadata: dict[str, object] | None = None,
+        crf: int = 23,
+        preset: str = "veryfast",
+    ) -> None:
         self.fps, self.crf, self.preset = fps, crf, preset
         self.count = 0
         self._stream = None
-        self._container = av.open(str(path), mode="w", format="mp4",
-                                  options={"movflags": "+faststart+use_metadata_tags"})
+        self._container = av.open(
+            str(path), mode="w", format="mp4", options={"movflags": "+faststart+use_metadata_tags"}
+        )
         if metadata:
             self._container.metadata["comment"] = json.dumps(metadata, sort_keys=True)
             for key, value in metadata.items():
@@ -78,12 +86,19 @@ class Mp4Writer:
     def abort(self) -> None:
         try:
             self._container.close()
-        except Exception:  # the caller deletes the file anyway
+        except Exception:  # noqa: BLE001  (aborting: the caller deletes the file anyway)
             pass
 
 
-def encode_mp4(frames: Iterable[np.ndarray], path: Path, *, fps: int, metadata: dict[str, object] | None = None,
-               crf: int = 23, preset: str = "veryfast") -> int:
+def encode_mp4(
+    frames: Iterable[np.ndarray],
+    path: Path,
+    *,
+    fps: int,
+    metadata: dict[str, object] | None = None,
+    crf: int = 23,
+    preset: str = "veryfast",
+) -> int:
     """Write frames one by one to `path`; returns the number of frames written."""
     writer = Mp4Writer(path, fps=fps, metadata=metadata, crf=crf, preset=preset)
     try:
@@ -111,8 +126,9 @@ def _thumb(frame: np.ndarray, width: int) -> Image.Image:
     image = Image.fromarray(_rgb(frame), mode="RGB")
     if image.width > width:
         # reducing_gap: shrink by whole factors with a box filter first (3x faster than bilinear alone)
-        image = image.resize((width, max(2, round(image.height * width / image.width))), Image.Resampling.BILINEAR,
-                             reducing_gap=1.0)
+        image = image.resize(
+            (width, max(2, round(image.height * width / image.width))), Image.Resampling.BILINEAR, reducing_gap=1.0
+        )
     return image
 
 
@@ -128,16 +144,32 @@ class ClipOutputs:
     preview_frames: list[int] = field(default_factory=list)
 
     def paths(self) -> dict[str, Path]:
-        return {"video": self.video, "poster": self.poster, "preview": self.preview,
-                "contact_sheet": self.contact_sheet}
+        return {
+            "video": self.video,
+            "poster": self.poster,
+            "preview": self.preview,
+            "contact_sheet": self.contact_sheet,
+        }
 
 
-def write_outputs(frames: Iterator[np.ndarray], *, num_frames: int, folder: Path, fps: int,
-                  metadata: dict[str, object], crf: int = 23, preset: str = "veryfast") -> ClipOutputs:
+def write_outputs(
+    frames: Iterator[np.ndarray],
+    *,
+    num_frames: int,
+    folder: Path,
+    fps: int,
+    metadata: dict[str, object],
+    crf: int = 23,
+    preset: str = "veryfast",
+) -> ClipOutputs:
     """One pass over the frames: the MP4, the poster (middle frame), an animated WebP preview and a
     contact sheet; each frame is seen once and only small thumbnails are kept."""
-    out = ClipOutputs(video=folder / "video.mp4", poster=folder / "poster.jpg", preview=folder / "preview.webp",
-                      contact_sheet=folder / "contact-sheet.jpg")
+    out = ClipOutputs(
+        video=folder / "video.mp4",
+        poster=folder / "poster.jpg",
+        preview=folder / "preview.webp",
+        contact_sheet=folder / "contact-sheet.jpg",
+    )
     preview_at = set(_evenly(PREVIEW_MAX_FRAMES, num_frames))
     sheet_at = set(_evenly(SHEET_COLUMNS * SHEET_ROWS, num_frames))
     poster_at = num_frames // 2
@@ -161,8 +193,16 @@ def write_outputs(frames: Iterator[np.ndarray], *, num_frames: int, folder: Path
     encoder.queue.put(None)
     if previews:  # while the encoder flushes its last frames
         step_ms = max(20, round(1000 * (num_frames / fps) / len(previews)))
-        previews[0].save(out.preview, format="WEBP", save_all=True, append_images=previews[1:], duration=step_ms,
-                         loop=0, quality=70, method=0)
+        previews[0].save(
+            out.preview,
+            format="WEBP",
+            save_all=True,
+            append_images=previews[1:],
+            duration=step_ms,
+            loop=0,
+            quality=70,
+            method=0,
+        )
         _contact_sheet(tiles, out.contact_sheet)
     out.num_frames = encoder.finish()
     if out.num_frames != num_frames:
@@ -191,14 +231,14 @@ class _EncoderThread(threading.Thread):
             if self.error is None and not self.aborted:
                 try:
                     self.writer.add(frame)
-                except BaseException as exc:  # reported to the caller by put() or finish()
+                except BaseException as exc:  # noqa: BLE001  (re-raised in the caller by put() or finish())
                     self.error = exc
         try:
             if self.error is None and not self.aborted:
                 self.count = self.writer.close()
             else:
                 self.writer.abort()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001  (re-raised in the caller by finish())
             self.error = exc
 
     def finish(self, *, abort: bool = False) -> int:

@@ -75,8 +75,9 @@ class _KeepTensor:
 class Video:
     """A rendered clip held once, as the VAE produced it; frames come out as uint8 RGB, a chunk at a time."""
 
-    def __init__(self, raw: torch.Tensor, *, low_memory: bool, pipe_seconds: float,
-                 pipe_cpu_seconds: float = 0.0) -> None:
+    def __init__(
+        self, raw: torch.Tensor, *, low_memory: bool, pipe_seconds: float, pipe_cpu_seconds: float = 0.0
+    ) -> None:
         self._raw = raw[0] if raw.ndim == 5 else raw  # (channels, frames, height, width) in [-1, 1]
         self.low_memory = low_memory
         self.pipe_seconds = pipe_seconds
@@ -162,8 +163,15 @@ class Engine:
         device = _resolve_device(options.device)
         dtype_name = options.dtype if options.dtype != "auto" else (preset.dtype if device != "cpu" else "float32")
         dtype = getattr(torch, dtype_name)
-        key = (preset.key, request.model, request.revision, device, dtype_name, options.compile,
-               options.offload if device != "cpu" else "none")
+        key = (
+            preset.key,
+            request.model,
+            request.revision,
+            device,
+            dtype_name,
+            options.compile,
+            options.offload if device != "cpu" else "none",
+        )
         with self._lock:
             if self._key != key:
                 self.unload()
@@ -173,8 +181,14 @@ class Engine:
                 self._memory = (False, "none")
                 self.load_count += 1
                 self.last_load_seconds = time.monotonic() - started
-                log.info("loaded pipeline %s (%s) on %s/%s in %.1fs", preset.key, request.model or "built in code",
-                         device, dtype_name, self.last_load_seconds)
+                log.info(
+                    "loaded pipeline %s (%s) on %s/%s in %.1fs",
+                    preset.key,
+                    request.model or "built in code",
+                    device,
+                    dtype_name,
+                    self.last_load_seconds,
+                )
                 self._apply_memory(options.vae_tiling, options.offload, device)
             return self._pipe
 
@@ -206,8 +220,9 @@ class Engine:
         self._memory = (vae_tiling, offload)
 
     # -- rendering -----------------------------------------------------------------------------
-    def render(self, request: RenderRequest, on_step: StepCallback | None = None,
-               options: EngineOptions = EngineOptions()) -> Video:
+    def render(
+        self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
+    ) -> Video:
         """The clip's frames, held once; RenderCancelled if on_step says stop. Out of memory: one retry with
         model offload and VAE tiling, then RenderOutOfMemory."""
         pipe = self.pipeline(request, options)
@@ -216,8 +231,12 @@ class Engine:
         try:
             return self._call(pipe, request, on_step, low_memory=False)
         except torch.OutOfMemoryError:
-            log.warning("out of memory rendering %dx%d x %d frames; retrying with offload and VAE tiling",
-                        request.width, request.height, request.num_frames)
+            log.warning(
+                "out of memory rendering %dx%d x %d frames; retrying with offload and VAE tiling",
+                request.width,
+                request.height,
+                request.num_frames,
+            )
         gc.collect()
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
@@ -265,6 +284,9 @@ class Engine:
                 )
         finally:
             pipe.video_processor = processor
-        return Video(output.frames, low_memory=low_memory, pipe_seconds=time.monotonic() - started,
-                     pipe_cpu_seconds=time.process_time() - cpu_started)
-
+        return Video(
+            output.frames,
+            low_memory=low_memory,
+            pipe_seconds=time.monotonic() - started,
+            pipe_cpu_seconds=time.process_time() - cpu_started,
+        )

@@ -71,8 +71,11 @@ class Preset:
 
     def durations(self) -> list[int]:
         """Every whole-second duration this preset can render."""
-        return [d for d in range(MIN_DURATION_S, MAX_DURATION_S + 1)
-                if not self.max_frames or self.num_frames(d) <= self.max_frames]
+        return [
+            d
+            for d in range(MIN_DURATION_S, MAX_DURATION_S + 1)
+            if not self.max_frames or self.num_frames(d) <= self.max_frames
+        ]
 
     def frame_errors(self, duration_s: int) -> list[str]:
         """Why `duration_s` is impossible for this preset; empty when it is fine."""
@@ -80,8 +83,10 @@ class Preset:
             return [f"Duration must be {MIN_DURATION_S} to {MAX_DURATION_S} seconds."]
         if self.max_frames and self.num_frames(duration_s) > self.max_frames:
             longest = max(self.durations(), default=0)
-            return [f"{self.label} renders at most {self.max_frames} frames ({self.frame_rule} at {self.fps} fps): "
-                    f"{duration_s} s would need {self.num_frames(duration_s)}; the longest clip is {longest} s."]
+            return [
+                f"{self.label} renders at most {self.max_frames} frames ({self.frame_rule} at {self.fps} fps): "
+                f"{duration_s} s would need {self.num_frames(duration_s)}; the longest clip is {longest} s."
+            ]
         return []
 
     def size_errors(self, width: int, height: int) -> list[str]:
@@ -119,15 +124,63 @@ PRESETS: dict[str, Preset] = {
     for p in (
         # Random weights draw noise, which no x264 preset compresses much (veryfast: 24% smaller than
         # ultrafast for 4x the CPU, bench/encode_options.py): the demo and test pipeline encodes fast.
-        Preset("tiny", "Tiny (offline, random weights)", "LTXPipeline", "", 32, 8, 24, 8, 3.0, 128, "float32",
-               revision="tiny-v1", x264_preset="ultrafast"),
+        Preset(
+            "tiny",
+            "Tiny (offline, random weights)",
+            "LTXPipeline",
+            "",
+            32,
+            8,
+            24,
+            8,
+            3.0,
+            128,
+            "float32",
+            revision="tiny-v1",
+            x264_preset="ultrafast",
+        ),
         Preset("ltx-video", "LTX-Video", "LTXPipeline", "Lightricks/LTX-Video", 32, 8, 24, 40, 3.0, 128),
-        Preset("wan2.1-t2v-1.3b", "Wan 2.1 T2V 1.3B", "WanPipeline", "Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
-               16, 4, 16, 40, 5.0, 512),
-        Preset("cogvideox-2b", "CogVideoX 2B", "CogVideoXPipeline", "THUDM/CogVideoX-2b", 16, 8, 8, 50, 6.0, 226,
-               "float16", sizes=((720, 480),), max_frames=49),
-        Preset("cogvideox-5b", "CogVideoX 5B", "CogVideoXPipeline", "THUDM/CogVideoX-5b", 16, 8, 8, 50, 6.0, 226,
-               sizes=((720, 480),), max_frames=49),
+        Preset(
+            "wan2.1-t2v-1.3b",
+            "Wan 2.1 T2V 1.3B",
+            "WanPipeline",
+            "Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
+            16,
+            4,
+            16,
+            40,
+            5.0,
+            512,
+        ),
+        Preset(
+            "cogvideox-2b",
+            "CogVideoX 2B",
+            "CogVideoXPipeline",
+            "THUDM/CogVideoX-2b",
+            16,
+            8,
+            8,
+            50,
+            6.0,
+            226,
+            "float16",
+            sizes=((720, 480),),
+            max_frames=49,
+        ),
+        Preset(
+            "cogvideox-5b",
+            "CogVideoX 5B",
+            "CogVideoXPipeline",
+            "THUDM/CogVideoX-5b",
+            16,
+            8,
+            8,
+            50,
+            6.0,
+            226,
+            sizes=((720, 480),),
+            max_frames=49,
+        ),
     )
 }
 DEFAULT_PRESET = "tiny"

@@ -30,7 +30,12 @@ def _default_dtype(dtype: torch.dtype):
 
 def build_random_pipeline(preset: Preset, *, device: str, dtype: torch.dtype, seed: int = 0):
     """The preset's pipeline with every component built in place on `device` in `dtype` ("meta": no memory)."""
-    from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
     from transformers import T5Config, T5EncoderModel
 
     from .tiny import build_tokenizer
@@ -41,12 +46,20 @@ def build_random_pipeline(preset: Preset, *, device: str, dtype: torch.dtype, se
         raise ValueError(f"No shipped architecture config for {preset.key!r}; shipped: {shipped}.")
     torch.manual_seed(seed)
     with torch.device(device), _default_dtype(dtype):
-        transformer = LTXVideoTransformer3DModel.from_config(LTXVideoTransformer3DModel.load_config(folder / "transformer"))
+        transformer = LTXVideoTransformer3DModel.from_config(
+            LTXVideoTransformer3DModel.load_config(folder / "transformer")
+        )
         vae = AutoencoderKLLTXVideo.from_config(AutoencoderKLLTXVideo.load_config(folder / "vae"))
         text_encoder = T5EncoderModel(T5Config.from_pretrained(folder / "text_encoder"))
     scheduler = FlowMatchEulerDiscreteScheduler.from_config(
-        FlowMatchEulerDiscreteScheduler.load_config(folder / "scheduler"))
-    pipe = LTXPipeline(transformer=transformer.eval(), vae=vae.eval(), scheduler=scheduler,
-                       text_encoder=text_encoder.eval(), tokenizer=build_tokenizer(max_length=preset.max_sequence_length))
+        FlowMatchEulerDiscreteScheduler.load_config(folder / "scheduler")
+    )
+    pipe = LTXPipeline(
+        transformer=transformer.eval(),
+        vae=vae.eval(),
+        scheduler=scheduler,
+        text_encoder=text_encoder.eval(),
+        tokenizer=build_tokenizer(max_length=preset.max_sequence_length),
+    )
     pipe.set_progress_bar_config(disable=True)
     return pipe

@@ -30,12 +30,26 @@ def build_tiny_pipeline() -> LTXPipeline:
     tokenizer = build_tokenizer()
     torch.manual_seed(WEIGHT_SEED)
     text_encoder = T5EncoderModel(
-        T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2, num_heads=4,
-                 relative_attention_num_buckets=8)
+        T5Config(
+            vocab_size=len(tokenizer),
+            d_model=32,
+            d_kv=8,
+            d_ff=37,
+            num_layers=2,
+            num_heads=4,
+            relative_attention_num_buckets=8,
+        )
     )
     transformer = LTXVideoTransformer3DModel(
-        in_channels=8, out_channels=8, patch_size=1, patch_size_t=1, num_attention_heads=4,
-        attention_head_dim=8, cross_attention_dim=32, num_layers=1, caption_channels=32,
+        in_channels=8,
+        out_channels=8,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=4,
+        attention_head_dim=8,
+        cross_attention_dim=32,
+        num_layers=1,
+        caption_channels=32,
     )
     # Patch size 4 and three space-time downsamplings: 32x spatial and 8x temporal compression,
     # like the real model, so full-size clips stay cheap. The decoder is kept small as well.

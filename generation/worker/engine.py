@@ -16,7 +16,8 @@ def engine_options(preset_key: str):
 
     per_preset = settings.RENDER_PRESET_OPTIONS.get(preset_key, {})
     return EngineOptions(
-        device=settings.RENDER_DEVICE, dtype=per_preset.get("dtype", settings.RENDER_DTYPE),
+        device=settings.RENDER_DEVICE,
+        dtype=per_preset.get("dtype", settings.RENDER_DTYPE),
         vae_tiling=bool(per_preset.get("vae_tiling", settings.RENDER_VAE_TILING)),
         offload=per_preset.get("offload", settings.RENDER_OFFLOAD),
         compile=bool(per_preset.get("compile", settings.RENDER_COMPILE)),
@@ -44,7 +45,8 @@ def engine_class() -> type:
         raise ImproperlyConfigured(f"RENDER_ENGINE={path!r} cannot be imported: {exc}") from None
     if not (isinstance(cls, type) and issubclass(cls, Engine)):
         raise ImproperlyConfigured(
-            f"RENDER_ENGINE={path!r} is not an engine class (a subclass of generation.runtime.engine.Engine).")
+            f"RENDER_ENGINE={path!r} is not an engine class (a subclass of generation.runtime.engine.Engine)."
+        )
     return cls
 
 

@@ -18,16 +18,15 @@ from django.conf import settings
 from django.core.files import File
 
 from generation.jobs import transitions
-from generation.worker.engine import engine_options, render_engine, x264_preset
-from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
+from generation.worker.engine import engine_options, render_engine, x264_preset
+from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
 
 log = logging.getLogger(__name__)
 
 OUT_OF_MEMORY_MESSAGE = (
-    "The GPU ran out of memory for this clip, even with memory saving turned on. "
-    "Try a shorter clip or a smaller size."
+    "The GPU ran out of memory for this clip, even with memory saving turned on. Try a shorter clip or a smaller size."
 )
 FAILED_MESSAGE = "The render failed on the worker. Nothing was stored; please try again."
 TIMED_OUT_MESSAGE = "The render took longer than this clip's time limit ({limit} s) and was stopped."
@@ -52,9 +51,17 @@ def run_render(*, job_id: str) -> str:
         return "skipped"
     job = RenderJob.objects.get(id=job_id)
     request = RenderRequest(
-        prompt=job.prompt, negative_prompt=job.negative_prompt, width=job.width, height=job.height,
-        num_frames=job.num_frames, steps=job.steps, guidance=job.guidance, seed=job.seed, preset=job.preset,
-        model="" if job.model_source == BUILTIN_SOURCE else job.model_source, revision=job.model_revision,
+        prompt=job.prompt,
+        negative_prompt=job.negative_prompt,
+        width=job.width,
+        height=job.height,
+        num_frames=job.num_frames,
+        steps=job.steps,
+        guidance=job.guidance,
+        seed=job.seed,
+        preset=job.preset,
+        model="" if job.model_source == BUILTIN_SOURCE else job.model_source,
+        revision=job.model_revision,
     )
     options = engine_options(job.preset)
     encoder_preset = x264_preset(job.preset)
@@ -68,29 +75,61 @@ def run_render(*, job_id: str) -> str:
     try:
         engine = render_engine()
         video = engine.render(request, on_step=progress, options=options)
-        log.info("job %s: rendered %d frames in %.2fs, cpu %.2fs (pipeline loads in this worker: %d)", job_id,
-                 len(video), video.pipe_seconds, video.pipe_cpu_seconds, engine.load_count)
+        log.info(
+            "job %s: rendered %d frames in %.2fs, cpu %.2fs (pipeline loads in this worker: %d)",
+            job_id,
+            len(video),
+            video.pipe_seconds,
+            video.pipe_cpu_seconds,
+            engine.load_count,
+        )
         metadata = {
-            "job_id": str(job.id), "prompt": job.prompt, "negative_prompt": job.negative_prompt, "seed": job.seed,
-            "preset": job.preset, "model": job.model_source, "revision": job.model_revision, "steps": job.steps,
-            "guidance": job.guidance, "width": job.width, "height": job.height, "fps": job.fps,
-            "num_frames": job.num_frames, "low_memory_retry": video.low_memory,
+            "job_id": str(job.id),
+            "prompt": job.prompt,
+            "negative_prompt": job.negative_prompt,
+            "seed": job.seed,
+            "preset": job.preset,
+            "model": job.model_source,
+            "revision": job.model_revision,
+            "steps": job.steps,
+            "guidance": job.guidance,
+            "width": job.width,
+            "height": job.height,
+            "fps": job.fps,
+            "num_frames": job.num_frames,
+            "low_memory_retry": video.low_memory,
             "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
         }
         written, cpu_written = time.monotonic(), time.process_time()
         outputs = write_outputs(
-            video.frames(), num_frames=len(video), folder=workdir,
-            fps=job.fps, metadata=metadata, crf=settings.RENDER_X264_CRF, preset=encoder_preset,
+            video.frames(),
+            num_frames=len(video),
+            folder=workdir,
+            fps=job.fps,
+            metadata=metadata,
+            crf=settings.RENDER_X264_CRF,
+            preset=encoder_preset,
         )
         video.close()
-        log.info("job %s: outputs written in %.2fs, cpu %.2fs", job_id, time.monotonic() - written,
-                 time.process_time() - cpu_written)
+        log.info(
+            "job %s: outputs written in %.2fs, cpu %.2fs",
+            job_id,
+            time.monotonic() - written,
+            time.process_time() - cpu_written,
+        )
         handles = {name: path.open("rb") for name, path in outputs.paths().items()}
         try:
             clip = transitions.job_succeed(
-                job_id=job_id, attempt=attempt, files={name: File(h) for name, h in handles.items()},
-                width=job.width, height=job.height, fps=job.fps, num_frames=outputs.num_frames,
-                size_bytes=outputs.video.stat().st_size, metadata=metadata, media_key=os.urandom(16).hex(),
+                job_id=job_id,
+                attempt=attempt,
+                files={name: File(h) for name, h in handles.items()},
+                width=job.width,
+                height=job.height,
+                fps=job.fps,
+                num_frames=outputs.num_frames,
+                size_bytes=outputs.video.stat().st_size,
+                metadata=metadata,
+                media_key=os.urandom(16).hex(),
             )
         finally:
             for handle in handles.values():

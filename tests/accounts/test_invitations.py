@@ -13,15 +13,19 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import Invitation
-
-from core.models import AuditEvent
 from accounts.services import invitations as invitation_services
+from core.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"email": "new@example.test", "username": "newartist", "display_name": "New Artist",
-        "password1": "violet-harbour-7731", "password2": "violet-harbour-7731"}
+GOOD = {
+    "email": "new@example.test",
+    "username": "newartist",
+    "display_name": "New Artist",
+    "password1": "violet-harbour-7731",
+    "password2": "violet-harbour-7731",
+}
 
 
 def _token_from(url: str) -> str:
@@ -143,11 +147,14 @@ def test_invitation_email_is_sent_on_commit(client):
     assert accept.status_code == 200 and b"Join Vernissage" in accept.content
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"email": "nope", "role": "artist"}, "Enter a valid email address"),
-    ({"email": "a@example.test", "role": "emperor"}, "Select a valid choice"),
-    ({"email": "", "role": "artist"}, "This field is required"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"email": "nope", "role": "artist"}, "Enter a valid email address"),
+        ({"email": "a@example.test", "role": "emperor"}, "Select a valid choice"),
+        ({"email": "", "role": "artist"}, "This field is required"),
+    ],
+)
 def test_invite_page_bad_input(client, moderator, data, message):
     client.login(username=moderator.username, password=PASSWORD)
     response = client.post("/invitations/", data)

@@ -8,9 +8,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-
-from core.models import AuditEvent
 from accounts.services.tokens import token_issue
+from core.models import AuditEvent
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +36,7 @@ def test_one_token_from_50_addresses_is_suspended_alone_within_6_requests(
             answers.append(proxy.get("/api/v1/renders", REMOTE_ADDR=f"198.51.100.{n + 1}").status_code)
     first_refused = answers.index(401) + 1
     assert first_refused <= 6, answers
-    assert answers[:first_refused - 1] == [200] * (first_refused - 1)
+    assert answers[: first_refused - 1] == [200] * (first_refused - 1)
     assert set(answers[first_refused:]) == {401}
 
     token = ApiToken.objects.get(pk=leaked.token.pk)
@@ -60,8 +59,9 @@ def test_one_token_from_50_addresses_is_suspended_alone_within_6_requests(
     # The artist sees why on the account page and can issue a new token that works.
     page = web.get("/account/").content.decode()
     assert "suspended" in page.lower() and "6 different IP addresses" in page
-    response = web.post("/account/", {"name": "replacement", "scopes": ["renders:write", "clips:read"],
-                                      "expires_in_days": "90"})
+    response = web.post(
+        "/account/", {"name": "replacement", "scopes": ["renders:write", "clips:read"], "expires_in_days": "90"}
+    )
     assert response.status_code == 200
     assert ApiToken.objects.filter(user=artist, name="replacement", suspended_at__isnull=True).exists()
 
@@ -69,8 +69,10 @@ def test_one_token_from_50_addresses_is_suspended_alone_within_6_requests(
 def test_too_many_clients_from_one_address_suspends(artist):
     raw = token_issue(user=artist).raw
     client = _client(raw)
-    codes = [client.get("/api/v1/renders", REMOTE_ADDR="192.0.2.1", HTTP_USER_AGENT=f"client/{n}").status_code
-             for n in range(6)]
+    codes = [
+        client.get("/api/v1/renders", REMOTE_ADDR="192.0.2.1", HTTP_USER_AGENT=f"client/{n}").status_code
+        for n in range(6)
+    ]
     assert codes == [200, 200, 200, 401, 401, 401]
     assert "4 different clients" in ApiToken.objects.get(user=artist).suspended_reason
 

@@ -37,8 +37,8 @@ def _admin_urls() -> list[str]:
     urls = []
     for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
-        urls.append(reverse("admin:%s_%s_changelist" % info))
-        urls.append(reverse("admin:%s_%s_add" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
     return urls
 
 

@@ -11,8 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from generation.models import JobStatus, RenderJob
-from generation.models import ArtistQuota
+from generation.models import ArtistQuota, JobStatus, RenderJob
 from tests.factories import PASSWORD, make_job, make_user
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +101,8 @@ def test_simultaneous_submissions_cannot_pass_the_limit(artist):
         pytest.skip("the row lock under concurrent submissions is tested on PostgreSQL (SQLite serialises writers)")
     from django.db import close_old_connections
 
-    from generation.jobs.submit import job_create
     from generation.jobs.quotas import QuotaExceeded
+    from generation.jobs.submit import job_create
 
     results, barrier = [], threading.Barrier(6)
 

@@ -10,10 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-
-from core.models import AuditEvent
 from accounts.services.leaks import token_suspend
 from accounts.services.tokens import token_issue, token_revoke
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +42,14 @@ def test_bad_tokens_each_get_a_distinct_clear_answer(artist):
         "expired": (_client(expired.raw).get("/api/v1/renders"), 401, "token_expired", "expired"),
         "revoked": (_client(revoked.raw).get("/api/v1/renders"), 401, "token_revoked", "revoked"),
         "suspended": (_client(suspended.raw).get("/api/v1/renders"), 401, "token_suspended", "suspended"),
-        "wrong scope": (_client(read_only).post("/api/v1/renders", {"prompt": "x", "duration_s": 1, "width": 512,
-                                                                   "height": 512}, format="json"),
-                        403, "token_scope", "'renders:write'"),
+        "wrong scope": (
+            _client(read_only).post(
+                "/api/v1/renders", {"prompt": "x", "duration_s": 1, "width": 512, "height": 512}, format="json"
+            ),
+            403,
+            "token_scope",
+            "'renders:write'",
+        ),
     }
     for name, (response, status, code, words) in cases.items():
         body = response.json()
@@ -116,8 +120,11 @@ def test_raw_tokens_never_reach_logs_or_the_audit_log(artist, caplog):
 
 def test_scopes_guard_every_app_route(artist, moderator):
     renders_only = _client(token_issue(user=artist, scopes=["renders:write"]).raw)
-    for method, url in (("post", "/api/v1/contests/spring/entries"), ("get", "/api/v1/clips"),
-                        ("post", "/api/v1/clips/00000000-0000-0000-0000-000000000000/publication")):
+    for method, url in (
+        ("post", "/api/v1/contests/spring/entries"),
+        ("get", "/api/v1/clips"),
+        ("post", "/api/v1/clips/00000000-0000-0000-0000-000000000000/publication"),
+    ):
         response = getattr(renders_only, method)(url, {}, format="json")
         assert response.status_code == 403 and response.json()["code"] == "token_scope", (url, response.content)
     reader = _client(token_issue(user=moderator, scopes=["clips:read"]).raw)

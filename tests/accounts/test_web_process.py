@@ -34,8 +34,9 @@ print("HEAVY:" + ",".join(heavy))
 
 def test_wsgi_and_every_urlconf_load_without_torch_or_diffusers():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ALLOWED_HOSTS": "testserver"}
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("HEAVY:"))
     assert line == "HEAVY:", f"the web process imported: {line[6:]}"
@@ -44,24 +45,35 @@ def test_wsgi_and_every_urlconf_load_without_torch_or_diffusers():
 def test_production_settings_pass_check_deploy():
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch that check --deploy rightly refuses.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 20 + "-production-only-9f3Xq!u7Lw2#pZ",
-           "DJANGO_ALLOWED_HOSTS": "vernissage.example.org"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env |= {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k" * 20 + "-production-only-9f3Xq!u7Lw2#pZ",
+        "DJANGO_ALLOWED_HOSTS": "vernissage.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     env.update({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "vernissage.example.org"})
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
 
 
 def test_bad_setting_values_get_a_clear_message():
     env = {**os.environ, "RENDER_SLOTS": "many"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0 and "RENDER_SLOTS must be an integer, not 'many'" in result.stderr

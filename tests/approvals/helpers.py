@@ -10,8 +10,17 @@ from approvals import services
 from approvals.gate import Publication as P
 from tests.factories import make_clip
 
-ALL_STATES = [P.PRIVATE, P.PENDING_REVIEW, P.APPROVED, P.PUBLISHED, P.CHANGES_REQUESTED, P.REJECTED,
-              P.APPEALED, P.WITHDRAWN, P.TAKEN_DOWN]
+ALL_STATES = [
+    P.PRIVATE,
+    P.PENDING_REVIEW,
+    P.APPROVED,
+    P.PUBLISHED,
+    P.CHANGES_REQUESTED,
+    P.REJECTED,
+    P.APPEALED,
+    P.WITHDRAWN,
+    P.TAKEN_DOWN,
+]
 
 
 def ensure_starter_policy() -> None:
@@ -37,11 +46,13 @@ def clip_in_state(state: str, *, artist, moderator, **job_overrides):
         elif state == P.TAKEN_DOWN:
             services.clip_take_down(clip_id=clip.id, moderator=moderator, clause="P4", reason="Gore.")
     elif state == P.CHANGES_REQUESTED:
-        services.clip_decide(clip_id=clip.id, moderator=moderator, decision="changes", clause="P6",
-                             reason="The last second is broken.")
+        services.clip_decide(
+            clip_id=clip.id, moderator=moderator, decision="changes", clause="P6", reason="The last second is broken."
+        )
     elif state in (P.REJECTED, P.APPEALED):
-        services.clip_decide(clip_id=clip.id, moderator=moderator, decision="reject", clause="P5",
-                             reason="This copies a known poster.")
+        services.clip_decide(
+            clip_id=clip.id, moderator=moderator, decision="reject", clause="P5", reason="This copies a known poster."
+        )
         if state == P.APPEALED:
             services.clip_appeal(clip_id=clip.id, artist=artist, message="It is my own poster.")
     clip.refresh_from_db()

@@ -16,8 +16,13 @@ ROLES = ["anonymous", "other", "owner", "moderator"]
 # What the owner may do from each state (artist actions) and what a moderator may do.
 REQUEST_FROM = {P.PRIVATE: P.PENDING_REVIEW, P.CHANGES_REQUESTED: P.PENDING_REVIEW}
 APPEAL_FROM = {P.REJECTED: P.APPEALED}
-WITHDRAW_FROM = {P.PUBLISHED: P.WITHDRAWN, P.APPROVED: P.WITHDRAWN, P.PENDING_REVIEW: P.WITHDRAWN,
-                 P.APPEALED: P.WITHDRAWN, P.CHANGES_REQUESTED: P.WITHDRAWN}
+WITHDRAW_FROM = {
+    P.PUBLISHED: P.WITHDRAWN,
+    P.APPROVED: P.WITHDRAWN,
+    P.PENDING_REVIEW: P.WITHDRAWN,
+    P.APPEALED: P.WITHDRAWN,
+    P.CHANGES_REQUESTED: P.WITHDRAWN,
+}
 TAKEDOWN_FROM = {P.PUBLISHED: P.TAKEN_DOWN}
 APPROVE_FROM = {P.PENDING_REVIEW: P.PUBLISHED, P.APPEALED: P.PUBLISHED}
 OPEN_REVIEW = {P.PENDING_REVIEW, P.APPEALED}
@@ -38,7 +43,9 @@ def _expect(endpoint: str, role: str, state: str) -> tuple[int, str]:
             return anonymous_refusal, state
         if role != "owner":
             return 404, state  # not your clip: nothing to see
-        allowed = {"request": REQUEST_FROM, "appeal": APPEAL_FROM, "withdraw": WITHDRAW_FROM}[endpoint.removeprefix("api_")]
+        allowed = {"request": REQUEST_FROM, "appeal": APPEAL_FROM, "withdraw": WITHDRAW_FROM}[
+            endpoint.removeprefix("api_")
+        ]
         if not api:
             return 302, allowed.get(state, state)  # back to the clip page with a message
         ok = 202 if endpoint in ("api_request", "api_appeal") else 200

@@ -9,9 +9,9 @@ import json
 import pytest
 from django.test import Client
 
+from core.audit import audit_record
 from core.models import AppendOnly as AuditLogAppendOnly
 from core.models import AuditEvent
-from core.audit import audit_record
 from tests.factories import PASSWORD, make_user
 
 
@@ -47,7 +47,7 @@ def test_deleting_a_user_keeps_their_records(artist):
 
 
 def test_admin_cannot_change_or_delete_and_exports_filtered_csv(admin_user, artist, client):
-    audit_record(action="clip.reject", actor=artist, detail={"reason": "a, \"quoted\" reason"})
+    audit_record(action="clip.reject", actor=artist, detail={"reason": 'a, "quoted" reason'})
     audit_record(action="login", actor=artist)
     event = AuditEvent.objects.get(action="clip.reject")
     client.login(username="root", password=PASSWORD)
@@ -57,9 +57,10 @@ def test_admin_cannot_change_or_delete_and_exports_filtered_csv(admin_user, arti
     change = client.post(f"/admin/core/auditevent/{event.id}/change/", {"action": "forged"})
     assert change.status_code == 403
     assert client.get("/admin/core/auditevent/add/").status_code == 403
-    response = client.post("/admin/core/auditevent/?action=clip.reject",
-                           {"action": "export_audit_csv", "select_across": "1", "index": "0",
-                            "_selected_action": [str(event.id)]})
+    response = client.post(
+        "/admin/core/auditevent/?action=clip.reject",
+        {"action": "export_audit_csv", "select_across": "1", "index": "0", "_selected_action": [str(event.id)]},
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["at", "actor", "ip", "action", "object_type", "object_id", "detail"]

@@ -53,8 +53,11 @@ class _Undo(Exception):
 @pytest.fixture
 def people(db, artist, moderator):
     return {
-        "anonymous": AnonymousUser(), "other_artist": make_user("someone-else"), "owner": artist,
-        "moderator": moderator, "second_moderator": make_user("mod-two", role="moderator"),
+        "anonymous": AnonymousUser(),
+        "other_artist": make_user("someone-else"),
+        "owner": artist,
+        "moderator": moderator,
+        "second_moderator": make_user("mod-two", role="moderator"),
     }
 
 
@@ -66,8 +69,13 @@ def _clip(scenario, people):
         return clip
     if scenario == APPEAL_USED:
         clip = clip_in_state(P.APPEALED, artist=artist, moderator=moderator)
-        services.clip_decide(clip_id=clip.id, moderator=people["second_moderator"], decision="reject",
-                             clause="P5", reason="Still a copy.")
+        services.clip_decide(
+            clip_id=clip.id,
+            moderator=people["second_moderator"],
+            decision="reject",
+            clause="P5",
+            reason="Still a copy.",
+        )
         clip.refresh_from_db()
         assert clip.publication == P.REJECTED
         return clip
@@ -123,8 +131,13 @@ def test_offered_actions_are_exactly_those_the_services_accept(scenario, role, p
 
 
 def _page_shows(html: str) -> set[str]:
-    markers = {A.REQUEST: 'id="request-publication"', A.APPEAL: 'id="appeal-form"', A.WITHDRAW: 'id="withdraw"',
-               A.REVIEW: "Review this clip", A.TAKE_DOWN: 'id="takedown-form"'}
+    markers = {
+        A.REQUEST: 'id="request-publication"',
+        A.APPEAL: 'id="appeal-form"',
+        A.WITHDRAW: 'id="withdraw"',
+        A.REVIEW: "Review this clip",
+        A.TAKE_DOWN: 'id="takedown-form"',
+    }
     return {action for action, marker in markers.items() if marker in html}
 
 

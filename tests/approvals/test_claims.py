@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from approvals import services
-from approvals.models import Review
 from approvals.gate import Publication as P
+from approvals.models import Review
 from core.models import AuditEvent
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD, make_user
@@ -71,15 +71,17 @@ def test_the_loser_of_a_decision_gets_a_clear_message(client, artist, moderator,
     clip = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=moderator)
     services.clip_decide(clip_id=clip.id, moderator=moderator, decision="approve")
     client.login(username=second_moderator.username, password=PASSWORD)
-    response = client.post(f"/review/{clip.id}/decide", {"decision": "reject", "clause": "P3", "reason": "No."},
-                           follow=True)
+    response = client.post(
+        f"/review/{clip.id}/decide", {"decision": "reject", "clause": "P3", "reason": "No."}, follow=True
+    )
     assert "it was decided already by mod1" in response.content.decode()
     clip.refresh_from_db()
     assert clip.publication == P.PUBLISHED
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="row locks race only on PostgreSQL; SQLite serialises every writer")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks race only on PostgreSQL; SQLite serialises every writer"
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_deciding_at_the_same_moment_make_exactly_one_decision():
     artist = make_user("north", role="artist")
@@ -89,19 +91,22 @@ def test_two_moderators_deciding_at_the_same_moment_make_exactly_one_decision():
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
-        def decide(moderator, decision):
+        def decide(moderator, decision, clip=clip, barrier=barrier, outcomes=outcomes):
             try:
                 barrier.wait(timeout=10)
-                services.clip_decide(clip_id=clip.id, moderator=moderator, decision=decision, clause="P3",
-                                     reason="Not this one.")
+                services.clip_decide(
+                    clip_id=clip.id, moderator=moderator, decision=decision, clause="P3", reason="Not this one."
+                )
                 outcomes.append("decided")
             except ValidationError as exc:
                 outcomes.append("refused: " + " ".join(exc.messages))
             finally:
                 connections.close_all()
 
-        threads = [threading.Thread(target=decide, args=(first, "approve")),
-                   threading.Thread(target=decide, args=(second, "reject"))]
+        threads = [
+            threading.Thread(target=decide, args=(first, "approve")),
+            threading.Thread(target=decide, args=(second, "reject")),
+        ]
         for t in threads:
             t.start()
         for t in threads:

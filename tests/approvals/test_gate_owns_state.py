@@ -73,19 +73,29 @@ def test_only_the_gate_writes_the_publication_columns():
             if (rel.parts[0], what.split("(")[-1].split("=")[0].strip(". ")) in OTHER_MODELS_FIELD:
                 continue
             offenders.append(f"{rel}:{line}: {what}")
-    assert offenders == [], "only approvals/gate.py (set_state) may write the publication columns:\n" + "\n".join(offenders)
+    assert offenders == [], "only approvals/gate.py (set_state) may write the publication columns:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_the_guard_catches_each_spelling_of_a_write():
     samples = [
-        "clip.publication = 'published'", "clip.is_public = True", "setattr(clip, 'publish_at', None)",
-        "Clip.objects.filter(id=1).update(publication='withdrawn')", "Clip.objects.create(flagged=True)",
-        "Clip(publication='published')", "clip.save(update_fields=['policy_flags'])",
+        "clip.publication = 'published'",
+        "clip.is_public = True",
+        "setattr(clip, 'publish_at', None)",
+        "Clip.objects.filter(id=1).update(publication='withdrawn')",
+        "Clip.objects.create(flagged=True)",
+        "Clip(publication='published')",
+        "clip.save(update_fields=['policy_flags'])",
     ]
     for sample in samples:
         assert _writes(ast.parse(sample)), sample
-    reads = ["Clip.objects.filter(publication='published')", "Q(is_public=True)", "x = clip.publication",
-             "Clip.objects.exclude(publish_at=None).order_by('-published_at')"]
+    reads = [
+        "Clip.objects.filter(publication='published')",
+        "Q(is_public=True)",
+        "x = clip.publication",
+        "Clip.objects.exclude(publish_at=None).order_by('-published_at')",
+    ]
     for sample in reads:
         assert not _writes(ast.parse(sample)), sample
 
@@ -99,8 +109,12 @@ _STATE_TEST = re.compile(
 
 
 def test_the_template_guard_catches_a_state_test():
-    for sample in ['{% if clip.publication == "published" %}', "{% elif clip.publication in 'a rejected b' %}",
-                   '{% if job.clip.is_published %}', "{% if state == 'taken_down' %}"]:
+    for sample in [
+        '{% if clip.publication == "published" %}',
+        "{% elif clip.publication in 'a rejected b' %}",
+        "{% if job.clip.is_published %}",
+        "{% if state == 'taken_down' %}",
+    ]:
         assert _STATE_TEST.search(_IF_TAG.search(sample).group("test")), sample
     for sample in ["{% if can.withdraw %}", "{% if contest.results_published_at %}", "{% if in_gallery %}"]:
         assert not _STATE_TEST.search(_IF_TAG.search(sample).group("test")), sample

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from approvals.gate import Publication as P
 from approvals.models import PolicyClause, Review
 from approvals.selectors import transparency_weeks
 from approvals.tasks import review_digest
-from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD, make_user
 
@@ -41,22 +41,29 @@ def test_daily_digest_goes_to_every_moderator(artist, moderator, settings):
 
 
 def _decided(clip, *, requested, hours, decision, moderator, appeal=False):
-    review = Review.objects.create(clip=clip, decided_at=requested + timedelta(hours=hours), decision=decision,
-                                   moderator=moderator, is_appeal=appeal, reason="" if decision == "approve" else "r",
-                                   clause=None if decision == "approve" else PolicyClause.objects.first())
+    review = Review.objects.create(
+        clip=clip,
+        decided_at=requested + timedelta(hours=hours),
+        decision=decision,
+        moderator=moderator,
+        is_appeal=appeal,
+        reason="" if decision == "approve" else "r",
+        clause=None if decision == "approve" else PolicyClause.objects.first(),
+    )
     Review.objects.filter(id=review.id).update(requested_at=requested)  # auto_now_add ignores a given value
 
 
 def test_transparency_per_week(artist, moderator, clip_factory, client):
-    monday = datetime.fromisocalendar(*timezone.now().isocalendar()[:2], 1).replace(tzinfo=dt_timezone.utc)
+    monday = datetime.fromisocalendar(*timezone.now().isocalendar()[:2], 1).replace(tzinfo=UTC)
     start = monday - timedelta(weeks=1)  # all of last week
     requests = [(2, "approve"), (4, "reject"), (10, "approve"), (30, "changes")]
     clips = [clip_factory(artist) for _ in requests]
-    for clip, (hours, decision) in zip(clips, requests):
+    for clip, (hours, decision) in zip(clips, requests, strict=True):
         Review.objects.filter(clip=clip).delete()
         _decided(clip, requested=start + timedelta(hours=1), hours=hours, decision=decision, moderator=moderator)
-    _decided(clips[1], requested=start + timedelta(days=2), hours=1, decision="approve", moderator=moderator,
-             appeal=True)
+    _decided(
+        clips[1], requested=start + timedelta(days=2), hours=1, decision="approve", moderator=moderator, appeal=True
+    )
     week = next(w for w in transparency_weeks() if w["monday"] == start.date())
     assert week["decisions"] == 4
     assert week["median_hours"] == pytest.approx(7.0)  # median of 2, 4, 10, 30

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from approvals import services
+from approvals.gate import Publication as P
 from approvals.models import PolicyClause
 from approvals.policy import prompt_check
 from generation.models import RenderJob
-from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD
 
@@ -19,8 +19,9 @@ RENDER = {"duration_s": 1, "width": 512, "height": 512}
 
 @pytest.fixture
 def rules(db):
-    PolicyClause.objects.filter(code="P1").update(action="block", terms="celebrity deepfake\nreal person",
-                                                  patterns=r"\bface\s*swap\w*")
+    PolicyClause.objects.filter(code="P1").update(
+        action="block", terms="celebrity deepfake\nreal person", patterns=r"\bface\s*swap\w*"
+    )
     PolicyClause.objects.filter(code="P4").update(action="flag", terms="blood")
     return PolicyClause.objects.get(code="P1")
 
@@ -40,14 +41,17 @@ def test_blocking_rule_names_the_clause(rules):
 
 
 def test_blocked_prompt_renders_nothing_on_the_api_and_the_form(rules, artist, api):
-    response = api(artist).post("/api/v1/renders", {"prompt": "celebrity deepfake at the beach", **RENDER},
-                                format="json")
+    response = api(artist).post(
+        "/api/v1/renders", {"prompt": "celebrity deepfake at the beach", **RENDER}, format="json"
+    )
     assert response.status_code == 400
     assert "policy clause P1" in response.json()["detail"]
     client = Client()
     client.login(username=artist.username, password=PASSWORD)
-    page = client.post("/studio/", {"prompt": "face swap party", "duration_s": 1, "resolution": "512x512",
-                                    "negative_prompt": "", "seed": ""})
+    page = client.post(
+        "/studio/",
+        {"prompt": "face swap party", "duration_s": 1, "resolution": "512x512", "negative_prompt": "", "seed": ""},
+    )
     assert page.status_code == 400 and "policy clause P1" in page.content.decode()
     assert RenderJob.objects.count() == 0
 
@@ -79,7 +83,12 @@ def test_the_artist_sees_clause_and_reason_of_a_rejection(artist, moderator, cli
     assert 'id="decision"' in page and "P5: Others&#x27; work" in page
     assert "This copies a known poster." in page and 'id="appeal-form"' in page
     client.post(f"/clips/{clip.id}/appeal", {"message": "It is my own poster, here is the source."})
-    services.clip_decide(clip_id=clip.id, moderator=pytest.importorskip("tests.factories").make_user(
-        "mod2", role="moderator"), decision="reject", clause="P5", reason="Still a copy.")
+    services.clip_decide(
+        clip_id=clip.id,
+        moderator=pytest.importorskip("tests.factories").make_user("mod2", role="moderator"),
+        decision="reject",
+        clause="P5",
+        reason="Still a copy.",
+    )
     page = client.get(f"/clips/{clip.id}/").content.decode()
     assert "Decision on your appeal" in page and "final" in page and 'id="appeal-form"' not in page

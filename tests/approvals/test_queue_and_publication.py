@@ -8,14 +8,16 @@ from datetime import timedelta
 from django.utils import timezone
 
 from approvals import services
-from approvals.models import Review
 from approvals.gate import Publication as P
+from approvals.models import Review
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD
 
 
 def _age(clip, hours):
-    Review.objects.filter(clip=clip, decided_at__isnull=True).update(requested_at=timezone.now() - timedelta(hours=hours))
+    Review.objects.filter(clip=clip, decided_at__isnull=True).update(
+        requested_at=timezone.now() - timedelta(hours=hours)
+    )
 
 
 def test_queue_is_oldest_first_with_age_against_the_target(artist, other_artist, moderator, client, api, settings):
@@ -42,7 +44,9 @@ def test_queue_is_oldest_first_with_age_against_the_target(artist, other_artist,
     assert [item["clip"]["id"] for item in listing] == [str(old.id), str(middle.id), str(young.id)]
     assert listing[0]["overdue"] is True and listing[0]["claimed_by"] == "mod1"  # held after opening it
     assert [i["clip"]["id"] for i in mod_api.get("/api/v1/reviews?artist=north").json()["results"]] == [
-        str(middle.id), str(young.id)]
+        str(middle.id),
+        str(young.id),
+    ]
     assert api(artist).get("/api/v1/reviews").status_code == 403
 
 
@@ -55,8 +59,9 @@ def test_api_decisions_need_clause_and_reason(artist, moderator, api):
     assert response.status_code == 400 and "reason" in response.json()["errors"]
     response = mod_api.post(f"/api/v1/reviews/{clip.id}", {"decision": "maybe"}, format="json")
     assert response.status_code == 400
-    response = mod_api.post(f"/api/v1/reviews/{clip.id}", {"decision": "changes", "clause": "P6",
-                                                            "reason": "Trim the end."}, format="json")
+    response = mod_api.post(
+        f"/api/v1/reviews/{clip.id}", {"decision": "changes", "clause": "P6", "reason": "Trim the end."}, format="json"
+    )
     assert response.status_code == 200 and response.json()["publication"] == "changes_requested"
 
 
@@ -96,18 +101,29 @@ def test_bad_input_gets_a_clear_4xx_never_a_500(artist, moderator, client, api):
     pending = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=moderator)
     published = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator)
     mod_api, artist_api = api(moderator), api(artist)
-    for payload in [{}, {"decision": ""}, {"decision": "reject", "clause": "x" * 500, "reason": "r"},
-                    {"decision": "reject", "clause": "P3", "reason": "r" * 5000}, {"decision": ["approve"]}]:
+    for payload in [
+        {},
+        {"decision": ""},
+        {"decision": "reject", "clause": "x" * 500, "reason": "r"},
+        {"decision": "reject", "clause": "P3", "reason": "r" * 5000},
+        {"decision": ["approve"]},
+    ]:
         response = mod_api.post(f"/api/v1/reviews/{pending.id}", payload, format="json")
         assert response.status_code == 400 and response.json()["detail"], payload
-    assert mod_api.post(f"/api/v1/clips/{published.id}/takedown", {"clause": "ZZ", "reason": "r"},
-                        format="json").status_code == 400
+    assert (
+        mod_api.post(
+            f"/api/v1/clips/{published.id}/takedown", {"clause": "ZZ", "reason": "r"}, format="json"
+        ).status_code
+        == 400
+    )
     assert artist_api.post(f"/api/v1/clips/{pending.id}/appeal", {}, format="json").status_code == 400
     assert mod_api.get("/api/v1/reviews?flagged=maybe&page=9999").status_code == 404  # DRF: no such page
     client.login(username=moderator.username, password=PASSWORD)
-    for url, data in [(f"/review/{pending.id}/decide", {"decision": "reject", "clause": "nope", "reason": ""}),
-                      (f"/review/{pending.id}/decide", {"decision": "explode"}),
-                      (f"/clips/{published.id}/takedown", {"clause": "", "reason": "x" * 3000})]:
+    for url, data in [
+        (f"/review/{pending.id}/decide", {"decision": "reject", "clause": "nope", "reason": ""}),
+        (f"/review/{pending.id}/decide", {"decision": "explode"}),
+        (f"/clips/{published.id}/takedown", {"clause": "", "reason": "x" * 3000}),
+    ]:
         response = client.post(url, data, follow=True)
         assert response.status_code == 200 and b"msg-error" in response.content, url
     assert client.get("/review/?page=abc&flagged=zzz&artist=" + "x" * 1000).status_code == 200

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from approvals.models import Review
 from approvals.gate import Publication
+from approvals.models import Review
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,17 @@ def pending(artist, clip_factory, api):
     return clip
 
 
-@pytest.mark.parametrize("body, field, message", [
-    ({"decision": "reject", "clause": "P3"}, "reason", "Write a reason: the artist will read it."),
-    ({"decision": "reject", "clause": "P3", "reason": "   "}, "reason", "Write a reason: the artist will read it."),
-    ({"decision": "maybe"}, "decision", "is not a valid choice"),
-    ({}, "decision", "This field is required."),
-    ({"decision": "reject", "clause": "P3", "reason": "r" * 2001}, "reason", "2000"),
-    ({"decision": ["approve"]}, "decision", "is not a valid choice"),
-])
+@pytest.mark.parametrize(
+    "body, field, message",
+    [
+        ({"decision": "reject", "clause": "P3"}, "reason", "Write a reason: the artist will read it."),
+        ({"decision": "reject", "clause": "P3", "reason": "   "}, "reason", "Write a reason: the artist will read it."),
+        ({"decision": "maybe"}, "decision", "is not a valid choice"),
+        ({}, "decision", "This field is required."),
+        ({"decision": "reject", "clause": "P3", "reason": "r" * 2001}, "reason", "2000"),
+        ({"decision": ["approve"]}, "decision", "is not a valid choice"),
+    ],
+)
 def test_api_decision_bad_input(pending, moderator, api, body, field, message):
     response = api(moderator).post(f"/api/v1/reviews/{pending.id}", body, format="json")
     assert response.status_code == 400, response.content
@@ -38,9 +41,11 @@ def test_api_decision_bad_input(pending, moderator, api, body, field, message):
 
 
 def test_reject_with_reason_is_shown_to_the_artist(pending, moderator, artist, api, client):
-    response = api(moderator).post(f"/api/v1/reviews/{pending.id}",
-                                   {"decision": "reject", "clause": "P3", "reason": "Flickering logo in frame 3."},
-                                   format="json")
+    response = api(moderator).post(
+        f"/api/v1/reviews/{pending.id}",
+        {"decision": "reject", "clause": "P3", "reason": "Flickering logo in frame 3."},
+        format="json",
+    )
     assert response.status_code == 200
     pending.refresh_from_db()
     assert pending.publication == Publication.REJECTED
@@ -51,8 +56,9 @@ def test_reject_with_reason_is_shown_to_the_artist(pending, moderator, artist, a
 def test_deciding_twice_is_refused_with_a_clear_message(pending, moderator, api):
     client = api(moderator)
     assert client.post(f"/api/v1/reviews/{pending.id}", {"decision": "approve"}, format="json").status_code == 200
-    again = client.post(f"/api/v1/reviews/{pending.id}", {"decision": "reject", "clause": "P3", "reason": "late"},
-                        format="json")
+    again = client.post(
+        f"/api/v1/reviews/{pending.id}", {"decision": "reject", "clause": "P3", "reason": "late"}, format="json"
+    )
     assert again.status_code in (400, 409)
     assert "not awaiting a decision: it was decided already by" in again.json()["detail"]
     pending.refresh_from_db()
@@ -61,8 +67,9 @@ def test_deciding_twice_is_refused_with_a_clear_message(pending, moderator, api)
 
 def test_site_decision_form_bad_input(pending, moderator, client):
     client.login(username=moderator.username, password=PASSWORD)
-    response = client.post(f"/review/{pending.id}/decide", {"decision": "reject", "clause": "P3", "reason": ""},
-                           follow=True)
+    response = client.post(
+        f"/review/{pending.id}/decide", {"decision": "reject", "clause": "P3", "reason": ""}, follow=True
+    )
     assert response.status_code == 200
     assert "Write a reason: the artist will read it." in response.content.decode()
     pending.refresh_from_db()
@@ -77,11 +84,14 @@ def test_asking_twice_and_asking_for_someone_elses_clip(pending, artist, other_a
     assert Review.objects.filter(clip=pending).count() == 1
 
 
-@pytest.mark.parametrize("path, data, message", [
-    ("publication", {"publish_at": "2000-01-01T00:00"}, "The embargo time must be in the future"),
-    ("publication", {"publish_at": "soon"}, "Enter a valid date/time."),
-    ("appeal", {"message": ""}, "Tell the moderators why the decision should change."),
-])
+@pytest.mark.parametrize(
+    "path, data, message",
+    [
+        ("publication", {"publish_at": "2000-01-01T00:00"}, "The embargo time must be in the future"),
+        ("publication", {"publish_at": "soon"}, "Enter a valid date/time."),
+        ("appeal", {"message": ""}, "Tell the moderators why the decision should change."),
+    ],
+)
 def test_site_artist_forms_bad_input(artist, other_artist, clip_factory, client, path, data, message):
     clip = clip_factory(artist)
     client.login(username=other_artist.username, password=PASSWORD)

@@ -41,16 +41,27 @@ def s3_endpoint():
 def s3_options(s3_endpoint, monkeypatch):
     import boto3
 
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
     try:
         client.create_bucket(Bucket=BUCKET)
     except client.exceptions.BucketAlreadyOwnedByYou:
         pass
-    return {"bucket_name": BUCKET, "endpoint_url": s3_endpoint, "region_name": "us-east-1",
-            "querystring_auth": True, "querystring_expire": 300, "signature_version": "s3v4", "default_acl": "private", "file_overwrite": False}
+    return {
+        "bucket_name": BUCKET,
+        "endpoint_url": s3_endpoint,
+        "region_name": "us-east-1",
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "signature_version": "s3v4",
+        "default_acl": "private",
+        "file_overwrite": False,
+    }
 
 
 def _fetch(url: str) -> tuple[int, bytes]:
@@ -83,10 +94,16 @@ def test_urls_are_signed_even_with_a_custom_domain(s3_options):
     assert _fetch(unsigned)[0] == 403  # the object itself is private
 
 
-def test_media_view_checks_permission_then_redirects_to_a_signed_url(s3_options, settings, artist, other_artist,
-                                                                     moderator, clip_factory):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "generation.storage.SignedS3Storage",
-                                                          "OPTIONS": {**s3_options, "custom_domain": "cdn.example.test"}}}
+def test_media_view_checks_permission_then_redirects_to_a_signed_url(
+    s3_options, settings, artist, other_artist, moderator, clip_factory
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "generation.storage.SignedS3Storage",
+            "OPTIONS": {**s3_options, "custom_domain": "cdn.example.test"},
+        },
+    }
     clip = clip_factory(artist)
     assert clip.video.url.startswith(s3_options["endpoint_url"]) and url_is_signed(clip.video.url)
     media = f"/media/{clip.video.name}"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from approvals import services
-from approvals.models import Review
 from approvals.gate import Publication as P
+from approvals.models import Review
 from core.models import AuditEvent
 from tests.approvals.helpers import ALL_STATES, clip_in_state
 from tests.factories import make_user
@@ -26,8 +26,13 @@ ALLOWED = {
     "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED},
     "appeal": {P.REJECTED: P.APPEALED},
     "publish": {P.APPROVED: P.PUBLISHED},
-    "withdraw": {P.PUBLISHED: P.WITHDRAWN, P.APPROVED: P.WITHDRAWN, P.PENDING_REVIEW: P.WITHDRAWN,
-                 P.APPEALED: P.WITHDRAWN, P.CHANGES_REQUESTED: P.WITHDRAWN},
+    "withdraw": {
+        P.PUBLISHED: P.WITHDRAWN,
+        P.APPROVED: P.WITHDRAWN,
+        P.PENDING_REVIEW: P.WITHDRAWN,
+        P.APPEALED: P.WITHDRAWN,
+        P.CHANGES_REQUESTED: P.WITHDRAWN,
+    },
     "take_down": {P.PUBLISHED: P.TAKEN_DOWN},
 }
 
@@ -122,8 +127,9 @@ def test_appeal_once_decided_by_another_moderator(artist, moderator, second_mode
         services.clip_decide(clip_id=clip.id, moderator=moderator, decision="approve")
     with pytest.raises(ValidationError, match="another moderator"):
         services.review_claim(clip_id=clip.id, moderator=moderator)
-    services.clip_decide(clip_id=clip.id, moderator=second_moderator, decision="reject", clause="P5",
-                         reason="Still a copy.")
+    services.clip_decide(
+        clip_id=clip.id, moderator=second_moderator, decision="reject", clause="P5", reason="Still a copy."
+    )
     clip.refresh_from_db()
     assert clip.publication == P.REJECTED
     with pytest.raises(ValidationError, match="already appealed"):
@@ -163,24 +169,27 @@ def test_embargo_publishes_when_due_and_task_is_idempotent(artist, moderator):
 def test_embargo_must_be_in_the_future(artist, moderator):
     clip = clip_in_state(P.PRIVATE, artist=artist, moderator=moderator)
     with pytest.raises(ValidationError, match="future"):
-        services.clip_request_publication(clip_id=clip.id, artist=artist,
-                                          publish_at=timezone.now() - timedelta(minutes=1))
+        services.clip_request_publication(
+            clip_id=clip.id, artist=artist, publish_at=timezone.now() - timedelta(minutes=1)
+        )
 
 
 def test_each_decision_emails_and_notifies_the_artist(artist, moderator, django_capture_on_commit_callbacks):
     clip = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=moderator)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.clip_decide(clip_id=clip.id, moderator=moderator, decision="reject", clause="P5",
-                             reason="This copies a known poster.")
+        services.clip_decide(
+            clip_id=clip.id, moderator=moderator, decision="reject", clause="P5", reason="This copies a known poster."
+        )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [artist.email]
     assert "P5" in mail.outbox[0].body and "This copies a known poster." in mail.outbox[0].body
     note = artist.notifications.get()
     assert "P5" in note.message and note.url == f"/clips/{clip.id}/"
 
 
-def test_withdraw_and_take_down_send_clip_left_publication_on_commit(artist, moderator,
-                                                                     django_capture_on_commit_callbacks):
+def test_withdraw_and_take_down_send_clip_left_publication_on_commit(
+    artist, moderator, django_capture_on_commit_callbacks
+):
     from approvals.signals import clip_left_publication
 
     calls = []

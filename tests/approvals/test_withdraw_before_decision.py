@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from approvals import selectors, services
-from approvals.models import Review
 from approvals.gate import Publication as P
+from approvals.models import Review
 from tests.approvals.helpers import clip_in_state
 from tests.factories import PASSWORD
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import zlib
 import struct
+import zlib
 
 import pytest
 
@@ -20,7 +20,11 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _terms_and_rates(request):
     """The migration's terms v1 and starting rates, also after a transactional test flushed them."""
-    if "db" in request.fixturenames or "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+    if (
+        "db" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or request.node.get_closest_marker("django_db")
+    ):
         request.getfixturevalue("db")
         import importlib
 
@@ -38,6 +42,7 @@ def admin_user(db):
 def published(db):
     def _make(artist, **kwargs):
         return make_clip(artist, publication=Publication.PUBLISHED, **kwargs)
+
     return _make
 
 

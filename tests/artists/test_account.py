@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from approvals.gate import Publication
 from artists.accounts import account_delete, profile_update
 from artists.consent import consent_grant
 from artists.exports import export_build, export_request
@@ -17,7 +18,6 @@ from artists.feedback import feedback_create
 from artists.ledger import balance_of, ledger_record
 from artists.models import ArtistProfile, Attachment, ClipConsent, EntryKind, Export, LedgerEntry, Use
 from artists.selectors import featured_clips
-from approvals.gate import Publication
 from generation.models import Clip
 from tests.artists.conftest import png_bytes
 from tests.factories import PASSWORD
@@ -33,7 +33,9 @@ def test_public_profile_shows_name_bio_links_and_published_clips_only(client, ar
     assert "Studio N." in page and "Light and water." in page and "https://north.example/reel" in page
     assert "glass whales" in page and "a private sketch" not in page
     gallery = client.get(reverse("gallery")).content.decode()
-    assert reverse("artists:profile", args=["north"]) in gallery and "Studio N." in gallery  # credit links to the profile
+    assert (
+        reverse("artists:profile", args=["north"]) in gallery and "Studio N." in gallery
+    )  # credit links to the profile
     assert client.get(reverse("artists:profile", args=["nobody"])).status_code == 404
 
 
@@ -45,8 +47,9 @@ def test_profile_links_must_be_web_links(client, artist):
     assert response.status_code == 400 and "is not an http(s) link" in response.content.decode()
 
 
-def test_account_deletion(client, artist, other_artist, moderator, admin_user, published, clip_factory,
-                          django_capture_on_commit_callbacks):
+def test_account_deletion(
+    client, artist, other_artist, moderator, admin_user, published, clip_factory, django_capture_on_commit_callbacks
+):
     profile_update(user=artist, display_name="Studio North", bio="Light and water.", links="https://north.example")
     shown = published(artist, prompt="glass whales at dawn")
     consent_grant(clip_id=shown.id, artist=artist, use=Use.FEATURED, terms_version=1)

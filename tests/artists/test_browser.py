@@ -5,7 +5,6 @@ Set VERNISSAGE_SCREENSHOTS=docs/screenshots to save artists-*.png of each step.
 
 from __future__ import annotations
 
-
 import pytest
 
 from artists.models import EntryKind, Feedback, LedgerEntry
@@ -62,7 +61,9 @@ def test_feedback_triage_ledger_balance(live_server, chromium, tmp_path):
     form = mod.locator(f"#triage-{item.pk}")
     assert "Last frame flickers" in mod.locator(f"#feedback-{item.pk}").inner_text()
     form.locator("select[name=status]").select_option("accepted")
-    form.locator("textarea[name=response]").fill("Reproduced: the encoder padded the last frame. Fix in the next build.")
+    form.locator("textarea[name=response]").fill(
+        "Reproduced: the encoder padded the last frame. Fix in the next build."
+    )
     _shot(mod, "2-triage")
     form.locator("button[type=submit]").click()
     mod.wait_for_selector(f"text=Feedback #{item.pk} is now accepted.")

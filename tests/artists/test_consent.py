@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from approvals.gate import Publication
 from approvals.services import clip_withdraw
 from artists.consent import consent_grant, consent_revoke, promo_use_record, terms_publish
 from artists.ledger import balance_of
 from artists.models import EntryKind, LedgerEntry, PromoUse, Use
 from artists.selectors import clips_with_consent, featured_clips
-from approvals.gate import Publication
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_only_consented_clips_are_featured_and_in_the_kit_also_after_revoking(cl
     assert list(clips_with_consent(use=Use.MARKETING)) == [consented]
 
     home = client.get(reverse("home")).content.decode()
-    featured_row = home[home.index('id="featured"'):home.index("Recently published")]
+    featured_row = home[home.index('id="featured"') : home.index("Recently published")]
     assert "glass whales" in featured_row and "paper boats" in featured_row and "quiet fields" not in featured_row
     client.login(username=moderator.username, password=PASSWORD)
     kit = _kit(client, Use.MARKETING)
@@ -51,7 +51,7 @@ def test_only_consented_clips_are_featured_and_in_the_kit_also_after_revoking(cl
     assert "glass whales" not in _kit(client, Use.MARKETING)
     client.logout()
     home = client.get(reverse("home")).content.decode()
-    assert "paper boats" not in home[home.index('id="featured"'):home.index("Recently published")]
+    assert "paper boats" not in home[home.index('id="featured"') : home.index("Recently published")]
     with pytest.raises(ValidationError, match="has not consented"):
         promo_use_record(clip_id=consented.id, use=Use.MARKETING, purpose="Spring campaign", actor=moderator)
     assert silent not in featured_clips()
@@ -94,13 +94,18 @@ def test_promo_use_records_the_version_and_pays(client, artist, moderator, other
     with pytest.raises(ValidationError, match="has not consented"):
         promo_use_record(clip_id=clip.id, use=Use.MARKETING, purpose="Ad", actor=moderator)
     client.login(username=moderator.username, password=PASSWORD)
-    response = client.post(reverse("artists:promo_use", args=[clip.id]),
-                           {"use": Use.SCREENINGS, "purpose": "Open-air night, Lyon"})
+    response = client.post(
+        reverse("artists:promo_use", args=[clip.id]), {"use": Use.SCREENINGS, "purpose": "Open-air night, Lyon"}
+    )
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content)[4:8] == b"ftyp"  # the MP4 itself
     use = PromoUse.objects.get()
-    assert (use.use, use.terms_version, use.consent.clip_id, use.purpose) == (Use.SCREENINGS, 1, clip.id,
-                                                                                "Open-air night, Lyon")
+    assert (use.use, use.terms_version, use.consent.clip_id, use.purpose) == (
+        Use.SCREENINGS,
+        1,
+        clip.id,
+        "Open-air night, Lyon",
+    )
     entry = LedgerEntry.objects.get(kind=EntryKind.PROMO)
     assert entry.reference == f"promo:{use.pk}" and entry.artist == artist
     assert balance_of(artist=artist) == Decimal("50.00")
@@ -113,12 +118,16 @@ def test_consent_page_grants_and_revokes(client, artist, published):
     client.login(username=artist.username, password=PASSWORD)
     page = client.get(reverse("artists:consent")).content.decode()
     assert "glass whales" in page and "Terms v1" in page
-    client.post(reverse("artists:consent"), {"clip": str(clip.id), "use": "featured", "action": "grant",
-                                             "terms_version": "1"})
+    client.post(
+        reverse("artists:consent"), {"clip": str(clip.id), "use": "featured", "action": "grant", "terms_version": "1"}
+    )
     assert featured_clips() == [clip]
     client.post(reverse("artists:consent"), {"clip": str(clip.id), "use": "featured", "action": "revoke"})
     assert featured_clips() == []
-    response = client.post(reverse("artists:consent"), {"clip": "not-a-uuid", "use": "featured", "action": "grant",
-                                                        "terms_version": "1"}, follow=True)
+    response = client.post(
+        reverse("artists:consent"),
+        {"clip": "not-a-uuid", "use": "featured", "action": "grant", "terms_version": "1"},
+        follow=True,
+    )
     assert response.status_code == 200 and "only for your own clips" in response.content.decode()
     assert Publication.PUBLISHED == clip.publication

@@ -13,12 +13,12 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals.gate import Publication as P
 from artists.consent import consent_grant
 from artists.exports import export_build, export_request, exports_expire
 from artists.feedback import feedback_create, feedback_triage
 from artists.ledger import ledger_record
 from artists.models import EntryKind, Export, ExportStatus, Use
-from approvals.gate import Publication as P
 from tests.approvals.helpers import clip_in_state, ensure_starter_policy
 from tests.artists.conftest import png_bytes
 from tests.factories import PASSWORD, make_job
@@ -33,18 +33,31 @@ def work(artist, other_artist, moderator):
     ensure_starter_policy()
     mine = {
         "published": clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator, prompt="north: glass whales"),
-        "rejected": clip_in_state(P.REJECTED, artist=artist, moderator=moderator, prompt="north: copied poster",
-                                  seed=4242, steps=3),
+        "rejected": clip_in_state(
+            P.REJECTED, artist=artist, moderator=moderator, prompt="north: copied poster", seed=4242, steps=3
+        ),
     }
     make_job(artist, prompt="north: still queued")
     consent_grant(clip_id=mine["published"].id, artist=artist, use=Use.FEATURED, terms_version=1)
-    item = feedback_create(artist=artist, kind="bug", title="north: seed ignored", text="north: two renders differ",
-                           images=[("shot.png", png_bytes(12, 10))])
+    item = feedback_create(
+        artist=artist,
+        kind="bug",
+        title="north: seed ignored",
+        text="north: two renders differ",
+        images=[("shot.png", png_bytes(12, 10))],
+    )
     feedback_triage(feedback_id=item.pk, moderator=moderator, status="accepted", response="north: reproduced")
-    ledger_record(artist=artist, kind=EntryKind.PRIZE, amount="12.50", reference="prize:x:1", memo="north: second place")
+    ledger_record(
+        artist=artist, kind=EntryKind.PRIZE, amount="12.50", reference="prize:x:1", memo="north: second place"
+    )
     theirs = clip_in_state(P.REJECTED, artist=other_artist, moderator=moderator, prompt="south: secret lake")
-    feedback_create(artist=other_artist, kind="safety", title="south: private finding", text="south: details",
-                    images=[("b.png", png_bytes(9, 9))])
+    feedback_create(
+        artist=other_artist,
+        kind="safety",
+        title="south: private finding",
+        text="south: details",
+        images=[("b.png", png_bytes(9, 9))],
+    )
     ledger_record(artist=other_artist, kind=EntryKind.PRIZE, amount="99", reference="prize:x:2", memo="south: first")
     return {"mine": mine, "item": item, "theirs": theirs}
 
@@ -76,14 +89,20 @@ def test_zip_holds_the_artists_work_and_nobody_elses(artist, other_artist, work,
         assert record["settings"]["steps"] == clip.job.steps and record["publication"] == clip.publication
     rejected = json.loads(zf.read(f"clips/{work['mine']['rejected'].id}/clip.json"))
     assert [(d["decision"], d["clause"], d["reason"]) for d in rejected["decisions"]] == [
-        ("reject", "P5", "This copies a known poster.")]
+        ("reject", "P5", "This copies a known poster.")
+    ]
     published = json.loads(zf.read(f"clips/{work['mine']['published'].id}/clip.json"))
     assert [(c["use"], c["terms_version"]) for c in published["consents"]] == [("featured", 1)]
     renders = json.loads(zf.read("renders.json"))
-    assert sorted(r["prompt"] for r in renders) == ["north: copied poster", "north: glass whales", "north: still queued"]
+    assert sorted(r["prompt"] for r in renders) == [
+        "north: copied poster",
+        "north: glass whales",
+        "north: still queued",
+    ]
     feedback = json.loads(zf.read("feedback.json"))
     assert [(f["title"], f["status"], f["response"]) for f in feedback] == [
-        ("north: seed ignored", "accepted", "north: reproduced")]
+        ("north: seed ignored", "accepted", "north: reproduced")
+    ]
     attachment = feedback[0]["attachments"][0]
     assert zf.read(attachment) == work["item"].attachments.get().file.open("rb").read()
     ledger = list(csv.reader(io.StringIO(zf.read("ledger.csv").decode())))
@@ -140,7 +159,10 @@ def test_export_task_runs_on_the_worker(live_worker, client, artist, clip_factor
     client.login(username=artist.username, password=PASSWORD)
     client.post(reverse("artists:exports"))
     export = Export.objects.get(artist=artist)
-    wait_until(lambda: Export.objects.get(id=export.id).status == ExportStatus.READY, timeout=60,
-               message="export built by the worker")
+    wait_until(
+        lambda: Export.objects.get(id=export.id).status == ExportStatus.READY,
+        timeout=60,
+        message="export built by the worker",
+    )
     zf = _zip(export)
     assert any(name.endswith("video.mp4") for name in zf.namelist())

@@ -24,15 +24,23 @@ def _item(artist, **kwargs):
     return feedback_create(artist=artist, **values)
 
 
-@pytest.mark.parametrize("path, earns", [
-    ([S.ACCEPTED], 1), ([S.ACCEPTED, S.FIXED], 1), ([S.FIXED], 1), ([S.WONT_FIX], 0), ([S.DUPLICATE], 0),
-])
+@pytest.mark.parametrize(
+    "path, earns",
+    [
+        ([S.ACCEPTED], 1),
+        ([S.ACCEPTED, S.FIXED], 1),
+        ([S.FIXED], 1),
+        ([S.WONT_FIX], 0),
+        ([S.DUPLICATE], 0),
+    ],
+)
 def test_allowed_moves_and_one_earning(artist, moderator, path, earns):
     original = _item(artist, title="first")
     item = _item(artist)
     for status in path:
-        feedback_triage(feedback_id=item.pk, moderator=moderator, status=status, response=f"Now {status}.",
-                        duplicate_of=original.pk)
+        feedback_triage(
+            feedback_id=item.pk, moderator=moderator, status=status, response=f"Now {status}.", duplicate_of=original.pk
+        )
     item.refresh_from_db()
     assert item.status == path[-1] and item.response == f"Now {path[-1]}." and item.triaged_by == moderator
     assert LedgerEntry.objects.filter(kind=EntryKind.FEEDBACK, reference=f"feedback:{item.pk}").count() == earns
@@ -41,10 +49,17 @@ def test_allowed_moves_and_one_earning(artist, moderator, path, earns):
     assert artist.notifications.filter(message__contains="was triaged").count() == len(path)
 
 
-@pytest.mark.parametrize("start, target", [
-    (S.DUPLICATE, S.ACCEPTED), (S.WONT_FIX, S.FIXED), (S.FIXED, S.ACCEPTED), (S.ACCEPTED, S.WONT_FIX),
-    (S.ACCEPTED, S.ACCEPTED), (S.NEW, S.NEW),
-])
+@pytest.mark.parametrize(
+    "start, target",
+    [
+        (S.DUPLICATE, S.ACCEPTED),
+        (S.WONT_FIX, S.FIXED),
+        (S.FIXED, S.ACCEPTED),
+        (S.ACCEPTED, S.WONT_FIX),
+        (S.ACCEPTED, S.ACCEPTED),
+        (S.NEW, S.NEW),
+    ],
+)
 def test_refused_moves(artist, moderator, start, target):
     original = _item(artist, title="first")
     item = _item(artist)
@@ -52,8 +67,9 @@ def test_refused_moves(artist, moderator, start, target):
         feedback_triage(feedback_id=item.pk, moderator=moderator, status=start, response="ok", duplicate_of=original.pk)
     before = LedgerEntry.objects.count()
     with pytest.raises(ValidationError, match="cannot become"):
-        feedback_triage(feedback_id=item.pk, moderator=moderator, status=target, response="again",
-                        duplicate_of=original.pk)
+        feedback_triage(
+            feedback_id=item.pk, moderator=moderator, status=target, response="again", duplicate_of=original.pk
+        )
     assert Feedback.objects.get(pk=item.pk).status == start and LedgerEntry.objects.count() == before
 
 
@@ -76,16 +92,20 @@ def test_artist_sees_the_response_and_others_see_nothing(client, artist, other_a
     item = _item(artist)
     client.login(username=moderator.username, password=PASSWORD)
     assert "Seed ignored" in client.get(reverse("artists:triage")).content.decode()
-    response = client.post(reverse("artists:triage_decide", args=[item.pk]),
-                           {"status": "accepted", "response": "Reproduced; the seed was dropped on retry."})
+    response = client.post(
+        reverse("artists:triage_decide", args=[item.pk]),
+        {"status": "accepted", "response": "Reproduced; the seed was dropped on retry."},
+    )
     assert response.status_code == 302
     client.login(username=artist.username, password=PASSWORD)
     page = client.get(reverse("artists:feedback_detail", args=[item.pk])).content.decode()
     assert "Reproduced; the seed was dropped on retry." in page and "Accepted" in page
     client.login(username=other_artist.username, password=PASSWORD)
     assert client.get(reverse("artists:feedback_detail", args=[item.pk])).status_code == 404
-    assert client.post(reverse("artists:triage_decide", args=[item.pk]),
-                       {"status": "fixed", "response": "x"}).status_code == 403
+    assert (
+        client.post(reverse("artists:triage_decide", args=[item.pk]), {"status": "fixed", "response": "x"}).status_code
+        == 403
+    )
     assert client.get(reverse("artists:triage")).status_code == 403
 
 
@@ -99,8 +119,12 @@ def test_changelog_credits_by_name_unless_the_artist_opts_out(client, artist, ot
         changelog_add(title="x", body="", feedback_ids=[pending.pk], actor=moderator)
     with pytest.raises(ValidationError, match="Only moderators"):
         changelog_add(title="x", body="", feedback_ids=[named.pk], actor=artist)
-    changelog_add(title="Seeds kept on retry; brighter posters", body="Both in 1.2.",
-                  feedback_ids=[named.pk, anonymous.pk], actor=moderator)
+    changelog_add(
+        title="Seeds kept on retry; brighter posters",
+        body="Both in 1.2.",
+        feedback_ids=[named.pk, anonymous.pk],
+        actor=moderator,
+    )
     page = client.get(reverse("artists:changelog")).content.decode()
     assert "Seeds kept on retry; brighter posters" in page
     assert f"#{named.pk}" in page and "thanks to Studio North" in page

@@ -120,10 +120,18 @@ def test_balance_always_equals_the_sum_of_entries(artist, other_artist, admin_us
             if action == "feedback":
                 done.append(ledger_record(artist=who, kind=EntryKind.FEEDBACK, reference=f"feedback:{step}"))
             elif action == "testing":
-                done.append(ledger_record(artist=who, kind=EntryKind.TESTING, quantity=rng.choice(["0.5", "1.25", "3"])))
+                done.append(
+                    ledger_record(artist=who, kind=EntryKind.TESTING, quantity=rng.choice(["0.5", "1.25", "3"]))
+                )
             elif action == "prize":
-                done.append(ledger_record(artist=who, kind=EntryKind.PRIZE, amount=f"{rng.randint(1, 9999) / 100}",
-                                          reference=f"prize:x:{step}"))
+                done.append(
+                    ledger_record(
+                        artist=who,
+                        kind=EntryKind.PRIZE,
+                        amount=f"{rng.randint(1, 9999) / 100}",
+                        reference=f"prize:x:{step}",
+                    )
+                )
             elif action == "payout":
                 ledger_payout(artist=who, amount=f"{rng.randint(1, 5000) / 100}", actor=admin_user)
             elif done:
@@ -137,7 +145,7 @@ def test_balance_always_equals_the_sum_of_entries(artist, other_artist, admin_us
 
 
 def _page_rows(html: str) -> list[list[str]]:
-    table = html[html.index('<table id="ledger">'):html.index("</table>")]
+    table = html[html.index('<table id="ledger">') : html.index("</table>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         rows.append([re.sub(r"<.*?>", "", cell).strip() for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", row, re.S)])
@@ -168,7 +176,10 @@ def test_ledger_desk_records_hours_payouts_and_reversals(client, artist, admin_u
     assert client.get(reverse("artists:ledger_desk")).status_code == 403
     client.login(username=admin_user.username, password=PASSWORD)
     url = reverse("artists:ledger_desk")
-    assert client.post(url, {"action": "testing", "artist": "north", "quantity": "2", "memo": "Beta week"}).status_code == 302
+    assert (
+        client.post(url, {"action": "testing", "artist": "north", "quantity": "2", "memo": "Beta week"}).status_code
+        == 302
+    )
     response = client.post(url, {"action": "payout", "artist": "north", "quantity": "61"})
     assert response.status_code == 400 and "more than the balance of 60.00" in response.content.decode()
     assert client.post(url, {"action": "payout", "artist": "north", "quantity": "50"}).status_code == 302
@@ -203,8 +214,10 @@ def _race(n: int, work) -> list[str]:
     return sorted(outcomes)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="Concurrent reversals and payouts race on row locks: PostgreSQL only (SQLite serialises writers).")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Concurrent reversals and payouts race on row locks: PostgreSQL only (SQLite serialises writers).",
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reversals_and_payouts_on_postgresql():
     artist = make_user("north")

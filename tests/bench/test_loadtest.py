@@ -35,6 +35,7 @@ def test_recovered_jobs_are_counted_from_the_sweeps_audit_records(artist, job_fa
 
 
 def test_help_runs():
-    result = subprocess.run([sys.executable, "bench/loadtest.py", "--help"], cwd=ROOT, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "bench/loadtest.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert "--render-ms" in result.stdout and "--slots" in result.stdout

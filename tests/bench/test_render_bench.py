@@ -15,8 +15,21 @@ from tests.fixtures import ROOT
 
 def test_bench_prints_raw_pipe_and_encode_figures():
     out = io.StringIO()
-    call_command(Command(), "--width", "64", "--height", "64", "--duration", "1", "--steps", "2", "--jobs", "1",
-                 "--skip-worker", stdout=out)
+    call_command(
+        Command(),
+        "--width",
+        "64",
+        "--height",
+        "64",
+        "--duration",
+        "1",
+        "--steps",
+        "2",
+        "--jobs",
+        "1",
+        "--skip-worker",
+        stdout=out,
+    )
     text = out.getvalue()
     assert "preset tiny (built in code), 64x64, 25 frames at 24 fps, 2 steps" in text
     assert "raw pipe(...): first call" in text and "warm median of 1" in text
@@ -24,21 +37,28 @@ def test_bench_prints_raw_pipe_and_encode_figures():
     assert "CPU (all threads) PyAV" in text and ", CPU " in text  # CPU seconds beside the wall-clock figures
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--preset", "sora"], "Unknown preset 'sora'"),
-    (["--preset", "cogvideox-2b"], "renders only at 720x480"),
-    (["--preset", "cogvideox-2b", "--width", "720", "--height", "480", "--random-weights", "--skip-worker"],
-     "No shipped architecture config for 'cogvideox-2b'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--preset", "sora"], "Unknown preset 'sora'"),
+        (["--preset", "cogvideox-2b"], "renders only at 720x480"),
+        (
+            ["--preset", "cogvideox-2b", "--width", "720", "--height", "480", "--random-weights", "--skip-worker"],
+            "No shipped architecture config for 'cogvideox-2b'",
+        ),
+    ],
+)
 def test_bench_refuses_impossible_runs_clearly(args, message):
     with pytest.raises(CommandError, match=message):
         call_command(Command(), *args, stdout=io.StringIO())
 
 
 def test_bench_runs_as_a_script():
-    result = subprocess.run([sys.executable, "bench/render_bench.py", "--preset", "sora"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "bench/render_bench.py", "--preset", "sora"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 1 and "Unknown preset 'sora'" in result.stderr
-    help_text = subprocess.run([sys.executable, "bench/render_bench.py", "--help"], cwd=ROOT, capture_output=True,
-                               text=True, check=True).stdout
+    help_text = subprocess.run(
+        [sys.executable, "bench/render_bench.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "--random-weights" in help_text and "--skip-worker" in help_text

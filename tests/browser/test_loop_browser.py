@@ -71,8 +71,9 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
         new MutationObserver(() => {}).observe(bar, {attributes: true});
         setInterval(() => window.__progress.push(bar.value), 100);
     }""")
-    page.wait_for_function("['Rendering', 'Done'].includes(document.getElementById('job-status').textContent)",
-                           timeout=60_000)
+    page.wait_for_function(
+        "['Rendering', 'Done'].includes(document.getElementById('job-status').textContent)", timeout=60_000
+    )
     _shot(page, screenshot_dir, "04-progress")
     page.wait_for_selector("#clip-video", timeout=120_000)
     page.wait_for_function("document.getElementById('clip-video').readyState === 4", timeout=30_000)

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from approvals.models import Review
 from approvals.gate import Publication
+from approvals.models import Review
 from tests.approvals.helpers import clip_in_state, ensure_starter_policy
 from tests.factories import PASSWORD, make_user
 
@@ -34,8 +34,11 @@ def test_moderator_works_three_clips_with_the_keyboard(live_server, browser, scr
     setup_moderator = make_user("mod2", role="moderator")
     moderator = make_user("mod1", role="moderator")
     clips = []
-    for hours, prompt in [(50, "a lighthouse in fog, slow dolly"), (20, "ink drops blooming in water"),
-                          (2, "poster of a famous film, frame for frame")]:
+    for hours, prompt in [
+        (50, "a lighthouse in fog, slow dolly"),
+        (20, "ink drops blooming in water"),
+        (2, "poster of a famous film, frame for frame"),
+    ]:
         clip = clip_in_state(Publication.PENDING_REVIEW, artist=artist, moderator=setup_moderator, prompt=prompt)
         Review.objects.filter(clip=clip).update(requested_at=timezone.now() - timedelta(hours=hours))
         clips.append(clip)
@@ -70,8 +73,11 @@ def test_moderator_works_three_clips_with_the_keyboard(live_server, browser, scr
 
     for clip in clips:
         clip.refresh_from_db()
-    assert [c.publication for c in clips] == [Publication.PUBLISHED, Publication.CHANGES_REQUESTED,
-                                              Publication.REJECTED]
+    assert [c.publication for c in clips] == [
+        Publication.PUBLISHED,
+        Publication.CHANGES_REQUESTED,
+        Publication.REJECTED,
+    ]
     decided = {r.clip_id: r for r in Review.objects.filter(clip__in=clips).select_related("clause")}
     assert all(r.moderator_id == moderator.id for r in decided.values())
     assert decided[clips[1].id].clause.code == "P6" and "flickers" in decided[clips[1].id].reason

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from approvals.gate import Publication
 from contests.models import Contest, Criterion
 from contests.services import judge_grant
-from approvals.gate import Publication
 from tests.factories import PASSWORD, make_clip, make_user
 
-T0 = datetime(2026, 12, 1, 12, 0, 0, tzinfo=dt_timezone.utc)  # the contest opens at this second
+T0 = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)  # the contest opens at this second
 SECOND = timedelta(seconds=1)
-RUBRIC = (("Story", "Does the clip tell something?", 3), ("Craft", "Motion, light, coherence", 2),
-          ("Originality", "", 1))
+RUBRIC = (
+    ("Story", "Does the clip tell something?", 3),
+    ("Craft", "Motion, light, coherence", 2),
+    ("Originality", "", 1),
+)
 
 
 @pytest.fixture(autouse=True)
@@ -45,18 +47,22 @@ def clock(monkeypatch):
     return fake
 
 
-def make_contest(*, slug="spring", judges=(), opens_at=T0, hours_open=48, hours_judging=24, max_entries=2,
-                 rubric=RUBRIC, **extra) -> Contest:
+def make_contest(
+    *, slug="spring", judges=(), opens_at=T0, hours_open=48, hours_judging=24, max_entries=2, rubric=RUBRIC, **extra
+) -> Contest:
     contest = Contest.objects.create(
-        title=extra.pop("title", f"Contest {slug}"), slug=slug, theme=extra.pop("theme", "Water and light"),
+        title=extra.pop("title", f"Contest {slug}"),
+        slug=slug,
+        theme=extra.pop("theme", "Water and light"),
         rules=extra.pop("rules", "One to ten seconds. Your own published clips only."),
-        opens_at=opens_at, closes_at=opens_at + timedelta(hours=hours_open),
+        opens_at=opens_at,
+        closes_at=opens_at + timedelta(hours=hours_open),
         judging_ends_at=opens_at + timedelta(hours=hours_open + hours_judging),
-        max_entries_per_artist=max_entries, **extra,
+        max_entries_per_artist=max_entries,
+        **extra,
     )
     for position, (name, description, weight) in enumerate(rubric):
-        Criterion.objects.create(contest=contest, name=name, description=description, weight=weight,
-                                 position=position)
+        Criterion.objects.create(contest=contest, name=name, description=description, weight=weight, position=position)
     contest.judges.set(judges)
     return contest
 
@@ -64,8 +70,9 @@ def make_contest(*, slug="spring", judges=(), opens_at=T0, hours_open=48, hours_
 def make_judge(username: str, *, role: str | None = None, display_name: str = ""):
     """A judge; with `role` (e.g. "artist") the account also has that role."""
     if role is None:
-        user = get_user_model().objects.create_user(username=username, email=f"{username}@example.test",
-                                                    password=PASSWORD, display_name=display_name)
+        user = get_user_model().objects.create_user(
+            username=username, email=f"{username}@example.test", password=PASSWORD, display_name=display_name
+        )
     else:
         user = make_user(username, role=role, display_name=display_name)
     judge_grant(user=user)

@@ -59,8 +59,11 @@ def test_enter_withdraw_and_refusals(clock, contest, artist, other_artist, api, 
 
 def test_judging_api_and_feedback(clock, contest, judges, artist, api, published_clip):
     clock.set(T0)
-    entry_id = api(artist).post("/api/v1/contests/spring/entries", {"clip": str(published_clip(artist).pk)},
-                                format="json").json()["id"]
+    entry_id = (
+        api(artist)
+        .post("/api/v1/contests/spring/entries", {"clip": str(published_clip(artist).pk)}, format="json")
+        .json()["id"]
+    )
     ids = {c.name: str(c.pk) for c in contest.criteria.all()}
     judge = api(judges[0])
     assert api(artist).get("/api/v1/contests/spring/judging").status_code == 403
@@ -73,13 +76,20 @@ def test_judging_api_and_feedback(clock, contest, judges, artist, api, published
     assert bad.status_code == 400 and bad.json()["errors"]["scores"][0].startswith("“Story” must be from 1 to 10")
     assert judge.put(url, {"scores": "nine", "comment": "x"}, format="json").status_code == 400
     response = judge.put(url, payload, format="json")
-    assert response.status_code == 200 and response.json()["scores"] == {ids["Story"]: 9, ids["Craft"]: 6,
-                                                                         ids["Originality"]: 7}
+    assert response.status_code == 200 and response.json()["scores"] == {
+        ids["Story"]: 9,
+        ids["Craft"]: 6,
+        ids["Originality"]: 7,
+    }
     listing = judge.get("/api/v1/contests/spring/judging").json()
     assert listing["results"][0]["my_scores"] == {ids["Story"]: 9, ids["Craft"]: 6, ids["Originality"]: 7}
     assert listing["results"][0]["my_comment"] == "Clear idea."
-    assert judge.put("/api/v1/contests/spring/judging/0f0e0d0c-0000-4000-8000-000000000000", payload,
-                     format="json").status_code == 404
+    assert (
+        judge.put(
+            "/api/v1/contests/spring/judging/0f0e0d0c-0000-4000-8000-000000000000", payload, format="json"
+        ).status_code
+        == 404
+    )
 
     mine = api(artist).get("/api/v1/contests/entries").json()["results"]
     assert mine[0]["feedback"] is None
@@ -87,7 +97,12 @@ def test_judging_api_and_feedback(clock, contest, judges, artist, api, published
     contest_publish_results(contest_id=contest.pk, admin=make_user("root", role="admin"))
     feedback = api(artist).get("/api/v1/contests/entries").json()["results"][0]["feedback"]
     # (3*9 + 2*6 + 1*7) / 6 = 46/6 = 7.67
-    assert feedback == {"rank": 1, "score": "7.67", "scorecards": [
-        {"judge": "Judge A", "comment": "Clear idea.", "scores": {"Story": 9, "Craft": 6, "Originality": 7}}]}
+    assert feedback == {
+        "rank": 1,
+        "score": "7.67",
+        "scorecards": [
+            {"judge": "Judge A", "comment": "Clear idea.", "scores": {"Story": 9, "Craft": 6, "Originality": 7}}
+        ],
+    }
     results = api().get("/api/v1/contests/spring").json()["results"]
     assert [(r["rank"], r["winner"], r["artist"], r["score"]) for r in results] == [(1, True, "Studio North", "7.67")]

@@ -7,9 +7,9 @@ import json
 import pytest
 from django.test import Client
 
+from approvals.gate import Publication
 from contests.judging import scorecard_submit
 from contests.services import entry_create
-from approvals.gate import Publication
 from generation.models import Clip
 from tests.contests.conftest import T0, make_contest, make_judge
 from tests.factories import PASSWORD, force_publication, make_user
@@ -30,10 +30,11 @@ def _identities(users) -> list[str]:
 
 
 def _texts(client, api_client, slug) -> dict[str, str]:
-    pages = {url: client.get(url) for url in
-             ("/contests/", f"/contests/{slug}/", f"/contests/{slug}/judge/")}
-    apis = {url: api_client.get(url) for url in
-            ("/api/v1/contests", f"/api/v1/contests/{slug}", f"/api/v1/contests/{slug}/judging")}
+    pages = {url: client.get(url) for url in ("/contests/", f"/contests/{slug}/", f"/contests/{slug}/judge/")}
+    apis = {
+        url: api_client.get(url)
+        for url in ("/api/v1/contests", f"/api/v1/contests/{slug}", f"/api/v1/contests/{slug}/judging")
+    }
     for url, response in {**pages, **apis}.items():
         assert response.status_code == 200, url
     texts = {url: r.content.decode() for url, r in pages.items()}
@@ -49,12 +50,18 @@ def test_judge_pages_and_api_name_no_entrant(clock, api, published_clip):
     entrant_judge = make_judge("verbatimo", role="artist", display_name="Quiet Atelier Panel")
     contest = make_contest(slug="blind", judges=[judge, entrant_judge])
     clock.set(T0)
-    entries = [entry_create(contest_id=contest.pk, clip_id=published_clip(u, prompt=f"lanterns over water {i}").pk,
-                            artist=u) for i, u in enumerate([*entrants, entrant_judge])]
+    entries = [
+        entry_create(contest_id=contest.pk, clip_id=published_clip(u, prompt=f"lanterns over water {i}").pk, artist=u)
+        for i, u in enumerate([*entrants, entrant_judge])
+    ]
     clock.set(contest.closes_at)
     ids = {c.name: c.pk for c in contest.criteria.all()}
-    scorecard_submit(entry_id=entries[0].pk, judge=judge, comment="Balanced and calm.",
-                     marks={ids["Story"]: 7, ids["Craft"]: 8, ids["Originality"]: 6})
+    scorecard_submit(
+        entry_id=entries[0].pk,
+        judge=judge,
+        comment="Balanced and calm.",
+        marks={ids["Story"]: 7, ids["Craft"]: 8, ids["Originality"]: 6},
+    )
 
     for viewer, others in ((judge, [*entrants, entrant_judge]), (entrant_judge, entrants)):
         client = Client()

@@ -42,9 +42,16 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     published_clip(artist, prompt="lanterns drifting on a night river")
     judge = make_judge("judge1", display_name="First Judge")
     make_user("root", role="admin", display_name="Contest Admin")
-    contest = make_contest(slug="night-water", title="Night water", judges=[judge], theme="Rivers after dark",
-                           opens_at=now - timedelta(hours=1), hours_open=2, hours_judging=24,
-                           rules="Up to two published clips per artist.\nJudged blind against the rubric below.")
+    contest = make_contest(
+        slug="night-water",
+        title="Night water",
+        judges=[judge],
+        theme="Rivers after dark",
+        opens_at=now - timedelta(hours=1),
+        hours_open=2,
+        hours_judging=24,
+        rules="Up to two published clips per artist.\nJudged blind against the rubric below.",
+    )
     base = live_server.url
 
     # The artist: the page switches to the browser's time zone by itself, then the clip is entered.

@@ -69,7 +69,8 @@ def test_the_same_clip_entered_twice_at_once(clock, artist, published_clip):
 
 @pytest.mark.django_db
 def test_withdrawing_or_taking_down_through_approvals_leaves_every_contest(
-        clock, judges, artist, moderator, published_clip, django_capture_on_commit_callbacks):
+    clock, judges, artist, moderator, published_clip, django_capture_on_commit_callbacks
+):
     from approvals import services as approvals
     from approvals.models import PolicyClause
 
@@ -85,6 +86,7 @@ def test_withdrawing_or_taking_down_through_approvals_leaves_every_contest(
     assert set(Entry.objects.filter(clip=taken_down).values_list("status", flat=True)) == {EntryStatus.ACTIVE}
     clause = PolicyClause.objects.filter(active=True).first()  # the policy ships with its clauses
     with django_capture_on_commit_callbacks(execute=True):
-        approvals.clip_take_down(clip_id=taken_down.pk, moderator=moderator, clause=clause,
-                                 reason="Shows a real person's likeness.")
+        approvals.clip_take_down(
+            clip_id=taken_down.pk, moderator=moderator, clause=clause, reason="Shows a real person's likeness."
+        )
     assert set(Entry.objects.filter(clip=taken_down).values_list("status", flat=True)) == {EntryStatus.REMOVED}

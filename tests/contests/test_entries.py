@@ -6,11 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from approvals.gate import Publication
 from contests import hooks, selectors
 from contests.models import Entry, EntryStatus
 from contests.services import entry_create, entry_withdraw
-from approvals.gate import Publication
-from generation.models import Clip
 from core.models import AuditEvent
 from tests.contests.conftest import SECOND, T0
 from tests.factories import force_publication, make_clip
@@ -51,14 +50,17 @@ def test_duplicate_foreign_unpublished_and_missing_clips(clock, contest, artist,
     assert "already in “Contest spring” as Entry 1" in _refusal(contest_id=contest.pk, clip_id=mine.pk, artist=artist)
     assert "by another artist" in _refusal(contest_id=contest.pk, clip_id=theirs.pk, artist=artist)
     private = make_clip(artist)
-    assert "This clip is private: only published clips" in _refusal(contest_id=contest.pk, clip_id=private.pk,
-                                                                     artist=artist)
+    assert "This clip is private: only published clips" in _refusal(
+        contest_id=contest.pk, clip_id=private.pk, artist=artist
+    )
     pending = make_clip(artist, publication=Publication.PENDING_REVIEW)
     assert "awaiting review" in _refusal(contest_id=contest.pk, clip_id=pending.pk, artist=artist)
     # Another artist's private clip is not even acknowledged.
     assert _refusal(contest_id=contest.pk, clip_id=make_clip(other_artist).pk, artist=artist) == "No such clip."
-    assert _refusal(contest_id=contest.pk, clip_id="0f0e0d0c-0000-4000-8000-000000000000", artist=artist) \
+    assert (
+        _refusal(contest_id=contest.pk, clip_id="0f0e0d0c-0000-4000-8000-000000000000", artist=artist)
         == "No such clip."
+    )
     assert Entry.objects.count() == 1
 
 
@@ -75,7 +77,9 @@ def test_per_artist_limit_counts_active_entries(clock, contest, artist, other_ar
     entry_create(contest_id=contest.pk, clip_id=b.pk, artist=artist)
     message = _refusal(contest_id=contest.pk, clip_id=c.pk, artist=artist)
     assert "You already have 2 entries" in message and "(2)" in message and "Withdraw one" in message
-    entry_create(contest_id=contest.pk, clip_id=published_clip(other_artist).pk, artist=other_artist)  # others unaffected
+    entry_create(
+        contest_id=contest.pk, clip_id=published_clip(other_artist).pk, artist=other_artist
+    )  # others unaffected
     entry_withdraw(entry_id=first.pk, artist=artist)
     third = entry_create(contest_id=contest.pk, clip_id=c.pk, artist=artist)
     assert third.number == 4
@@ -112,8 +116,9 @@ def test_database_allows_one_entry_per_clip_per_contest(clock, contest, artist, 
     clip = published_clip(artist)
     Entry.objects.create(contest=contest, clip=clip, artist=artist, number=1, entered_at=T0)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Entry.objects.create(contest=contest, clip=clip, artist=artist, number=2, entered_at=T0,
-                             status=EntryStatus.WITHDRAWN)
+        Entry.objects.create(
+            contest=contest, clip=clip, artist=artist, number=2, entered_at=T0, status=EntryStatus.WITHDRAWN
+        )
 
 
 def test_clip_leaving_publication_leaves_every_contest(clock, judges, artist, published_clip):

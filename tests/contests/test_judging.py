@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from approvals.gate import Publication
 from contests import selectors
 from contests.judging import contest_publish_results, scorecard_submit
 from contests.models import Entry, Score, Scorecard
 from contests.services import entry_create
-from approvals.gate import Publication
 from generation.models import Clip
 from tests.contests.conftest import SECOND, T0, make_contest, make_judge
 from tests.factories import PASSWORD, force_publication, make_user
@@ -52,21 +52,28 @@ def test_scoring_window_to_the_second(clock, contest, judges, entered):
     assert sorted(Score.objects.values_list("value", flat=True)) == [6, 7, 9]
 
 
-@pytest.mark.parametrize("marks, comment, message", [
-    ({"Story": 5, "Craft": 5}, "ok", "Score “Originality” from 1 to 10."),
-    ({"Story": 0, "Craft": 5, "Originality": 5}, "ok", "“Story” must be from 1 to 10, not 0."),
-    ({"Story": 11, "Craft": 5, "Originality": 5}, "ok", "“Story” must be from 1 to 10, not 11."),
-    ({"Story": "seven", "Craft": 5, "Originality": 5}, "ok", "“Story” needs a whole number from 1 to 10"),
-    ({"Story": 7.5, "Craft": 5, "Originality": 5}, "ok", "“Story” needs a whole number"),
-    ({"Story": 5, "Craft": 5, "Originality": 5}, "   ", "Write a comment for the artist"),
-    ({"Story": 5, "Craft": 5, "Originality": 5}, "x" * 4001, "the limit is 4000"),
-])
+@pytest.mark.parametrize(
+    "marks, comment, message",
+    [
+        ({"Story": 5, "Craft": 5}, "ok", "Score “Originality” from 1 to 10."),
+        ({"Story": 0, "Craft": 5, "Originality": 5}, "ok", "“Story” must be from 1 to 10, not 0."),
+        ({"Story": 11, "Craft": 5, "Originality": 5}, "ok", "“Story” must be from 1 to 10, not 11."),
+        ({"Story": "seven", "Craft": 5, "Originality": 5}, "ok", "“Story” needs a whole number from 1 to 10"),
+        ({"Story": 7.5, "Craft": 5, "Originality": 5}, "ok", "“Story” needs a whole number"),
+        ({"Story": 5, "Craft": 5, "Originality": 5}, "   ", "Write a comment for the artist"),
+        ({"Story": 5, "Craft": 5, "Originality": 5}, "x" * 4001, "the limit is 4000"),
+    ],
+)
 def test_marks_and_comment_are_checked(clock, contest, judges, entered, marks, comment, message):
     ids = {c.name: c.pk for c in contest.criteria.all()}
     clock.set(contest.closes_at)
     with pytest.raises(ValidationError) as info:
-        scorecard_submit(entry_id=entered[0].pk, judge=judges[0], comment=comment,
-                         marks={ids[name]: value for name, value in marks.items()})
+        scorecard_submit(
+            entry_id=entered[0].pk,
+            judge=judges[0],
+            comment=comment,
+            marks={ids[name]: value for name, value in marks.items()},
+        )
     assert message in " ".join(info.value.messages)
     assert not Scorecard.objects.exists()
 
@@ -115,17 +122,18 @@ def test_progress_shows_who_has_not_scored_what(clock, contest, judges, entered)
     scorecard_submit(entry_id=a.pk, judge=judges[0], marks=_marks(contest, 5, 5, 5), comment="x")
     progress = selectors.judging_progress(contest)
     assert [(p.judge.username, p.scored, p.total, [e.label for e in p.missing]) for p in progress] == [
-        ("judge1", 1, 2, ["Entry 2"]), ("judge2", 0, 2, ["Entry 1", "Entry 2"])]
+        ("judge1", 1, 2, ["Entry 2"]),
+        ("judge2", 0, 2, ["Entry 1", "Entry 2"]),
+    ]
     admin = make_user("root", role="admin")
     client = Client()
     client.login(username="root", password=PASSWORD)
     page = client.get(f"/contests/{contest.slug}/progress/").content.decode()
-    assert "judge1" in page and "1 / 2" in page and "Entry 2 <span class=\"muted\">(south)</span>" in page
+    assert "judge1" in page and "1 / 2" in page and 'Entry 2 <span class="muted">(south)</span>' in page
     assert admin.has_perm("contests.manage_contests")
 
 
-def test_publishing_results(clock, contest, judges, entered, artist, mailoutbox,
-                            django_capture_on_commit_callbacks):
+def test_publishing_results(clock, contest, judges, entered, artist, mailoutbox, django_capture_on_commit_callbacks):
     a, b = entered
     admin = make_user("root", role="admin")
     clock.set(contest.closes_at - SECOND)
@@ -163,7 +171,7 @@ def test_csv_export(clock, contest, judges, entered):
     a, b = entered
     clock.set(contest.closes_at)
     # Entry 1: judge1 (8,6,9) -> 45/6 = 7.50, judge2 (6,8,7) -> 41/6 = 6.83; mean 43/6 = 7.17.
-    scorecard_submit(entry_id=a.pk, judge=judges[0], marks=_marks(contest, 8, 6, 9), comment="=HYPERLINK(\"x\")")
+    scorecard_submit(entry_id=a.pk, judge=judges[0], marks=_marks(contest, 8, 6, 9), comment='=HYPERLINK("x")')
     scorecard_submit(entry_id=a.pk, judge=judges[1], marks=_marks(contest, 6, 8, 7), comment="Lovely, light.")
     make_user("root", role="admin")
     client = Client()
@@ -171,10 +179,23 @@ def test_csv_export(clock, contest, judges, entered):
     response = client.get(f"/contests/{contest.slug}/scores.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["rank", "entry", "entry_id", "artist_username", "artist_name", "clip_id", "entry_score",
-                       "judge_username", "Story (x3)", "Craft (x2)", "Originality (x1)", "judge_weighted", "comment"]
+    assert rows[0] == [
+        "rank",
+        "entry",
+        "entry_id",
+        "artist_username",
+        "artist_name",
+        "clip_id",
+        "entry_score",
+        "judge_username",
+        "Story (x3)",
+        "Craft (x2)",
+        "Originality (x1)",
+        "judge_weighted",
+        "comment",
+    ]
     assert [r[:2] + r[3:5] + r[6:] for r in rows[1:]] == [
-        ["1", "1", "north", "Studio North", "7.17", "judge1", "8", "6", "9", "7.50", "'=HYPERLINK(\"x\")"],
+        ["1", "1", "north", "Studio North", "7.17", "judge1", "8", "6", "9", "7.50", '\'=HYPERLINK("x")'],
         ["1", "1", "north", "Studio North", "7.17", "judge2", "6", "8", "7", "6.83", "Lovely, light."],
         ["", "2", "south", "Studio South", "", "", "", "", "", "", ""],
     ]

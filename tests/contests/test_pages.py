@@ -46,8 +46,12 @@ def test_public_page_through_the_phases(clock, contest, judges, artist, other_ar
 
     ids = {c.name: c.pk for c in contest.criteria.all()}
     for judge in judges:
-        scorecard_submit(entry_id=Entry.objects.get().pk, judge=judge, comment="Quiet and precise.",
-                         marks={ids["Story"]: 8, ids["Craft"]: 7, ids["Originality"]: 9})
+        scorecard_submit(
+            entry_id=Entry.objects.get().pk,
+            judge=judge,
+            comment="Quiet and precise.",
+            marks={ids["Story"]: 8, ids["Craft"]: 7, ids["Originality"]: 9},
+        )
     contest_publish_results(contest_id=contest.pk, admin=make_user("root", role="admin"))
     page = _page(anon, "/contests/spring/")
     assert "Results published" in page and 'class="winner"' in page and "Studio North" in page
@@ -55,13 +59,16 @@ def test_public_page_through_the_phases(clock, contest, judges, artist, other_ar
     assert "Quiet and precise." not in page  # comments are for the entrant only
 
 
-@pytest.mark.parametrize("cookie, shown", [
-    ("Asia/Tokyo", "Tue 1 Dec 2026, 21:00:00 JST"),
-    ("America/New_York", "Tue 1 Dec 2026, 07:00:00 EST"),
-    ("Europe%2FParis", "Tue 1 Dec 2026, 13:00:00 CET"),  # as the page's script writes it
-    ("Not/AZone", "Tue 1 Dec 2026, 12:00:00 UTC"),
-    ("", "Tue 1 Dec 2026, 12:00:00 UTC"),
-])
+@pytest.mark.parametrize(
+    "cookie, shown",
+    [
+        ("Asia/Tokyo", "Tue 1 Dec 2026, 21:00:00 JST"),
+        ("America/New_York", "Tue 1 Dec 2026, 07:00:00 EST"),
+        ("Europe%2FParis", "Tue 1 Dec 2026, 13:00:00 CET"),  # as the page's script writes it
+        ("Not/AZone", "Tue 1 Dec 2026, 12:00:00 UTC"),
+        ("", "Tue 1 Dec 2026, 12:00:00 UTC"),
+    ],
+)
 def test_times_in_the_viewers_time_zone(clock, contest, cookie, shown):
     client = Client()
     if cookie:
@@ -97,17 +104,24 @@ def test_entering_and_withdrawing_from_the_page(clock, contest, artist, publishe
     assert Client().post("/contests/spring/enter", {"clip": str(clip.pk)}).status_code == 302  # to log in
 
 
-def test_my_entries_shows_feedback_only_after_publication(clock, contest, judges, artist, other_artist,
-                                                         published_clip):
+def test_my_entries_shows_feedback_only_after_publication(clock, contest, judges, artist, other_artist, published_clip):
     clock.set(T0)
     mine = entry_create(contest_id=contest.pk, clip_id=published_clip(artist).pk, artist=artist)
     theirs = entry_create(contest_id=contest.pk, clip_id=published_clip(other_artist).pk, artist=other_artist)
     clock.set(contest.closes_at)
     ids = {c.name: c.pk for c in contest.criteria.all()}
-    scorecard_submit(entry_id=mine.pk, judge=judges[0], comment="The reflections carry it.",
-                     marks={ids["Story"]: 9, ids["Craft"]: 6, ids["Originality"]: 7})
-    scorecard_submit(entry_id=theirs.pk, judge=judges[0], comment="Comment for south only.",
-                     marks={ids["Story"]: 5, ids["Craft"]: 5, ids["Originality"]: 5})
+    scorecard_submit(
+        entry_id=mine.pk,
+        judge=judges[0],
+        comment="The reflections carry it.",
+        marks={ids["Story"]: 9, ids["Craft"]: 6, ids["Originality"]: 7},
+    )
+    scorecard_submit(
+        entry_id=theirs.pk,
+        judge=judges[0],
+        comment="Comment for south only.",
+        marks={ids["Story"]: 5, ids["Craft"]: 5, ids["Originality"]: 5},
+    )
     client = _login(artist)
     page = _page(client, "/contests/mine/")
     assert "Being judged" in page and "The reflections carry it." not in page
@@ -136,8 +150,12 @@ def test_judge_scores_through_the_page(clock, contest, judges, artist, published
     entry = entry_create(contest_id=contest.pk, clip_id=published_clip(artist).pk, artist=artist)
     client = _login(judges[0])
     ids = {c.name: c.pk for c in contest.criteria.all()}
-    form = {f"score-{ids['Story']}": "8", f"score-{ids['Craft']}": "7", f"score-{ids['Originality']}": "x",
-            "comment": "Good."}
+    form = {
+        f"score-{ids['Story']}": "8",
+        f"score-{ids['Craft']}": "7",
+        f"score-{ids['Originality']}": "x",
+        "comment": "Good.",
+    }
     clock.set(contest.closes_at)
     page = client.post(f"/contests/spring/judge/{entry.pk}", form, follow=True).content.decode()
     assert "“Originality” needs a whole number from 1 to 10" in page

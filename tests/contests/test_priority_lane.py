@@ -7,13 +7,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from contests.services import contest_grant_priority_lane, entry_create
-from generation.jobs.dispatch import dispatch_pending
 from approvals.gate import Publication
-from generation.models import JobStatus, RenderJob
+from contests.services import contest_grant_priority_lane, entry_create
 from core.models import AuditEvent
-from generation.models import ArtistQuota
+from generation.jobs.dispatch import dispatch_pending
 from generation.jobs.quotas import quota_status
+from generation.models import ArtistQuota, JobStatus, RenderJob
 from tests.contests.conftest import T0, make_contest
 from tests.factories import make_clip, make_job, make_user
 
@@ -31,8 +30,9 @@ def test_entrants_go_first_until_the_deadline(clock, setting):
     contest = make_contest()
     entrant, other = make_user("entrant1", role="artist"), make_user("south", role="artist")
     clock.set(T0)
-    entry_create(contest_id=contest.pk, clip_id=make_clip(entrant, publication=Publication.PUBLISHED).id,
-                 artist=entrant)
+    entry_create(
+        contest_id=contest.pk, clip_id=make_clip(entrant, publication=Publication.PUBLISHED).id, artist=entrant
+    )
 
     assert contest_grant_priority_lane(contest_id=contest.pk, admin=admin) == 1
     lane = ArtistQuota.objects.get(user=entrant)
@@ -59,8 +59,9 @@ def test_an_open_ended_lane_is_kept_and_a_closed_contest_is_refused(clock, setti
     entrant = make_user("entrant1", role="artist")
     ArtistQuota.objects.create(user=entrant, priority=True)
     clock.set(T0)
-    entry_create(contest_id=contest.pk, clip_id=make_clip(entrant, publication=Publication.PUBLISHED).id,
-                 artist=entrant)
+    entry_create(
+        contest_id=contest.pk, clip_id=make_clip(entrant, publication=Publication.PUBLISHED).id, artist=entrant
+    )
     contest_grant_priority_lane(contest_id=contest.pk, admin=admin)
     assert ArtistQuota.objects.get(user=entrant).priority_until is None
 

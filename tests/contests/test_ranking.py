@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 from contests.ranking import Candidate, RubricLine, rank, weighted_score
 
 # Story x3, Craft x2, Originality x1: score = (3*story + 2*craft + 1*originality) / 6
 RUBRIC = [RubricLine("story", 3, 0), RubricLine("craft", 2, 1), RubricLine("orig", 1, 2)]
-T = datetime(2026, 12, 1, 12, 0, tzinfo=dt_timezone.utc)
+T = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def card(story, craft, orig):
@@ -18,8 +17,9 @@ def card(story, craft, orig):
 
 
 def entry(name, *cards, minutes=0, number=None):
-    return Candidate(id=name, entered_at=T + timedelta(minutes=minutes), number=number or minutes + 1,
-                     scorecards=list(cards))
+    return Candidate(
+        id=name, entered_at=T + timedelta(minutes=minutes), number=number or minutes + 1, scorecards=list(cards)
+    )
 
 
 def test_weighted_mean_of_criterion_means():
@@ -31,7 +31,10 @@ def test_weighted_mean_of_criterion_means():
     c = entry("C", card(6, 9, 10), card(8, 7, 8), minutes=2)
     ranked = rank([a, b, c], RUBRIC)
     assert [(r.id, r.rank, r.score) for r in ranked] == [
-        ("C", 1, Fraction(46, 6)), ("A", 2, Fraction(43, 6)), ("B", 3, Fraction(7))]
+        ("C", 1, Fraction(46, 6)),
+        ("A", 2, Fraction(43, 6)),
+        ("B", 3, Fraction(7)),
+    ]
     assert [r.score_display for r in ranked] == ["7.67", "7.17", "7.00"]
     assert ranked[1].criterion_means == {"story": 7, "craft": 7, "orig": 8}
     assert ranked[1].judges == 2

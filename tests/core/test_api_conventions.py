@@ -29,7 +29,9 @@ def test_api_routes_found():
 
 @pytest.mark.parametrize(("route", "view"), _api_views(), ids=lambda v: v if isinstance(v, str) else v.__name__)
 def test_view_follows_the_convention(route, view):
-    assert view.__name__.endswith("Api") and view.__name__ != "Api", f"{route}: {view.__name__} is not <Entity><Action>Api"
+    assert view.__name__.endswith("Api") and view.__name__ != "Api", (
+        f"{route}: {view.__name__} is not <Entity><Action>Api"
+    )
     assert "required_scopes" in vars(view), f"{view.__name__}: declare required_scopes on the class (None: none)"
     assert hasattr(view, "OutputSerializer"), f"{view.__name__}: no OutputSerializer"
     handlers = [name for name in HTTP_METHODS if name in vars(view)]
@@ -61,8 +63,12 @@ def _is_described(schema: dict, components: dict) -> bool:
 def test_every_operation_describes_its_answer():
     schema = _schema()
     components = schema["components"]["schemas"]
-    operations = [(path, method, op) for path, methods in schema["paths"].items()
-                  for method, op in methods.items() if method in HTTP_METHODS]
+    operations = [
+        (path, method, op)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+        if method in HTTP_METHODS
+    ]
     assert len(operations) >= 25
     for path, method, op in operations:
         success = {code: r for code, r in op["responses"].items() if code.startswith("2")}

@@ -23,8 +23,11 @@ class _Form(forms.Form):
 def test_service_errors_land_on_the_named_field_the_mapped_field_or_the_form():
     form = _Form(data={"prompt": "x", "resolution": "1x1"})
     assert form.is_valid()
-    form_add_service_errors(form, ValidationError({"prompt": "Too short.", "width": "Too wide.", "seed": "Bad."}),
-                            fields={"width": "resolution"})
+    form_add_service_errors(
+        form,
+        ValidationError({"prompt": "Too short.", "width": "Too wide.", "seed": "Bad."}),
+        fields={"width": "resolution"},
+    )
     assert form.errors["prompt"] == ["Too short."]
     assert form.errors["resolution"] == ["Too wide."]
     assert form.non_field_errors() == ["Bad."]

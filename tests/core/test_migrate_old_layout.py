@@ -49,8 +49,9 @@ print(json.dumps({
 
 
 def _manage(env: dict, *args: str) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=240)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
@@ -92,8 +93,10 @@ def test_a_sqlite_database_from_before_the_redesign_migrates_and_keeps_its_rows(
     assert not {t for t in tables if t.startswith("portal_")}
 
 
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres") or not shutil.which("psql"),
-                    reason="needs PostgreSQL (DATABASE_URL) and the psql client")
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres") or not shutil.which("psql"),
+    reason="needs PostgreSQL (DATABASE_URL) and the psql client",
+)
 def test_a_postgresql_database_from_before_the_redesign_migrates_and_keeps_its_rows():
     import dj_database_url
 
@@ -102,8 +105,11 @@ def test_a_postgresql_database_from_before_the_redesign_migrates_and_keeps_its_r
     conn = ["-h", server["HOST"] or "127.0.0.1", "-p", str(server["PORT"] or 5432), "-U", server["USER"] or "postgres"]
     subprocess.run(["psql", *conn, "-d", server["NAME"], "-qc", f'CREATE DATABASE "{name}"'], check=True)
     try:
-        subprocess.run(["psql", *conn, "-d", name, "-q", "-v", "ON_ERROR_STOP=1", "-f",
-                        str(DATA / "postgres_at_29acc49.sql")], check=True, capture_output=True)
+        subprocess.run(
+            ["psql", *conn, "-d", name, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(DATA / "postgres_at_29acc49.sql")],
+            check=True,
+            capture_output=True,
+        )
         url = f"postgres://{server['USER']}@{server['HOST']}:{server['PORT'] or 5432}/{name}"
         _assert_rows_kept(_upgrade_and_check(_env(DATABASE_URL=url)))
     finally:

@@ -49,12 +49,15 @@ def test_decompression_bomb_error_range_refused():
     assert "decompression bomb" in _refusal(data, "bomb.png")
 
 
-@pytest.mark.parametrize("data, name", [
-    (HTML, "cute-cat.png"),
-    (b"GIF89a" + b"\0" * 40, "anim.png"),
-    (b"%PDF-1.7\n" + b"\0" * 40, "picture.jpg"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "icon.webp"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (HTML, "cute-cat.png"),
+        (b"GIF89a" + b"\0" * 40, "anim.png"),
+        (b"%PDF-1.7\n" + b"\0" * 40, "picture.jpg"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "icon.webp"),
+    ],
+)
 def test_wrong_type_by_content_is_refused(data, name):
     message = _refusal(data, name)
     assert f"“{name}” is not a PNG, JPEG or WebP image (checked by its content, not its name)." == message
@@ -84,8 +87,10 @@ def test_damaged_image_is_refused():
     assert "could not be read as an image" in _refusal(damaged) or "damaged" in _refusal(damaged)
 
 
-@pytest.mark.parametrize("fmt, content_type, ext", [("PNG", "image/png", "png"), ("JPEG", "image/jpeg", "jpg"),
-                                                    ("WEBP", "image/webp", "webp")])
+@pytest.mark.parametrize(
+    "fmt, content_type, ext",
+    [("PNG", "image/png", "png"), ("JPEG", "image/jpeg", "jpg"), ("WEBP", "image/webp", "webp")],
+)
 def test_good_images_are_reencoded_without_metadata(fmt, content_type, ext):
     source = Image.new("RGB", (16, 12), (1, 2, 3))
     exif = Image.Exif()
@@ -101,8 +106,10 @@ def test_good_images_are_reencoded_without_metadata(fmt, content_type, ext):
 
 def _file(client, artist, *files, kind="bug"):
     client.login(username=artist.username, password=PASSWORD)
-    return client.post(reverse("artists:feedback"), {"kind": kind, "title": "Flicker", "text": "The last frame flickers.",
-                                                     "credit": "on", "images": list(files)})
+    return client.post(
+        reverse("artists:feedback"),
+        {"kind": kind, "title": "Flicker", "text": "The last frame flickers.", "credit": "on", "images": list(files)},
+    )
 
 
 def test_form_refuses_a_polyglot_with_a_clear_message_and_stores_nothing(client, artist):
@@ -120,8 +127,9 @@ def test_form_refuses_oversize_by_declared_size(client, artist, settings):
     assert "the limit is 4,096 bytes" in response.content.decode()
 
 
-def test_attachment_is_stored_under_a_random_name_and_served_only_as_a_download(client, artist, moderator,
-                                                                                 other_artist, settings):
+def test_attachment_is_stored_under_a_random_name_and_served_only_as_a_download(
+    client, artist, moderator, other_artist, settings
+):
     response = _file(client, artist, SimpleUploadedFile("../../evil.html.png", png_bytes(), content_type="text/html"))
     assert response.status_code == 302
     attachment = Attachment.objects.get()
@@ -150,7 +158,9 @@ def test_clip_attachment_must_be_the_artists_own(client, artist, other_artist, c
     theirs = clip_factory(other_artist)
     mine = clip_factory(artist)
     client.login(username=artist.username, password=PASSWORD)
-    response = client.post(reverse("artists:feedback"), {"kind": "bug", "title": "x", "text": "y", "clip": str(theirs.id)})
+    response = client.post(
+        reverse("artists:feedback"), {"kind": "bug", "title": "x", "text": "y", "clip": str(theirs.id)}
+    )
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     from artists.feedback import feedback_create
 

@@ -21,8 +21,11 @@ def test_create_then_status_with_queue_position(artist, other_artist, api, setti
     settings.RENDER_SLOTS = 1
     make_job(other_artist)
     client = api(artist)
-    created = client.post("/api/v1/renders", {"prompt": "a red kite over dunes", "duration_s": 1, "width": 512,
-                                              "height": 512, "seed": 3}, format="json")
+    created = client.post(
+        "/api/v1/renders",
+        {"prompt": "a red kite over dunes", "duration_s": 1, "width": 512, "height": 512, "seed": 3},
+        format="json",
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["status"] == "queued" and body["seed"] == 3 and body["prompt"] == "a red kite over dunes"
@@ -56,8 +59,11 @@ def test_someone_elses_render_and_clip_are_404_like_missing_ones(artist, other_a
     theirs = make_job(other_artist)
     their_clip = clip_factory(other_artist)
     client = api(artist)
-    for url in (f"/api/v1/renders/{theirs.id}", f"/api/v1/clips/{their_clip.id}",
-                "/api/v1/renders/00000000-0000-0000-0000-000000000000"):
+    for url in (
+        f"/api/v1/renders/{theirs.id}",
+        f"/api/v1/clips/{their_clip.id}",
+        "/api/v1/renders/00000000-0000-0000-0000-000000000000",
+    ):
         response = client.get(url)
         assert response.status_code == 404 and response.json() == {"detail": "Not found.", "code": "not_found"}
     assert client.post(f"/api/v1/renders/{theirs.id}/cancel").status_code == 404
@@ -88,8 +94,9 @@ def test_bad_input_gets_one_error_shape(artist, api):
 
 
 def test_moderators_cannot_submit_renders(moderator, api):
-    response = api(moderator).post("/api/v1/renders", {"prompt": "x", "duration_s": 1, "width": 512, "height": 512},
-                                   format="json")
+    response = api(moderator).post(
+        "/api/v1/renders", {"prompt": "x", "duration_s": 1, "width": 512, "height": 512}, format="json"
+    )
     assert response.status_code == 403
 
 

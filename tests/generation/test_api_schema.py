@@ -52,8 +52,7 @@ schema = _load()
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_answers_match_the_schema(case, admin_token):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {admin_token}"},
@@ -67,6 +66,10 @@ def test_every_operation_answers_real_data_as_its_schema_says(monkeypatch):
     from tests.api_scenario import run_scenario
 
     call = run_scenario(schema, monkeypatch)
-    operations = {(method.upper(), path) for path, methods in schema.raw_schema["paths"].items()
-                  for method in methods if method.upper() in {"GET", "POST", "PUT", "PATCH", "DELETE"}}
+    operations = {
+        (method.upper(), path)
+        for path, methods in schema.raw_schema["paths"].items()
+        for method in methods
+        if method.upper() in {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    }
     assert operations - call.answered == set(), "operations never answered 2xx in the scenario"

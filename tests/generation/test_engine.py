@@ -9,8 +9,9 @@ import torch
 from generation.runtime.engine import Engine, EngineOptions, RenderCancelled, RenderOutOfMemory, RenderRequest
 from tests.engines import FAULT_VARIABLE, FaultEngine
 
-REQUEST = RenderRequest(prompt="a red kite", negative_prompt="", width=64, height=64, num_frames=9, steps=3,
-                        guidance=3.0, seed=5)
+REQUEST = RenderRequest(
+    prompt="a red kite", negative_prompt="", width=64, height=64, num_frames=9, steps=3, guidance=3.0, seed=5
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +47,17 @@ def test_same_seed_same_frames_and_another_seed_differs(engine):
 def test_frames_match_diffusers_own_numpy_output(engine):
     ours = frames_of(engine.render(REQUEST))
     pipe = engine.pipeline(REQUEST)
-    reference = pipe(prompt=REQUEST.prompt, width=64, height=64, num_frames=9, num_inference_steps=3,
-                     guidance_scale=3.0, generator=torch.Generator().manual_seed(REQUEST.seed), output_type="np",
-                     max_sequence_length=128).frames[0]
+    reference = pipe(
+        prompt=REQUEST.prompt,
+        width=64,
+        height=64,
+        num_frames=9,
+        num_inference_steps=3,
+        guidance_scale=3.0,
+        generator=torch.Generator().manual_seed(REQUEST.seed),
+        output_type="np",
+        max_sequence_length=128,
+    ).frames[0]
     assert np.abs(ours.astype(int) - np.round(reference * 255).astype(int)).max() <= 1
 
 
@@ -59,7 +68,9 @@ def test_model_saved_with_save_pretrained_loads_from_its_folder(engine, tmp_path
     build_tiny_pipeline().save_pretrained(tmp_path / "tiny-ltx")
     built = frames_of(engine.render(REQUEST))
     loads = engine.load_count
-    folder_request = RenderRequest(**{**REQUEST.__dict__, "model": str(tmp_path / "tiny-ltx"), "revision": "local folder"})
+    folder_request = RenderRequest(
+        **{**REQUEST.__dict__, "model": str(tmp_path / "tiny-ltx"), "revision": "local folder"}
+    )
     loaded = frames_of(engine.render(folder_request))
     assert engine.load_count == loads + 1  # switching source replaces the resident pipeline
     engine.render(folder_request)

@@ -9,11 +9,10 @@ import pytest
 from django.utils import timezone
 
 from generation.jobs.dispatch import dispatch_pending
-from generation.jobs.fairness import pick_fair
-from generation.models import JobStatus, RenderJob
 from generation.jobs.estimates import queue_estimate
+from generation.jobs.fairness import pick_fair
 from generation.jobs.transitions import job_claim, job_fail
-from generation.models import ArtistQuota
+from generation.models import ArtistQuota, JobStatus, RenderJob
 from tests.factories import make_job, make_user
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +70,7 @@ def test_two_slots_ten_artists_every_first_job_starts_before_any_third(settings)
     assert last_first < first_third, order
     # Strict round-robin: the first ten starts are ten different artists, and so on.
     for round_ in range(3):
-        assert {name for name, _ in order[round_ * 10:(round_ + 1) * 10]} == {a.username for a in artists}
+        assert {name for name, _ in order[round_ * 10 : (round_ + 1) * 10]} == {a.username for a in artists}
 
 
 def test_a_hundred_queued_jobs_delay_a_newcomer_by_at_most_one_render_per_slot(settings):
@@ -105,7 +104,7 @@ def test_queue_positions_match_the_real_start_order(settings):
     start = timezone.now() - timedelta(hours=1)
     n = 0
     for round_ in range(5):  # interleaved submissions
-        for artist, count in zip(artists, counts):
+        for artist, count in zip(artists, counts, strict=True):
             if round_ < count:
                 job = make_job(artist)
                 RenderJob.objects.filter(id=job.id).update(created_at=start + timedelta(seconds=n))

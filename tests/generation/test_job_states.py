@@ -20,7 +20,9 @@ def test_the_table_is_the_documented_machine():
         S.QUEUED: {S.DISPATCHED, S.RUNNING, S.CANCELLED},
         S.DISPATCHED: {S.RUNNING, S.QUEUED, S.FAILED, S.CANCELLED},
         S.RUNNING: {S.SUCCEEDED, S.FAILED, S.QUEUED, S.CANCELLED},
-        S.SUCCEEDED: set(), S.FAILED: set(), S.CANCELLED: set(),
+        S.SUCCEEDED: set(),
+        S.FAILED: set(),
+        S.CANCELLED: set(),
     }
     assert set(ACTIVE) == {S.QUEUED, S.DISPATCHED, S.RUNNING} and set(FINAL) == {S.SUCCEEDED, S.FAILED, S.CANCELLED}
     assert set(IN_FLIGHT) <= set(ACTIVE)
@@ -37,9 +39,13 @@ def test_every_status_a_transition_writes_is_reachable_in_the_table():
     """Each `status=JobStatus.X` a transition module writes is the target of some edge it declared."""
     for module in (transitions, dispatch):
         tree = ast.parse(Path(module.__file__).read_text())
-        written = {kw.value.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
-                   and getattr(node.func, "attr", "") in ("update", "filter") for kw in node.keywords
-                   if kw.arg == "status" and isinstance(kw.value, ast.Attribute) and getattr(node.func, "attr") == "update"}
+        written = {
+            kw.value.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("update", "filter")
+            for kw in node.keywords
+            if kw.arg == "status" and isinstance(kw.value, ast.Attribute) and node.func.attr == "update"
+        }
         targets = {target for targets in TRANSITIONS.values() for target in targets}
         assert written, module.__name__
         assert {getattr(S, name) for name in written} <= targets
@@ -61,8 +67,11 @@ def test_a_finished_job_cannot_be_claimed_dispatched_or_cancelled(artist, final)
 
 def test_the_dispatcher_sends_the_render_task_by_name_without_importing_the_worker_side():
     source = Path(dispatch.__file__).read_text()
-    assert "generation.tasks" not in {node.module for node in ast.walk(ast.parse(source))
-                                      if isinstance(node, ast.ImportFrom)}
+    assert "generation.tasks" not in {
+        node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)
+    }
     from config.celery import app
 
-    assert dispatch.RENDER_TASK in app.conf.task_routes and app.conf.task_routes[dispatch.RENDER_TASK] == {"queue": "render"}
+    assert dispatch.RENDER_TASK in app.conf.task_routes and app.conf.task_routes[dispatch.RENDER_TASK] == {
+        "queue": "render"
+    }

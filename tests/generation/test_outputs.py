@@ -11,7 +11,12 @@ import pytest
 from PIL import Image
 
 from generation.runtime.encode import (
-    PREVIEW_MAX_FRAMES, PREVIEW_WIDTH, SHEET_COLUMNS, SHEET_ROWS, encode_mp4, write_outputs,
+    PREVIEW_MAX_FRAMES,
+    PREVIEW_WIDTH,
+    SHEET_COLUMNS,
+    SHEET_ROWS,
+    encode_mp4,
+    write_outputs,
 )
 
 W, H, N = 320, 192, 60

@@ -8,18 +8,25 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from core.models import AuditEvent
 from generation.jobs.submit import job_create
 from generation.models import PresetConfig
 from generation.presets import presets_enabled
 from generation.runtime.presets import BUILTIN_SOURCE
-from core.models import AuditEvent
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(artist, **overrides):
-    values = dict(artist=artist, prompt="a lantern on a pier", duration_s=2, width=512, height=512, seed=3)
+    values = {
+        "artist": artist,
+        "prompt": "a lantern on a pier",
+        "duration_s": 2,
+        "width": 512,
+        "height": 512,
+        "seed": 3,
+    }
     values.update(overrides)
     return job_create(**values)
 
@@ -35,8 +42,10 @@ def test_admin_enables_a_preset_in_the_admin_and_jobs_record_its_source_and_revi
     admin_user = make_user("root", role="admin")
     client = Client()
     client.login(username="root", password=PASSWORD)
-    response = client.post("/admin/generation/presetconfig/add/", {
-        "key": "ltx-video", "enabled": "on", "source": "", "revision": "a1b2c3d"})
+    response = client.post(
+        "/admin/generation/presetconfig/add/",
+        {"key": "ltx-video", "enabled": "on", "source": "", "revision": "a1b2c3d"},
+    )
     assert response.status_code == 302, response.content[:2000]
     assert AuditEvent.objects.filter(action="preset.changed", actor=admin_user).exists()
     assert client.get("/admin/generation/presetconfig/").status_code == 200
@@ -79,10 +88,11 @@ def test_studio_form_offers_enabled_presets_and_their_exact_values(artist):
     html = page.content.decode()
     assert 'id="id_preset"' in html and "CogVideoX 5B" in html and "LTX-Video" not in html.split("preset-rules")[0]
     start = html.index('id="preset-rules"')
-    rules = json.loads(html[html.index(">", start) + 1:html.index("</script>", start)])
+    rules = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
     assert set(rules) == {"tiny", "cogvideox-5b"}
     assert rules["cogvideox-5b"]["frames"] == {"1": 9, "2": 17, "3": 25, "4": 33, "5": 41, "6": 49}
     assert rules["cogvideox-5b"]["sizes"] == ["720x480"] and rules["tiny"]["frames"]["2"] == 49
-    response = client.post("/studio/", {"prompt": "dunes", "duration_s": "2", "resolution": "512x512",
-                                                       "preset": "cogvideox-5b"})
+    response = client.post(
+        "/studio/", {"prompt": "dunes", "duration_s": "2", "resolution": "512x512", "preset": "cogvideox-5b"}
+    )
     assert response.status_code == 400 and "renders only at 720x480" in response.content.decode()

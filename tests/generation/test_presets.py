@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generation.runtime.presets import (
-    MAX_DURATION_S, MIN_DURATION_S, PRESETS, RESOLUTIONS, PresetRuleError, get_preset,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    PRESETS,
+    RESOLUTIONS,
+    PresetRuleError,
+    get_preset,
 )
 
 preset_keys = st.sampled_from(sorted(PRESETS))
@@ -35,10 +41,18 @@ def test_plan_is_valid_and_minimal_or_an_error_naming_the_rule(key, duration, wi
         plan = preset.plan(duration_s=duration, width=width, height=height)
     except PresetRuleError as exc:
         message = str(exc)
-        bad_size = (width % preset.size_multiple or height % preset.size_multiple or width <= 0 or height <= 0
-                    or width > 1024 or height > 768 or (preset.sizes and (width, height) not in preset.sizes))
+        bad_size = (
+            width % preset.size_multiple
+            or height % preset.size_multiple
+            or width <= 0
+            or height <= 0
+            or width > 1024
+            or height > 768
+            or (preset.sizes and (width, height) not in preset.sizes)
+        )
         bad_duration = not MIN_DURATION_S <= duration <= MAX_DURATION_S or (
-            preset.max_frames and preset.num_frames(duration) > preset.max_frames)
+            preset.max_frames and preset.num_frames(duration) > preset.max_frames
+        )
         assert bad_size or bad_duration
         if bad_size:
             assert set(exc.errors) >= {"width"}
@@ -72,16 +86,27 @@ def test_offered_resolutions_and_durations_all_plan(key):
             preset.plan(duration_s=duration, width=width, height=height)
 
 
-@pytest.mark.parametrize(("key", "duration", "frames"), [
-    ("tiny", 1, 25), ("tiny", 2, 49), ("ltx-video", 5, 121), ("ltx-video", 10, 241),
-    ("wan2.1-t2v-1.3b", 5, 81), ("wan2.1-t2v-1.3b", 2, 33), ("cogvideox-2b", 6, 49), ("cogvideox-5b", 1, 9),
-])
+@pytest.mark.parametrize(
+    ("key", "duration", "frames"),
+    [
+        ("tiny", 1, 25),
+        ("tiny", 2, 49),
+        ("ltx-video", 5, 121),
+        ("ltx-video", 10, 241),
+        ("wan2.1-t2v-1.3b", 5, 81),
+        ("wan2.1-t2v-1.3b", 2, 33),
+        ("cogvideox-2b", 6, 49),
+        ("cogvideox-5b", 1, 9),
+    ],
+)
 def test_known_frame_counts(key, duration, frames):
     assert get_preset(key).num_frames(duration) == frames
 
 
 def test_impossible_combinations_name_the_rule():
-    with pytest.raises(PresetRuleError, match=r"renders at most 49 frames \(8k\+1 frames at 8 fps\).*longest clip is 6 s"):
+    with pytest.raises(
+        PresetRuleError, match=r"renders at most 49 frames \(8k\+1 frames at 8 fps\).*longest clip is 6 s"
+    ):
         get_preset("cogvideox-5b").plan(duration_s=7, width=720, height=480)
     with pytest.raises(PresetRuleError, match="renders only at 720x480"):
         get_preset("cogvideox-2b").plan(duration_s=2, width=512, height=512)

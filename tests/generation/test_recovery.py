@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.models import AuditEvent
 from generation.jobs import dispatch, transitions
 from generation.models import JobStatus, RenderJob
 from generation.tasks import sweep_jobs
-from core.models import AuditEvent
 from tests.fixtures import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -97,10 +97,16 @@ def test_celery_render_settings(settings):
 @pytest.mark.parametrize("soft", ["1800", "7200"])
 def test_redis_visibility_timeout_is_above_the_longest_time_limit(soft):
     """Redis redelivers an unacknowledged message after visibility_timeout: it must outlast any render."""
-    env = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1", "RENDER_SOFT_TIME_LIMIT": soft,
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
-    code = ("from django.conf import settings as s; import json; print(json.dumps([s.RENDER_SOFT_TIME_LIMIT, "
-            "s.RENDER_TIME_LIMIT, s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']]))")
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+        "RENDER_SOFT_TIME_LIMIT": soft,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps([s.RENDER_SOFT_TIME_LIMIT, "
+        "s.RENDER_TIME_LIMIT, s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']]))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     soft_limit, hard_limit, visibility = map(int, out.stdout.strip().strip("[]").split(","))
     assert soft_limit == int(soft) < hard_limit < visibility

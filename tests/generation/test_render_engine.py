@@ -21,8 +21,17 @@ def test_the_default_engine_is_the_real_one():
     env = {k: v for k, v in os.environ.items() if k != "RENDER_ENGINE"}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print(settings.RENDER_ENGINE)"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.RENDER_ENGINE)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.strip() == "generation.runtime.engine.Engine"
 
 
@@ -37,12 +46,15 @@ def test_the_worker_makes_one_engine_of_the_class_the_setting_names(settings):
     assert type(render_engine()) is FaultEngine and issubclass(FaultEngine, Engine)
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("tests.engines.NoSuchEngine", "RENDER_ENGINE='tests.engines.NoSuchEngine' cannot be imported"),
-    ("no_such_package.engines.Engine", "RENDER_ENGINE='no_such_package.engines.Engine' cannot be imported"),
-    ("generation.models.RenderJob", "RENDER_ENGINE='generation.models.RenderJob' is not an engine class"),
-    ("tests.engines.FAULT_VARIABLE", "is not an engine class"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("tests.engines.NoSuchEngine", "RENDER_ENGINE='tests.engines.NoSuchEngine' cannot be imported"),
+        ("no_such_package.engines.Engine", "RENDER_ENGINE='no_such_package.engines.Engine' cannot be imported"),
+        ("generation.models.RenderJob", "RENDER_ENGINE='generation.models.RenderJob' is not an engine class"),
+        ("tests.engines.FAULT_VARIABLE", "is not an engine class"),
+    ],
+)
 def test_a_bad_engine_path_is_a_clear_error_naming_the_setting(settings, path, message):
     settings.RENDER_ENGINE = path
     with pytest.raises(ImproperlyConfigured, match=message):
@@ -54,10 +66,33 @@ def _start_worker(queues: str, engine: str, *, until: str) -> tuple[int | None, 
 
     env = {**worker_env(), "RENDER_ENGINE": engine}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues, "-P", "solo", "-c", "1", "-n",
-         f"bad-engine-{queues}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queues,
+            "-P",
+            "solo",
+            "-c",
+            "1",
+            "-n",
+            f"bad-engine-{queues}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = []
     try:
         for line in proc.stdout:

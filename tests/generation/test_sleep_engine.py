@@ -11,11 +11,11 @@ import av
 import pytest
 from django.core.files.storage import default_storage
 
-from generation.jobs import transitions
-from generation.models import Clip, JobStatus, RenderJob
-from generation.jobs.dispatch import job_mark_dispatched
-from generation.worker.run import run_render
 from core.models import AuditEvent
+from generation.jobs import transitions
+from generation.jobs.dispatch import job_mark_dispatched
+from generation.models import Clip, JobStatus, RenderJob
+from generation.worker.run import run_render
 from tests.engines import SLEEP_VARIABLE
 from tests.factories import make_job
 
@@ -56,8 +56,11 @@ def test_a_worker_started_with_the_sleep_engine_walks_the_real_states_and_cancel
     from generation.tasks import render_job
     from tests.fixtures import WorkerProcess, wait_until
 
-    worker = WorkerProcess(queues="render-sleep", name="sleep", extra_env={
-        "RENDER_ENGINE": "tests.engines.SleepEngine", SLEEP_VARIABLE: "2000"})
+    worker = WorkerProcess(
+        queues="render-sleep",
+        name="sleep",
+        extra_env={"RENDER_ENGINE": "tests.engines.SleepEngine", SLEEP_VARIABLE: "2000"},
+    )
     try:
         job = make_job(artist, steps=4, progress_total=4)
         seen = [RenderJob.objects.get(id=job.id).status]
@@ -79,8 +82,12 @@ def test_a_worker_started_with_the_sleep_engine_walks_the_real_states_and_cancel
         other = make_job(artist, steps=40, progress_total=40)
         job_mark_dispatched(job_id=other.id)
         render_job.apply_async(args=[str(other.id)], queue="render-sleep")
-        wait_until(lambda: RenderJob.objects.get(id=other.id).status == JobStatus.RUNNING, timeout=30,
-                   interval=0.05, message="sleeping job running")
+        wait_until(
+            lambda: RenderJob.objects.get(id=other.id).status == JobStatus.RUNNING,
+            timeout=30,
+            interval=0.05,
+            message="sleeping job running",
+        )
         transitions.job_cancel(job_id=other.id, artist=artist)
         pattern = re.compile(rf"job {other.id}: cancelled at step (\d+) of 40")
         match = wait_until(lambda: pattern.search(worker.output()), timeout=30, message="worker stopped")

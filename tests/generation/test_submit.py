@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from generation.models import JobStatus, RenderJob
 from core.models import AuditEvent
+from generation.models import JobStatus, RenderJob
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-VALID_API = {"prompt": "a lighthouse in fog", "negative_prompt": "text", "duration_s": 2, "width": 512,
-             "height": 512, "seed": 42}
-VALID_FORM = {"prompt": "a lighthouse in fog", "negative_prompt": "text", "duration_s": "2",
-              "resolution": "512x512", "seed": "42"}
+VALID_API = {
+    "prompt": "a lighthouse in fog",
+    "negative_prompt": "text",
+    "duration_s": 2,
+    "width": 512,
+    "height": 512,
+    "seed": 42,
+}
+VALID_FORM = {
+    "prompt": "a lighthouse in fog",
+    "negative_prompt": "text",
+    "duration_s": "2",
+    "resolution": "512x512",
+    "seed": "42",
+}
 
 
 def test_api_submit_queues_a_job_with_exact_values(artist, api):

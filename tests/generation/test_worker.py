@@ -14,15 +14,15 @@ from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from core.models import AuditEvent
 from generation.jobs import transitions
 from generation.models import Clip, JobStatus, RenderJob
 from generation.worker.run import FAILED_MESSAGE, OUT_OF_MEMORY_MESSAGE, job_time_limit, run_render
-from core.models import AuditEvent
 from tests.engines import FAULT_VARIABLE
 
 pytestmark = pytest.mark.django_db
 
-SMALL = dict(width=64, height=64, num_frames=9, steps=3, duration_s=1, fps=8)
+SMALL = {"width": 64, "height": 64, "num_frames": 9, "steps": 3, "duration_s": 1, "fps": 8}
 
 
 @pytest.fixture
@@ -111,10 +111,12 @@ def test_out_of_memory_twice_fails_with_a_clear_message_and_no_files(artist, job
     assert not Clip.objects.filter(job=job).exists() and media_files() == before
 
 
-@pytest.mark.parametrize(("kind", "logged"), [("error", "Render failure forced"),
-                                              ("encode-error", "Encoding failure forced")])
-def test_other_failures_fail_the_job_and_leave_no_files(artist, job_factory, fault, kind, logged, tmp_path,
-                                                        monkeypatch, caplog):
+@pytest.mark.parametrize(
+    ("kind", "logged"), [("error", "Render failure forced"), ("encode-error", "Encoding failure forced")]
+)
+def test_other_failures_fail_the_job_and_leave_no_files(
+    artist, job_factory, fault, kind, logged, tmp_path, monkeypatch, caplog
+):
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the worker's scratch folder lives here for this test
     import tempfile
 
@@ -155,14 +157,18 @@ def test_progress_is_written_at_most_once_a_second(artist, job_factory):
     job = job_factory(artist, **{**SMALL, "steps": 40})
     attempt = transitions.job_claim(job_id=job.id, worker="test")
     progress = _Progress(str(job.id), attempt, time_limit=600)
+    import time
+
     from generation.runtime.engine import RenderRequest
     from generation.worker.engine import render_engine
 
-    import time
-
     started = time.monotonic()
-    render_engine().render(RenderRequest(prompt="p", negative_prompt="", width=64, height=64, num_frames=9, steps=40,
-                                      guidance=3.0, seed=1), on_step=progress)
+    render_engine().render(
+        RenderRequest(
+            prompt="p", negative_prompt="", width=64, height=64, num_frames=9, steps=40, guidance=3.0, seed=1
+        ),
+        on_step=progress,
+    )
     elapsed = time.monotonic() - started
     assert 1 <= progress.writes <= 1 + int(elapsed)
     job.refresh_from_db()
@@ -179,8 +185,21 @@ def test_a_run_replaced_by_the_sweep_cannot_store_or_fail(artist, job_factory):
     assert transitions.job_must_stop(job_id=job.id, attempt=first) is True
     assert transitions.job_must_stop(job_id=job.id, attempt=second) is False
     assert transitions.job_fail(job_id=job.id, attempt=first, message="late") is False
-    assert transitions.job_succeed(job_id=job.id, attempt=first, files={}, width=64, height=64, fps=8, num_frames=9,
-                                size_bytes=0, metadata={}, media_key="k" * 32) is None
+    assert (
+        transitions.job_succeed(
+            job_id=job.id,
+            attempt=first,
+            files={},
+            width=64,
+            height=64,
+            fps=8,
+            num_frames=9,
+            size_bytes=0,
+            metadata={},
+            media_key="k" * 32,
+        )
+        is None
+    )
     assert RenderJob.objects.get(id=job.id).status == JobStatus.RUNNING
 
 
@@ -207,7 +226,11 @@ def test_x264_preset_per_model_preset_with_setting_overrides(settings):
 
     settings.RENDER_X264_PRESET, settings.RENDER_PRESET_OPTIONS = "", {}
     assert [x264_preset(key) for key in ("tiny", "ltx-video", "wan2.1-t2v-1.3b", "cogvideox-5b")] == [
-        "ultrafast", "veryfast", "veryfast", "veryfast"]
+        "ultrafast",
+        "veryfast",
+        "veryfast",
+        "veryfast",
+    ]
     settings.RENDER_X264_PRESET = "fast"
     assert x264_preset("tiny") == x264_preset("ltx-video") == "fast"
     settings.RENDER_PRESET_OPTIONS = {"ltx-video": {"x264_preset": "slow"}}
@@ -226,16 +249,19 @@ def test_a_job_encodes_with_the_x264_preset_its_model_preset_is_set_to(artist, j
         assert container.streams.video[0].codec_context.has_b_frames  # veryfast uses B-frames; ultrafast none
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("RENDER_X264_PRESET", "turbo", "libx264 preset must be one of ultrafast"),
-    ("RENDER_PRESET_OPTIONS", '{"tiny": {"x264_preset": "quick"}}', "libx264 preset must be one of ultrafast"),
-    ("RENDER_PRESET_OPTIONS", "[1]", "JSON object keyed by preset"),
-    ("RENDER_PRESET_OPTIONS", "{bad", "must be a JSON object"),
-    ("RENDER_OFFLOAD", "disk", "offload must be none, model, sequential or group"),
-    ("RENDER_DTYPE", "int8", "RENDER_DTYPE must be"),
-    ("RENDER_ENGINE", "not a path", "RENDER_ENGINE must be the dotted path of an engine class"),
-    ("RENDER_ENGINE", "Engine", "RENDER_ENGINE must be the dotted path of an engine class"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("RENDER_X264_PRESET", "turbo", "libx264 preset must be one of ultrafast"),
+        ("RENDER_PRESET_OPTIONS", '{"tiny": {"x264_preset": "quick"}}', "libx264 preset must be one of ultrafast"),
+        ("RENDER_PRESET_OPTIONS", "[1]", "JSON object keyed by preset"),
+        ("RENDER_PRESET_OPTIONS", "{bad", "must be a JSON object"),
+        ("RENDER_OFFLOAD", "disk", "offload must be none, model, sequential or group"),
+        ("RENDER_DTYPE", "int8", "RENDER_DTYPE must be"),
+        ("RENDER_ENGINE", "not a path", "RENDER_ENGINE must be the dotted path of an engine class"),
+        ("RENDER_ENGINE", "Engine", "RENDER_ENGINE must be the dotted path of an engine class"),
+    ],
+)
 def test_bad_render_settings_stop_start_up_with_a_clear_message(name, value, message):
     import os
     import subprocess
@@ -244,6 +270,7 @@ def test_bad_render_settings_stop_start_up_with_a_clear_message(name, value, mes
     from tests.fixtures import ROOT
 
     env = {**os.environ, name: value, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and message in result.stderr

@@ -51,8 +51,9 @@ def test_cancel_running_job_stops_within_a_step(live_worker, artist, job_factory
     # The worker takes the next job at once.
     nxt = job_factory(artist, width=64, height=64, num_frames=9, steps=2, progress_total=2)
     render_job.delay(str(nxt.id))
-    wait_until(lambda: RenderJob.objects.get(id=nxt.id).status == JobStatus.SUCCEEDED, timeout=60,
-               message="next job rendered")
+    wait_until(
+        lambda: RenderJob.objects.get(id=nxt.id).status == JobStatus.SUCCEEDED, timeout=60, message="next job rendered"
+    )
 
 
 def test_cancel_queued_job_at_once(live_worker, artist, job_factory, api):

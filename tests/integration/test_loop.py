@@ -28,8 +28,11 @@ def _wait_done(job_id, timeout=120) -> RenderJob:
 def test_prompt_to_published_clip(live_worker, artist, other_artist, moderator, api):
     artist_api, other_api, mod_api, anon = api(artist), api(other_artist), api(moderator), api()
 
-    response = artist_api.post("/api/v1/renders", {"prompt": "a paper boat in the rain", "duration_s": 2,
-                                                    "width": 512, "height": 512, "seed": 7}, format="json")
+    response = artist_api.post(
+        "/api/v1/renders",
+        {"prompt": "a paper boat in the rain", "duration_s": 2, "width": 512, "height": 512, "seed": 7},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     job_id = response.json()["id"]
     assert response.json()["status"] in ("queued", "dispatched")
@@ -98,13 +101,17 @@ def test_prompt_to_published_clip(live_worker, artist, other_artist, moderator, 
 def test_duplicate_delivery_renders_once(live_worker, artist, api):
     from generation.tasks import render_job
 
-    response = api(artist).post("/api/v1/renders", {"prompt": "twice", "duration_s": 1, "width": 512,
-                                                     "height": 512}, format="json")
+    response = api(artist).post(
+        "/api/v1/renders", {"prompt": "twice", "duration_s": 1, "width": 512, "height": 512}, format="json"
+    )
     job_id = response.json()["id"]
     job = _wait_done(job_id)
     assert job.status == JobStatus.SUCCEEDED
     render_job.delay(job_id)  # a second delivery of the same message
-    wait_until(lambda: live_worker.output().count(f"job {job_id}: nothing to claim") >= 1, timeout=30,
-               message="duplicate delivery handled")
+    wait_until(
+        lambda: live_worker.output().count(f"job {job_id}: nothing to claim") >= 1,
+        timeout=30,
+        message="duplicate delivery handled",
+    )
     assert Clip.objects.filter(job_id=job_id).count() == 1
     assert RenderJob.objects.get(id=job_id).attempts == 1

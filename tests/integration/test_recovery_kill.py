@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from core.models import AuditEvent
 from generation.models import Clip, JobStatus, RenderJob
 from generation.tasks import render_job, sweep_jobs
-from core.models import AuditEvent
 from tests.fixtures import WorkerProcess, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -30,6 +30,7 @@ def test_killed_worker_job_is_recovered_and_finishes_exactly_once(live_worker, a
     doomed = WorkerProcess(queues="render-doomed", name="doomed", extra_env={"RENDER_HEARTBEAT_INTERVAL": "1"})
     try:
         render_job.apply_async(args=[str(job.id)], queue="render-doomed")
+
         def under_way():
             current = RenderJob.objects.get(id=job.id)
             left_running = current.status != JobStatus.RUNNING and current.attempts
@@ -58,7 +59,11 @@ def test_killed_worker_job_is_recovered_and_finishes_exactly_once(live_worker, a
     new_folders = clip_folders() - folders
     assert len(new_folders) == 1
     assert sorted(p.name for p in next(iter(new_folders)).iterdir()) == [
-        "contact-sheet.jpg", "poster.jpg", "preview.webp", "video.mp4"]
+        "contact-sheet.jpg",
+        "poster.jpg",
+        "preview.webp",
+        "video.mp4",
+    ]
     assert AuditEvent.objects.filter(action="job.recovered", object_id=str(job.id)).count() == 1
     assert AuditEvent.objects.filter(action="job.started", object_id=str(job.id)).count() == 2
     assert AuditEvent.objects.filter(action="job.succeeded", object_id=str(job.id)).count() == 1

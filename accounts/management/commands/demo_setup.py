@@ -30,8 +30,12 @@ class Command(BaseCommand):
                 secret_file.write_text(password + "\n")
                 secret_file.chmod(0o600)
             user = User.objects.create_user(
-                username=username, email=f"{username}@vernissage.localhost", password=password,
-                display_name=f"Demo {role}", is_superuser=(role == Role.ADMIN), is_staff=(role == Role.ADMIN),
+                username=username,
+                email=f"{username}@vernissage.localhost",
+                password=password,
+                display_name=f"Demo {role}",
+                is_superuser=(role == Role.ADMIN),
+                is_staff=(role == Role.ADMIN),
             )
             user_set_role(user=user, role=role)
             created.append(username)
