@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +13,7 @@ from approvals.models import Decision
 from approvals.services import MAX_REASON_CHARS
 from core import clock
 from core.api.fields import IsoDateTimeField
-from core.audit import audit_record
+from core.permissions import require_role
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none
 from generation.serializers import ClipOutputSerializer
@@ -56,9 +55,7 @@ class ReviewOutputSerializer(serializers.Serializer):
 
 
 def _moderator_only(request) -> None:
-    if not request.user.is_moderator:
-        audit_record(action="access.denied", request=request._request, detail={"path": request.path[:200]})
-        raise PermissionDenied("Only moderators can review clips.")
+    require_role(request, "moderator", "Only moderators can review clips.", audit=True)
 
 
 def _visible(request, clip_id) -> Clip:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from approvals import gate, selectors, services
 from approvals.forms import AppealForm, DecisionForm, RequestPublicationForm, TakeDownForm
 from core import clock
-from core.audit import audit_record
+from core.permissions import require_role
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none, gallery_clips
 
@@ -25,9 +25,7 @@ def gallery(request):
 
 
 def _require_moderator(request) -> None:
-    if not request.user.is_moderator:
-        audit_record(action="access.denied", request=request, detail={"path": request.path[:200]})
-        raise PermissionDenied("Only moderators can review clips.")
+    require_role(request, "moderator", "Only moderators can review clips.", audit=True)
 
 
 def _form_errors(request, form) -> None:

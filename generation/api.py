@@ -9,11 +9,12 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
+from core.permissions import role_permission
 from generation import selectors
 from generation.jobs import submit, transitions
 from generation.jobs.estimates import queue_estimates
@@ -37,16 +38,14 @@ def _with_quota_headers(response: Response, quota) -> Response:
     return response
 
 
-class _ArtistOnly:
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if request.method == "POST" and not request.user.is_artist:
-            self.permission_denied(request, message="Only invited artists can submit prompts.", code="not_artist")
-
-
-class RenderListCreateApi(_ArtistOnly, generics.GenericAPIView):
+class RenderListCreateApi(generics.GenericAPIView):
     """POST a prompt to render; GET your renders, newest first."""
 
+    permission_classes = [
+        IsAuthenticated,
+        HasScope,
+        role_permission("artist", "Only invited artists can submit prompts.", code="not_artist", methods=("POST",)),
+    ]
     required_scopes = {"GET": ("renders:write", "clips:read"), "POST": "renders:write"}
 
     class InputSerializer(serializers.Serializer):
