@@ -8,7 +8,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import selectors, services
+from accounts.api_auth import HasScope
+from approvals import gate, selectors, services
 from approvals.models import Decision
 from approvals.services import MAX_REASON_CHARS
 from core import clock
@@ -17,6 +18,19 @@ from core.permissions import require_role
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none
 from generation.serializers import ClipOutputSerializer
+
+
+class ClipGateOutputSerializer(ClipOutputSerializer):
+    """A clip with what the requester may do with it at the gate now (approvals.gate.available_actions):
+    exactly the actions the services would accept."""
+
+    actions = serializers.SerializerMethodField()
+
+    def get_actions(self, clip) -> list[str]:
+        user = self.context.get("user")
+        if user is None or not user.is_authenticated:
+            return []
+        return [str(action) for action in gate.available_actions(clip=clip, user=user)]
 
 
 class ReviewOutputSerializer(serializers.Serializer):
@@ -133,7 +147,7 @@ class ReviewDecideApi(APIView):
         clause = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_REASON_CHARS)
 
-    OutputSerializer = ClipOutputSerializer
+    OutputSerializer = ClipGateOutputSerializer
 
     @extend_schema(
         request=InputSerializer,
@@ -155,7 +169,11 @@ class ReviewDecideApi(APIView):
             clause=data["clause"] or None,
             request=request._request,
         )
-        return Response(self.OutputSerializer(clip_visible_or_none(user=request.user, clip_id=clip_id)).data)
+        return Response(
+            self.OutputSerializer(
+                clip_visible_or_none(user=request.user, clip_id=clip_id), context={"user": request.user}
+            ).data
+        )
 
 
 class ClipAppealApi(APIView):
@@ -166,7 +184,7 @@ class ClipAppealApi(APIView):
     class InputSerializer(serializers.Serializer):
         message = serializers.CharField(max_length=MAX_REASON_CHARS)
 
-    OutputSerializer = ClipOutputSerializer
+    OutputSerializer = ClipGateOutputSerializer
 
     @extend_schema(
         request=InputSerializer,
@@ -187,14 +205,17 @@ class ClipAppealApi(APIView):
             if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
                 raise Http404 from None
             raise
-        return Response(self.OutputSerializer(_visible(request, clip_id)).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            self.OutputSerializer(_visible(request, clip_id), context={"user": request.user}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class ClipWithdrawApi(APIView):
     """POST: take your published clip out of the gallery (and every contest)."""
 
     required_scopes = "clips:write"
-    OutputSerializer = ClipOutputSerializer
+    OutputSerializer = ClipGateOutputSerializer
 
     @extend_schema(
         request=None,
@@ -207,7 +228,7 @@ class ClipWithdrawApi(APIView):
             services.clip_withdraw(clip_id=clip_id, artist=request.user, request=request._request)
         except Clip.DoesNotExist:
             raise Http404 from None
-        return Response(self.OutputSerializer(_visible(request, clip_id)).data)
+        return Response(self.OutputSerializer(_visible(request, clip_id), context={"user": request.user}).data)
 
 
 class ClipTakeDownApi(APIView):
@@ -219,7 +240,7 @@ class ClipTakeDownApi(APIView):
         clause = serializers.CharField(max_length=16)
         reason = serializers.CharField(max_length=MAX_REASON_CHARS)
 
-    OutputSerializer = ClipOutputSerializer
+    OutputSerializer = ClipGateOutputSerializer
 
     @extend_schema(
         request=InputSerializer,
@@ -235,14 +256,14 @@ class ClipTakeDownApi(APIView):
         services.clip_take_down(
             clip_id=clip_id, moderator=request.user, request=request._request, **serializer.validated_data
         )
-        return Response(self.OutputSerializer(_visible(request, clip_id)).data)
+        return Response(self.OutputSerializer(_visible(request, clip_id), context={"user": request.user}).data)
 
 
 class ClipPublicationRequestApi(APIView):
     """Ask for your clip to be reviewed for publication."""
 
     required_scopes = "clips:write"
-    OutputSerializer = ClipOutputSerializer
+    OutputSerializer = ClipGateOutputSerializer
 
     @extend_schema(
         request=None,
@@ -256,4 +277,23 @@ class ClipPublicationRequestApi(APIView):
         except Clip.DoesNotExist:
             raise Http404 from None
         clip = clip_visible_or_none(user=request.user, clip_id=clip_id)
-        return Response(self.OutputSerializer(clip).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            self.OutputSerializer(clip, context={"user": request.user}).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class ClipDetailApi(APIView):
+    permission_classes = [HasScope]  # anyone; a token needs clips:read
+    required_scopes = "clips:read"
+    OutputSerializer = ClipGateOutputSerializer
+
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="A clip: published ones for anyone, your own for you; with what you may do with it",
+        operation_id="clips_retrieve",
+    )
+    def get(self, request, clip_id):
+        clip = clip_visible_or_none(user=request.user, clip_id=clip_id)
+        if clip is None:
+            raise Http404
+        return Response(self.OutputSerializer(clip, context={"user": request.user}).data)

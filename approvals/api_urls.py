@@ -5,6 +5,7 @@ from django.urls import path
 from approvals import api
 
 urlpatterns = [
+    path("clips/<uuid:clip_id>", api.ClipDetailApi.as_view(), name="api_clip"),
     path("clips/<uuid:clip_id>/publication", api.ClipPublicationRequestApi.as_view(), name="api_clip_publication"),
     path("clips/<uuid:clip_id>/appeal", api.ClipAppealApi.as_view(), name="api_clip_appeal"),
     path("clips/<uuid:clip_id>/withdraw", api.ClipWithdrawApi.as_view(), name="api_clip_withdraw"),

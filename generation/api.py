@@ -157,23 +157,6 @@ class ClipListApi(generics.GenericAPIView):
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
-class ClipDetailApi(APIView):
-    permission_classes = [HasScope]  # anyone; a token needs clips:read
-    required_scopes = "clips:read"
-    OutputSerializer = ClipOutputSerializer
-
-    @extend_schema(
-        responses=OutputSerializer,
-        summary="A clip: published ones for anyone, your own for you",
-        operation_id="clips_retrieve",
-    )
-    def get(self, request, clip_id):
-        clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
-        if clip is None:
-            raise Http404
-        return Response(self.OutputSerializer(clip).data)
-
-
 class GalleryListApi(generics.GenericAPIView):
     permission_classes = [AllowAny]
     required_scopes = None  # public

@@ -9,7 +9,6 @@ urlpatterns = [
     path("renders/<uuid:job_id>", api.RenderDetailApi.as_view(), name="api_render"),
     path("renders/<uuid:job_id>/cancel", api.RenderCancelApi.as_view(), name="api_render_cancel"),
     path("clips", api.ClipListApi.as_view(), name="api_clips"),
-    path("clips/<uuid:clip_id>", api.ClipDetailApi.as_view(), name="api_clip"),
     path("gallery", api.GalleryListApi.as_view(), name="api_gallery"),
     path("quota", api.QuotaDetailApi.as_view(), name="api_quota"),
 ]
