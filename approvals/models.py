@@ -107,10 +107,6 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"Review of {self.clip_id} ({self.decision or 'open'})"
 
-    @property
-    def is_open(self) -> bool:
-        return self.decided_at is None
-
 
 class Notification(models.Model):
     """A line in a user's in-site notification list."""

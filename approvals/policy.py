@@ -15,10 +15,6 @@ class PolicyResult:
 
     flagged: list[str] = field(default_factory=list)
 
-    @property
-    def is_flagged(self) -> bool:
-        return bool(self.flagged)
-
 
 def _matches(clause: PolicyClause, texts: list[str]) -> bool:
     return any(rule.search(text) for rule in clause.rules() for text in texts if text)

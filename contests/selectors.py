@@ -108,10 +108,6 @@ def judging_progress(contest: Contest) -> list[JudgeProgress]:
     return progress
 
 
-def judging_complete(contest: Contest) -> bool:
-    return all(p.done for p in judging_progress(contest))
-
-
 def _rubric(contest: Contest) -> list[ranking.RubricLine]:
     return [ranking.RubricLine(id=c.pk, weight=c.weight, position=c.position) for c in contest.criteria.all()]
 
@@ -143,10 +139,6 @@ def standings(contest: Contest) -> list[Standing]:
         Standing(entry=by_id[r.id], result=r, winner=r.rank is not None and r.rank <= contest.winners_count)
         for r in ranking.rank(candidates, rubric)
     ]
-
-
-def results_visible(contest: Contest) -> bool:
-    return contest.results_published_at is not None
 
 
 def judge_letters(contest: Contest) -> dict:

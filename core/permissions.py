@@ -6,11 +6,8 @@ defines them); the checks here only read it, so the core knows no app.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from rest_framework import permissions
 
@@ -31,20 +28,6 @@ def require_role(request, role: str, message: str, *, audit: bool = False) -> No
             action="access.denied", request=getattr(request, "_request", request), detail={"path": request.path[:200]}
         )
     raise PermissionDenied(message)
-
-
-def role_required(role: str, message: str, *, audit: bool = False) -> Callable:
-    """A view decorator: sign in first, then hold `role` (403 with `message` otherwise)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request, *args: Any, **kwargs: Any):
-            require_role(request, role, message, audit=audit)
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
 
 
 class HasRole(permissions.BasePermission):

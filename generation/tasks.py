@@ -42,14 +42,6 @@ def render_job(job_id: str) -> str:
     return run_render(job_id=job_id)
 
 
-@shared_task(name="generation.tasks.dispatch_jobs")
-def dispatch_jobs() -> int:
-    """Fill free render slots from the queue."""
-    from generation.jobs.dispatch import dispatch_pending
-
-    return len(dispatch_pending())
-
-
 @shared_task(name="generation.tasks.sweep_jobs")
 def sweep_jobs() -> dict:
     """Recover jobs whose worker died or whose message was lost, then fill free slots."""
