@@ -136,71 +136,27 @@ def main() -> None:
     connection.close()
 
     logs = Path(env["VERNISSAGE_VAR_DIR"])
+
+    def spawn(command: str, log_name: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [python, "-m", *command.split()],
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / log_name).open("w"),
+            stderr=subprocess.STDOUT,
+        )
+
     procs = [
-        subprocess.Popen(
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-w",
-                str(args.web_workers),
-                "-b",
-                f"127.0.0.1:{PORT}",
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=(logs / "gunicorn.log").open("w"),
-            stderr=subprocess.STDOUT,
+        spawn(
+            f"gunicorn config.wsgi -w {args.web_workers} -b 127.0.0.1:{PORT} --access-logfile - --log-level warning",
+            "gunicorn.log",
         ),
-        subprocess.Popen(
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "render,default",
-                "-P",
-                "threads",
-                "-c",
-                str(args.slots),
-                "-n",
-                "load@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=(logs / "worker.log").open("w"),
-            stderr=subprocess.STDOUT,
+        spawn(
+            f"celery -A config worker -Q render,default -P threads -c {args.slots} -n load@%h "
+            "--without-gossip --without-mingle --loglevel INFO",
+            "worker.log",
         ),
-        subprocess.Popen(
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel",
-                "WARNING",
-                "--schedule",
-                str(logs / "celerybeat-schedule"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=(logs / "beat.log").open("w"),
-            stderr=subprocess.STDOUT,
-        ),
+        spawn(f"celery -A config beat --loglevel WARNING --schedule {logs / 'celerybeat-schedule'}", "beat.log"),
     ]
     try:
         base = f"http://127.0.0.1:{PORT}"

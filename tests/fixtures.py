@@ -78,6 +78,31 @@ def worker_env() -> dict[str, str]:
     return env
 
 
+def worker_command(*, queues: str, name: str) -> list[str]:
+    """The command line of a real solo-pool Celery worker consuming `queues`, as tests start one."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-Q",
+        queues,
+        "-P",
+        "solo",
+        "-c",
+        "1",
+        "-n",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel",
+        "INFO",
+    ]
+
+
 class WorkerProcess:
     """A real `celery -A config worker` process, started and stopped by the tests."""
 
@@ -88,27 +113,7 @@ class WorkerProcess:
         env.update(extra_env or {})
         self.log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                queues,
-                "-P",
-                "solo",
-                "-c",
-                "1",
-                "-n",
-                f"{self.name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel",
-                "INFO",
-            ],
+            worker_command(queues=queues, name=self.name),
             cwd=ROOT,
             env=env,
             stdout=self.log,

@@ -62,31 +62,11 @@ def test_a_bad_engine_path_is_a_clear_error_naming_the_setting(settings, path, m
 
 
 def _start_worker(queues: str, engine: str, *, until: str) -> tuple[int | None, str]:
-    from tests.fixtures import worker_env
+    from tests.fixtures import worker_command, worker_env
 
     env = {**worker_env(), "RENDER_ENGINE": engine}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queues,
-            "-P",
-            "solo",
-            "-c",
-            "1",
-            "-n",
-            f"bad-engine-{queues}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-        ],
+        worker_command(queues=queues, name=f"bad-engine-{queues}"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
