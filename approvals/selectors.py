@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import statistics
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from approvals.models import Decision, Notification, PolicyClause, Review
 from core import clock
+from generation.models import Clip
 
 
 def review_queue(*, artist: str = "", preset: str = "", flagged: bool | None = None) -> QuerySet[Review]:
@@ -36,7 +39,7 @@ def review_age(review: Review, *, now: datetime | None = None) -> dict:
     return {"hours": hours, "target": target, "overdue": hours > target, "share": min(1.0, hours / target)}
 
 
-def claim_holder(review: Review, *, now: datetime | None = None):
+def claim_holder(review: Review, *, now: datetime | None = None) -> User | None:
     """The moderator holding the review now, or None."""
     now = now or clock.now()
     if review.claimed_by_id and review.claimed_until and review.claimed_until > now:
@@ -44,7 +47,7 @@ def claim_holder(review: Review, *, now: datetime | None = None):
     return None
 
 
-def next_review_for(*, moderator, after: Review | None = None) -> Review | None:
+def next_review_for(*, moderator: User, after: Review | None = None) -> Review | None:
     """The oldest open review this moderator may take: not held by someone else, not their own rejection."""
     now = clock.now()
     qs = review_queue().exclude(Q(claimed_until__gt=now) & ~Q(claimed_by=moderator))
@@ -57,7 +60,7 @@ def next_review_for(*, moderator, after: Review | None = None) -> Review | None:
     return None
 
 
-def _rejected_by_id(clip_id):
+def _rejected_by_id(clip_id: uuid.UUID) -> int | None:
     last = (
         Review.objects.filter(clip_id=clip_id, is_appeal=False, decision=Decision.REJECT)
         .order_by("-decided_at")
@@ -67,15 +70,15 @@ def _rejected_by_id(clip_id):
     return last
 
 
-def open_review(*, clip) -> Review | None:
+def open_review(*, clip: Clip) -> Review | None:
     return Review.objects.filter(clip=clip, decided_at__isnull=True).select_related("claimed_by").first()
 
 
-def reviews_of_clip(*, clip) -> QuerySet[Review]:
+def reviews_of_clip(*, clip: Clip) -> QuerySet[Review]:
     return Review.objects.filter(clip=clip).select_related("moderator", "clause").order_by("-requested_at")
 
 
-def artist_history(*, artist, limit: int = 20) -> QuerySet[Review]:
+def artist_history(*, artist: User, limit: int = 20) -> QuerySet[Review]:
     """The artist's past decisions, newest first (the review page shows them to moderators)."""
     return (
         Review.objects.filter(clip__artist=artist, decided_at__isnull=False)
@@ -88,7 +91,7 @@ def policy_clauses() -> QuerySet[PolicyClause]:
     return PolicyClause.objects.filter(active=True)
 
 
-def notifications_of(*, user) -> QuerySet[Notification]:
+def notifications_of(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
@@ -117,6 +120,8 @@ def transparency_weeks(*, weeks: int = 12) -> list[dict]:
         .values_list("requested_at", "decided_at", "decision", "is_appeal")
     )
     for requested_at, decided_at, decision, is_appeal in decided:
+        if decided_at is None:  # excluded by the filter; the column is nullable
+            continue
         year, week, _ = decided_at.isocalendar()
         row = rows.setdefault((year, week), {"hours": [], "approved": 0, "decided": 0, "appeals": 0, "overturned": 0})
         if is_appeal:

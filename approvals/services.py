@@ -7,12 +7,15 @@ writes through `gate.set_state`, records it in the audit log and schedules side 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
+from accounts.models import User
 from approvals import gate, notify
 from approvals.gate import Publication, set_state
 from approvals.models import REFUSALS, Decision, PolicyClause, Review
@@ -26,7 +29,7 @@ MAX_REASON_CHARS = 2000
 P = Publication
 
 
-def _lock_clip(clip_id) -> Clip:
+def _lock_clip(clip_id: uuid.UUID | str) -> Clip:
     clip = Clip.objects.select_for_update().filter(id=clip_id).first()
     if clip is None:
         raise Clip.DoesNotExist
@@ -42,7 +45,7 @@ def _clean_reason(reason: str, *, required: bool, what: str = "reason") -> str:
     return reason
 
 
-def _clause(clause) -> PolicyClause:
+def _clause(clause: PolicyClause | str | None) -> PolicyClause:
     if isinstance(clause, PolicyClause):
         return clause
     found = PolicyClause.objects.filter(code=str(clause or "").strip(), active=True).first()
@@ -51,16 +54,23 @@ def _clause(clause) -> PolicyClause:
     return found
 
 
-def _left_publication(clip_id) -> None:
+def _left_publication(clip_id: uuid.UUID) -> None:
     """Send `clip_left_publication` once the transaction commits (contests take the clip's entries out)."""
     transaction.on_commit(lambda: clip_left_publication.send(sender=Clip, clip_id=clip_id))
 
 
-def clip_request_publication(*, clip_id, artist, publish_at: datetime | None = None, request=None) -> Review:
+def clip_request_publication(
+    *,
+    clip_id: uuid.UUID | str,
+    artist: User,
+    publish_at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Review:
     """PRIVATE or CHANGES_REQUESTED -> PENDING_REVIEW for the clip's own artist; opens one review."""
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         target = gate.check(clip=clip, action="request", user=artist)
+        assert target is not None  # only `review` leads to no state
         if publish_at is not None and publish_at <= clock.now():
             raise ValidationError({"publish_at": "The embargo time must be in the future (or left empty)."})
         _, flagging = prompt_evaluate(prompt=clip.job.prompt, negative_prompt=clip.job.negative_prompt)
@@ -76,7 +86,7 @@ def clip_request_publication(*, clip_id, artist, publish_at: datetime | None = N
     return review
 
 
-def review_claim(*, clip_id, moderator, request=None) -> Review:
+def review_claim(*, clip_id: uuid.UUID | str, moderator: User, request: HttpRequest | None = None) -> Review:
     """Hold the clip's open review for REVIEW_CLAIM_MINUTES; refused while another moderator holds it."""
     gate.require_moderator(moderator)
     now = clock.now()
@@ -84,6 +94,7 @@ def review_claim(*, clip_id, moderator, request=None) -> Review:
         clip = _lock_clip(clip_id)
         review = gate.open_review(clip, lock=True)
         gate.check(clip=clip, action="review", user=moderator, now=now, review=review)
+        assert review is not None  # gate.check refuses a clip without an open review
         fresh = review.claimed_by_id != moderator.pk or not review.claimed_until or review.claimed_until <= now
         review.claimed_by = moderator
         review.claimed_until = now + timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
@@ -93,7 +104,15 @@ def review_claim(*, clip_id, moderator, request=None) -> Review:
     return review
 
 
-def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=None, request=None) -> Review:
+def clip_decide(
+    *,
+    clip_id: uuid.UUID | str,
+    moderator: User,
+    decision: str,
+    reason: str = "",
+    clause: PolicyClause | str | None = None,
+    request: HttpRequest | None = None,
+) -> Review:
     """Decide the open review (or appeal) of a clip, exactly once: approve, request changes or reject."""
     if decision not in Decision.values:
         raise ValidationError({"decision": "Decision must be 'approve', 'changes' or 'reject'."})
@@ -106,6 +125,8 @@ def clip_decide(*, clip_id, moderator, decision: str, reason: str = "", clause=N
         clip = _lock_clip(clip_id)
         review = gate.open_review(clip, lock=True)
         target = gate.check(clip=clip, action=decision, user=moderator, now=now, review=review)
+        # gate.check refuses a decision without an open review; a decision always leads to a state
+        assert review is not None and target is not None
         review.decided_at = now
         review.moderator = moderator
         review.decision = decision
@@ -134,7 +155,7 @@ def _publish(clip: Clip, now: datetime) -> None:
     )
 
 
-def clip_publish(*, clip_id) -> bool:
+def clip_publish(*, clip_id: uuid.UUID | str) -> bool:
     """APPROVED -> PUBLISHED once the embargo time has passed; False if not due or no longer approved."""
     now = clock.now()
     with transaction.atomic():
@@ -152,25 +173,28 @@ def clips_publish_due() -> int:
     return sum(clip_publish(clip_id=clip_id) for clip_id in list(due))
 
 
-def clip_appeal(*, clip_id, artist, message: str, request=None) -> Review:
+def clip_appeal(*, clip_id: uuid.UUID | str, artist: User, message: str, request: HttpRequest | None = None) -> Review:
     """REJECTED -> APPEALED, once per clip, by its artist, with a message; opens an appeal review."""
     message = _clean_reason(message, required=True, what="message")
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         target = gate.check(clip=clip, action="appeal", user=artist)
+        assert target is not None  # only `review` leads to no state
         set_state(clip, target)
         review = Review.objects.create(clip=clip, is_appeal=True, appeal_message=message)
         audit_record(action="clip.appealed", actor=artist, request=request, obj=clip)
     return review
 
 
-def clip_withdraw(*, clip_id, artist, request=None) -> Clip:
+def clip_withdraw(*, clip_id: uuid.UUID | str, artist: User, request: HttpRequest | None = None) -> Clip:
     """Its artist pulls the clip (published, approved under embargo, or awaiting a decision): WITHDRAWN;
     an open review is closed, and the clip leaves the gallery and every contest at once."""
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         previous = clip.publication
-        set_state(clip, gate.check(clip=clip, action="withdraw", user=artist), publish_at=None)
+        target = gate.check(clip=clip, action="withdraw", user=artist)
+        assert target is not None  # only `review` leads to no state
+        set_state(clip, target, publish_at=None)
         closed = Review.objects.filter(clip=clip, decided_at__isnull=True).update(
             decided_at=clock.now(),
             reason="Withdrawn by the artist before a decision.",
@@ -188,14 +212,23 @@ def clip_withdraw(*, clip_id, artist, request=None) -> Clip:
     return clip
 
 
-def clip_take_down(*, clip_id, moderator, clause, reason: str, request=None) -> Clip:
+def clip_take_down(
+    *,
+    clip_id: uuid.UUID | str,
+    moderator: User,
+    clause: PolicyClause | str | None,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Clip:
     """PUBLISHED -> TAKEN_DOWN by a moderator citing a clause and a reason; leaves gallery and contests."""
     gate.require_moderator(moderator)
     reason = _clean_reason(reason, required=True)
     clause_obj = _clause(clause)
     with transaction.atomic():
         clip = _lock_clip(clip_id)
-        set_state(clip, gate.check(clip=clip, action="take_down", user=moderator))
+        target = gate.check(clip=clip, action="take_down", user=moderator)
+        assert target is not None  # only `review` leads to no state
+        set_state(clip, target)
         audit_record(
             action="clip.taken_down",
             actor=moderator,
@@ -213,7 +246,7 @@ def clip_take_down(*, clip_id, moderator, clause, reason: str, request=None) -> 
     return clip
 
 
-def notifications_mark_read(*, user, ids: list[int]) -> int:
+def notifications_mark_read(*, user: User, ids: list[int]) -> int:
     """Mark the given notifications of `user` read; returns how many changed."""
     from approvals.models import Notification
 

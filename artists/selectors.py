@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 
-from artists.models import ClipConsent, ConsentTerms, Export, Feedback, FeedbackStatus, LedgerEntry, Use
+from accounts.models import User
+from artists.models import ChangelogEntry, ClipConsent, ConsentTerms, Export, Feedback, FeedbackStatus, LedgerEntry, Use
 from generation.models import Clip
 from generation.selectors import public_q
 
@@ -36,7 +38,7 @@ def featured_clips(*, limit: int = 6) -> list[Clip]:
     return list(clips_with_consent(use=Use.FEATURED)[:limit])
 
 
-def consent_table(*, artist) -> list[dict]:
+def consent_table(*, artist: User) -> list[dict]:
     """For each published clip of the artist: each use with its current terms and the active consent."""
     from approvals.gate import Publication
 
@@ -65,11 +67,11 @@ def consent_table(*, artist) -> list[dict]:
     return rows
 
 
-def ledger_of(*, artist) -> QuerySet[LedgerEntry]:
+def ledger_of(*, artist: User) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(artist=artist).select_related("reverses").order_by("-created_at", "-id")
 
 
-def feedback_of(*, artist) -> QuerySet[Feedback]:
+def feedback_of(*, artist: User) -> QuerySet[Feedback]:
     return Feedback.objects.filter(artist=artist).prefetch_related("attachments").order_by("-created_at")
 
 
@@ -82,7 +84,7 @@ def feedback_for_triage(*, status: str = FeedbackStatus.NEW) -> QuerySet[Feedbac
     )
 
 
-def feedback_visible(*, user, feedback_id) -> Feedback | None:
+def feedback_visible(*, user: User | AnonymousUser, feedback_id: int) -> Feedback | None:
     """A feedback item for its artist or a moderator; None for anyone else."""
     qs = Feedback.objects.select_related("artist", "clip", "triaged_by").prefetch_related("attachments")
     if not user.is_authenticated:
@@ -92,20 +94,18 @@ def feedback_visible(*, user, feedback_id) -> Feedback | None:
     return qs.filter(pk=feedback_id).first()
 
 
-def changelog():
-    from artists.models import ChangelogEntry
-
+def changelog() -> QuerySet[ChangelogEntry]:
     return ChangelogEntry.objects.prefetch_related("feedback__artist").order_by("-created_at")
 
 
-def exports_of(*, artist) -> QuerySet[Export]:
+def exports_of(*, artist: User) -> QuerySet[Export]:
     return Export.objects.filter(artist=artist).order_by("-created_at")
 
 
-def profile_of(*, username: str):
+def profile_of(*, username: str) -> User | None:
     """An active artist's account by username, or None."""
     return get_user_model().objects.filter(username=username, is_active=True).first()
 
 
-def published_clips_of(*, artist) -> QuerySet[Clip]:
+def published_clips_of(*, artist: User) -> QuerySet[Clip]:
     return Clip.objects.filter(public_q(), artist=artist).select_related("artist", "job").order_by("-published_at")

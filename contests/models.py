@@ -143,6 +143,10 @@ class Entry(models.Model):
             models.UniqueConstraint(fields=["contest", "number"], name="entry_number_unique_per_contest"),
         ]
 
+    # Not columns: set for one judge by contests.selectors.entries_for_judge.
+    my_scorecard: Scorecard | None
+    my_marks: dict[int, int]
+
     def __str__(self) -> str:
         return f"Entry {self.number} in {self.contest_id}"
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
+from accounts.models import User
 from approvals.gate import Publication
 from contests import ranking
 from contests.models import Contest, Criterion, Entry, EntryStatus, Phase, Score, Scorecard
@@ -39,7 +41,7 @@ def entries_in_contest(contest: Contest) -> QuerySet[Entry]:
     )
 
 
-def entries_of_artist(artist) -> QuerySet[Entry]:
+def entries_of_artist(artist: User) -> QuerySet[Entry]:
     """All of an artist's entries, in any state, newest contest first."""
     return (
         Entry.objects.filter(artist=artist)
@@ -48,24 +50,24 @@ def entries_of_artist(artist) -> QuerySet[Entry]:
     )
 
 
-def is_judge(user, contest: Contest) -> bool:
+def is_judge(user: User | AnonymousUser, contest: Contest) -> bool:
     """A judge of this contest: holds the judge permission and is named on the contest."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.has_perm("contests.judge_entries") and contest.judges.filter(pk=user.pk).exists()
 
 
-def can_manage(user) -> bool:
+def can_manage(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm("contests.manage_contests"))
 
 
-def contests_judged_by(user) -> QuerySet[Contest]:
+def contests_judged_by(user: User | AnonymousUser) -> QuerySet[Contest]:
     if not user.is_authenticated or not user.has_perm("contests.judge_entries"):
         return Contest.objects.none()
     return Contest.objects.filter(judges=user).order_by("-closes_at")
 
 
-def entries_for_judge(contest: Contest, judge) -> list[Entry]:
+def entries_for_judge(contest: Contest, judge: User) -> list[Entry]:
     """Entries a judge scores (their own are left out: recused), each with `my_scorecard` or None."""
     mine = Scorecard.objects.filter(judge=judge).prefetch_related("scores")
     entries = list(
@@ -78,7 +80,7 @@ def entries_for_judge(contest: Contest, judge) -> list[Entry]:
     return entries
 
 
-def recused_count(contest: Contest, judge) -> int:
+def recused_count(contest: Contest, judge: User) -> int:
     return entries_in_contest(contest).filter(artist=judge).count()
 
 

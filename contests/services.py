@@ -8,13 +8,16 @@ checked against `core.clock` to the second.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpRequest
 
+from accounts.models import User
 from approvals.gate import Publication, label
 from contests.models import Contest, Entry, EntryStatus
 from core import clock
@@ -29,7 +32,7 @@ def utc(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
 
 
-def _lock_contest(contest_id) -> Contest:
+def _lock_contest(contest_id: int) -> Contest:
     contest = Contest.objects.select_for_update().filter(pk=contest_id).first()
     if contest is None:
         raise Contest.DoesNotExist
@@ -43,7 +46,13 @@ def _refuse_unless_open(contest: Contest, now: datetime, *, action: str) -> None
         raise ValidationError(f"“{contest.title}” closed at {utc(contest.closes_at)}; {action} no longer possible.")
 
 
-def entry_create(*, contest_id, clip_id, artist, request=None) -> Entry:
+def entry_create(
+    *,
+    contest_id: int,
+    clip_id: uuid.UUID | str | None,
+    artist: User,
+    request: HttpRequest | None = None,
+) -> Entry:
     """Enter the artist's own published clip while the contest is open, within the per-artist limit."""
     if not getattr(artist, "is_artist", False):
         raise ValidationError("Only artists can enter contests.")
@@ -51,7 +60,7 @@ def entry_create(*, contest_id, clip_id, artist, request=None) -> Entry:
         contest = _lock_contest(contest_id)
         now = clock.now()
         _refuse_unless_open(contest, now, action="entries are")
-        clip = Clip.objects.select_for_update().filter(pk=clip_id).first()
+        clip = Clip.objects.select_for_update().filter(pk=clip_id).first() if clip_id is not None else None
         if clip is None or (clip.artist_id != artist.pk and clip.publication != Publication.PUBLISHED):
             raise ValidationError({"clip": "No such clip."})
         if clip.artist_id != artist.pk:
@@ -91,7 +100,7 @@ def entry_create(*, contest_id, clip_id, artist, request=None) -> Entry:
     return entry
 
 
-def entry_withdraw(*, entry_id, artist, request=None) -> Entry:
+def entry_withdraw(*, entry_id: uuid.UUID | str, artist: User, request: HttpRequest | None = None) -> Entry:
     """Take the artist's own entry out of the contest; only before the contest closes."""
     with transaction.atomic():
         entry = Entry.objects.select_for_update().select_related("contest").filter(pk=entry_id).first()
@@ -118,7 +127,7 @@ def entry_withdraw(*, entry_id, artist, request=None) -> Entry:
     return entry
 
 
-def entries_remove_for_clip(*, clip_id, reason: str = "clip_left_publication") -> int:
+def entries_remove_for_clip(*, clip_id: uuid.UUID | str, reason: str = "clip_left_publication") -> int:
     """Take every active entry of a clip out of every contest at once; returns how many left."""
     with transaction.atomic():
         entries = list(
@@ -138,7 +147,7 @@ def entries_remove_for_clip(*, clip_id, reason: str = "clip_left_publication") -
     return len(entries)
 
 
-def judge_grant(*, user, actor=None, request=None) -> None:
+def judge_grant(*, user: User, actor: User | None = None, request: HttpRequest | None = None) -> None:
     """Put the user in the judge group (idempotent); contests still name their own judges."""
     from accounts.services.roles import roles_ensure
 
@@ -147,7 +156,7 @@ def judge_grant(*, user, actor=None, request=None) -> None:
     audit_record(action="contest.judge_granted", actor=actor, request=request, obj=user)
 
 
-def contest_grant_priority_lane(*, contest_id, admin, request=None) -> int:
+def contest_grant_priority_lane(*, contest_id: int, admin: User, request: HttpRequest | None = None) -> int:
     """Put every artist with an entry in an open contest in the render priority lane until the contest
     closes (an artist who already has an open-ended lane keeps it); returns how many artists."""
     from generation.models import ArtistQuota

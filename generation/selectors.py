@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from generation.models import Clip, RenderJob
 
 
@@ -12,7 +16,7 @@ def public_q() -> Q:
     return Q(is_public=True)
 
 
-def clips_visible_to(user) -> QuerySet[Clip]:
+def clips_visible_to(user: User | AnonymousUser | None) -> QuerySet[Clip]:
     """Published clips for everyone; every clip of their own for artists; all clips for moderators."""
     qs = Clip.objects.select_related("artist", "job")
     if user is not None and user.is_authenticated:
@@ -22,11 +26,11 @@ def clips_visible_to(user) -> QuerySet[Clip]:
     return qs.filter(public_q())
 
 
-def clip_visible_or_none(*, user, clip_id) -> Clip | None:
+def clip_visible_or_none(*, user: User | AnonymousUser | None, clip_id: uuid.UUID | str) -> Clip | None:
     return clips_visible_to(user).filter(id=clip_id).first()
 
 
-def clip_for_media_path(*, user, path: str) -> Clip | None:
+def clip_for_media_path(*, user: User | AnonymousUser | None, path: str) -> Clip | None:
     """The clip owning a stored media file, if `user` may see it."""
     owns = Q(video=path) | Q(poster=path) | Q(preview=path) | Q(contact_sheet=path)
     return clips_visible_to(user).filter(owns).first()
@@ -36,9 +40,9 @@ def gallery_clips() -> QuerySet[Clip]:
     return Clip.objects.filter(public_q()).select_related("artist", "job").order_by("-published_at")
 
 
-def jobs_of(*, artist) -> QuerySet[RenderJob]:
+def jobs_of(*, artist: User) -> QuerySet[RenderJob]:
     return RenderJob.objects.filter(artist=artist).select_related("clip").order_by("-created_at")
 
 
-def job_of(*, artist, job_id) -> RenderJob | None:
+def job_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
     return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").first()

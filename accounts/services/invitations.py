@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts.models import Invitation, Role
+from accounts.models import Invitation, Role, User
 from accounts.services.roles import user_set_role
 from core import clock
 from core.audit import audit_record
@@ -40,7 +41,12 @@ class IssuedInvitation:
 
 
 def invitation_create(
-    *, email: str, role: str = Role.ARTIST, invited_by=None, request=None, send_email: bool = True
+    *,
+    email: str,
+    role: str = Role.ARTIST,
+    invited_by: User | None = None,
+    request: HttpRequest | None = None,
+    send_email: bool = True,
 ) -> IssuedInvitation:
     """Create a single-use invitation for `email`, valid INVITATION_TTL_DAYS; the token is returned once."""
     email = get_user_model().objects.normalize_email((email or "").strip()).lower()
@@ -95,7 +101,15 @@ def invitation_get_valid(*, token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, email: str, username: str, password: str, display_name: str = "", request=None):
+def invitation_accept(
+    *,
+    token: str,
+    email: str,
+    username: str,
+    password: str,
+    display_name: str = "",
+    request: HttpRequest | None = None,
+) -> User:
     """Create the account for an open invitation bound to `email`, and close the invitation."""
     User = get_user_model()
     with transaction.atomic():

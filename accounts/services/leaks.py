@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.http import HttpRequest
 
 from accounts.models import ApiToken, TokenSighting
 from core import clock
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 REFRESH = timedelta(seconds=30)
 
 
-def client_fingerprint(request) -> str:
+def client_fingerprint(request: HttpRequest | None) -> str:
     """A short hash of the User-Agent: distinct clients without storing what they send."""
     agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     return hashlib.sha256(agent.encode("utf-8", "replace")).hexdigest()[:32]
@@ -43,7 +44,7 @@ def _valid_ip(value: str | None) -> str | None:
         return None
 
 
-def token_note_use(*, token: ApiToken, request) -> bool:
+def token_note_use(*, token: ApiToken, request: HttpRequest | None) -> bool:
     """Record that `token` was used by `request`; suspend it when the use looks like a leak.
 
     Returns True when the token is (now) suspended. The common case (same address and client as
@@ -97,7 +98,7 @@ def _moderator_emails() -> list[str]:
     return sorted({user.email for user in users})
 
 
-def token_suspend(*, token_id: int, reason: str, request=None) -> bool:
+def token_suspend(*, token_id: int, reason: str, request: HttpRequest | None = None) -> bool:
     """Suspend one active token (idempotent); the artist and moderators are emailed once, on commit."""
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token_id, suspended_at__isnull=True, revoked_at__isnull=True).update(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
-from accounts.models import Role
+from accounts.models import Role, User
 
 
 def role_permissions() -> dict[str, list[str]]:
@@ -35,7 +35,7 @@ def roles_ensure() -> None:
         group.permissions.set(perms)
 
 
-def user_set_role(*, user, role: str) -> None:
+def user_set_role(*, user: User, role: str) -> None:
     """Put the user in the group of `role` (admins are also staff)."""
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")

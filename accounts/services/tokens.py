@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 import string
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Final, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, User
 from core import clock
 from core.audit import audit_record
 
@@ -32,7 +35,15 @@ SCOPES = {
     "review": "Moderators: the review queue and decisions",
 }
 ARTIST_SCOPES = ("renders:write", "clips:read", "clips:write", "contests:write")
-_DEFAULT = object()
+
+
+class _Default(enum.Enum):
+    """The sentinel for "not given" where None is a meaningful value."""
+
+    TOKEN = enum.auto()
+
+
+_DEFAULT: Final = _Default.TOKEN
 
 
 def _base62(number: int, width: int) -> str:
@@ -65,7 +76,7 @@ class IssuedToken:
     raw: str
 
 
-def scopes_for(user) -> list[str]:
+def scopes_for(user: User) -> list[str]:
     """Every scope the account's roles allow (the default for a new token)."""
     scopes = list(ARTIST_SCOPES) if user.is_artist else ["clips:read"]
     if user.is_moderator:
@@ -73,7 +84,14 @@ def scopes_for(user) -> list[str]:
     return scopes
 
 
-def token_issue(*, user, name: str = "", scopes: list[str] | None = None, ttl=_DEFAULT, request=None) -> IssuedToken:
+def token_issue(
+    *,
+    user: User,
+    name: str = "",
+    scopes: list[str] | None = None,
+    ttl: timedelta | None | Literal[_Default.TOKEN] = _DEFAULT,
+    request: HttpRequest | None = None,
+) -> IssuedToken:
     """Create a token for `user`; the raw value is returned here once and never stored.
 
     `scopes` defaults to all the account may do; `ttl` to API_TOKEN_TTL_DAYS (None: no expiry).
@@ -112,7 +130,7 @@ def token_issue(*, user, name: str = "", scopes: list[str] | None = None, ttl=_D
     return IssuedToken(token=token, raw=raw)
 
 
-def token_revoke(*, token_id: int, user, request=None) -> ApiToken:
+def token_revoke(*, token_id: int, user: User, request: HttpRequest | None = None) -> ApiToken:
     """Revoke one of `user`'s tokens; the next request with it is refused."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()

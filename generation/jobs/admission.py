@@ -10,11 +10,12 @@ import math
 
 from django.conf import settings
 
+from accounts.models import User
 from generation.jobs.estimates import render_seconds_estimate, wait_for_new_job
 from generation.jobs.quotas import QuotaExceeded, QuotaStatus, quota_reserve
 
 
-def job_admit(*, artist, duration_s: int) -> QuotaStatus:
+def job_admit(*, artist: User, duration_s: int) -> QuotaStatus:
     """Inside job_create's transaction: refuse (QuotaExceeded, a 429) a job over the artist's quota
     or one that would wait past QUEUE_HORIZON_S; otherwise return the quota left after it."""
     per_render = math.ceil(render_seconds_estimate())

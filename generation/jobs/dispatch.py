@@ -6,6 +6,10 @@ Jobs wait in the database, not in the broker: the broker holds at most RENDER_SL
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
 
 from celery import current_app
 from django.conf import settings
@@ -27,7 +31,7 @@ RENDER_TASK = "generation.tasks.render_job"
 _DISPATCH = edge(JobStatus.QUEUED, to=JobStatus.DISPATCHED)
 
 
-def job_mark_dispatched(*, job_id) -> bool:
+def job_mark_dispatched(*, job_id: uuid.UUID | str) -> bool:
     """QUEUED -> DISPATCHED; False if the job was no longer queued."""
     return bool(
         RenderJob.objects.filter(id=job_id, status__in=_DISPATCH).update(
@@ -36,7 +40,7 @@ def job_mark_dispatched(*, job_id) -> bool:
     )
 
 
-def last_served_of(artist_ids) -> dict:
+def last_served_of(artist_ids: Iterable[int]) -> dict[int, datetime]:
     """artist id -> when one of their jobs was last dispatched (absent if never)."""
     rows = (
         RenderJob.objects.filter(artist_id__in=list(artist_ids), dispatched_at__isnull=False)
@@ -85,10 +89,15 @@ def dispatch_pending() -> list[object]:
             if job_mark_dispatched(job_id=job_id)
         ]
         for job_id in chosen:
-            transaction.on_commit(lambda job_id=job_id: current_app.send_task(RENDER_TASK, args=[str(job_id)]))
+            transaction.on_commit(partial(_send, job_id))
     if chosen:
         log.info("dispatched %d render job(s)", len(chosen))
     return chosen
+
+
+def _send(job_id: object) -> None:
+    """Send one job's id to the render queue (after commit: the worker must see the row)."""
+    current_app.send_task(RENDER_TASK, args=[str(job_id)])
 
 
 def dispatch_on_commit() -> None:

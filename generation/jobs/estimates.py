@@ -5,11 +5,15 @@ dispatcher sends in (generation.jobs.fairness), from one grouped query over the 
 from __future__ import annotations
 
 import math
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 
 from core import clock
 from generation.jobs.fairness import jobs_ahead
@@ -45,8 +49,10 @@ def render_seconds_estimate() -> float:
             .order_by("-finished_at")
             .values_list("started_at", "finished_at")[:50]
         )
-        if recent:
-            value = sum((done - start).total_seconds() for start, done in recent) / len(recent)
+        # Both are set (the filter), but the fields are nullable.
+        seconds = [(done - start).total_seconds() for start, done in recent if start is not None and done is not None]
+        if seconds:
+            value = sum(seconds) / len(seconds)
             value = max(value, 0.01)
         else:
             value = float(settings.QUEUE_RENDER_ESTIMATE_S)
@@ -54,7 +60,7 @@ def render_seconds_estimate() -> float:
     return float(value)
 
 
-def _lanes():
+def _lanes() -> QuerySet[RenderJob, dict[str, Any]]:
     """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority."""
     priority = ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(clock.now()), user_id=OuterRef("artist_id"))
     return (
@@ -83,7 +89,7 @@ def _start_s(ahead: int, in_flight: int) -> int:
     return math.ceil((waves + busy) * per_render)
 
 
-def queue_estimates(*, artist_id: int, jobs) -> dict:
+def queue_estimates(*, artist_id: int, jobs: Iterable[RenderJob]) -> dict[uuid.UUID, QueueEstimate]:
     """{job id: QueueEstimate} for the artist's queued jobs among `jobs`; two queries, none if none queued."""
     queued = [job for job in jobs if job.status == JobStatus.QUEUED]
     if not queued:
@@ -123,7 +129,7 @@ def queue_estimate(job: RenderJob) -> QueueEstimate | None:
     return queue_estimates(artist_id=job.artist_id, jobs=[job]).get(job.id)
 
 
-def _last_served(artist_id: int):
+def _last_served(artist_id: int) -> datetime | None:
     return (
         RenderJob.objects.filter(artist_id=artist_id, dispatched_at__isnull=False)
         .order_by("-dispatched_at")

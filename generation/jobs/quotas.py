@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 
+from accounts.models import User
 from core import clock
 from core.errors import RetryLater
 from generation.models import ArtistQuota
@@ -65,7 +66,7 @@ class QuotaStatus:
         }
 
 
-def quota_status(*, artist, now: datetime | None = None) -> QuotaStatus:
+def quota_status(*, artist: User, now: datetime | None = None) -> QuotaStatus:
     """The artist's limits (overrides or settings) and what is used now, in two queries."""
     from generation.jobs.states import ACTIVE, JobStatus
     from generation.models import RenderJob
@@ -102,7 +103,7 @@ def quota_status(*, artist, now: datetime | None = None) -> QuotaStatus:
     )
 
 
-def quota_reserve(*, artist, duration_s: int, busy_retry_s: int = 60) -> QuotaStatus:
+def quota_reserve(*, artist: User, duration_s: int, busy_retry_s: int = 60) -> QuotaStatus:
     """Inside the caller's transaction: lock the artist, count, and refuse a job over the quota.
 
     Returns the status as it will be once the job is created; raises QuotaExceeded otherwise.

@@ -7,10 +7,13 @@ transaction commits.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
+from accounts.models import User
 from core.audit import audit_record
 from generation.jobs.admission import job_admit
 from generation.jobs.dispatch import dispatch_on_commit
@@ -24,8 +27,15 @@ MAX_SEED = 2**32 - 1
 
 
 def render_params_validate(
-    *, prompt: str, negative_prompt: str, duration_s, width, height, seed, preset_key: str
-) -> dict:
+    *,
+    prompt: str,
+    negative_prompt: str,
+    duration_s: int,
+    width: int,
+    height: int,
+    seed: int | None,
+    preset_key: str,
+) -> dict[str, Any]:
     """Check every submitted value; ValidationError with a message per bad field."""
     errors: dict[str, str] = {}
     prompt = (prompt or "").strip()
@@ -76,14 +86,14 @@ def render_params_validate(
 
 def job_create(
     *,
-    artist,
+    artist: User,
     prompt: str,
-    duration_s,
-    width,
-    height,
+    duration_s: int,
+    width: int,
+    height: int,
     negative_prompt: str = "",
-    seed=None,
-    request=None,
+    seed: int | None = None,
+    request: HttpRequest | None = None,
     preset: str = "",
 ) -> RenderJob:
     """Validate and queue a render; it is dispatched once the transaction commits."""
@@ -100,19 +110,19 @@ def job_create(
     )
     prompt_screen(prompt=params["prompt"], negative_prompt=params["negative_prompt"])  # blocked: refused here
     choice = preset_enabled_or_error(key=params.pop("preset").key)
-    preset = choice.preset
+    spec = choice.preset  # `preset` is the key asked for; this is the Preset it names
     with transaction.atomic():
         job_admit(artist=artist, duration_s=params["duration_s"])  # quota and queue horizon: 429 when over
         job = RenderJob.objects.create(
             artist=artist,
-            preset=preset.key,
+            preset=spec.key,
             model_source=choice.source,
             model_revision=choice.revision,
-            fps=preset.fps,
-            num_frames=preset.num_frames(params["duration_s"]),
-            steps=preset.steps,
-            guidance=preset.guidance,
-            progress_total=preset.steps,
+            fps=spec.fps,
+            num_frames=spec.num_frames(params["duration_s"]),
+            steps=spec.steps,
+            guidance=spec.guidance,
+            progress_total=spec.steps,
             **params,
         )
         audit_record(

@@ -8,13 +8,18 @@ that run names it (a fencing token).
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
 
+from accounts.models import User
 from core import clock
 from core.audit import audit_record
 from generation.jobs.dispatch import dispatch_on_commit
@@ -31,7 +36,7 @@ _RECOVER = edge(JobStatus.DISPATCHED, JobStatus.RUNNING, to=JobStatus.QUEUED)
 _GIVE_UP = edge(JobStatus.DISPATCHED, JobStatus.RUNNING, to=JobStatus.FAILED)
 
 
-def job_claim(*, job_id, worker: str = "") -> int | None:
+def job_claim(*, job_id: uuid.UUID | str, worker: str = "") -> int | None:
     """QUEUED/DISPATCHED -> RUNNING; returns the attempt number, the fencing token every later write of
     this run must show; a duplicate delivery claims nothing and gets None."""
     now = clock.now()
@@ -54,23 +59,23 @@ def job_claim(*, job_id, worker: str = "") -> int | None:
     return attempt
 
 
-def _running(job_id, attempt: int):
+def _running(job_id: uuid.UUID | str, attempt: int) -> QuerySet[RenderJob]:
     return RenderJob.objects.filter(id=job_id, status=JobStatus.RUNNING, attempts=attempt, cancel_requested=False)
 
 
-def job_progress(*, job_id, attempt: int, step: int, total: int, eta_s: int | None) -> bool:
+def job_progress(*, job_id: uuid.UUID | str, attempt: int, step: int, total: int, eta_s: int | None) -> bool:
     """Record progress and a heartbeat for this run; returns True when it must stop (cancelled, lost or gone)."""
     return not _running(job_id, attempt).update(
         progress_step=step, progress_total=total, eta_s=eta_s, heartbeat_at=clock.now()
     )
 
 
-def job_heartbeat(*, job_id, attempt: int) -> bool:
+def job_heartbeat(*, job_id: uuid.UUID | str, attempt: int) -> bool:
     """Mark this run alive; returns True when it must stop (cancelled, lost or gone)."""
     return not _running(job_id, attempt).update(heartbeat_at=clock.now())
 
 
-def job_must_stop(*, job_id, attempt: int) -> bool:
+def job_must_stop(*, job_id: uuid.UUID | str, attempt: int) -> bool:
     """True when this run should stop: the job was cancelled, recovered by the sweep, or deleted."""
     return not _running(job_id, attempt).exists()
 
@@ -85,15 +90,15 @@ OUTPUT_NAMES = {
 
 def job_succeed(
     *,
-    job_id,
+    job_id: uuid.UUID | str,
     attempt: int,
-    files: dict,
+    files: dict[str, File],
     width: int,
     height: int,
     fps: int,
     num_frames: int,
     size_bytes: int,
-    metadata: dict,
+    metadata: dict[str, Any],
     media_key: str,
 ) -> Clip | None:
     """RUNNING -> SUCCEEDED with its Clip and files, all or nothing; None (nothing stored) if this run
@@ -144,7 +149,7 @@ def _delete_stored(names: list[str]) -> None:
             log.exception("could not delete %s after a failed store", name)
 
 
-def job_fail(*, job_id, attempt: int, message: str) -> bool:
+def job_fail(*, job_id: uuid.UUID | str, attempt: int, message: str) -> bool:
     """RUNNING -> FAILED with a message the artist can read; False if this run no longer owns the job."""
     with transaction.atomic():
         updated = RenderJob.objects.filter(id=job_id, status__in=_FAIL, attempts=attempt).update(
@@ -156,7 +161,7 @@ def job_fail(*, job_id, attempt: int, message: str) -> bool:
     return bool(updated)
 
 
-def job_cancel(*, job_id, artist, request=None) -> RenderJob:
+def job_cancel(*, job_id: uuid.UUID | str, artist: User, request: HttpRequest | None = None) -> RenderJob:
     """Cancel one of the artist's jobs: a queued one at once, a running one stops within one step."""
     with transaction.atomic():
         job = RenderJob.objects.select_for_update().filter(id=job_id, artist=artist).first()

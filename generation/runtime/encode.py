@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import av.video.stream
 import numpy as np
 from PIL import Image
 
@@ -46,7 +47,7 @@ class Mp4Writer:
     ) -> None:
         self.fps, self.crf, self.preset = fps, crf, preset
         self.count = 0
-        self._stream = None
+        self._stream: av.video.stream.VideoStream | None = None
         self._container = av.open(
             str(path), mode="w", format="mp4", options={"movflags": "+faststart+use_metadata_tags"}
         )
@@ -216,12 +217,12 @@ class _EncoderThread(threading.Thread):
     def __init__(self, writer: Mp4Writer) -> None:
         super().__init__(name="mp4-encoder", daemon=True)
         self.writer = writer
-        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.aborted = False
         self.count = 0
 
-    def put(self, frame) -> None:
+    def put(self, frame: np.ndarray) -> None:
         if self.error is not None:
             raise self.error
         self.queue.put(frame)

@@ -12,11 +12,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
 from .presets import BUILTIN_SOURCE, Preset, get_preset
+
+if TYPE_CHECKING:
+    # diffusers is not analysed (follow_imports = "skip" in pyproject.toml): the name is Any to mypy,
+    # it documents what is held.
+    from diffusers import DiffusionPipeline
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +131,16 @@ class Engine:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pipe = None
+        self._pipe: DiffusionPipeline | None = None
         self._key: tuple | None = None
         self._memory = (False, "none")  # (vae_tiling, offload) now applied to the resident pipeline
         self.load_count = 0
         self.last_load_seconds = 0.0
 
     # -- loading -------------------------------------------------------------------------------
-    def _load(self, preset: Preset, request: RenderRequest, options: EngineOptions, device: str, dtype):
+    def _load(
+        self, preset: Preset, request: RenderRequest, options: EngineOptions, device: str, dtype: torch.dtype
+    ) -> DiffusionPipeline:
         import diffusers
 
         from .random_weights import RANDOM_SOURCE, build_random_pipeline
@@ -146,7 +154,7 @@ class Engine:
             pipe = build_tiny_pipeline()
         else:
             pipeline_cls = getattr(diffusers, preset.pipeline_class)
-            kwargs = {"dtype": dtype}
+            kwargs: dict[str, Any] = {"dtype": dtype}
             if not Path(source).is_dir() and request.revision and request.revision != "local folder":
                 kwargs["revision"] = request.revision
             pipe = pipeline_cls.from_pretrained(source, **kwargs)
@@ -157,7 +165,7 @@ class Engine:
             pipe.transformer.compile_repeated_blocks(fullgraph=True)
         return pipe
 
-    def pipeline(self, request: RenderRequest, options: EngineOptions = EngineOptions()):
+    def pipeline(self, request: RenderRequest, options: EngineOptions = EngineOptions()) -> DiffusionPipeline:
         """The warm pipeline for the request's preset and source, loading it on first use only."""
         preset = get_preset(request.preset)
         device = _resolve_device(options.device)
@@ -202,6 +210,7 @@ class Engine:
 
     def _apply_memory(self, vae_tiling: bool, offload: str, device: str) -> None:
         pipe = self._pipe
+        assert pipe is not None, "memory settings apply to the resident pipeline; load it first"
         if device == "cpu":
             offload = "none"  # offloading moves weights to the CPU: nothing to gain there
         tiling_now, offload_now = self._memory
@@ -253,11 +262,15 @@ class Engine:
                 log.exception("could not restore memory settings; unloading the pipeline")
                 self.unload()
 
-    def _call(self, pipe, request: RenderRequest, on_step: StepCallback | None, *, low_memory: bool) -> Video:
+    def _call(
+        self, pipe: DiffusionPipeline, request: RenderRequest, on_step: StepCallback | None, *, low_memory: bool
+    ) -> Video:
         preset = get_preset(request.preset)
         generator = torch.Generator(device="cpu").manual_seed(request.seed)
 
-        def callback(_pipe, step: int, _timestep, kwargs):
+        def callback(
+            _pipe: DiffusionPipeline, step: int, _timestep: torch.Tensor, kwargs: dict[str, Any]
+        ) -> dict[str, Any]:
             if on_step is not None and on_step(step + 1, request.steps):
                 raise RenderCancelled()
             return kwargs

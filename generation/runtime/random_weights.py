@@ -7,11 +7,16 @@ tokenizer is the code-built one of the tiny preset (its ids are valid for the re
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from .presets import Preset
+
+if TYPE_CHECKING:
+    from diffusers import LTXPipeline  # not analysed (follow_imports = "skip"): Any to mypy
 
 CONFIG_ROOT = Path(__file__).resolve().parent / "configs"
 #: The source a job records when it renders with random weights.
@@ -19,7 +24,7 @@ RANDOM_SOURCE = "random weights (shipped config)"
 
 
 @contextlib.contextmanager
-def _default_dtype(dtype: torch.dtype):
+def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
     previous = torch.get_default_dtype()
     torch.set_default_dtype(dtype)
     try:
@@ -28,7 +33,7 @@ def _default_dtype(dtype: torch.dtype):
         torch.set_default_dtype(previous)
 
 
-def build_random_pipeline(preset: Preset, *, device: str, dtype: torch.dtype, seed: int = 0):
+def build_random_pipeline(preset: Preset, *, device: str, dtype: torch.dtype, seed: int = 0) -> LTXPipeline:
     """The preset's pipeline with every component built in place on `device` in `dtype` ("meta": no memory)."""
     from diffusers import (
         AutoencoderKLLTXVideo,
