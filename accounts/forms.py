@@ -3,13 +3,23 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.services.invitations import invitable_roles
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(error_messages={"invalid": "Enter a valid email address."})
+    """Offers exactly the roles the inviter may invite (accounts.services.invitations.MAY_INVITE)."""
+
+    email = forms.EmailField(error_messages={"invalid": _("Enter a valid email address.")})
     role = forms.ChoiceField(choices=Role.choices, initial=Role.ARTIST)
+
+    def __init__(self, *args, inviter, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the roles the inviter may invite; any known role still validates here, so that a
+        # crafted one reaches the service, which refuses it with its message and audits the attempt.
+        self.fields["role"].widget.choices = [(role, Role(role).label) for role in invitable_roles(inviter)]
 
 
 class AcceptInvitationForm(forms.Form):

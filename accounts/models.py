@@ -5,18 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core import clock
 
 
 class Role(models.TextChoices):
-    ARTIST = "artist", "Artist"
-    MODERATOR = "moderator", "Moderator"
-    ADMIN = "admin", "Admin"
+    """The roles an account can hold, each a group (accounts.services.roles); who may invite whom is
+    `accounts.services.invitations.MAY_INVITE`. A judge still scores only the contests that name them."""
+
+    ARTIST = "artist", _("Artist")
+    JUDGE = "judge", _("Judge")
+    MODERATOR = "moderator", _("Moderator")
+    ADMIN = "admin", _("Admin")
 
 
 class User(AbstractUser):
-    """An account; what it may do comes from its groups (artist, moderator, admin)."""
+    """An account; what it may do comes from its groups (artist, judge, moderator, admin)."""
 
     display_name = models.CharField(max_length=80, blank=True, help_text="Shown as the credit on published clips.")
 

@@ -10,11 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AcceptInvitationForm, InviteForm, TokenForm
 from accounts.models import ApiToken, Invitation
-from accounts.services.invitations import invitation_accept, invitation_create, invitation_get_valid
+from accounts.services.invitations import (
+    invitable_roles,
+    invitation_accept,
+    invitation_create,
+    invitation_get_valid,
+)
 from accounts.services.tokens import token_issue, token_revoke
 from core import clock
 from core.forms import form_add_service_errors
@@ -22,9 +28,9 @@ from core.forms import form_add_service_errors
 
 @login_required
 def invitations(request):
-    if not request.user.has_perm("accounts.invite_users"):
-        raise PermissionDenied("Only moderators can invite.")
-    form = InviteForm(request.POST or None)
+    if not (request.user.has_perm("accounts.invite_users") and invitable_roles(request.user)):
+        raise PermissionDenied(_("Only moderators and admins can invite."))
+    form = InviteForm(request.POST or None, inviter=request.user)
     issued = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +44,7 @@ def invitations(request):
             form_add_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
-            form = InviteForm()
+            form = InviteForm(inviter=request.user)
     page = Paginator(Invitation.objects.select_related("invited_by", "accepted_by"), 20).get_page(
         request.GET.get("page")
     )

@@ -17,7 +17,7 @@ class ContestsConfig(AppConfig):
             "contests.delete_criterion",
             "contests.view_criterion",
         ],
-        "judge": ["contests.judge_entries"],  # a group, not an invitation role: contests name their judges
+        "judge": ["contests.judge_entries"],  # the judge role; each contest still names its own judges
     }
 
     def ready(self) -> None:

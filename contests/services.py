@@ -11,20 +11,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.models import Role, User
 from approvals.gate import Publication, label
 from contests.models import Contest, Entry, EntryStatus
 from core import clock
 from core.audit import audit_record
 from generation.models import Clip
 
-JUDGE_GROUP = "judge"
+JUDGE_GROUP = Role.JUDGE  # the judge role's group (contests.apps declares its permission)
 
 
 def utc(moment: datetime) -> str:
@@ -148,11 +147,11 @@ def entries_remove_for_clip(*, clip_id: uuid.UUID | str, reason: str = "clip_lef
 
 
 def judge_grant(*, user: User, actor: User | None = None, request: HttpRequest | None = None) -> None:
-    """Put the user in the judge group (idempotent); contests still name their own judges."""
-    from accounts.services.roles import roles_ensure
+    """Give the user the judge role (idempotent; the role an invitation can also carry); contests still
+    name their own judges."""
+    from accounts.services.roles import user_set_role
 
-    roles_ensure()
-    user.groups.add(Group.objects.get(name=JUDGE_GROUP))
+    user_set_role(user=user, role=JUDGE_GROUP)
     audit_record(action="contest.judge_granted", actor=actor, request=request, obj=user)
 
 

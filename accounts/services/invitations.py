@@ -1,4 +1,4 @@
-"""Invitation-only sign-up: create, look up and accept single-use links."""
+"""Invitation-only sign-up: who may invite whom, and create, look up and accept single-use links."""
 
 from __future__ import annotations
 
@@ -15,11 +15,42 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Role, User
 from accounts.services.roles import user_set_role
 from core import clock
 from core.audit import audit_record
+
+#: Who may invite whom: an inviter's role -> the roles their invitations may carry. This table is the only
+#: rule: the service enforces it, the invitation form offers exactly it, the `invite` command applies it.
+#: Judges are invited as judges (they score only the contests that name them); only admins make staff.
+MAY_INVITE: dict[str, tuple[str, ...]] = {
+    Role.MODERATOR: (Role.ARTIST, Role.JUDGE),
+    Role.ADMIN: (Role.ARTIST, Role.JUDGE, Role.MODERATOR, Role.ADMIN),
+}
+
+
+def invitable_roles(inviter: User | None) -> list[str]:
+    """The roles `inviter` may invite, in Role order; every role for None (the operator's command line)."""
+    if inviter is None:
+        return list(Role.values)
+    if not inviter.is_active:
+        return []
+    allowed = {role for holder, roles in MAY_INVITE.items() if inviter.has_role(holder) for role in roles}
+    return [role for role in Role.values if role in allowed]
+
+
+def _refusal(role: str, allowed: list[str]) -> str:
+    def names(roles) -> str:
+        return ", ".join(str(Role(r).label).lower() for r in roles) or _("nobody")
+
+    inviters = [holder for holder, roles in MAY_INVITE.items() if role in roles]
+    return _("You cannot invite a new %(role)s: that takes the %(inviters)s role. You may invite: %(allowed)s.") % {
+        "role": names([role]),
+        "inviters": names(inviters),
+        "allowed": names(allowed),
+    }
 
 
 def _hash(token: str) -> str:
@@ -48,14 +79,26 @@ def invitation_create(
     request: HttpRequest | None = None,
     send_email: bool = True,
 ) -> IssuedInvitation:
-    """Create a single-use invitation for `email`, valid INVITATION_TTL_DAYS; the token is returned once."""
+    """Create a single-use invitation for `email`, valid INVITATION_TTL_DAYS, if `invited_by` may invite
+    `role` (MAY_INVITE; None is the operator's command line); the token is returned once. A refused role
+    is audited (`invitation.refused`)."""
     email = get_user_model().objects.normalize_email((email or "").strip()).lower()
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": "Enter a valid email address."}) from None
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
     if role not in Role.values:
-        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+        raise ValidationError({"role": _("Choose one of: %(roles)s.") % {"roles": ", ".join(Role.values)}})
+    inviter = invited_by if getattr(invited_by, "pk", None) else None
+    allowed = invitable_roles(inviter)
+    if role not in allowed:
+        audit_record(
+            action="invitation.refused",
+            actor=inviter,
+            request=request,
+            detail={"email": email, "role": role, "may_invite": allowed},
+        )
+        raise ValidationError({"role": _refusal(role, allowed)})
     if get_user_model().objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "An account with this email already exists."})
     token = secrets.token_urlsafe(32)
@@ -64,12 +107,12 @@ def invitation_create(
             email=email,
             role=role,
             token_hash=_hash(token),
-            invited_by=invited_by if getattr(invited_by, "pk", None) else None,
+            invited_by=inviter,
             expires_at=clock.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
         )
         audit_record(
             action="invitation.created",
-            actor=invited_by,
+            actor=inviter,
             request=request,
             obj=invitation,
             detail={"email": email, "role": role},
@@ -112,8 +155,18 @@ def invitation_accept(
 ) -> User:
     """Create the account for an open invitation bound to `email`, and close the invitation."""
     User = get_user_model()
+    invitation = invitation_get_valid(token=token)
+    if invitation.invited_by is not None and invitation.role not in invitable_roles(invitation.invited_by):
+        # Sent before the inviter lost the right to invite this role (or before MAY_INVITE held).
+        audit_record(
+            action="invitation.refused",
+            actor=invitation.invited_by,
+            request=request,
+            obj=invitation,
+            detail={"email": invitation.email, "role": invitation.role, "at": "acceptance"},
+        )
+        raise ValidationError(_("This invitation is no longer valid. Ask a moderator for a new one."))
     with transaction.atomic():
-        invitation = invitation_get_valid(token=token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise ValidationError("This invitation has already been used. Log in instead.")
