@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
 from approvals import gate, selectors, services
-from approvals.models import Decision
+from approvals.models import REVIEW_DECISIONS
 from approvals.services import MAX_REASON_CHARS
 from core import clock
 from core.api.fields import IsoDateTimeField
@@ -20,17 +20,43 @@ from generation.selectors import clip_visible_or_none
 from generation.serializers import ClipOutputSerializer
 
 
+class ClauseOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    text = serializers.CharField()
+
+
+class DecisionOutputSerializer(serializers.Serializer):
+    """A moderator's decision on a clip, as its artist reads it: what, under which clause, and why."""
+
+    decision = serializers.CharField(help_text="approve, changes, reject or take_down.")
+    label = serializers.CharField(source="get_decision_display")
+    is_appeal = serializers.BooleanField(help_text="The decision on an appeal (final).")
+    clause = ClauseOutputSerializer(allow_null=True)
+    reason = serializers.CharField()
+    decided_at = IsoDateTimeField()
+
+
 class ClipGateOutputSerializer(ClipOutputSerializer):
     """A clip with what the requester may do with it at the gate now (approvals.gate.available_actions):
-    exactly the actions the services would accept."""
+    exactly the actions the services would accept; for its artist and moderators, the latest decision."""
 
     actions = serializers.SerializerMethodField()
+    last_decision = serializers.SerializerMethodField()
 
     def get_actions(self, clip) -> list[str]:
         user = self.context.get("user")
         if user is None or not user.is_authenticated:
             return []
         return [str(action) for action in gate.available_actions(clip=clip, user=user)]
+
+    @extend_schema_field(DecisionOutputSerializer(allow_null=True))
+    def get_last_decision(self, clip):
+        user = self.context.get("user")
+        if user is None or not user.is_authenticated or not (clip.artist_id == user.pk or user.is_moderator):
+            return None
+        review = selectors.last_decision(clip=clip)
+        return DecisionOutputSerializer(review).data if review else None
 
 
 class ReviewOutputSerializer(serializers.Serializer):
@@ -114,7 +140,7 @@ class ReviewListApi(generics.GenericAPIView):
         _moderator_only(request)
         query = self.InputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.review_queue(**query.validated_data))
+        page = self.paginate_queryset(selectors.review_queue(moderator=request.user, **query.validated_data))
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
@@ -143,7 +169,7 @@ class ReviewDecideApi(APIView):
     required_scopes = "review"
 
     class InputSerializer(serializers.Serializer):
-        decision = serializers.ChoiceField(choices=Decision.values)
+        decision = serializers.ChoiceField(choices=[str(d) for d in REVIEW_DECISIONS])
         clause = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_REASON_CHARS)
 

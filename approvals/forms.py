@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from approvals.models import REFUSALS, Decision, PolicyClause
+from approvals.models import REFUSALS, REVIEW_DECISIONS, PolicyClause
 from approvals.services import MAX_REASON_CHARS
 from core import clock
 
@@ -18,7 +18,7 @@ def _clause_field(required: bool) -> forms.ModelChoiceField:
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Decision.choices)
+    decision = forms.ChoiceField(choices=[(d.value, d.label) for d in REVIEW_DECISIONS])
     clause = _clause_field(required=False)
     reason = forms.CharField(
         required=False,

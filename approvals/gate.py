@@ -3,7 +3,9 @@ action, and the one function that writes the gate's columns.
 
 PRIVATE -> PENDING_REVIEW -> APPROVED -> PUBLISHED; PENDING_REVIEW -> CHANGES_REQUESTED | REJECTED;
 CHANGES_REQUESTED -> PENDING_REVIEW (asked again); REJECTED -> APPEALED (once) -> APPROVED | REJECTED,
-decided by another moderator; PUBLISHED -> WITHDRAWN (artist) | TAKEN_DOWN (moderator, clause + reason).
+decided by another moderator; PUBLISHED -> WITHDRAWN (artist) | TAKEN_DOWN (moderator, clause + reason);
+TAKEN_DOWN -> TAKEDOWN_APPEALED (once) -> APPROVED (published again) | TAKEN_DOWN, decided by a moderator
+other than the one who took it down. Nobody decides on their own clip, whatever their roles.
 
 The columns live on generation's Clip table (`publication`, `is_public`, `published_at`, `publish_at`,
 `flagged`, `policy_flags`) but only `set_state` here writes them (tests/approvals/test_gate_owns_state.py
@@ -17,6 +19,7 @@ from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from approvals.models import Decision, Review
 from core import clock
@@ -33,6 +36,7 @@ class Publication(models.TextChoices):
     APPEALED = "appealed", "Appeal under review"
     WITHDRAWN = "withdrawn", "Withdrawn"
     TAKEN_DOWN = "taken_down", "Taken down"
+    TAKEDOWN_APPEALED = "takedown_appealed", "Appeal of the takedown under review"
 
 
 class Action(models.TextChoices):
@@ -52,19 +56,22 @@ P = Publication
 INITIAL = P.PRIVATE  # generation's column default; tests/approvals/test_gate_owns_state.py keeps them equal
 ARTIST_ACTIONS = (Action.REQUEST, Action.APPEAL, Action.WITHDRAW)
 DECISIONS = (Action.APPROVE, Action.CHANGES, Action.REJECT)
-AWAITING_DECISION = (P.PENDING_REVIEW, P.APPEALED)
+AWAITING_DECISION = (P.PENDING_REVIEW, P.APPEALED, P.TAKEDOWN_APPEALED)
+#: The decision an appeal from each state is against (each may be appealed once per clip).
+APPEAL_OF = {P.REJECTED: Decision.REJECT, P.TAKEN_DOWN: Decision.TAKE_DOWN}
 #: States in which the artist is shown the last refusal (its clause and reason).
-REFUSED_STATES = (P.CHANGES_REQUESTED, P.REJECTED, P.APPEALED, P.TAKEN_DOWN)
+REFUSED_STATES = (P.CHANGES_REQUESTED, P.REJECTED, P.APPEALED, P.TAKEN_DOWN, P.TAKEDOWN_APPEALED)
 #: The columns of generation's Clip that belong to the gate.
 GATE_FIELDS = ("publication", "is_public", "published_at", "publish_at", "flagged", "policy_flags")
 
 # action -> {from state: to state}. Anything not listed is refused.
 TRANSITIONS: dict[str, dict[str, str]] = {
     "request": {P.PRIVATE: P.PENDING_REVIEW, P.CHANGES_REQUESTED: P.PENDING_REVIEW},
-    "approve": {P.PENDING_REVIEW: P.APPROVED, P.APPEALED: P.APPROVED},
+    "approve": {P.PENDING_REVIEW: P.APPROVED, P.APPEALED: P.APPROVED, P.TAKEDOWN_APPEALED: P.APPROVED},
     "changes": {P.PENDING_REVIEW: P.CHANGES_REQUESTED},
-    "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED},
-    "appeal": {P.REJECTED: P.APPEALED},
+    # Refusing a takedown's appeal upholds the takedown.
+    "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED, P.TAKEDOWN_APPEALED: P.TAKEN_DOWN},
+    "appeal": {P.REJECTED: P.APPEALED, P.TAKEN_DOWN: P.TAKEDOWN_APPEALED},
     "publish": {P.APPROVED: P.PUBLISHED},
     # The artist may pull their clip at any point on its way to the gallery, or out of it.
     "withdraw": {
@@ -114,13 +121,24 @@ def open_review(clip: Clip, *, lock: bool = False) -> Review | None:
     return (qs.select_for_update() if lock else qs.select_related("claimed_by")).first()
 
 
-def appeal_used(clip: Clip) -> bool:
-    return Review.objects.filter(clip=clip, is_appeal=True).exists()
+def appeal_used(clip: Clip, appeal_of: str = Decision.REJECT) -> bool:
+    """Whether the clip's artist has appealed a decision of this kind (a rejection or a takedown) already."""
+    return Review.objects.filter(clip=clip, is_appeal=True, appeal_of=appeal_of).exists()
 
 
-def _rejected_by(clip: Clip):
-    last = Review.objects.filter(clip=clip, is_appeal=False, decision=Decision.REJECT).order_by("-decided_at").first()
-    return last.moderator_id if last else None
+def appealed_decision_by(clip: Clip, appeal_of: str) -> int | None:
+    """The moderator who made the decision an appeal is against (the last rejection or takedown)."""
+    return (
+        Review.objects.filter(clip=clip, is_appeal=False, decision=appeal_of)
+        .order_by("-decided_at")
+        .values_list("moderator_id", flat=True)
+        .first()
+    )
+
+
+def _check_not_own(clip: Clip, moderator) -> None:
+    if clip.artist_id == moderator.pk:
+        raise ValidationError(_("This is your own clip: another moderator must decide on it."))
 
 
 def _check_may_decide(review: Review, clip: Clip, moderator, now: datetime) -> None:
@@ -132,7 +150,9 @@ def _check_may_decide(review: Review, clip: Clip, moderator, now: datetime) -> N
     ):
         holder = review.claimed_by.credit_name if review.claimed_by else "another moderator"
         raise ValidationError(f"{holder} is reviewing this clip until {review.claimed_until:%H:%M} UTC.")
-    if review.is_appeal and _rejected_by(clip) == moderator.pk:
+    if review.is_appeal and appealed_decision_by(clip, review.appeal_of) == moderator.pk:
+        if review.appeal_of == Decision.TAKE_DOWN:
+            raise ValidationError(_("You took this clip down: its appeal must be decided by another moderator."))
         raise ValidationError("You rejected this clip: its appeal must be decided by another moderator.")
 
 
@@ -150,10 +170,16 @@ def check(*, clip: Clip, action: str, user, now: datetime | None = None, review=
             raise Clip.DoesNotExist
         if action == Action.REQUEST and clip.publication == P.PENDING_REVIEW:
             raise ValidationError("This clip is already waiting for review.")
-        if action == Action.APPEAL and clip.publication == P.REJECTED and appeal_used(clip):
-            raise ValidationError("You have already appealed this clip once; the appeal's decision is final.")
+        if action == Action.APPEAL and clip.publication in APPEAL_OF:
+            if appeal_used(clip, APPEAL_OF[clip.publication]):
+                if clip.publication == P.TAKEN_DOWN:
+                    raise ValidationError(
+                        _("You have already appealed this clip's takedown once; the appeal's decision is final.")
+                    )
+                raise ValidationError("You have already appealed this clip once; the appeal's decision is final.")
         return target(clip, action)
     require_moderator(user)
+    _check_not_own(clip, user)
     if action == Action.TAKE_DOWN:
         return target(clip, action)
     if action not in (Action.REVIEW, *DECISIONS):

@@ -13,9 +13,14 @@ class Decision(models.TextChoices):
     APPROVE = "approve", "Approved"
     CHANGES = "changes", "Changes requested"
     REJECT = "reject", "Rejected"
+    TAKE_DOWN = "take_down", "Taken down"  # recorded by clip_take_down, not a decision of a review
 
 
+#: What a moderator decides on an open review or appeal (take_down is its own action, on a published clip).
+REVIEW_DECISIONS = (Decision.APPROVE, Decision.CHANGES, Decision.REJECT)
 REFUSALS = (Decision.CHANGES, Decision.REJECT)
+#: The decisions an artist may appeal, once each: a rejection and a takedown.
+APPEALABLE = (Decision.REJECT, Decision.TAKE_DOWN)
 
 
 class PolicyAction(models.TextChoices):
@@ -68,7 +73,8 @@ class PolicyClause(models.Model):
 
 
 class Review(models.Model):
-    """Opened when the artist asks for publication (or appeals); closed by one moderator's decision."""
+    """Opened when the artist asks for publication (or appeals); closed by one moderator's decision.
+    A takedown is recorded as a review decided at once (decision `take_down`, its clause and reason)."""
 
     clip = models.ForeignKey("generation.Clip", on_delete=models.CASCADE, related_name="reviews")
     requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -80,6 +86,12 @@ class Review(models.Model):
     reason = models.TextField(blank=True)
     clause = models.ForeignKey(PolicyClause, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     is_appeal = models.BooleanField(default=False)
+    appeal_of = models.CharField(
+        max_length=16,
+        choices=[(d.value, d.label) for d in APPEALABLE],
+        blank=True,
+        help_text="For an appeal: the decision appealed (a rejection or a takedown), each appealable once.",
+    )
     appeal_message = models.TextField(blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -97,11 +109,20 @@ class Review(models.Model):
                 condition=~models.Q(decision="reject") | ~models.Q(reason=""), name="reject_needs_reason"
             ),
             models.CheckConstraint(
-                condition=~models.Q(decision__in=["reject", "changes"])
+                condition=~models.Q(decision__in=["reject", "changes", "take_down"])
                 | (~models.Q(reason="") & models.Q(clause__isnull=False)),
                 name="refusal_needs_clause_and_reason",
             ),
-            models.UniqueConstraint(fields=["clip"], condition=models.Q(is_appeal=True), name="one_appeal_per_clip"),
+            models.CheckConstraint(
+                condition=models.Q(is_appeal=False, appeal_of="")
+                | models.Q(is_appeal=True, appeal_of__in=["reject", "take_down"]),
+                name="appeal_names_what_it_appeals",
+            ),
+            models.UniqueConstraint(
+                fields=["clip", "appeal_of"],
+                condition=models.Q(is_appeal=True),
+                name="one_appeal_per_clip_and_decision",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,9 @@ def user_notify(
 def decision_made(*, clip: Clip, review: Review) -> None:
     """Notify and email the artist of a moderator's decision, with the clause and reason."""
     prompt = clip.job.prompt[:80]
-    kind = "appeal" if review.is_appeal else "request for publication"
+    kind = "request for publication"
+    if review.is_appeal:
+        kind = "appeal against the takedown" if review.appeal_of == Decision.TAKE_DOWN else "appeal"
     if review.decision == Decision.APPROVE:
         when = (
             f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import statistics
-import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from approvals.gate import appealed_decision_by
 from approvals.models import Decision, Notification, PolicyClause, Review
 from core import clock
 from generation.models import Clip
 
 
-def review_queue(*, artist: str = "", preset: str = "", flagged: bool | None = None) -> QuerySet[Review]:
-    """Open reviews and appeals, oldest request first, optionally filtered."""
+def review_queue(
+    *, moderator: User | None = None, artist: str = "", preset: str = "", flagged: bool | None = None
+) -> QuerySet[Review]:
+    """Open reviews and appeals, oldest request first, optionally filtered; for a `moderator`, without
+    their own clips (nobody decides on their own clip)."""
     qs = (
         Review.objects.filter(decided_at__isnull=True)
         .select_related("clip", "clip__artist", "clip__job", "claimed_by")
         .order_by("requested_at", "id")
     )
+    if moderator is not None:
+        qs = qs.exclude(clip__artist=moderator)
     if artist:
         qs = qs.filter(Q(clip__artist__username__iexact=artist) | Q(clip__artist__display_name__iexact=artist))
     if preset:
@@ -48,30 +53,32 @@ def claim_holder(review: Review, *, now: datetime | None = None) -> User | None:
 
 
 def next_review_for(*, moderator: User, after: Review | None = None) -> Review | None:
-    """The oldest open review this moderator may take: not held by someone else, not their own rejection."""
+    """The oldest open review this moderator may take: not held by someone else, not of their own clip,
+    not an appeal against their own decision."""
     now = clock.now()
-    qs = review_queue().exclude(Q(claimed_until__gt=now) & ~Q(claimed_by=moderator))
+    qs = review_queue(moderator=moderator).exclude(Q(claimed_until__gt=now) & ~Q(claimed_by=moderator))
     if after is not None:
         qs = qs.exclude(id=after.id)
     for review in qs[:50]:
-        if review.is_appeal and _rejected_by_id(review.clip_id) == moderator.pk:
+        if review.is_appeal and appealed_decision_by(review.clip, review.appeal_of) == moderator.pk:
             continue
         return review
     return None
 
 
-def _rejected_by_id(clip_id: uuid.UUID) -> int | None:
-    last = (
-        Review.objects.filter(clip_id=clip_id, is_appeal=False, decision=Decision.REJECT)
-        .order_by("-decided_at")
-        .values_list("moderator_id", flat=True)
-        .first()
-    )
-    return last
-
-
 def open_review(*, clip: Clip) -> Review | None:
     return Review.objects.filter(clip=clip, decided_at__isnull=True).select_related("claimed_by").first()
+
+
+def last_decision(*, clip: Clip) -> Review | None:
+    """The latest moderator's decision on the clip (a takedown included), with its clause."""
+    return (
+        Review.objects.filter(clip=clip, decided_at__isnull=False)
+        .exclude(decision="")
+        .select_related("clause")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
 
 
 def reviews_of_clip(*, clip: Clip) -> QuerySet[Review]:
@@ -116,7 +123,7 @@ def transparency_weeks(*, weeks: int = 12) -> list[dict]:
     rows: dict[tuple[int, int], dict] = {}
     decided = (
         Review.objects.filter(decided_at__isnull=False, decided_at__gte=since)
-        .exclude(decision="")
+        .exclude(decision__in=["", Decision.TAKE_DOWN])
         .values_list("requested_at", "decided_at", "decision", "is_appeal")
     )
     for requested_at, decided_at, decision, is_appeal in decided:

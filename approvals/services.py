@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from accounts.models import User
 from approvals import gate, notify
 from approvals.gate import Publication, set_state
-from approvals.models import REFUSALS, Decision, PolicyClause, Review
+from approvals.models import REFUSALS, REVIEW_DECISIONS, Decision, PolicyClause, Review
 from approvals.policy import prompt_evaluate
 from approvals.signals import clip_left_publication
 from core import clock
@@ -114,7 +114,7 @@ def clip_decide(
     request: HttpRequest | None = None,
 ) -> Review:
     """Decide the open review (or appeal) of a clip, exactly once: approve, request changes or reject."""
-    if decision not in Decision.values:
+    if decision not in REVIEW_DECISIONS:
         raise ValidationError({"decision": "Decision must be 'approve', 'changes' or 'reject'."})
     gate.require_moderator(moderator)
     refusal = decision in REFUSALS
@@ -174,15 +174,19 @@ def clips_publish_due() -> int:
 
 
 def clip_appeal(*, clip_id: uuid.UUID | str, artist: User, message: str, request: HttpRequest | None = None) -> Review:
-    """REJECTED -> APPEALED, once per clip, by its artist, with a message; opens an appeal review."""
+    """REJECTED -> APPEALED or TAKEN_DOWN -> TAKEDOWN_APPEALED, once each per clip, by its artist, with a
+    message; opens an appeal review that the moderator who made the decision cannot decide."""
     message = _clean_reason(message, required=True, what="message")
     with transaction.atomic():
         clip = _lock_clip(clip_id)
         target = gate.check(clip=clip, action="appeal", user=artist)
         assert target is not None  # only `review` leads to no state
+        appeal_of = gate.APPEAL_OF[clip.publication]
         set_state(clip, target)
-        review = Review.objects.create(clip=clip, is_appeal=True, appeal_message=message)
-        audit_record(action="clip.appealed", actor=artist, request=request, obj=clip)
+        review = Review.objects.create(clip=clip, is_appeal=True, appeal_of=appeal_of, appeal_message=message)
+        audit_record(
+            action="clip.appealed", actor=artist, request=request, obj=clip, detail={"appeal_of": str(appeal_of)}
+        )
     return review
 
 
@@ -220,7 +224,8 @@ def clip_take_down(
     reason: str,
     request: HttpRequest | None = None,
 ) -> Clip:
-    """PUBLISHED -> TAKEN_DOWN by a moderator citing a clause and a reason; leaves gallery and contests."""
+    """PUBLISHED -> TAKEN_DOWN by a moderator (not the clip's artist) citing a clause and a reason, kept as a
+    decided review the artist reads and may appeal once; the clip leaves the gallery and every contest."""
     gate.require_moderator(moderator)
     reason = _clean_reason(reason, required=True)
     clause_obj = _clause(clause)
@@ -229,6 +234,14 @@ def clip_take_down(
         target = gate.check(clip=clip, action="take_down", user=moderator)
         assert target is not None  # only `review` leads to no state
         set_state(clip, target)
+        Review.objects.create(
+            clip=clip,
+            decided_at=clock.now(),
+            moderator=moderator,
+            decision=Decision.TAKE_DOWN,
+            reason=reason,
+            clause=clause_obj,
+        )
         audit_record(
             action="clip.taken_down",
             actor=moderator,
@@ -240,7 +253,8 @@ def clip_take_down(
             user=clip.artist,
             clip=clip,
             email_subject="Your clip was taken down",
-            message=f"Your clip was taken down under clause {clause_obj.code} ({clause_obj.title}): {reason}",
+            message=f"Your clip was taken down under clause {clause_obj.code} ({clause_obj.title}): {reason} "
+            "You may appeal the takedown once.",
         )
         _left_publication(clip.id)
     return clip

@@ -49,7 +49,8 @@ def review_queue(request):
         "artist": request.GET.get("artist", "").strip()[:150],
         "preset": request.GET.get("preset", "").strip()[:32],
     }
-    page = Paginator(selectors.review_queue(flagged=flagged, **filters), 25).get_page(request.GET.get("page"))
+    queue = selectors.review_queue(moderator=request.user, flagged=flagged, **filters)
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
     now = clock.now()
     rows = [(r, selectors.review_age(r, now=now), selectors.claim_holder(r, now=now)) for r in page]
     return render(

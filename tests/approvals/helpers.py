@@ -20,6 +20,7 @@ ALL_STATES = [
     P.APPEALED,
     P.WITHDRAWN,
     P.TAKEN_DOWN,
+    P.TAKEDOWN_APPEALED,
 ]
 
 
@@ -39,12 +40,14 @@ def clip_in_state(state: str, *, artist, moderator, **job_overrides):
         return clip
     embargo = timezone.now() + timedelta(days=2) if state == P.APPROVED else None
     services.clip_request_publication(clip_id=clip.id, artist=artist, publish_at=embargo)
-    if state in (P.APPROVED, P.PUBLISHED, P.WITHDRAWN, P.TAKEN_DOWN):
+    if state in (P.APPROVED, P.PUBLISHED, P.WITHDRAWN, P.TAKEN_DOWN, P.TAKEDOWN_APPEALED):
         services.clip_decide(clip_id=clip.id, moderator=moderator, decision="approve")
         if state == P.WITHDRAWN:
             services.clip_withdraw(clip_id=clip.id, artist=artist)
-        elif state == P.TAKEN_DOWN:
+        elif state in (P.TAKEN_DOWN, P.TAKEDOWN_APPEALED):
             services.clip_take_down(clip_id=clip.id, moderator=moderator, clause="P4", reason="Gore.")
+            if state == P.TAKEDOWN_APPEALED:
+                services.clip_appeal(clip_id=clip.id, artist=artist, message="It is stage make-up.")
     elif state == P.CHANGES_REQUESTED:
         services.clip_decide(
             clip_id=clip.id, moderator=moderator, decision="changes", clause="P6", reason="The last second is broken."

@@ -15,7 +15,7 @@ ROLES = ["anonymous", "other", "owner", "moderator"]
 
 # What the owner may do from each state (artist actions) and what a moderator may do.
 REQUEST_FROM = {P.PRIVATE: P.PENDING_REVIEW, P.CHANGES_REQUESTED: P.PENDING_REVIEW}
-APPEAL_FROM = {P.REJECTED: P.APPEALED}
+APPEAL_FROM = {P.REJECTED: P.APPEALED, P.TAKEN_DOWN: P.TAKEDOWN_APPEALED}
 WITHDRAW_FROM = {
     P.PUBLISHED: P.WITHDRAWN,
     P.APPROVED: P.WITHDRAWN,
@@ -24,8 +24,8 @@ WITHDRAW_FROM = {
     P.CHANGES_REQUESTED: P.WITHDRAWN,
 }
 TAKEDOWN_FROM = {P.PUBLISHED: P.TAKEN_DOWN}
-APPROVE_FROM = {P.PENDING_REVIEW: P.PUBLISHED, P.APPEALED: P.PUBLISHED}
-OPEN_REVIEW = {P.PENDING_REVIEW, P.APPEALED}
+APPROVE_FROM = {P.PENDING_REVIEW: P.PUBLISHED, P.APPEALED: P.PUBLISHED, P.TAKEDOWN_APPEALED: P.PUBLISHED}
+OPEN_REVIEW = {P.PENDING_REVIEW, P.APPEALED, P.TAKEDOWN_APPEALED}
 
 
 def _visible(role, state):
@@ -93,8 +93,8 @@ ENDPOINTS = {
 
 @pytest.fixture
 def people(db, artist, other_artist, moderator, api):
-    """Clients per role, web and API; clips are prepared by a second moderator (who rejects), so the
-    moderator under test may decide appeals."""
+    """Clients per role, web and API; clips are prepared by a second moderator (who rejects and takes
+    down), so the moderator under test may decide appeals."""
     setup_moderator = make_user("mod2", role="moderator")
     web, rest = {"anonymous": Client()}, {"anonymous": APIClient()}
     for role, user in (("other", other_artist), ("owner", artist), ("moderator", moderator)):

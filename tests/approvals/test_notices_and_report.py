@@ -47,6 +47,7 @@ def _decided(clip, *, requested, hours, decision, moderator, appeal=False):
         decision=decision,
         moderator=moderator,
         is_appeal=appeal,
+        appeal_of="reject" if appeal else "",
         reason="" if decision == "approve" else "r",
         clause=None if decision == "approve" else PolicyClause.objects.first(),
     )

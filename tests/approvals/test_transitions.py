@@ -20,11 +20,11 @@ from tests.factories import make_user
 # Written from DESIGN.md, independently of approvals.services.TRANSITIONS.
 ALLOWED = {
     "request": {P.PRIVATE: P.PENDING_REVIEW, P.CHANGES_REQUESTED: P.PENDING_REVIEW},
-    "approve": {P.PENDING_REVIEW: P.PUBLISHED, P.APPEALED: P.PUBLISHED},
-    "approve_embargo": {P.PENDING_REVIEW: P.APPROVED, P.APPEALED: P.APPROVED},
+    "approve": {P.PENDING_REVIEW: P.PUBLISHED, P.APPEALED: P.PUBLISHED, P.TAKEDOWN_APPEALED: P.PUBLISHED},
+    "approve_embargo": {P.PENDING_REVIEW: P.APPROVED, P.APPEALED: P.APPROVED, P.TAKEDOWN_APPEALED: P.APPROVED},
     "changes": {P.PENDING_REVIEW: P.CHANGES_REQUESTED},
-    "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED},
-    "appeal": {P.REJECTED: P.APPEALED},
+    "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED, P.TAKEDOWN_APPEALED: P.TAKEN_DOWN},
+    "appeal": {P.REJECTED: P.APPEALED, P.TAKEN_DOWN: P.TAKEDOWN_APPEALED},
     "publish": {P.APPROVED: P.PUBLISHED},
     "withdraw": {
         P.PUBLISHED: P.WITHDRAWN,
@@ -43,7 +43,7 @@ def second_moderator(db):
 
 
 def _do(action, clip, *, artist, moderator, second_moderator):
-    deciding = second_moderator if clip.publication == P.APPEALED else moderator
+    deciding = second_moderator if clip.publication in (P.APPEALED, P.TAKEDOWN_APPEALED) else moderator
     if action == "request":
         services.clip_request_publication(clip_id=clip.id, artist=artist)
     elif action in ("approve", "approve_embargo"):
@@ -118,7 +118,17 @@ def test_database_backs_the_rules(artist, moderator):
     rejected = clip_in_state(P.APPEALED, artist=artist, moderator=moderator)
     Review.objects.filter(clip=rejected, decided_at__isnull=True).update(decided_at=timezone.now(), decision="approve")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(clip=rejected, is_appeal=True, decided_at=timezone.now())  # a second appeal
+        Review.objects.create(clip=rejected, is_appeal=True, appeal_of="reject", decided_at=timezone.now())  # again
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(clip=rejected, is_appeal=True, decided_at=timezone.now())  # an appeal of nothing
+    taken_down = clip_in_state(P.TAKEDOWN_APPEALED, artist=artist, moderator=moderator)
+    Review.objects.filter(clip=taken_down, decided_at__isnull=True).update(
+        decided_at=timezone.now(), decision="approve"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(clip=taken_down, is_appeal=True, appeal_of="take_down", decided_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():  # a takedown cites a clause and a reason
+        Review.objects.create(clip=taken_down, decided_at=timezone.now(), decision="take_down", reason="")
 
 
 def test_appeal_once_decided_by_another_moderator(artist, moderator, second_moderator):
