@@ -1,13 +1,33 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
 from accounts.models import ApiToken, Invitation, User
+from core.admin_audit import AuditedAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    """Accounts; a change of what an account may do (groups, permissions, staff, superuser, active) is
+    audited as `user.roles_changed` with the values before and after."""
+
     fieldsets = BaseUserAdmin.fieldsets + (("Credit", {"fields": ("display_name",)}),)
     list_display = ("username", "email", "display_name", "is_active", "is_staff")
+    audit_action = "user.roles_changed"
+    audited_fields = ("groups", "user_permissions", "is_staff", "is_superuser", "is_active")
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, BaseGroupAdmin):
+    """The role groups; a change of a role's permissions is audited as `group.permissions_changed`
+    (accounts.services.roles puts the declared permissions back after every migration)."""
+
+    audit_action = "group.permissions_changed"
+    audited_fields = ("name", "permissions")
 
 
 @admin.register(Invitation)

@@ -58,7 +58,7 @@ ARTIST_ACTIONS = (Action.REQUEST, Action.APPEAL, Action.WITHDRAW)
 DECISIONS = (Action.APPROVE, Action.CHANGES, Action.REJECT)
 AWAITING_DECISION = (P.PENDING_REVIEW, P.APPEALED, P.TAKEDOWN_APPEALED)
 #: The decision an appeal from each state is against (each may be appealed once per clip).
-APPEAL_OF = {P.REJECTED: Decision.REJECT, P.TAKEN_DOWN: Decision.TAKE_DOWN}
+APPEAL_OF: dict[str, str] = {P.REJECTED: Decision.REJECT, P.TAKEN_DOWN: Decision.TAKE_DOWN}
 #: States in which the artist is shown the last refusal (its clause and reason).
 REFUSED_STATES = (P.CHANGES_REQUESTED, P.REJECTED, P.APPEALED, P.TAKEN_DOWN, P.TAKEDOWN_APPEALED)
 #: The columns of generation's Clip that belong to the gate.

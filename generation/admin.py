@@ -1,11 +1,21 @@
 from django.contrib import admin
 
+from core.admin_audit import AuditedAdminMixin
 from generation.models import ArtistQuota, Clip, PresetConfig, RenderJob
 from generation.runtime.presets import PRESETS
 
 
+class _NoDelete:
+    """Clips and render jobs change only through their services (cancel, withdraw, take down), which keep
+    the state machines and the audit log whole; the admin shows them and deletes none (nor, through the
+    cascade, an account that still has any)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(RenderJob)
-class RenderJobAdmin(admin.ModelAdmin):
+class RenderJobAdmin(_NoDelete, admin.ModelAdmin):
     list_display = ("id", "artist", "status", "duration_s", "width", "height", "attempts", "created_at")
     list_filter = ("status", "preset")
     search_fields = ("id", "artist__username", "prompt")
@@ -16,7 +26,7 @@ class RenderJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clip)
-class ClipAdmin(admin.ModelAdmin):
+class ClipAdmin(_NoDelete, admin.ModelAdmin):
     list_display = ("id", "artist", "publication", "width", "height", "num_frames", "created_at", "published_at")
     list_filter = ("publication",)
     search_fields = ("id", "artist__username", "job__id")
@@ -59,8 +69,12 @@ class PresetConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArtistQuota)
-class ArtistQuotaAdmin(admin.ModelAdmin):
-    """Per-artist overrides of QUOTA_CONCURRENT_JOBS / QUOTA_SECONDS_PER_DAY, and the priority lane."""
+class ArtistQuotaAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Per-artist overrides of QUOTA_CONCURRENT_JOBS / QUOTA_SECONDS_PER_DAY, and the priority lane; every
+    add, edit (in the list too) and delete is audited as `quota.changed` with the values before and after."""
+
+    audit_action = "quota.changed"
+    audited_fields = ("user", "concurrent_jobs", "seconds_per_day", "priority", "priority_until", "note")
 
     list_display = ("user", "concurrent_jobs", "seconds_per_day", "priority", "priority_until", "note", "updated_at")
     list_filter = ("priority",)

@@ -42,7 +42,7 @@ def invitable_roles(inviter: User | None) -> list[str]:
 
 
 def _refusal(role: str, allowed: list[str]) -> str:
-    def names(roles) -> str:
+    def names(roles: list[str]) -> str:
         return ", ".join(str(Role(r).label).lower() for r in roles) or _("nobody")
 
     inviters = [holder for holder, roles in MAY_INVITE.items() if role in roles]
