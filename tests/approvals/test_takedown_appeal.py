@@ -121,3 +121,20 @@ def test_the_takedown_appeal_reaches_the_other_moderators_queue(api, artist, mod
     assert _web(second_moderator).get("/review/next")["Location"] == f"/review/{clip.id}/"
     response = api(second_moderator).post(f"/api/v1/reviews/{clip.id}", {"decision": "approve"}, format="json")
     assert response.status_code == 200 and response.json()["publication"] == "published"
+
+
+def test_moderators_see_a_takedown_appeal_for_what_it_is(artist, moderator, second_moderator):
+    clip = _taken_down(artist, moderator)
+    services.clip_appeal(clip_id=clip.id, artist=artist, message="Stage make-up.")
+    client = _web(second_moderator)
+    assert "takedown appeal" in client.get("/review/").content.decode()
+    page = client.get(f"/review/{clip.id}/").content.decode()
+    assert "Appeal of the takedown from the artist:" in page and 'id="approve"' in page and 'id="changes"' not in page
+
+
+def test_a_takedown_is_not_counted_as_a_review_decision_in_the_transparency_report(artist, moderator):
+    from approvals.selectors import transparency_weeks
+
+    _taken_down(artist, moderator)
+    week = transparency_weeks()[0]
+    assert week["decisions"] == 1 and week["approval_rate"] == 1.0  # the approval; the takedown is not a review
