@@ -47,13 +47,13 @@ def _message(limit: int) -> str:
 
 
 def too_large_response(path: str, limit: int) -> HttpResponse:
-    """The 413 answer: the API's JSON shape under /api/, a short page elsewhere; the connection is closed."""
+    """The 413 answer: the API's JSON shape under /api/, a short page elsewhere. (A WSGI application may not
+    close the connection itself; the server discards the unread body, the proxy refuses it earlier.)"""
     if path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": _message(limit), "code": "too_large"}, status=413)
     else:
         html = render_to_string("core/too_large.html", {"message": _message(limit)})
         response = HttpResponse(html, status=413, content_type="text/html; charset=utf-8")
-    response["Connection"] = "close"  # the unread body must not be taken for the next request
     response["Cache-Control"] = "no-store"
     return response
 

@@ -3,7 +3,8 @@
 Both docs pages pass the site's Content-Security-Policy without inline script: Swagger UI's start-up
 script is served by the split view at `docs?script` (templates/drf_spectacular/swagger_ui.html drops
 the package's inline style). ReDoc injects its styles at run time and starts a web worker from a blob:,
-so its page alone also allows inline styles and blob: workers (never inline script).
+so its page alone also allows inline styles and blob: workers (never inline script), and the one image its
+sidebar always loads from cdn.redoc.ly (the "API docs by Redocly" logo; offline it simply does not show).
 """
 
 from csp.decorators import csp_update
@@ -30,7 +31,7 @@ class RedocView(_Public, SpectacularRedocView):
     """ReDoc."""
 
 
-REDOC_CSP = {"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}
+REDOC_CSP = {"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"], "img-src": ["https://cdn.redoc.ly"]}
 
 urlpatterns = [
     path("schema", SchemaView.as_view(), name="api_schema"),
