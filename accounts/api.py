@@ -49,7 +49,7 @@ def _current(request):
 class TokenListApi(generics.GenericAPIView):
     """Your API tokens, newest first; the secret is never shown again."""
 
-    required_scopes = None  # any token may list its owner's tokens
+    required_scopes = "tokens"
     OutputSerializer = TokenOutputSerializer
     serializer_class = OutputSerializer
 
@@ -63,7 +63,7 @@ class TokenListApi(generics.GenericAPIView):
 
 
 class TokenRevokeApi(APIView):
-    required_scopes = None  # any token may revoke its owner's tokens
+    required_scopes = "tokens"
     OutputSerializer = TokenOutputSerializer
 
     @extend_schema(

@@ -88,8 +88,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 
 class HasScope(permissions.BasePermission):
-    """A token must carry the scope its view declares in `required_scopes` (none: any token will do);
-    a web session is limited by its account's roles only."""
+    """A token must carry the scope its view declares in `required_scopes` (None: a public route, any token
+    or none will do; a view that declares nothing refuses every token); a web session is limited by its
+    account's roles only."""
 
     code = "token_scope"
 
@@ -97,6 +98,9 @@ class HasScope(permissions.BasePermission):
         token = request.auth
         if not isinstance(token, ApiToken):
             return True
+        if not hasattr(view, "required_scopes"):
+            self.message = "This route declares no token scope, so no token may use it."
+            return False
         needed = scope_needed(view, request)
         if not needed:
             return True
@@ -111,7 +115,7 @@ class HasScope(permissions.BasePermission):
 
 
 def scope_needed(view, request):
-    """The scope(s) the request's route needs: a string, a tuple (any of), or None."""
+    """The scope(s) the request's route needs: a string, a tuple (any of), or None (public)."""
     scopes = getattr(view, "required_scopes", None)
     if isinstance(scopes, dict):
         method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method

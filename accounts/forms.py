@@ -68,9 +68,9 @@ class TokenForm(forms.Form):
     )
 
     def __init__(self, *args, user=None, **kwargs):
-        from accounts.services.tokens import SCOPES, scopes_for
+        from accounts.services.tokens import SCOPES, default_scopes_for, scopes_for
 
         super().__init__(*args, **kwargs)
         allowed = scopes_for(user) if user is not None else list(SCOPES)
         self.fields["scopes"].choices = [(scope, f"{scope}: {SCOPES[scope]}") for scope in allowed]
-        self.fields["scopes"].initial = allowed
+        self.fields["scopes"].initial = default_scopes_for(user) if user is not None else allowed

@@ -239,7 +239,7 @@ class ContestDetailApi(APIView):
 class ContestEntryListCreateApi(APIView):
     """POST {"clip": id} to enter your published clip; GET your entries in this contest."""
 
-    required_scopes = {"POST": "contests:write"}
+    required_scopes = {"GET": ("contests:write", "clips:read"), "POST": "contests:write"}
 
     class InputSerializer(serializers.Serializer):
         clip = serializers.UUIDField()
@@ -314,7 +314,7 @@ class MyEntryListApi(APIView):
 class JudgingEntryListApi(APIView):
     """A judge's blind list: entries (own ones left out: recused) with the judge's own scores."""
 
-    required_scopes = None  # a judge's token, whatever its scopes
+    required_scopes = "judging"
 
     class OutputSerializer(serializers.Serializer):
         contest = ContestOutputSerializer()
@@ -342,7 +342,7 @@ class JudgingEntryListApi(APIView):
 class JudgingScoreApi(APIView):
     """PUT {"scores": {criterion id: 1-10, ...}, "comment": "..."}: save or revise your scorecard."""
 
-    required_scopes = None  # a judge's token, whatever its scopes
+    required_scopes = "judging"
 
     class InputSerializer(serializers.Serializer):
         scores = serializers.DictField(child=serializers.IntegerField(), allow_empty=False)

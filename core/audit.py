@@ -7,13 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.models import AuditEvent
+from core.net import client_ip
 
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from (REMOTE_ADDR; a trusted proxy must set it)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["audit_record", "client_ip"]
 
 
 def audit_record(

@@ -47,6 +47,7 @@ class RenderListCreateApi(generics.GenericAPIView):
         role_permission("artist", "Only invited artists can submit prompts.", code="not_artist", methods=("POST",)),
     ]
     required_scopes = {"GET": ("renders:write", "clips:read"), "POST": "renders:write"}
+    throttle_scope = "submissions"  # POSTs: VERNISSAGE_THROTTLE_SUBMISSIONS per account, on top of the quota
 
     class InputSerializer(serializers.Serializer):
         prompt = serializers.CharField(max_length=MAX_PROMPT_CHARS, allow_blank=False, trim_whitespace=True)

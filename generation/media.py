@@ -1,24 +1,37 @@
 """Serve clip media through a permission check.
 
 Unpublished media answers 404 to anyone but its artist and moderators, also at its raw
-/media/ URL. Published media is public and cacheable. Range requests are honoured so that
-browsers can seek. With S3 storage the view redirects to a short-lived signed URL instead.
+/media/ URL. A Bearer token opens media only with the `clips:read` scope (403 without it). Published
+media is public and cacheable for a few minutes at most, with revalidation (ETag): its versioned URL
+(`?v=`, Clip.media_url) for MEDIA_PUBLIC_MAX_AGE seconds, the plain path only after a check each time. When
+the clip leaves publication its versioned URLs answer 404 for good, whatever a cache or a page still holds,
+and the hooks named in MEDIA_PURGE_HOOKS are told its paths (to purge a CDN in front of S3). Range requests
+are honoured so that browsers can seek. With S3 storage the view redirects to a short-lived signed URL.
 """
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import re
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts.services.tokens import MEDIA_SCOPE
 from core.audit import audit_record
+from generation.models import Clip
 from generation.selectors import clip_for_media_path
+
+log = logging.getLogger(__name__)
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024
+_MEDIA_FIELDS = ("video", "poster", "preview", "contact_sheet")
 
 
 def _iter_range(handle, start: int, length: int):
@@ -36,9 +49,10 @@ def _iter_range(handle, start: int, length: int):
 
 
 def _requester(request):
-    """The signed-in user, or the owner of a valid API token sent as `Authorization: Bearer`."""
+    """(user, refusal): the signed-in user, or the owner of a valid API token sent as `Authorization:
+    Bearer`; a token without the clips:read scope gets a 403 refusal instead."""
     if request.user.is_authenticated or not request.headers.get("Authorization"):
-        return request.user
+        return request.user, None
     from rest_framework.exceptions import APIException
     from rest_framework.request import Request
 
@@ -47,21 +61,57 @@ def _requester(request):
     try:
         result = BearerTokenAuthentication().authenticate(Request(request))
     except APIException:
-        return request.user  # a bad token sees only what anyone sees
-    return result[0] if result else request.user
+        return request.user, None  # a bad token sees only what anyone sees
+    if not result:
+        return request.user, None
+    user, token = result
+    if MEDIA_SCOPE not in (token.scopes or []):
+        audit_record(
+            action="access.denied",
+            actor=user,
+            request=request,
+            obj=token,
+            detail={"reason": "scope", "scope": MEDIA_SCOPE, "path": request.path[:200]},
+        )
+        message = _("This token lacks the '%(scope)s' scope, which media needs.") % {"scope": MEDIA_SCOPE}
+        refusal = HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
+        refusal["Cache-Control"] = "no-store"
+        return user, refusal
+    return user, None
+
+
+def _not_found() -> HttpResponse:
+    response = HttpResponse(_("No such file."), status=404, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"  # a cache must not remember the refusal either
+    return response
+
+
+def _cache_headers(response: HttpResponse, *, clip: Clip, versioned: bool, etag: str) -> None:
+    if not clip.is_public:
+        response["Cache-Control"] = "private, no-store"
+        return
+    if versioned:
+        response["Cache-Control"] = f"public, max-age={settings.MEDIA_PUBLIC_MAX_AGE}, must-revalidate"
+    else:
+        response["Cache-Control"] = "public, no-cache"  # stored, but checked again before every use
+    response["ETag"] = etag
 
 
 @require_safe
 def media_serve(request, path: str):
-    """Stream a stored clip file if the requester may see its clip; 404 otherwise."""
-    user = _requester(request)
+    """Stream a stored clip file if the requester may see its clip; 404 otherwise (also for a versioned
+    URL of a publication that has ended)."""
+    user, refusal = _requester(request)
+    if refusal is not None:
+        return refusal
     clip = clip_for_media_path(user=user, path=path)
     if clip is None:
         if user.is_authenticated:
             audit_record(action="access.denied", actor=user, request=request, detail={"path": path[:200]})
-        raise Http404("No such file.")
-    public = clip.is_public
-    cache = "public, max-age=86400" if public else "private, no-store"
+        return _not_found()
+    version = request.GET.get("v")
+    if version is not None and version != clip.media_version:
+        return _not_found()  # the URL of a publication that has ended (taken down, withdrawn, republished)
     try:
         default_storage.path(path)
     except NotImplementedError:  # remote storage (S3): a short-lived signed URL
@@ -69,6 +119,11 @@ def media_serve(request, path: str):
         response["Cache-Control"] = "private, no-store"
         return response
     size = default_storage.size(path)
+    etag = f'"{clip.media_key[:16]}-{clip.media_version or "p"}-{size}"'
+    if clip.is_public and etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+        _cache_headers(response, clip=clip, versioned=version is not None, etag=etag)
+        return response
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     match = _RANGE.match(request.headers.get("Range", "").strip())
     if match and (match.group(1) or match.group(2)):
@@ -92,6 +147,21 @@ def media_serve(request, path: str):
         response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = cache
+    _cache_headers(response, clip=clip, versioned=version is not None, etag=etag)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def media_purge_on_leave(sender=None, *, clip_id, **kwargs) -> None:
+    """When a clip leaves publication, tell each MEDIA_PURGE_HOOKS hook its media paths (a CDN purge);
+    a failing hook is logged, never raised: the takedown itself has happened."""
+    hooks = settings.MEDIA_PURGE_HOOKS
+    clip = Clip.objects.filter(pk=clip_id).first()
+    if not hooks or clip is None:
+        return
+    paths = [getattr(clip, name).name for name in _MEDIA_FIELDS if getattr(clip, name)]
+    for dotted in hooks:
+        try:
+            import_string(dotted)(paths=paths)
+        except Exception:
+            log.exception("Media purge hook %s failed for clip %s", dotted, clip_id)

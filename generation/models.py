@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -148,6 +149,32 @@ class Clip(models.Model):
 
     def __str__(self) -> str:
         return f"Clip {self.id}"
+
+    @property
+    def media_version(self) -> str:
+        """A token naming this publication of the clip: '' while it is not public, new at each publication."""
+        if not self.is_public:
+            return ""
+        published = self.published_at.isoformat() if self.published_at else ""
+        return hashlib.sha256(f"{self.pk}:{published}".encode()).hexdigest()[:16]
+
+    def media_url(self, field: str) -> str:
+        """The URL of one of the clip's files. A published clip's local media URL carries `?v=` its
+        media_version: caches may keep it a few minutes, and once the clip leaves publication that URL
+        answers 404 for good (generation.media). S3 URLs are signed and expire on their own."""
+        url = getattr(self, field).url
+        version = self.media_version
+        if version and url.startswith(settings.MEDIA_URL):
+            url += ("&" if "?" in url else "?") + f"v={version}"
+        return url
+
+    @property
+    def video_src(self) -> str:
+        return self.media_url("video")
+
+    @property
+    def poster_src(self) -> str:
+        return self.media_url("poster")
 
     @property
     def duration_s(self) -> float:

@@ -22,8 +22,8 @@ class QueueOutputSerializer(serializers.Serializer):
 
 class RenderClipOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    video_url = serializers.CharField(source="video.url")
-    poster_url = serializers.CharField(source="poster.url")
+    video_url = serializers.CharField(source="video_src")
+    poster_url = serializers.CharField(source="poster_src")
 
 
 class RenderOutputSerializer(serializers.Serializer):
@@ -72,8 +72,8 @@ class ClipOutputSerializer(serializers.Serializer):
     fps = serializers.IntegerField()
     num_frames = serializers.IntegerField()
     duration_s = serializers.FloatField()
-    video_url = serializers.CharField(source="video.url")
-    poster_url = serializers.CharField(source="poster.url")
+    video_url = serializers.CharField(source="video_src")
+    poster_url = serializers.CharField(source="poster_src")
     published_at = IsoDateTimeField(allow_null=True)
 
 

@@ -75,7 +75,7 @@ class Caller:
 
 
 def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
-    from accounts.services.tokens import token_issue
+    from accounts.services.tokens import scopes_for, token_issue
     from approvals.gate import Publication as P
     from contests.judging import contest_publish_results
     from tests.approvals.helpers import clip_in_state, ensure_starter_policy
@@ -91,7 +91,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     admin = make_user("root", role="admin")
     judges = [make_judge("judge1", display_name="First Judge"), make_judge("judge2", display_name="Second Judge")]
     tok = {
-        name: token_issue(user=user, name="scenario").raw
+        name: token_issue(user=user, name="scenario", scopes=scopes_for(user)).raw
         for name, user in (
             ("artist", artist),
             ("other", other),

@@ -23,6 +23,16 @@ def _email_locmem(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles and rate limits count in the cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def artist(db):
     return make_user("north", role="artist", display_name="Studio North")
@@ -40,13 +50,14 @@ def moderator(db):
 
 @pytest.fixture
 def api():
-    """An API client factory: api(user) authenticates with a fresh personal token."""
-    from accounts.services.tokens import token_issue
+    """An API client factory: api(user) authenticates with a fresh personal token carrying every scope the
+    account may grant (the opt-in `tokens` included)."""
+    from accounts.services.tokens import scopes_for, token_issue
 
     def _client(user=None) -> APIClient:
         client = APIClient()
         if user is not None:
-            raw = token_issue(user=user, name="tests").raw
+            raw = token_issue(user=user, name="tests", scopes=scopes_for(user)).raw
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         return client
 

@@ -22,7 +22,8 @@ from django.http import HttpRequest
 
 from accounts.models import ApiToken, TokenSighting
 from core import clock
-from core.audit import audit_record, client_ip
+from core.audit import audit_record
+from core.net import client_ip
 
 log = logging.getLogger(__name__)
 

@@ -26,15 +26,24 @@ _BODY_LEN = 32
 _CHECK_LEN = 6
 TOKEN_LEN = len(PREFIX) + _BODY_LEN + _CHECK_LEN
 
-#: What a token may be allowed to do; a token never does more than its account may.
+#: What a token may be allowed to do; a token never does more than its account may. Every API route declares
+#: the scope it needs (`required_scopes`, tests/core/test_api_scopes.py); /media/ needs clips:read.
 SCOPES = {
     "renders:write": "Submit, list, follow and cancel renders",
-    "clips:read": "Read your clips and renders",
+    "clips:read": "Read your clips and renders, and fetch their media",
     "clips:write": "Ask for publication, withdraw, appeal",
     "contests:write": "Enter contests and withdraw entries",
     "review": "Moderators: the review queue and decisions",
+    "judging": "Judges: the blind lists and scorecards of the contests you judge",
+    "tokens": "List and revoke your API tokens",
 }
 ARTIST_SCOPES = ("renders:write", "clips:read", "clips:write", "contests:write")
+#: What fetching clip media (/media/) with a token needs.
+MEDIA_SCOPE = "clips:read"
+#: Granted only when asked for: a new token does not manage the others unless its owner says so.
+OPT_IN_SCOPES = ("tokens",)
+#: Who may judge (contests declares the permission; accounts names it as a string, importing nothing).
+JUDGE_PERMISSION = "contests.judge_entries"
 
 
 class _Default(enum.Enum):
@@ -77,11 +86,19 @@ class IssuedToken:
 
 
 def scopes_for(user: User) -> list[str]:
-    """Every scope the account's roles allow (the default for a new token)."""
+    """Every scope the account's roles allow a token to carry: judging for judges, review for moderators."""
     scopes = list(ARTIST_SCOPES) if user.is_artist else ["clips:read"]
     if user.is_moderator:
         scopes.append("review")
+    if user.is_active and user.has_perm(JUDGE_PERMISSION):
+        scopes.append("judging")
+    scopes.append("tokens")
     return scopes
+
+
+def default_scopes_for(user: User) -> list[str]:
+    """The scopes a new token gets unless others are chosen: all the account allows but the opt-in ones."""
+    return [scope for scope in scopes_for(user) if scope not in OPT_IN_SCOPES]
 
 
 def token_issue(
@@ -94,13 +111,14 @@ def token_issue(
 ) -> IssuedToken:
     """Create a token for `user`; the raw value is returned here once and never stored.
 
-    `scopes` defaults to all the account may do; `ttl` to API_TOKEN_TTL_DAYS (None: no expiry).
+    `scopes` defaults to all the account may do but manage tokens (default_scopes_for); `ttl` to
+    API_TOKEN_TTL_DAYS (None: no expiry).
     """
     if ttl is _DEFAULT:
         ttl = timedelta(days=settings.API_TOKEN_TTL_DAYS)
     allowed = scopes_for(user)
     if scopes is None:
-        scopes = allowed
+        scopes = default_scopes_for(user)
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ValidationError({"scopes": f"Unknown scope(s): {', '.join(unknown)}. Choose from {', '.join(SCOPES)}."})

@@ -4,6 +4,8 @@ process refuses to start without them.
 
     base      apps, middleware, templates, database, auth, languages, static files, email, API, logging
     security  HTTPS, cookies, HSTS, headers, proxies
+    edge      what the site accepts at its edge: trusted proxies, request body and JSON limits, API
+              throttles, the Content-Security-Policy, caching of published media
     storage   media: a local folder, or S3 through django-storages
     render    presets, devices, memory options, time limits, quotas and the queue
     celery    the broker, task routing and the one beat schedule
@@ -11,6 +13,7 @@ process refuses to start without them.
 
 from config.settings.base import *  # noqa: F403
 from config.settings.celery import *  # noqa: F403
+from config.settings.edge import *  # noqa: F403
 from config.settings.render import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.storage import *  # noqa: F403

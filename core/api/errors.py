@@ -1,7 +1,8 @@
 """One JSON error shape for the whole API: {"detail": message, "code": word, "errors": {field: [messages]}}.
 
 `errors` is present only for invalid input (400). Quota and queue refusals are 429 with
-`Retry-After` and `X-Quota-*` headers. Someone else's object is a plain 404, like a missing one.
+`Retry-After` and `X-Quota-*` headers; throttled requests (core.api.throttles) are 429 `throttled` with
+`Retry-After`. Someone else's object is a plain 404, like a missing one.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -47,7 +49,14 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.Throttled):
+        wait = max(1, int(exc.wait or 1))
+        response["Retry-After"] = str(wait)
+        response.data = {
+            "detail": _("Too many requests: try again in %(wait)d seconds.") % {"wait": wait},
+            "code": "throttled",
+        }
+    elif isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(response.data)
         first = next(iter(errors.values()), ["Invalid input."])
         response.data = {"detail": str(first[0]) if first else "Invalid input.", "code": "invalid", "errors": errors}
@@ -66,6 +75,7 @@ _GENERIC = {
     404: ("Not found.", "not_found"),
     405: ("Method not allowed.", "method_not_allowed"),
     413: ("Request too large.", "too_large"),
+    429: ("Too many requests.", "throttled"),
     500: ("Server error.", "server_error"),
 }
 

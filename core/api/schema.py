@@ -24,7 +24,9 @@ _ERRORS = {
     "404": "No such object, or not yours.",
     "405": "Method not allowed.",
     "406": "Not acceptable.",
+    "413": "The body is larger than this route accepts.",
     "415": "Send JSON.",
+    "429": "Too many requests (throttled; see `Retry-After`).",
 }
 _QUOTA_HEADERS = {
     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."},
@@ -44,6 +46,7 @@ def add_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, text in _ERRORS.items():
                 responses.setdefault(code, {"description": text, "content": {"application/json": {"schema": ref}}})
+            responses["429"].setdefault("headers", {"Retry-After": _QUOTA_HEADERS["Retry-After"]})
             if method == "post" and path.rstrip("/").endswith("/renders"):
                 responses["429"] = {
                     "description": "Over the artist's quota, or the queue's wait is past the horizon.",

@@ -65,7 +65,7 @@ def test_bad_tokens_each_get_a_distinct_clear_answer(artist):
 
 
 def test_revocation_is_effective_at_the_next_request(artist, api):
-    issued = token_issue(user=artist, name="script")
+    issued = token_issue(user=artist, name="script", scopes=["clips:read", "tokens"])
     client = _client(issued.raw)
     assert client.get("/api/v1/tokens").status_code == 200
     listed = client.get("/api/v1/tokens").json()["results"]

@@ -72,13 +72,13 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
         setInterval(() => window.__progress.push(bar.value), 100);
     }""")
     page.wait_for_function(
-        "['Rendering', 'Done'].includes(document.getElementById('job-status').textContent)", timeout=60_000
+        "() => ['Rendering', 'Done'].includes(document.getElementById('job-status').textContent)", timeout=60_000
     )
     _shot(page, screenshot_dir, "04-progress")
     page.wait_for_selector("#clip-video", timeout=120_000)
-    page.wait_for_function("document.getElementById('clip-video').readyState === 4", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('clip-video').readyState === 4", timeout=30_000)
     page.evaluate("document.getElementById('clip-video').play()")
-    page.wait_for_function("document.getElementById('clip-video').currentTime > 0.2", timeout=15_000)
+    page.wait_for_function("() => document.getElementById('clip-video').currentTime > 0.2", timeout=15_000)
     assert page.evaluate("document.getElementById('job-progress').value") == 1
     seen = page.evaluate("window.__progress")
     assert seen[-1] == 1 and min(seen) < 1, seen  # it moved while the page stayed open

@@ -77,7 +77,7 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     entry.locator("button[type=submit]").click()
     judge_page.wait_for_selector("text=Scores saved for Entry 1.")
     # The video plays from a URL that names only the entry.
-    judge_page.wait_for_function("document.querySelector('article.entry video').readyState >= 1")
+    judge_page.wait_for_function("() => document.querySelector('article.entry video').readyState >= 1")
     assert "/contests/night-water/entries/" in judge_page.locator("article.entry video").get_attribute("src")
     _shot(judge_page, "2-judge")
     assert Scorecard.objects.filter(judge=judge).count() == 1
