@@ -2,7 +2,8 @@
 defaults. Production values (secret key, hosts) have no production default: with DJANGO_DEBUG=0 the
 process refuses to start without them.
 
-    base      apps, middleware, templates, database, auth, languages, static files, email, API, logging
+    base      apps, middleware, templates, database, auth, languages, static files, API, site URL, logging
+    email     the backend, SMTP login, TLS/SSL, timeout, and whether a Celery task sends mail
     security  HTTPS, cookies, HSTS, headers, proxies
     storage   media: a local folder, or S3 through django-storages
     render    presets, devices, memory options, time limits, quotas and the queue
@@ -11,6 +12,7 @@ process refuses to start without them.
 
 from config.settings.base import *  # noqa: F403
 from config.settings.celery import *  # noqa: F403
+from config.settings.email import *  # noqa: F403
 from config.settings.render import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.storage import *  # noqa: F403
