@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from approvals import gate
 from approvals.models import Decision, Notification, Review
 from core import clock
+from core.mail import mail_send
 from generation.models import Clip
 
 
@@ -24,10 +24,13 @@ def user_notify(
     """Add a notification for `user` now; email it once the transaction commits when a subject is given."""
     url = _clip_url(clip) if clip is not None else ""
     note = Notification.objects.create(user=user, message=message[:500], url=url)
-    if email_subject and user.email:
-        body = (email_body or message) + (f"\n\n{settings.SITE_URL}{url}" if url else "")
-        address = user.email
-        transaction.on_commit(lambda: send_mail(email_subject, body, None, [address], fail_silently=True))
+    if email_subject:
+        mail_send(
+            to=[user.email],
+            subject=email_subject,
+            template="email/notification.txt",
+            context={"message": email_body or message, "url": f"{settings.SITE_URL}{url}" if url else ""},
+        )
     return note
 
 
@@ -56,21 +59,26 @@ def decision_made(*, clip: Clip, review: Review) -> None:
 
 
 def review_digest_send() -> int:
-    """Email every moderator a summary of the open queue; returns how many emails were sent."""
+    """Email every moderator a summary of the open queue (by the mail task); returns how many were queued."""
     from approvals.selectors import queue_summary
 
     summary = queue_summary()
     if not summary["open"]:
         return 0
-    body = (
-        f"{summary['open']} clip(s) wait for review, {summary['appeals']} of them appeals, "
-        f"{summary['flagged']} flagged.\n"
-        f"{summary['overdue']} are older than the {settings.REVIEW_TARGET_HOURS} h target; "
-        f"the oldest has waited {summary['oldest_hours']:.0f} h.\n\n{settings.SITE_URL}{reverse('review_queue')}"
-    )
+    context = {
+        "summary": summary,
+        "oldest_hours": f"{summary['oldest_hours']:.0f}",
+        "target_hours": settings.REVIEW_TARGET_HOURS,
+        "url": f"{settings.SITE_URL}{reverse('review_queue')}",
+    }
     moderators = [u for u in get_user_model().objects.filter(is_active=True).exclude(email="") if u.is_moderator]
-    subject = f"Review queue on {clock.now():%Y-%m-%d}: {summary['open']} waiting"
+    subject = _("Review queue on %(day)s: %(open)s waiting") % {
+        "day": f"{clock.now():%Y-%m-%d}",
+        "open": summary["open"],
+    }
     sent = 0
     for user in moderators:
-        sent += send_mail(subject, body, None, [user.email], fail_silently=True)
+        sent += mail_send(
+            to=[user.email], subject=subject, template="email/review_digest.txt", context=context, on_commit=False
+        )
     return sent

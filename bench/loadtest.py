@@ -55,6 +55,7 @@ def environment(args) -> dict[str, str]:
             "DATABASE_URL": args.database,
             "CELERY_BROKER_URL": args.broker,
             "DJANGO_DEBUG": "0",
+            "VERNISSAGE_SINGLE_MACHINE": "1",  # one machine: console email and a localhost site URL are fine
             "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 40,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "DJANGO_SECURE_SSL_REDIRECT": "0",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from approvals.gate import Publication
 from contests import selectors
@@ -18,6 +18,7 @@ from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, S
 from contests.services import _lock_contest, utc
 from core import clock
 from core.audit import audit_record
+from core.mail import mail_send
 
 MAX_COMMENT_CHARS = 4000
 
@@ -120,11 +121,7 @@ def contest_publish_results(*, contest_id, admin, request=None) -> Contest:
         contest.save(update_fields=["results_published_at", "results_published_by"])
         audit_record(action="contest.results_published", actor=admin, request=request, obj=contest)
         emails = sorted({e.artist.email for e in selectors.entries_in_contest(contest) if e.artist.email})
-        subject = f"Results of “{contest.title}” are published"
-        body = (
-            f"The results of “{contest.title}” are published. "
-            "Your scores and the judges' comments are on your entries page."
-        )
-        if emails:
-            transaction.on_commit(lambda: [send_mail(subject, body, None, [to], fail_silently=True) for to in emails])
+        subject = _("Results of “%(title)s” are published") % {"title": contest.title}
+        for to in emails:
+            mail_send(to=[to], subject=subject, template="email/contest_results.txt", context={"title": contest.title})
     return contest

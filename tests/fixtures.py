@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _email_locmem(settings):
+    """Mail goes to Django's outbox, sent in the test process after commit (not by the mail task, whose
+    worker process has its own memory): tests/core/test_mail.py runs the task through a real worker."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_QUEUE = False
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +89,15 @@ def worker_env() -> dict[str, str]:
         auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
         env["DATABASE_URL"] = f"postgres://{auth}@{host}:{port}/{db['NAME']}"
     env["PYTHONUNBUFFERED"] = "1"
+    # A worker's mail goes to files under this run's var/ (its locmem outbox would die with it).
+    env["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+    env["DJANGO_EMAIL_FILE_PATH"] = str(mail_folder())
     return env
+
+
+def mail_folder() -> Path:
+    """Where the test run's worker processes write the email they send."""
+    return Path(os.environ["VERNISSAGE_VAR_DIR"]) / "mail"
 
 
 def worker_command(*, queues: str, name: str) -> list[str]:

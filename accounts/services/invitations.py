@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,6 +20,7 @@ from accounts.models import Invitation, Role, User
 from accounts.services.roles import user_set_role
 from core import clock
 from core.audit import audit_record
+from core.mail import mail_send
 
 #: Who may invite whom: an inviter's role -> the roles their invitations may carry. This table is the only
 #: rule: the service enforces it, the invitation form offers exactly it, the `invite` command applies it.
@@ -119,15 +119,11 @@ def invitation_create(
         )
     issued = IssuedInvitation(invitation=invitation, token=token)
     if send_email:
-        transaction.on_commit(
-            lambda: send_mail(
-                "You are invited to Vernissage",
-                f"You have been invited to Vernissage as {role}.\n\n"
-                f"Accept within {settings.INVITATION_TTL_DAYS} days: {issued.url}\n\n"
-                "The link works once and only for this email address.",
-                None,
-                [email],
-            )
+        mail_send(
+            to=[email],
+            subject=_("You are invited to Vernissage"),
+            template="email/invitation.txt",
+            context={"role": role, "url": issued.url, "ttl_days": settings.INVITATION_TTL_DAYS},
         )
     return issued
 

@@ -15,14 +15,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, TokenSighting
 from core import clock
 from core.audit import audit_record
+from core.mail import mail_send
 from core.net import client_ip
 
 log = logging.getLogger(__name__)
@@ -118,26 +119,17 @@ def token_suspend(*, token_id: int, reason: str, request: HttpRequest | None = N
         log.warning("API token %s… of %s suspended: %s", token.prefix, token.user.username, reason)
         artist_email, moderators = token.user.email, _moderator_emails()
         username, prefix = token.user.username, token.prefix
-        account_url = f"{settings.SITE_URL}/account/"
-
-        def notify() -> None:
-            if artist_email:
-                send_mail(
-                    "Your API token was suspended",
-                    f"Your API token {prefix}… was suspended. {reason}\n\nYour other tokens and your web login "
-                    f"still work. If you shared this token, stop using it and create a new one: {account_url}",
-                    None,
-                    [artist_email],
-                    fail_silently=True,
-                )
-            if moderators:
-                send_mail(
-                    f"API token of {username} suspended",
-                    f"The API token {prefix}… of {username} was suspended. {reason}",
-                    None,
-                    moderators,
-                    fail_silently=True,
-                )
-
-        transaction.on_commit(notify)
+        context = {"prefix": prefix, "reason": reason, "username": username}
+        mail_send(
+            to=[artist_email],
+            subject=_("Your API token was suspended"),
+            template="email/token_suspended.txt",
+            context={**context, "account_url": f"{settings.SITE_URL}/account/"},
+        )
+        mail_send(
+            to=moderators,
+            subject=_("API token of %(username)s suspended") % {"username": username},
+            template="email/token_suspended_moderators.txt",
+            context=context,
+        )
     return True

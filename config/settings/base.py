@@ -1,5 +1,5 @@
-"""The site itself: apps, middleware, templates, database, accounts, languages, static files, email, the
-API, the rules of each app (tokens, reviews, exports, invitations) and logging."""
+"""The site itself: apps, middleware, templates, database, accounts, languages, static files, the API, the
+rules of each app (tokens, reviews, exports, invitations), the site URL and logging."""
 
 from pathlib import Path
 
@@ -118,12 +118,6 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-# Email: the console by default; any Django backend by dotted path.
-EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Vernissage <noreply@localhost>")
-EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
-
 # Parsers (JSON depth and size limits) and throttles are added in config/settings/edge.py.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -168,7 +162,9 @@ ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)
 ARTIST_UPLOAD_MAX_BYTES = env_int("VERNISSAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 ARTIST_UPLOAD_MAX_PIXELS = env_int("VERNISSAGE_UPLOAD_MAX_PIXELS", 25_000_000, minimum=1)
 
-SITE_URL = env_str("VERNISSAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails and on the invitations page. Defaults to the port `make run` serves (bin/run's PORT).
+PORT = env_int("PORT", 8000, minimum=1)
+SITE_URL = env_str("VERNISSAGE_SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Celery: the broker, task routing, and the one beat schedule.
 
-The filesystem transport in var/broker is the default (no server to install); CELERY_BROKER_URL=redis://...
+The filesystem transport in var/broker is the default (no server to install), through core.broker's
+patched channel (kombu's own can hand a consumer a half-written message); CELERY_BROKER_URL=redis://...
 or amqp://... in production and CI.
 """
 
@@ -14,7 +15,10 @@ from config.settings.render import RENDER_TIME_LIMIT
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+CELERY_BROKER_TRANSPORT: str | None = None
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # An explicit transport class wins over the URL's scheme: the atomic, rename-claiming channel.
+    CELERY_BROKER_TRANSPORT = env_str("VERNISSAGE_FILESYSTEM_TRANSPORT", "core.broker:Transport")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

@@ -49,6 +49,11 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "k" * 20 + "-production-only-9f3Xq!u7Lw2#pZ",
         "DJANGO_ALLOWED_HOSTS": "vernissage.example.org",
+        # Production refuses the embedded services (config/settings/deploy.py); nothing connects to these.
+        "DATABASE_URL": "postgres://vernissage@127.0.0.1:5432/vernissage",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "VERNISSAGE_SITE_URL": "https://vernissage.example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,0 +1,153 @@
+"""bin/run's supervision (bin/supervise.py over bin/processes): a killed worker is started again, the
+others keep running, and stopping the supervisor stops every child."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import ROOT, worker_env
+
+
+class Supervised:
+    """bin/supervise.py running in a subprocess; its output collected line by line."""
+
+    def __init__(self, *args: str, env: dict[str, str]) -> None:
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "bin/supervise.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip())
+
+    def wait_for(self, pattern: str, *, timeout: float, after: int = 0) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if match := re.search(pattern, line):
+                    return match
+            time.sleep(0.05)
+        raise TimeoutError(f"no {pattern!r} within {timeout}s:\n" + "\n".join(self.lines))
+
+    def pids(self, name: str) -> list[int]:
+        return [int(m.group(1)) for line in self.lines if (m := re.search(rf"started {name} \(pid (\d+)\)", line))]
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=60)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie not yet reaped counts as gone.
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "zombie" in status.read_text()
+
+
+def _wait_gone(pid: int, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _gone(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_killed_child_is_started_again_and_stop_ends_every_child(tmp_path):
+    procfile = tmp_path / "processes"
+    sleeper = '"$PYTHON" -c "import time; time.sleep(300)"'
+    procfile.write_text(f"# two long-running children\none: {sleeper}\n\ntwo: {sleeper}\n")
+    supervised = Supervised(str(procfile), "--restart-delay", "0.2", env=dict(os.environ))
+    try:
+        supervised.wait_for(r"started two", timeout=10)
+        (first,), (other,) = supervised.pids("one"), supervised.pids("two")
+        os.kill(first, signal.SIGKILL)
+        supervised.wait_for(r"one exited with signal 9 after .*restarting it in 0.2 s", timeout=10)
+        supervised.wait_for(rf"started one \(pid (?!{first}\))", timeout=10)
+        assert len(supervised.pids("one")) == 2 and supervised.pids("two") == [other]
+        assert not _gone(other), "the other child keeps running"
+        restarted = supervised.pids("one")[1]
+        assert not _gone(restarted)
+    finally:
+        code = supervised.stop()
+    assert code == 0
+    assert _wait_gone(restarted, 5) and _wait_gone(other, 5)
+    supervised.wait_for(r"stopped", timeout=1)
+
+
+def test_a_child_exiting_at_once_is_restarted_with_a_growing_delay(tmp_path):
+    procfile = tmp_path / "processes"
+    procfile.write_text('flaky: "$PYTHON" -c "raise SystemExit(3)"\n')
+    supervised = Supervised(str(procfile), "--restart-delay", "0.1", "--max-delay", "0.4", env=dict(os.environ))
+    try:
+        supervised.wait_for(r"flaky exited with status 3 .* in 0.4 s", timeout=15)
+        delays = [float(m) for m in re.findall(r"restarting it in ([\d.]+) s", "\n".join(supervised.lines))]
+        assert delays[:3] == [0.1, 0.2, 0.4]
+    finally:
+        assert supervised.stop() == 0
+
+
+def test_a_bad_process_file_line_is_named(tmp_path):
+    procfile = tmp_path / "processes"
+    procfile.write_text("web: ok\nthis is not a process\n")
+    result = subprocess.run(
+        [sys.executable, "bin/supervise.py", str(procfile)], cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode != 0 and f"{procfile}:2: expected `NAME: COMMAND`" in result.stderr
+
+
+@pytest.mark.worker
+def test_bin_run_starts_a_killed_housekeeping_worker_again(tmp_path, django_db_setup, _broker_ready):
+    """The real process list: the `default` worker of bin/processes, killed, comes back and answers a ping."""
+    app = _broker_ready
+    log_dir = tmp_path / "log"
+    log_dir.mkdir()
+    env = worker_env() | {"LOG_DIR": str(log_dir), "PYTHON": sys.executable, "PORT": "8765"}
+    supervised = Supervised("bin/processes", "--only", "default", "--restart-delay", "0.5", env=env)
+    log = log_dir / "default-worker.log"
+
+    def ready_count() -> int:
+        return log.read_text().count("ready.") if log.exists() else 0
+
+    def wait_ready(count: int, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while ready_count() < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError("\n".join(supervised.lines) + "\n" + (log.read_text() if log.exists() else ""))
+            time.sleep(0.2)
+
+    try:
+        wait_ready(1)
+        (first,) = supervised.pids("default")
+        os.kill(first, signal.SIGKILL)
+        supervised.wait_for(r"default exited with signal 9", timeout=10)
+        supervised.wait_for(rf"started default \(pid (?!{first}\))", timeout=10)
+        wait_ready(2)
+        name = f"default@{socket.gethostname()}"
+        replies = app.control.ping(destination=[name], timeout=5)
+        assert any(name in reply for reply in replies), replies
+    finally:
+        assert supervised.stop() == 0
+    assert all(_wait_gone(pid, 10) for pid in supervised.pids("default"))
