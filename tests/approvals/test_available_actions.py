@@ -33,6 +33,7 @@ OFFERED = {
     ("owner", P.PENDING_REVIEW): {A.WITHDRAW},
     ("owner", P.APPROVED): {A.WITHDRAW},
     ("owner", P.PUBLISHED): {A.WITHDRAW},
+    ("owner", P.HELD): {A.WITHDRAW},
     ("owner", P.CHANGES_REQUESTED): {A.REQUEST, A.WITHDRAW},
     ("owner", P.REJECTED): {A.APPEAL},
     ("owner", P.APPEALED): {A.WITHDRAW},
@@ -40,9 +41,11 @@ OFFERED = {
     ("moderator", P.PENDING_REVIEW): {A.REVIEW, A.APPROVE, A.CHANGES, A.REJECT},
     ("moderator", CLAIMED): {A.REVIEW, A.APPROVE, A.CHANGES, A.REJECT},
     ("moderator", P.PUBLISHED): {A.TAKE_DOWN},
+    ("moderator", P.HELD): {A.TAKE_DOWN},
     ("second_moderator", P.PENDING_REVIEW): {A.REVIEW, A.APPROVE, A.CHANGES, A.REJECT},
     ("second_moderator", P.APPEALED): {A.REVIEW, A.APPROVE, A.REJECT},  # no "changes" on an appeal
     ("second_moderator", P.PUBLISHED): {A.TAKE_DOWN},
+    ("second_moderator", P.HELD): {A.TAKE_DOWN},
 }
 
 
