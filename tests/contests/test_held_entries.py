@@ -188,3 +188,35 @@ def test_the_artist_enters_an_unpublished_clip_from_the_contest_page(clock, judg
     assert Clip.objects.get(pk=private.pk).publication == P.PENDING_REVIEW
     response = client.post(f"/contests/{contest.slug}/enter", {"clip": str(published.pk)}, follow=True)
     assert "already in the public gallery" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_contests_made_before_the_migration_keep_taking_published_clips():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("contests", "0001_initial")], [("contests", "0002_held_entries_and_judging_copies")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_state = executor.loader.project_state(before).apps
+    old_state.get_model("contests", "Contest").objects.create(
+        title="Old",
+        slug="old",
+        rules="Published clips.",
+        opens_at=T0,
+        closes_at=T0 + timedelta(days=1),
+        judging_ends_at=T0 + timedelta(days=2),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor.loader.build_graph()
+    assert Contest.objects.get(slug="old").holds_entries is False
+    new = Contest.objects.create(
+        title="New",
+        slug="new",
+        rules="x",
+        opens_at=T0,
+        closes_at=T0 + timedelta(days=1),
+        judging_ends_at=T0 + timedelta(days=2),
+    )
+    assert Contest.objects.get(pk=new.pk).holds_entries is True
