@@ -8,6 +8,7 @@ its hash, its path nor its metadata lead to the credited clip in the gallery. Ju
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import uuid
 
@@ -19,13 +20,18 @@ from contests.models import Entry, EntryStatus
 from core.audit import audit_record
 
 JUDGING_FOLDER = "judging"
+log = logging.getLogger(__name__)
 
 
 def judging_copy_dispatch(*, entry_id: uuid.UUID | str) -> None:
-    """Ask the render worker for the entry's judging copy (a second request makes nothing)."""
+    """Ask the render worker for the entry's judging copy (a second request makes nothing). A broker that
+    is down never fails the request that entered the clip: the sweep asks again."""
     from contests.tasks import judging_copy_make
 
-    judging_copy_make.delay(str(entry_id))
+    try:
+        judging_copy_make.delay(str(entry_id))
+    except Exception:  # noqa: BLE001  (the broker may be down; judging_copies_sweep dispatches again)
+        log.exception("judging copy of entry %s not dispatched; the sweep will retry", entry_id)
 
 
 def entries_missing_copies() -> list[uuid.UUID]:
