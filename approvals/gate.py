@@ -6,6 +6,8 @@ CHANGES_REQUESTED -> PENDING_REVIEW (asked again); REJECTED -> APPEALED (once) -
 decided by another moderator; PUBLISHED -> WITHDRAWN (artist) | TAKEN_DOWN (moderator, clause + reason);
 TAKEN_DOWN -> TAKEDOWN_APPEALED (once) -> APPROVED (published again) | TAKEN_DOWN, decided by a moderator
 other than the one who took it down. Nobody decides on their own clip, whatever their roles.
+APPROVED -> HELD while a contest holds the clip out of the gallery (`approvals.holds`); HELD -> APPROVED when
+the hold ends (the contest's results), then on to PUBLISHED; HELD -> WITHDRAWN | TAKEN_DOWN.
 
 The columns live on generation's Clip table (`publication`, `is_public`, `published_at`, `publish_at`,
 `flagged`, `policy_flags`) but only `set_state` here writes them (tests/approvals/test_gate_owns_state.py
@@ -30,6 +32,7 @@ class Publication(models.TextChoices):
     PRIVATE = "private", "Private"
     PENDING_REVIEW = "pending_review", "Awaiting review"
     APPROVED = "approved", "Approved"
+    HELD = "held", "Approved, held for a contest"
     PUBLISHED = "published", "Published"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     REJECTED = "rejected", "Rejected"
@@ -73,15 +76,19 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "reject": {P.PENDING_REVIEW: P.REJECTED, P.APPEALED: P.REJECTED, P.TAKEDOWN_APPEALED: P.TAKEN_DOWN},
     "appeal": {P.REJECTED: P.APPEALED, P.TAKEN_DOWN: P.TAKEDOWN_APPEALED},
     "publish": {P.APPROVED: P.PUBLISHED},
+    # A contest holds an approved clip out of the gallery until its results (approvals.holds).
+    "hold": {P.APPROVED: P.HELD},
+    "release": {P.HELD: P.APPROVED},
     # The artist may pull their clip at any point on its way to the gallery, or out of it.
     "withdraw": {
         P.PUBLISHED: P.WITHDRAWN,
         P.APPROVED: P.WITHDRAWN,
+        P.HELD: P.WITHDRAWN,
         P.PENDING_REVIEW: P.WITHDRAWN,
         P.APPEALED: P.WITHDRAWN,
         P.CHANGES_REQUESTED: P.WITHDRAWN,
     },
-    "take_down": {P.PUBLISHED: P.TAKEN_DOWN},
+    "take_down": {P.PUBLISHED: P.TAKEN_DOWN, P.HELD: P.TAKEN_DOWN},
 }
 _VERBS = {
     "request": "sent for review",
@@ -90,6 +97,8 @@ _VERBS = {
     "reject": "rejected",
     "appeal": "appealed",
     "publish": "published",
+    "hold": "held for a contest",
+    "release": "released from a contest",
     "withdraw": "withdrawn",
     "take_down": "taken down",
 }

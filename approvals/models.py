@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from approvals.normalise import prompt_normalise
+
 
 class Decision(models.TextChoices):
     APPROVE = "approve", "Approved"
@@ -61,9 +63,14 @@ class PolicyClause(models.Model):
         if errors:
             raise ValidationError({"patterns": errors})
 
-    def rules(self) -> list[re.Pattern]:
-        """The clause's terms and patterns as compiled, case-insensitive regular expressions."""
-        compiled = [re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE) for term in _lines(self.terms)]
+    def rules(self, *, normalised: bool = False) -> list[re.Pattern]:
+        """The clause's terms and patterns as compiled, case-insensitive regular expressions.
+
+        With `normalised`, each term is first put in the canonical form of approvals.normalise, for matching
+        normalised prompt text (patterns are regular expressions and are used as written).
+        """
+        terms = [prompt_normalise(term) for term in _lines(self.terms)] if normalised else _lines(self.terms)
+        compiled = [re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE) for term in terms if term]
         for pattern in _lines(self.patterns):
             try:
                 compiled.append(re.compile(pattern, re.IGNORECASE))

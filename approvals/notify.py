@@ -41,11 +41,12 @@ def decision_made(*, clip: Clip, review: Review) -> None:
     if review.is_appeal:
         kind = "appeal against the takedown" if review.appeal_of == Decision.TAKE_DOWN else "appeal"
     if review.decision == Decision.APPROVE:
-        when = (
-            f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."
-            if gate.pending_embargo(clip)
-            else "It is now in the public gallery."
-        )
+        if clip.publication == gate.Publication.HELD:
+            when = "A contest holds it out of the gallery until its results; it is published with them."
+        elif gate.pending_embargo(clip):
+            when = f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."
+        else:
+            when = "It is now in the public gallery."
         subject, message = "Your clip was approved", f"Your {kind} for “{prompt}” was approved. {when}"
     else:
         verb = "needs changes" if review.decision == Decision.CHANGES else "was not approved"

@@ -8,16 +8,19 @@ writes through `gate.set_state`, records it in the audit log and schedules side 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from approvals import gate, notify
 from approvals.gate import Publication, set_state
+from approvals.holds import clip_is_held
 from approvals.models import REFUSALS, REVIEW_DECISIONS, Decision, PolicyClause, Review
 from approvals.policy import prompt_evaluate
 from approvals.signals import clip_left_publication
@@ -142,8 +145,8 @@ def clip_decide(
             obj=clip,
             detail={"reason": reason, "clause": clause_obj.code if clause_obj else None, "appeal": review.is_appeal},
         )
-        if target == P.APPROVED and not (clip.publish_at and clip.publish_at > now):
-            _publish(clip, now)
+        if target == P.APPROVED:
+            _hold_or_publish(clip, now)
         notify.decision_made(clip=clip, review=review)
     return review
 
@@ -155,6 +158,50 @@ def _publish(clip: Clip, now: datetime) -> None:
     )
 
 
+def _hold_or_publish(clip: Clip, now: datetime) -> None:
+    """An approved clip: held while a contest holds it (approvals.holds), else published unless embargoed."""
+    if clip_is_held(clip):
+        set_state(clip, gate.target(clip, "hold"))
+        audit_record(action="clip.held", obj=clip)
+    elif not (clip.publish_at and clip.publish_at > now):
+        _publish(clip, now)
+
+
+def clip_hold(*, clip_id: uuid.UUID | str) -> bool:
+    """APPROVED -> HELD if a hold now applies (an approved clip under embargo entered in a holding contest)."""
+    with transaction.atomic():
+        clip = Clip.objects.select_for_update().filter(id=clip_id, publication=P.APPROVED).first()
+        if clip is None or not clip_is_held(clip):
+            return False
+        set_state(clip, gate.target(clip, "hold"))
+        audit_record(action="clip.held", obj=clip)
+    return True
+
+
+def clips_release(
+    *,
+    clip_ids: Iterable[uuid.UUID | str],
+    actor: User | None = None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> int:
+    """HELD -> APPROVED for each clip no hold keeps any longer, then published unless its embargo is still
+    ahead; a clip another hold still keeps stays HELD. Returns how many were released."""
+    released = 0
+    now = clock.now()
+    with transaction.atomic():
+        for clip in Clip.objects.select_for_update().filter(id__in=list(clip_ids), publication=P.HELD):
+            if clip_is_held(clip):
+                continue
+            set_state(clip, gate.target(clip, "release"))
+            audit_record(action="clip.released", actor=actor, request=request, obj=clip, detail={"reason": reason})
+            _hold_or_publish(clip, now)
+            if clip.publication == P.PUBLISHED:
+                notify.user_notify(user=clip.artist, clip=clip, message=_("Your clip is now published in the gallery."))
+            released += 1
+    return released
+
+
 def clip_publish(*, clip_id: uuid.UUID | str) -> bool:
     """APPROVED -> PUBLISHED once the embargo time has passed; False if not due or no longer approved."""
     now = clock.now()
@@ -162,7 +209,9 @@ def clip_publish(*, clip_id: uuid.UUID | str) -> bool:
         clip = Clip.objects.select_for_update().filter(id=clip_id, publication=P.APPROVED).first()
         if clip is None or (clip.publish_at and clip.publish_at > now):
             return False
-        _publish(clip, now)
+        _hold_or_publish(clip, now)
+        if clip.publication != P.PUBLISHED:
+            return False  # a contest holds it until its results
         notify.user_notify(user=clip.artist, message="Your clip is now published in the gallery.", clip=clip)
     return True
 

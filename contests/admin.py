@@ -46,10 +46,28 @@ class ContestAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "rules")}),
         ("Dates (UTC)", {"fields": ("opens_at", "closes_at", "judging_ends_at")}),
-        ("Entries and judging", {"fields": ("max_entries_per_artist", "winners_count", "judges")}),
+        (
+            "Entries and judging",
+            {
+                "fields": (
+                    "max_entries_per_artist",
+                    "winners_count",
+                    "holds_entries",
+                    "judges_see_prompt",
+                    "judges",
+                )
+            },
+        ),
         ("Results", {"fields": ("results_published_at", "results_published_by", "created_at")}),
     )
     actions = ["publish_results", "grant_priority_lane"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Whether entries are held is part of the rules artists enter under: fixed once the contest opens."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk is not None and clock.now() >= obj.opens_at:
+            fields.append("holds_entries")
+        return fields
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "judges":

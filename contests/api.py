@@ -28,6 +28,12 @@ def _media_url(entry, kind: str) -> str:
     return reverse("contest_entry_media", args=[entry.contest.slug, entry.pk, kind])
 
 
+def _judging_url(entry, kind: str) -> str | None:
+    """The entry's judging copy (contests.judging_copies), for judges; None while it is being made."""
+    made = entry.judging_video if kind == "video" else entry.judging_poster
+    return reverse("contest_judging_media", args=[entry.contest.slug, entry.pk, kind]) if made else None
+
+
 class CriterionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
@@ -46,6 +52,8 @@ class ContestOutputSerializer(serializers.Serializer):
     judging_ends_at = UtcDateTimeField()
     max_entries_per_artist = serializers.IntegerField()
     winners_count = serializers.IntegerField()
+    holds_entries = serializers.BooleanField(help_text="Entries stay out of the gallery until the results.")
+    judges_see_prompt = serializers.BooleanField()
     results_published_at = UtcDateTimeField(allow_null=True)
     rubric = CriterionOutputSerializer(many=True, source="criteria")
 
@@ -164,7 +172,21 @@ class OwnEntryOutputSerializer(serializers.Serializer):
 
 
 class JudgingEntryOutputSerializer(BlindEntryOutputSerializer):
-    """A blind entry with the judge's own marks and comment (None until scored)."""
+    """A blind entry for a judge: the judging copy (URLs None while it is made), the prompt only if the rules
+    show it to judges, the judge's own marks and comment (None until scored)."""
+
+    prompt = serializers.SerializerMethodField()
+    video_url = serializers.SerializerMethodField()
+    poster_url = serializers.SerializerMethodField()
+
+    def get_prompt(self, entry) -> str | None:
+        return entry.clip.job.prompt if entry.contest.judges_see_prompt else None
+
+    def get_video_url(self, entry) -> str | None:
+        return _judging_url(entry, "video")
+
+    def get_poster_url(self, entry) -> str | None:
+        return _judging_url(entry, "poster")
 
     my_scores = serializers.SerializerMethodField()
     my_comment = serializers.SerializerMethodField()
@@ -221,8 +243,8 @@ class ContestDetailApi(APIView):
 
         @extend_schema_field(BlindEntryOutputSerializer(many=True))
         def get_entries(self, contest):
-            if selectors.phase_of(contest) not in (Phase.JUDGING, Phase.AWAITING_RESULTS):
-                return []
+            if contest.holds_entries or selectors.phase_of(contest) not in (Phase.JUDGING, Phase.AWAITING_RESULTS):
+                return []  # a contest that holds its entries shows them with the results
             return BlindEntryOutputSerializer(selectors.entries_in_contest(contest), many=True).data
 
         @extend_schema_field(StandingOutputSerializer(many=True, allow_null=True))
@@ -237,7 +259,8 @@ class ContestDetailApi(APIView):
 
 
 class ContestEntryListCreateApi(APIView):
-    """POST {"clip": id} to enter your published clip; GET your entries in this contest."""
+    """POST {"clip": id} to enter your clip (not yet published if the contest holds entries, else published);
+    GET your entries in this contest."""
 
     required_scopes = {"GET": ("contests:write", "clips:read"), "POST": "contests:write"}
 
@@ -261,7 +284,7 @@ class ContestEntryListCreateApi(APIView):
         request=InputSerializer,
         responses={201: OutputSerializer},
         operation_id="contests_entries_create",
-        summary="Enter your published clip",
+        summary="Enter your clip",
     )
     def post(self, request, slug):
         contest = _contest(slug)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.gate import Publication
+from approvals.services import clips_release
 from contests import selectors
 from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, Score, Scorecard
 from contests.services import _lock_contest, utc
@@ -70,7 +70,7 @@ def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=N
         contest = entry.contest
         if entry.artist_id == judge.pk:
             raise ValidationError("You are recused from this entry: it is your own.")
-        if entry.status != EntryStatus.ACTIVE or entry.clip.publication != Publication.PUBLISHED:
+        if entry.status != EntryStatus.ACTIVE or entry.clip.publication not in selectors.IN_CONTEST:
             raise ValidationError(f"{entry.label} is no longer in the contest; it cannot be scored.")
         now = clock.now()
         if contest.results_published_at is not None:
@@ -119,7 +119,12 @@ def contest_publish_results(*, contest_id, admin, request=None) -> Contest:
                 )
         contest.results_published_at, contest.results_published_by = now, admin
         contest.save(update_fields=["results_published_at", "results_published_by"])
-        audit_record(action="contest.results_published", actor=admin, request=request, obj=contest)
+        # The held entries go to the gallery with the results, through the gate.
+        held = Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE).values_list("clip_id", flat=True)
+        released = clips_release(clip_ids=list(held), actor=admin, reason=f"results of {contest.slug}", request=request)
+        audit_record(
+            action="contest.results_published", actor=admin, request=request, obj=contest, detail={"released": released}
+        )
         emails = sorted({e.artist.email for e in selectors.entries_in_contest(contest) if e.artist.email})
         subject = _("Results of “%(title)s” are published") % {"title": contest.title}
         for to in emails:

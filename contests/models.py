@@ -45,6 +45,16 @@ class Contest(models.Model):
         help_text="How many of the top-ranked entries are announced as winners.",
     )
     judges = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="judged_contests")
+    holds_entries = models.BooleanField(
+        default=True,
+        help_text=(
+            "Entries are clips not yet published: approved, they are held out of the public gallery and published "
+            "with the results, so judges see clips nobody can match to an artist. Off: entries are published clips."
+        ),
+    )
+    judges_see_prompt = models.BooleanField(
+        default=False, help_text="Judges read each entry's prompt (a prompt can tell who wrote it)."
+    )
     results_published_at = models.DateTimeField(null=True, blank=True)
     results_published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -134,6 +144,10 @@ class Entry(models.Model):
     entered_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The judging copy (contests.judging_copies): the clip re-encoded without its metadata, a different file.
+    judging_video = models.FileField(max_length=255, blank=True, editable=False)
+    judging_poster = models.FileField(max_length=255, blank=True, editable=False)
+    judging_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["contest", "number"]

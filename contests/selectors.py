@@ -1,8 +1,9 @@
 """Reads shared by the contest pages and the API.
 
 Every listing of entries goes through `entries_in_contest`, which keeps only active entries whose
-clip is published right now: a clip that was withdrawn or taken down is out of every contest even
-before its entries are marked removed.
+clip is published right now or approved and held for the results: a clip that was withdrawn or taken
+down is out of every contest even before its entries are marked removed, and one still awaiting review
+is not in the running yet.
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ def phase_of(contest: Contest) -> str:
     return contest.phase_at(clock.now())
 
 
+#: The clip states of an entry in the running: published, or approved and held for a contest until results.
+IN_CONTEST = (Publication.PUBLISHED, Publication.HELD)
+
+
 def entries_in_contest(contest: Contest) -> QuerySet[Entry]:
-    """Active entries whose clip is published now, in entry order."""
+    """Active entries whose clip is published now or approved and held for results, in entry order."""
     return (
-        Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE, clip__publication=Publication.PUBLISHED)
+        Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE, clip__publication__in=IN_CONTEST)
         .select_related("contest", "clip", "clip__job", "artist")
         .order_by("number")
     )

@@ -1,4 +1,8 @@
-"""Entries: enter a published clip, withdraw it, and take a clip out of every contest at once.
+"""Entries: enter a clip, withdraw it, and take a clip out of every contest at once.
+
+A contest that holds entries (the default) takes clips not yet published: entering asks for publication,
+and once approved the gate holds the clip out of the gallery (contests.holds) until the results publish it.
+Other contests take published clips.
 
 Each write is one atomic function that locks what races (the contest row serialises entries, so
 the per-artist limit holds under concurrent requests; the clip row orders an entry against a
@@ -15,9 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from approvals.gate import Publication, label
+from approvals.services import clip_hold, clip_request_publication, clips_release
+from contests.judging_copies import judging_copy_dispatch
 from contests.models import Contest, Entry, EntryStatus
 from core import clock
 from core.audit import audit_record
@@ -64,15 +71,7 @@ def entry_create(
             raise ValidationError({"clip": "No such clip."})
         if clip.artist_id != artist.pk:
             raise ValidationError({"clip": "This clip is by another artist: you can only enter your own clips."})
-        if clip.publication != Publication.PUBLISHED:
-            raise ValidationError(
-                {
-                    "clip": (
-                        f"This clip is {label(clip.publication).lower()}: only published clips can be entered. "
-                        "Ask for publication first."
-                    )
-                }
-            )
+        _refuse_unless_enterable(contest, clip)
         existing = Entry.objects.select_for_update().filter(contest=contest, clip=clip).first()
         if existing is not None and existing.status == EntryStatus.ACTIVE:
             raise ValidationError({"clip": f"This clip is already in “{contest.title}” as {existing.label}."})
@@ -96,7 +95,46 @@ def entry_create(
             obj=entry,
             detail={"contest": contest.slug, "clip": str(clip.pk), "number": entry.number},
         )
+        if contest.holds_entries:  # entering asks for publication; approved, the clip is held until results
+            if clip.publication in (Publication.PRIVATE, Publication.CHANGES_REQUESTED):
+                clip_request_publication(clip_id=clip.pk, artist=artist, request=request)
+            elif clip.publication == Publication.APPROVED:
+                clip_hold(clip_id=clip.pk)
+        if not entry.judging_video:
+            transaction.on_commit(lambda: judging_copy_dispatch(entry_id=entry.pk))
     return entry
+
+
+#: The states a clip may be entered from in a contest that holds entries: not public yet, not refused.
+HOLDABLE = (
+    Publication.PRIVATE,
+    Publication.CHANGES_REQUESTED,
+    Publication.PENDING_REVIEW,
+    Publication.APPEALED,
+    Publication.APPROVED,
+    Publication.HELD,
+)
+
+
+def _refuse_unless_enterable(contest: Contest, clip: Clip) -> None:
+    state = label(clip.publication).lower()
+    if not contest.holds_entries and clip.publication != Publication.PUBLISHED:
+        raise ValidationError(
+            {"clip": f"This clip is {state}: only published clips can be entered. Ask for publication first."}
+        )
+    if contest.holds_entries and clip.publication == Publication.PUBLISHED:
+        raise ValidationError(
+            {
+                "clip": _(
+                    "This clip is already in the public gallery under your name. “%(title)s” holds its entries "
+                    "out of the gallery until the results, so that judges cannot tell who made them: enter a clip "
+                    "that is not published yet."
+                )
+                % {"title": contest.title}
+            }
+        )
+    if contest.holds_entries and clip.publication not in HOLDABLE:
+        raise ValidationError({"clip": _("This clip is %(state)s: it cannot be entered.") % {"state": state}})
 
 
 def entry_withdraw(*, entry_id: uuid.UUID | str, artist: User, request: HttpRequest | None = None) -> Entry:
@@ -123,6 +161,8 @@ def entry_withdraw(*, entry_id: uuid.UUID | str, artist: User, request: HttpRequ
             obj=entry,
             detail={"contest": entry.contest.slug},
         )
+        if entry.contest.holds_entries:  # no longer held by this contest: approved, it is published now
+            clips_release(clip_ids=[entry.clip_id], actor=artist, reason=f"withdrawn from {entry.contest.slug}")
     return entry
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/enter", views.entry_create_view, name="contest_enter"),
     path("<slug:slug>/judge/", views.judge_view, name="contest_judge"),
     path("<slug:slug>/judge/<uuid:entry_id>", views.judge_score_view, name="contest_judge_score"),
+    path("<slug:slug>/judge/<uuid:entry_id>/<str:kind>", views.judging_media, name="contest_judging_media"),
     path("<slug:slug>/progress/", views.progress_view, name="contest_progress"),
     path("<slug:slug>/publish", views.publish_view, name="contest_publish"),
     path("<slug:slug>/scores.csv", views.scores_csv, name="contest_scores_csv"),

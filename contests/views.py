@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from approvals.gate import Publication
 from contests import judging, selectors, services
 from contests.export import scores_csv_response
+from contests.judging_copies import judging_file_response
 from contests.models import Entry, EntryStatus, Phase
 from contests.timezones import in_viewer_timezone
 from generation.media import media_serve
@@ -77,7 +79,7 @@ def contest_detail(request, slug: str):
         "my_entries": [],
         "my_clips": [],
     }
-    if phase in selectors.PUBLIC_ENTRY_PHASES and phase != Phase.RESULTS:
+    if phase in selectors.PUBLIC_ENTRY_PHASES and phase != Phase.RESULTS and not contest.holds_entries:
         context["entries"] = list(selectors.entries_in_contest(contest))  # anonymous until results
     if phase == Phase.RESULTS:
         context["standings"] = selectors.standings(contest)
@@ -86,11 +88,12 @@ def contest_detail(request, slug: str):
         context["my_entries"] = mine
         if phase == Phase.OPEN:
             entered = {e.clip_id for e in mine if e.status == EntryStatus.ACTIVE}
+            states = services.HOLDABLE if contest.holds_entries else (Publication.PUBLISHED,)
             context["my_clips"] = [
                 clip
-                for clip in Clip.objects.filter(artist=user, publication=Publication.PUBLISHED)
+                for clip in Clip.objects.filter(artist=user, publication__in=states)
                 .select_related("job")
-                .order_by("-published_at")
+                .order_by("-created_at")
                 if clip.pk not in entered
             ]
     return render(request, "contests/detail.html", context)
@@ -112,6 +115,14 @@ def entry_create_view(request, slug: str):
             request,
             f"Your clip is in “{contest.title}” as {entry.label}. You can withdraw it until the contest closes.",
         )
+        if contest.holds_entries:
+            messages.info(
+                request,
+                _(
+                    "Moderators review it if they have not yet; once approved it stays out of the public gallery "
+                    "and is published there with the contest's results."
+                ),
+            )
     return redirect("contest_detail", slug=contest.slug)
 
 
@@ -245,12 +256,43 @@ def scores_csv(request, slug: str):
 
 @require_safe
 def entry_media(request, slug: str, entry_id, kind: str):
-    """An entry's video or poster under a URL that names only the entry (judges and the anonymous
-    entries list use it, so no media path links an entry to the credited clip in the gallery)."""
+    """An entry's video or poster under a URL that names only the entry, for the public entries list and
+    the results. A contest that holds entries shows none before its results; judges watch judging copies."""
     contest = _contest_or_404(slug)
     entry = selectors.entries_in_contest(contest).filter(pk=entry_id).first()
     if entry is None or kind not in ("video", "poster"):
         raise Http404("No such entry.")
-    if selectors.phase_of(contest) in (Phase.UPCOMING, Phase.OPEN) and not selectors.is_judge(request.user, contest):
+    phase = selectors.phase_of(contest)
+    if phase not in selectors.PUBLIC_ENTRY_PHASES or (contest.holds_entries and phase != Phase.RESULTS):
         raise Http404("No such entry.")
     return media_serve(request, getattr(entry.clip, kind).name)
+
+
+def _user_or_token_owner(request):
+    """The signed-in user, or the owner of a valid API token sent as `Authorization: Bearer`."""
+    if request.user.is_authenticated or not request.headers.get("Authorization"):
+        return request.user
+    from rest_framework.exceptions import APIException
+    from rest_framework.request import Request
+
+    from accounts.api_auth import BearerTokenAuthentication
+
+    try:
+        result = BearerTokenAuthentication().authenticate(Request(request))
+    except APIException:
+        return request.user
+    return result[0] if result else request.user
+
+
+@require_safe
+def judging_media(request, slug: str, entry_id, kind: str):
+    """An entry's judging copy (video or poster), for the contest's judges only (not their own entries)."""
+    contest = _contest_or_404(slug)
+    user = _user_or_token_owner(request)
+    if not selectors.is_judge(user, contest) or kind not in ("video", "poster"):
+        raise Http404("No such entry.")
+    entry = selectors.entries_in_contest(contest).exclude(artist=user).filter(pk=entry_id).first()
+    copy = getattr(entry, f"judging_{kind}", None)
+    if not copy:
+        raise Http404(_("No judging copy of this entry yet: it is being prepared."))
+    return judging_file_response(copy.name)

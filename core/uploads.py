@@ -1,9 +1,12 @@
 """Uploaded images are hostile input: checked by content, bounded before decoding, re-encoded to store.
 
-Order of checks: byte size (before reading), magic bytes (allow-list: PNG, JPEG, WebP), markup
-anywhere in the bytes (HTML/script polyglots), data after the image's end, pixel count from the header
-(before decoding), then a full decode with Pillow's decompression-bomb guard raised to an error.
-What is stored is a fresh encoding of the decoded pixels: trailing payloads and metadata (GPS) are gone.
+Order of checks: byte size (before reading), magic bytes (allow-list: PNG, JPEG, WebP), the file's
+structure walked (core.image_parts), markup (HTML/script polyglots) in its metadata and in any data after
+the image's end, which is refused either way, the pixel count from the header (before decoding), then a full
+decode with Pillow's decompression-bomb guard raised to an error. The compressed pixel data is not scanned for
+markup: it contains every short byte sequence by chance (once in about 1.4 MB), so a scan of it refused
+ordinary photos, and it is never stored: what is stored is a fresh encoding of the decoded pixels, so trailing
+payloads and metadata (GPS) are gone. Lossy WebP is re-encoded lossy, lossless WebP lossless.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from core.image_parts import DamagedImage, MetadataTooLarge, image_parts
 
 # (content type, extension, Pillow format) by magic bytes.
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -45,25 +51,19 @@ def _sniff(head: bytes) -> tuple[str, str, str] | None:
     return None
 
 
-def _png_end(data: bytes) -> int:
-    """Offset just past the IEND chunk, walking the chunk list; ValidationError if it is broken."""
-    pos = len(_PNG)
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        pos += 12 + length
-        if kind == b"IEND":
-            return pos
-    raise ValidationError("The PNG file is truncated or damaged.")
+def _has_markup(parts: list[bytes]) -> bool:
+    return any(_MARKUP.search(part) for part in parts if part)
 
 
-def _trailing_bytes(data: bytes, fmt: str) -> int:
-    if fmt == "PNG":
-        return len(data) - _png_end(data)
-    if fmt == "WEBP":
-        return len(data) - (8 + struct.unpack("<I", data[4:8])[0])
-    # JPEG: nothing but padding may follow the last end-of-image marker.
-    end = data.rfind(b"\xff\xd9")
-    return len(data[end + 2 :].rstrip(b"\x00")) if end >= 0 else 0
+def _reencode(image, fmt: str, *, lossless: bool) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(out, format="JPEG", quality=92)
+    elif fmt == "WEBP":
+        image.save(out, format="WEBP", **({"lossless": True} if lossless else {"quality": 92}))
+    else:
+        image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
 
 
 def image_clean(*, name: str, data: bytes) -> CleanImage:
@@ -72,15 +72,37 @@ def image_clean(*, name: str, data: bytes) -> CleanImage:
 
     limit = settings.ARTIST_UPLOAD_MAX_BYTES
     if len(data) > limit:
-        raise ValidationError(f"“{name}” is {len(data):,} bytes; the limit is {limit:,} bytes.")
+        raise ValidationError(
+            _("“%(name)s” is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"name": name, "size": f"{len(data):,}", "limit": f"{limit:,}"}
+        )
     kind = _sniff(data[:16])
     if kind is None:
-        raise ValidationError(f"“{name}” is not a PNG, JPEG or WebP image (checked by its content, not its name).")
+        raise ValidationError(
+            _("“%(name)s” is not a PNG, JPEG or WebP image (checked by its content, not its name).") % {"name": name}
+        )
     content_type, extension, fmt = kind
-    if _MARKUP.search(data):
-        raise ValidationError(f"“{name}” contains HTML or script markup inside the image; it was refused.")
-    if _trailing_bytes(data, fmt) > 0:
-        raise ValidationError(f"“{name}” has extra data after the end of the image; it was refused.")
+    try:
+        parts = image_parts(data, fmt)
+    except DamagedImage:
+        raise ValidationError(
+            _("“%(name)s” could not be read as an image; it may be damaged.") % {"name": name}
+        ) from None
+    except MetadataTooLarge:
+        raise ValidationError(
+            _("“%(name)s” carries more compressed metadata text than an image needs; it was refused.") % {"name": name}
+        ) from None
+    trailing = data[parts.end :]
+    if fmt == "JPEG":
+        trailing = trailing.rstrip(b"\x00")  # padding after the end-of-image marker is harmless
+    if _has_markup([*parts.metadata, trailing]):
+        raise ValidationError(
+            _("“%(name)s” contains HTML or script markup inside the image; it was refused.") % {"name": name}
+        )
+    if trailing:
+        raise ValidationError(
+            _("“%(name)s” has extra data after the end of the image; it was refused.") % {"name": name}
+        )
     max_pixels = settings.ARTIST_UPLOAD_MAX_PIXELS
     try:
         with warnings.catch_warnings():
@@ -89,26 +111,26 @@ def image_clean(*, name: str, data: bytes) -> CleanImage:
             width, height = image.size
             if width * height > max_pixels:
                 raise ValidationError(
-                    f"“{name}” is {width}×{height} pixels; the limit is {max_pixels:,} pixels in all."
+                    _("“%(name)s” is %(width)s×%(height)s pixels; the limit is %(limit)s pixels in all.")
+                    % {"name": name, "width": width, "height": height, "limit": f"{max_pixels:,}"}
                 )
             image.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            f"“{name}” would decompress to far more pixels than it claims (a decompression bomb)."
+            _("“%(name)s” would decompress to far more pixels than it claims (a decompression bomb).") % {"name": name}
         ) from None
     except (OSError, SyntaxError, ValueError, struct.error, Image.UnidentifiedImageError):
-        raise ValidationError(f"“{name}” could not be read as an image; it may be damaged.") from None
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        image.convert("RGB").save(out, format="JPEG", quality=92)
-    elif fmt == "WEBP":
-        image.save(out, format="WEBP", lossless=True)
-    else:
-        image.save(out, format="PNG", optimize=False)
+        raise ValidationError(
+            _("“%(name)s” could not be read as an image; it may be damaged.") % {"name": name}
+        ) from None
     return CleanImage(
-        content=out.getvalue(), content_type=content_type, extension=extension, width=width, height=height
+        content=_reencode(image, fmt, lossless=parts.lossless),
+        content_type=content_type,
+        extension=extension,
+        width=width,
+        height=height,
     )
 
 
@@ -116,8 +138,13 @@ def upload_read(upload) -> bytes:
     """Read an UploadedFile, refusing by its declared size before any byte is read."""
     limit = settings.ARTIST_UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise ValidationError(f"“{upload.name}” is {upload.size:,} bytes; the limit is {limit:,} bytes.")
+        raise ValidationError(
+            _("“%(name)s” is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"name": upload.name, "size": f"{upload.size:,}", "limit": f"{limit:,}"}
+        )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(f"“{upload.name}” is over the limit of {limit:,} bytes.")
+        raise ValidationError(
+            _("“%(name)s” is over the limit of %(limit)s bytes.") % {"name": upload.name, "limit": f"{limit:,}"}
+        )
     return data

@@ -156,6 +156,8 @@ LEAK_MAX_CLIENTS = env_int("VERNISSAGE_LEAK_MAX_CLIENTS", 3, minimum=1)  # more 
 # Approvals: review target and claim length.
 REVIEW_TARGET_HOURS = env_int("VERNISSAGE_REVIEW_TARGET_HOURS", 48, minimum=1)
 REVIEW_CLAIM_MINUTES = env_int("VERNISSAGE_REVIEW_CLAIM_MINUTES", 15, minimum=1)
+# What may keep an approved clip out of the gallery for now (approvals.holds): contests awaiting results.
+PUBLICATION_HOLDS = ["contests.holds.clip_is_held"]
 
 # Artists: exports' lifetime, limits on uploaded images (checked before decoding).
 ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)

@@ -36,7 +36,11 @@ elif not CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "memory://")):
     raise ImproperlyConfigured("CELERY_BROKER_URL must be filesystem://, redis://, rediss://, amqp:// or amqps://.")
 
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"generation.tasks.render_job": {"queue": "render"}}
+CELERY_TASK_ROUTES = {
+    "generation.tasks.render_job": {"queue": "render"},
+    # Re-encodes with PyAV, which only the render worker has.
+    "contests.tasks.judging_copy_make": {"queue": "render"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -61,4 +65,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=REVIEW_DIGEST_HOUR % 24),
     },
     "artists-expire-exports": {"task": "artists.tasks.expire_exports", "schedule": 3600.0},
+    "contests-judging-copies": {"task": "contests.tasks.judging_copies_sweep", "schedule": 600.0},
 }

@@ -14,6 +14,7 @@ ALL_STATES = [
     P.PRIVATE,
     P.PENDING_REVIEW,
     P.APPROVED,
+    P.HELD,
     P.PUBLISHED,
     P.CHANGES_REQUESTED,
     P.REJECTED,
@@ -33,10 +34,36 @@ def ensure_starter_policy() -> None:
     importlib.import_module("approvals.migrations.0005_policy_seed").seed(apps, None)
 
 
+def _enter_in_holding_contest(clip, artist) -> None:
+    from contests.models import Contest
+    from contests.services import entry_create
+
+    now = timezone.now()
+    contest, _ = Contest.objects.get_or_create(
+        slug="holding",
+        defaults={
+            "title": "Holding",
+            "rules": "Entries are held until the results.",
+            "opens_at": now - timedelta(hours=1),
+            "closes_at": now + timedelta(days=2),
+            "judging_ends_at": now + timedelta(days=3),
+            "max_entries_per_artist": 50,
+            "holds_entries": True,
+        },
+    )
+    entry_create(contest_id=contest.pk, clip_id=clip.id, artist=artist)
+
+
 def clip_in_state(state: str, *, artist, moderator, **job_overrides):
     """A clip of `artist` in `state`, reached by the services (so its reviews are consistent)."""
     clip = make_clip(artist, **job_overrides)
     if state == P.PRIVATE:
+        return clip
+    if state == P.HELD:  # entered in a contest that holds entries (which asks for publication), then approved
+        _enter_in_holding_contest(clip, artist)
+        services.clip_decide(clip_id=clip.id, moderator=moderator, decision="approve")
+        clip.refresh_from_db()
+        assert clip.publication == state, (clip.publication, state)
         return clip
     embargo = timezone.now() + timedelta(days=2) if state == P.APPROVED else None
     services.clip_request_publication(clip_id=clip.id, artist=artist, publish_at=embargo)

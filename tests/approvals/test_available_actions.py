@@ -36,6 +36,7 @@ OFFERED = {
     ("owner", P.PENDING_REVIEW): {A.WITHDRAW},
     ("owner", P.APPROVED): {A.WITHDRAW},
     ("owner", P.PUBLISHED): {A.WITHDRAW},
+    ("owner", P.HELD): {A.WITHDRAW},
     ("owner", P.CHANGES_REQUESTED): {A.REQUEST, A.WITHDRAW},
     ("owner", P.REJECTED): {A.APPEAL},
     ("owner", P.APPEALED): {A.WITHDRAW},
@@ -44,10 +45,12 @@ OFFERED = {
     ("moderator", P.PENDING_REVIEW): {A.REVIEW, A.APPROVE, A.CHANGES, A.REJECT},
     ("moderator", CLAIMED): {A.REVIEW, A.APPROVE, A.CHANGES, A.REJECT},
     ("moderator", P.PUBLISHED): {A.TAKE_DOWN},
+    ("moderator", P.HELD): {A.TAKE_DOWN},
     ("second_moderator", P.PENDING_REVIEW): {A.REVIEW, A.APPROVE, A.CHANGES, A.REJECT},
     ("second_moderator", P.APPEALED): {A.REVIEW, A.APPROVE, A.REJECT},  # no "changes" on an appeal
     ("second_moderator", P.TAKEDOWN_APPEALED): {A.REVIEW, A.APPROVE, A.REJECT},
     ("second_moderator", P.PUBLISHED): {A.TAKE_DOWN},
+    ("second_moderator", P.HELD): {A.TAKE_DOWN},
 }
 # An admin is an artist and a moderator; on their own clip they may do what its artist may, and decide nothing.
 OFFERED.update({("admin_owner", scenario): offered for (role, scenario), offered in OFFERED.items() if role == "owner"})

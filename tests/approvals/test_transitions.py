@@ -29,11 +29,12 @@ ALLOWED = {
     "withdraw": {
         P.PUBLISHED: P.WITHDRAWN,
         P.APPROVED: P.WITHDRAWN,
+        P.HELD: P.WITHDRAWN,
         P.PENDING_REVIEW: P.WITHDRAWN,
         P.APPEALED: P.WITHDRAWN,
         P.CHANGES_REQUESTED: P.WITHDRAWN,
     },
-    "take_down": {P.PUBLISHED: P.TAKEN_DOWN},
+    "take_down": {P.PUBLISHED: P.TAKEN_DOWN, P.HELD: P.TAKEN_DOWN},
 }
 
 

@@ -59,6 +59,7 @@ def make_contest(
         closes_at=opens_at + timedelta(hours=hours_open),
         judging_ends_at=opens_at + timedelta(hours=hours_open + hours_judging),
         max_entries_per_artist=max_entries,
+        holds_entries=extra.pop("holds_entries", False),  # tests of held entries ask for them
         **extra,
     )
     for position, (name, description, weight) in enumerate(rubric):

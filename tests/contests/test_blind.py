@@ -68,7 +68,8 @@ def test_judge_pages_and_api_name_no_entrant(clock, api, published_clip):
         assert client.login(username=viewer.username, password=PASSWORD)
         texts = _texts(client, api(viewer), contest.slug)
         assert "Entry 1" in texts[f"/contests/{contest.slug}/judge/"] or viewer == entrant_judge
-        assert "lanterns over water" in texts[f"/api/v1/contests/{contest.slug}/judging"]
+        for judging in (f"/api/v1/contests/{contest.slug}/judging", f"/contests/{contest.slug}/judge/"):
+            assert "lanterns over water" not in texts[judging]  # the rules do not show judges the prompt
         for url, text in texts.items():
             lowered = text.lower()
             for identity in _identities(others):
@@ -92,10 +93,11 @@ def test_entry_media_under_the_entry_url(clock, judges, artist, published_clip):
     judge = Client()
     judge.login(username=judges[0].username, password=PASSWORD)
     assert Client().get(poster).status_code == 404  # open: not public yet
-    response = judge.get(video, HTTP_RANGE="bytes=0-99")
+    assert judge.get(video).status_code == 404  # judges watch judging copies, never the gallery's file
+    clock.set(contest.closes_at)
+    response = Client().get(video, HTTP_RANGE="bytes=0-99")  # a published clip's public entries list
     assert response.status_code == 206 and response["Content-Type"] == "video/mp4"
     assert b"".join(response.streaming_content) == entry.clip.video.open("rb").read()[:100]
-    clock.set(contest.closes_at)
     response = Client().get(poster)
     assert response.status_code == 200 and b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
     assert Client().get(f"/contests/media/entries/{entry.pk}/job").status_code == 404

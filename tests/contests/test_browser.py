@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from contests.models import Entry, Scorecard
+from contests.tasks import judging_copy_make
 from tests.browser_fixtures import save_screenshot
 from tests.contests.conftest import make_contest, make_judge
 from tests.factories import PASSWORD, make_user
@@ -63,6 +64,7 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     artist_page.wait_for_selector("text=Your clip is in “Night water” as Entry 1.")
     assert Entry.objects.filter(contest=contest, artist=artist).count() == 1
     _shot(artist_page, "1-enter")
+    judging_copy_make(str(Entry.objects.get(contest=contest).pk))  # what the render worker does on commit
 
     # Entries close; the judge scores Entry 1 without seeing who made it.
     clock.set(contest.closes_at + timedelta(minutes=1))
@@ -76,9 +78,9 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     entry.locator("textarea").fill("The lanterns' reflections carry the story; the camera drift is smooth.")
     entry.locator("button[type=submit]").click()
     judge_page.wait_for_selector("text=Scores saved for Entry 1.")
-    # The video plays from a URL that names only the entry.
+    # The judging copy plays, from a URL that names only the entry.
     judge_page.wait_for_function("() => document.querySelector('article.entry video').readyState >= 1")
-    assert "/contests/night-water/entries/" in judge_page.locator("article.entry video").get_attribute("src")
+    assert "/contests/night-water/judge/" in judge_page.locator("article.entry video").get_attribute("src")
     _shot(judge_page, "2-judge")
     assert Scorecard.objects.filter(judge=judge).count() == 1
 

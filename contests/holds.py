@@ -1,0 +1,19 @@
+"""The hold contests put on their entries' clips: out of the public gallery until the results are published.
+
+Named in PUBLICATION_HOLDS, read by approvals.holds: the gate asks it before publishing an approved clip.
+"""
+
+from __future__ import annotations
+
+from contests.models import Entry, EntryStatus
+from generation.models import Clip
+
+
+def clip_is_held(clip: Clip) -> bool:
+    """True while the clip is an active entry of a contest that holds entries and has no results yet."""
+    return Entry.objects.filter(
+        clip_id=clip.pk,
+        status=EntryStatus.ACTIVE,
+        contest__holds_entries=True,
+        contest__results_published_at__isnull=True,
+    ).exists()
