@@ -269,7 +269,7 @@ def entry_media(request, slug: str, entry_id, kind: str):
 
 
 def _user_or_token_owner(request):
-    """The signed-in user, or the owner of a valid API token sent as `Authorization: Bearer`."""
+    """The signed-in user, or the owner of a valid API token with the `judging` scope (`Authorization: Bearer`)."""
     if request.user.is_authenticated or not request.headers.get("Authorization"):
         return request.user
     from rest_framework.exceptions import APIException
@@ -281,7 +281,9 @@ def _user_or_token_owner(request):
         result = BearerTokenAuthentication().authenticate(Request(request))
     except APIException:
         return request.user
-    return result[0] if result else request.user
+    if not result or "judging" not in (result[1].scopes or []):
+        return request.user  # a token must carry the judging scope to fetch judging copies
+    return result[0]
 
 
 @require_safe

@@ -99,6 +99,13 @@ def test_a_judge_gets_the_copy_never_the_gallery_file_nor_the_prompt(judged, jud
     served = {_sha(_fetch(client, video_url)), _sha(_fetch(client, poster_url))}
     assert served.isdisjoint(gallery_hashes)
     assert _sha(_fetch(api(judges[1]), video_url)) == entry.judging_sha256  # with a judge's token too
+    from rest_framework.test import APIClient
+
+    from accounts.services.tokens import token_issue
+
+    narrow = APIClient()
+    narrow.credentials(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=judges[1], scopes=['clips:read']).raw}")
+    assert narrow.get(video_url).status_code == 404  # a token without the judging scope gets nothing
 
 
 def test_only_the_contests_judges_get_the_copy(judged, artist, other_artist, moderator):
