@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import ApiToken, Invitation, User
+from accounts.services.second_factor import second_factor_reset
 from core.admin_audit import AuditedAdminMixin
 
 
@@ -16,6 +19,22 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ("username", "email", "display_name", "is_active", "is_staff")
     audit_action = "user.roles_changed"
     audited_fields = ("groups", "user_permissions", "is_staff", "is_superuser", "is_active")
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (lost phone): set up again at the next sign-in"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor_reset(user=user, actor=request.user, request=request)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "The second factor of %(count)d account was removed.",
+                "The second factor of %(count)d accounts was removed.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 admin.site.unregister(Group)

@@ -74,3 +74,15 @@ class TokenForm(forms.Form):
         allowed = scopes_for(user) if user is not None else list(SCOPES)
         self.fields["scopes"].choices = [(scope, f"{scope}: {SCOPES[scope]}") for scope in allowed]
         self.fields["scopes"].initial = default_scopes_for(user) if user is not None else allowed
+
+
+class SecondFactorForm(forms.Form):
+    """One code: six digits from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+        error_messages={"required": _("Type the code.")},
+    )

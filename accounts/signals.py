@@ -5,12 +5,18 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from core import clock
 from core.audit import audit_record
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     audit_record(action="login", actor=user, request=request)
+    session = getattr(request, "session", None)
+    if session is not None:  # the idle timeout of staff sessions counts from the login
+        from accounts.middleware import LAST_SEEN_KEY
+
+        session[LAST_SEEN_KEY] = clock.now().timestamp()
 
 
 @receiver(user_logged_out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,9 @@ from accounts.services.invitations import (
 )
 from accounts.services.tokens import token_issue, token_revoke
 from core import clock
+from core.audit import audit_record, client_ip
 from core.forms import form_add_service_errors
+from core.ratelimit import ratelimit_hit, too_many_requests
 
 
 @login_required
@@ -58,6 +61,13 @@ def invitations(request):
 
 
 def invitation_accept_view(request, token: str):
+    wait = ratelimit_hit(
+        scope="invitation_accept", key=client_ip(request) or "-", limit=settings.INVITATION_ACCEPT_PER_HOUR
+    )
+    if wait is not None:
+        audit_record(action="invitation.accept_limited", request=request)
+        message = _("Too many attempts to open or accept invitations from your address.")
+        return too_many_requests(request, retry_after=wait, message=message)
     try:
         invitation = invitation_get_valid(token=token)
     except ValidationError as exc:

@@ -37,8 +37,8 @@ def _live_server_media_through_the_app():
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the session; Playwright gives each launch a fresh profile."""
+def _chromium_process():
+    """One headless Chromium for the session; each test opens its own contexts (fresh profiles)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.")
     from playwright.sync_api import sync_playwright
@@ -47,6 +47,19 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(_chromium_process):
+    """The session's Chromium, with every context a test opened closed when the test ends.
+
+    Pages left open keep polling and streaming while the live server's database is flushed, and a
+    request that holds a row lock then deadlocks PostgreSQL's TRUNCATE. Browser tests all use
+    ``live_server``, whose database fixture is set up before this one, so this teardown runs first.
+    """
+    yield _chromium_process
+    for context in list(_chromium_process.contexts):
+        context.close()
 
 
 @pytest.fixture

@@ -36,6 +36,52 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _staff_idle_timeout_out_of_the_way(settings):
+    """Many tests move core.clock by hours or days while a judge or moderator stays signed in; the staff
+    idle timeout (which counts on that clock) would sign them out. Its own tests set it back."""
+    settings.STAFF_IDLE_MINUTES = 10 * 365 * 24 * 60
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count in the cache; each test starts with none (only the local-memory cache is cleared:
+    a shared Redis is never flushed by a test run)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _client_login_like_the_site(request, monkeypatch):
+    """`Client.login(username=..., password=...)` as the login page does it: through django-axes (which
+    needs the request; failed logins count) and, for an account that needs a second factor (staff roles),
+    with the session then marked verified by a confirmed authenticator (tests.second_factor) so page tests
+    of moderators, judges and admins sign in as those users really work. `force_login` does the same.
+    A test marked `password_only` gets the bare password session; browsers use the real pages."""
+    from django.test import Client, RequestFactory
+
+    from accounts.services.second_factor import second_factor_required
+    from tests.second_factor import verify_client_session
+
+    original_login, original__login = Client.login, Client._login
+    verify = request.node.get_closest_marker("password_only") is None
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        return original_login(self, **credentials)
+
+    def _login(self, user, backend=None):
+        original__login(self, user, backend)
+        if verify and second_factor_required(user):
+            verify_client_session(self, user)
+
+    monkeypatch.setattr(Client, "login", login)
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @pytest.fixture
 def artist(db):
     return make_user("north", role="artist", display_name="Studio North")

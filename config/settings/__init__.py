@@ -3,7 +3,8 @@ defaults. Production values (secret key, hosts) have no production default: with
 process refuses to start without them, and on the embedded database, broker, console email or a
 localhost site URL (deploy.py) unless VERNISSAGE_SINGLE_MACHINE=1.
 
-    base      apps, middleware, templates, database, auth, languages, static files, API, site URL, logging
+    base      apps, middleware, templates, database, cache, auth, languages, static files, API, site URL, logging
+    accounts  login lockout (axes), reset and invitation limits, the second factor, staff idle timeout
     email     the backend, SMTP login, TLS/SSL, timeout, and whether a Celery task sends mail
     security  HTTPS, cookies, HSTS, headers, proxies
     edge      what the site accepts at its edge: trusted proxies, request body and JSON limits, API
@@ -14,6 +15,7 @@ localhost site URL (deploy.py) unless VERNISSAGE_SINGLE_MACHINE=1.
     deploy    what DJANGO_DEBUG=0 refuses
 """
 
+from config.settings.accounts import *  # noqa: F403
 from config.settings.base import *  # noqa: F403
 from config.settings.celery import *  # noqa: F403
 from config.settings.deploy import *  # noqa: F403  (imports what it checks itself)

@@ -11,6 +11,7 @@ from artists.models import EntryKind, Feedback, LedgerEntry
 from tests.artists.conftest import png_bytes
 from tests.browser_fixtures import save_screenshot
 from tests.factories import PASSWORD, make_clip, make_user
+from tests.second_factor import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +23,7 @@ def _shot(page, name: str) -> None:
 def _log_in(browser, base: str, username: str):
     page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.card-form button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, base, username, PASSWORD)  # with the second factor for moderators
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
     return page
 

@@ -11,6 +11,7 @@ import pytest
 from approvals.gate import Publication
 from generation.models import Clip
 from tests.factories import PASSWORD
+from tests.second_factor import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +22,7 @@ def _shot(page, folder, name):
 
 
 def _login(page, base, username, password):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("form.card-form button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, base, username, password)  # with the second factor for staff
 
 
 def test_new_artist_to_published_clip(live_server, live_worker, browser, moderator, screenshot_dir):

@@ -8,6 +8,7 @@ import pytest
 from approvals.gate import Publication
 from tests.approvals.helpers import clip_in_state, ensure_starter_policy
 from tests.factories import PASSWORD, make_user
+from tests.second_factor import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +20,7 @@ def test_review_page_q_key_goes_back_to_the_queue(live_server, browser):
     clip = clip_in_state(Publication.PENDING_REVIEW, artist=artist, moderator=make_user("mod2", role="moderator"))
     base = live_server.url
     page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", moderator.username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    browser_login(page, base, moderator.username, PASSWORD)  # with the second factor
 
     page.goto(f"{base}/review/{clip.id}/")
     src = page.get_attribute("script[src*='/static/js/review-keys.js']", "src")

@@ -11,6 +11,7 @@ from approvals.gate import Publication
 from approvals.models import Review
 from tests.approvals.helpers import clip_in_state, ensure_starter_policy
 from tests.factories import PASSWORD, make_user
+from tests.second_factor import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +22,7 @@ def _shot(page, folder, name):
 
 
 def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    browser_login(page, base, username, PASSWORD)  # with the second factor for staff
 
 
 def test_moderator_works_three_clips_with_the_keyboard(live_server, browser, screenshot_dir):

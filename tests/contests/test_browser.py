@@ -15,6 +15,7 @@ from contests.tasks import judging_copy_make
 from tests.browser_fixtures import save_screenshot
 from tests.contests.conftest import make_contest, make_judge
 from tests.factories import PASSWORD, make_user
+from tests.second_factor import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,11 +28,7 @@ def _log_in(browser, base: str, username: str):
     context = browser.new_context(timezone_id="Europe/Paris", viewport={"width": 1100, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.card-form button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, base, username, PASSWORD)  # with the second factor for judges and admins
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
     return page
 
