@@ -83,10 +83,10 @@ class RenderListCreateApi(generics.GenericAPIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        job = submit.job_create(artist=request.user, request=request._request, **serializer.validated_data)
-        job = selectors.job_of(artist=request.user, job_id=job.id)
-        response = Response(render_data([job], artist=request.user)[0], status=status.HTTP_201_CREATED)
-        return _with_quota_headers(response, quota_status(artist=request.user))
+        done = submit.job_submit(artist=request.user, request=request._request, **serializer.validated_data)
+        # The new job, its queue place and the quota as the submission computed them: no re-read.
+        data = self.OutputSerializer(done.job, context={"queue": {done.job.id: done.queue}}).data
+        return _with_quota_headers(Response(data, status=status.HTTP_201_CREATED), done.quota)
 
     @extend_schema(summary="List your renders", operation_id="renders_list", responses=OutputSerializer(many=True))
     def get(self, request):

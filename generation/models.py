@@ -207,3 +207,31 @@ class ArtistQuota(models.Model):
     def in_priority_lane(now) -> models.Q:
         """Overrides whose priority lane is on at `now`."""
         return models.Q(priority=True) & (models.Q(priority_until__isnull=True) | models.Q(priority_until__gt=now))
+
+
+class RenderWorker(models.Model):
+    """A render worker as it announces itself: written by its own heartbeat (generation.worker.farm) every
+    RENDER_WORKER_HEARTBEAT seconds. Live while `last_seen` is within RENDER_WORKER_TIMEOUT; the dispatcher's
+    capacity is the live workers, and the sweep recovers the jobs of one that went silent."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="The Celery node name (-n).")
+    queue = models.CharField(max_length=255, help_text="The worker's own queue: render jobs go only there.")
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField(default=0)
+    device = models.CharField(max_length=255, blank=True, help_text="GPU model and memory, or CPU.")
+    presets = models.JSONField(default=list, help_text="Keys of the presets it can render.")
+    warm_preset = models.CharField(max_length=32, blank=True, help_text="The preset whose pipeline it holds.")
+    loads = models.PositiveIntegerField(default=0, help_text="Pipelines loaded since it started.")
+    current_job = models.ForeignKey(
+        RenderJob, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+    )
+    busy = models.BooleanField(default=False, help_text="Running a task (a render or another render-queue task).")
+    jobs_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,7 +17,10 @@ class QueueOutputSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="1 = the next job to start.")
     jobs_ahead = serializers.IntegerField()
     estimated_start_s = serializers.IntegerField(help_text="Seconds until it should start rendering.")
-    slots = serializers.IntegerField(help_text="Renders that run at once.")
+    slots = serializers.IntegerField(help_text="Renders that run at once: the live render workers.")
+    delayed = serializers.CharField(
+        help_text="Empty, or why the estimate may slip (a lost render being recovered, no render worker running)."
+    )
 
 
 class RenderClipOutputSerializer(serializers.Serializer):

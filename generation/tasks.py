@@ -1,14 +1,14 @@
 """Celery tasks: thin interfaces that take ids, fetch rows and call one service.
 
 This module is imported by the web process (to send tasks), so it must not import torch:
-the render work lives in generation.worker, imported inside the task (and at worker start, to check
-the RENDER_ENGINE setting).
+the render work lives in generation.worker, imported inside the task (and at a render worker's start, to
+check the RENDER_ENGINE setting and to join the farm).
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from celery.signals import worker_init
+from celery.signals import celeryd_after_setup, task_postrun, task_prerun, worker_init, worker_ready, worker_shutdown
 from django.conf import settings
 
 
@@ -29,6 +29,47 @@ def _check_render_engine(sender=None, **_: object) -> None:
         raise SystemExit(f"The render worker cannot start: {exc}") from None
 
 
+@celeryd_after_setup.connect
+def _join_the_farm(sender=None, instance=None, **_: object) -> None:
+    """A render worker (-Q render) also consumes its own queue, render.<node name>, where jobs are sent."""
+    from generation.worker import farm
+
+    if instance is not None and sender and farm.is_render_worker(instance.app):
+        farm.join(name=str(sender), app=instance.app)
+
+
+@worker_ready.connect
+def _start_heartbeat(**_: object) -> None:
+    from generation.worker import farm
+
+    if (member := farm.member()) is not None:
+        member.start()
+
+
+@worker_shutdown.connect
+def _leave_the_farm(**_: object) -> None:
+    from generation.worker import farm
+
+    if (member := farm.member()) is not None:
+        member.leave()
+
+
+@task_prerun.connect
+def _busy(**_: object) -> None:
+    from generation.worker import farm
+
+    if (member := farm.member()) is not None:
+        member.task_busy(True)
+
+
+@task_postrun.connect
+def _idle(**_: object) -> None:
+    from generation.worker import farm
+
+    if (member := farm.member()) is not None:
+        member.task_busy(False)
+
+
 @shared_task(
     name="generation.tasks.render_job",
     acks_late=True,
@@ -42,9 +83,17 @@ def render_job(job_id: str) -> str:
     return run_render(job_id=job_id)
 
 
+@shared_task(name="generation.tasks.dispatch_jobs", ignore_result=True)
+def dispatch_jobs() -> int:
+    """Send queued jobs to free live workers (sent on commit of a submit, a cancel or a finished job)."""
+    from generation.jobs.dispatch import dispatch_pending
+
+    return len(dispatch_pending())
+
+
 @shared_task(name="generation.tasks.sweep_jobs")
 def sweep_jobs() -> dict:
-    """Recover jobs whose worker died or whose message was lost, then fill free slots."""
+    """Recover jobs whose worker died or whose message was lost, then fill free workers."""
     from generation.jobs.dispatch import dispatch_pending
     from generation.jobs.transitions import jobs_recover_stale
 

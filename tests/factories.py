@@ -95,3 +95,29 @@ def force_publication(clip: Clip, state: str) -> Clip:
 
     set_state(clip, state, published_at=timezone.now() if state == Publication.PUBLISHED else clip.published_at)
     return clip
+
+
+def make_worker(name: str, *, presets: list[str] | None = None, warm_preset: str = "", **overrides):
+    """A live render worker's row, as its heartbeat writes it (generation.worker.farm)."""
+    from core import clock
+    from generation.models import RenderWorker
+    from generation.runtime.presets import PRESETS
+
+    now = clock.now()
+    values = {
+        "queue": f"render.{name}",
+        "host": "test-host",
+        "pid": 1,
+        "device": "CPU (test)",
+        "presets": list(PRESETS) if presets is None else presets,
+        "warm_preset": warm_preset,
+        "started_at": now,
+        "last_seen": now,
+    }
+    values.update(overrides)
+    return RenderWorker.objects.create(name=name, **values)
+
+
+def make_workers(count: int, **overrides) -> list:
+    """`count` live render workers, w1@test, w2@test, ..."""
+    return [make_worker(f"w{i}@test", **overrides) for i in range(1, count + 1)]

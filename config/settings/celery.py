@@ -37,6 +37,8 @@ elif not CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "memory://")):
 
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    # Render jobs are sent by the dispatcher to one worker's own queue (render.<node name>); this route is
+    # only the fallback of a job sent by name without one.
     "generation.tasks.render_job": {"queue": "render"},
     # Re-encodes with PyAV, which only the render worker has.
     "contests.tasks.judging_copy_make": {"queue": "render"},
@@ -52,7 +54,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-RENDER_SWEEP_INTERVAL = env_int("RENDER_SWEEP_INTERVAL", 30, minimum=1)
+# The sweep (recovery of lost renders, then dispatch) runs this often: a lost render is re-queued within
+# RENDER_WORKER_TIMEOUT + this (10 s with the defaults, two worker heartbeats).
+RENDER_SWEEP_INTERVAL = env_int("RENDER_SWEEP_INTERVAL", 2, minimum=1)
 PUBLISH_DUE_INTERVAL = env_int("VERNISSAGE_PUBLISH_DUE_INTERVAL", 60, minimum=1)
 REVIEW_DIGEST_HOUR = env_int("VERNISSAGE_REVIEW_DIGEST_HOUR", 8)  # UTC
 

@@ -4,16 +4,34 @@ import json
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str
-from generation.runtime.presets import X264_PRESETS  # pure Python: the rules of the render presets
+from config.env import env_bool, env_int, env_list, env_str
+from generation.runtime.presets import PRESETS, X264_PRESETS  # pure Python: the rules of the render presets
 
 GENERATION_MODEL = env_str("GENERATION_MODEL")  # hub id or local folder; empty = tiny offline
 GENERATION_PRESET = env_str("GENERATION_PRESET", "tiny")
-RENDER_SLOTS = env_int("RENDER_SLOTS", 1, minimum=1)  # jobs in flight at once (one per GPU worker)
+# The farm: each render worker announces itself (generation.models.RenderWorker) every
+# RENDER_WORKER_HEARTBEAT seconds and is gone once RENDER_WORKER_TIMEOUT passes without a beat (one missed
+# beat, with half an interval of slack). The dispatcher's capacity is the live workers; RENDER_SLOTS, when
+# set, is only an upper bound on the jobs in flight across the farm (0 = no bound).
+RENDER_SLOTS = env_int("RENDER_SLOTS", 0, minimum=0)
+RENDER_WORKER_HEARTBEAT = env_int("RENDER_WORKER_HEARTBEAT", 5, minimum=1)
+RENDER_WORKER_TIMEOUT = env_int("RENDER_WORKER_TIMEOUT", -(-RENDER_WORKER_HEARTBEAT * 3 // 2), minimum=1)
+if RENDER_WORKER_TIMEOUT <= RENDER_WORKER_HEARTBEAT:
+    raise ImproperlyConfigured("RENDER_WORKER_TIMEOUT must be greater than RENDER_WORKER_HEARTBEAT.")
+# The presets this worker can render (comma-separated keys; empty = every preset of the registry).
+RENDER_WORKER_PRESETS = env_list("RENDER_WORKER_PRESETS")
+if unknown := [key for key in RENDER_WORKER_PRESETS if key not in PRESETS]:
+    raise ImproperlyConfigured(
+        f"RENDER_WORKER_PRESETS names unknown presets ({', '.join(unknown)}); known: {', '.join(PRESETS)}."
+    )
+# A job's own heartbeat (while it renders), the backstop for a run that hangs inside a live worker.
 RENDER_HEARTBEAT_TIMEOUT = env_int("RENDER_HEARTBEAT_TIMEOUT", 120, minimum=5)
 RENDER_HEARTBEAT_INTERVAL = env_int("RENDER_HEARTBEAT_INTERVAL", 10, minimum=1)  # < RENDER_HEARTBEAT_TIMEOUT
-RENDER_DISPATCH_TIMEOUT = env_int("RENDER_DISPATCH_TIMEOUT", 600, minimum=5)
+# A dispatched job that its (live, idle) worker has not taken after this is re-queued (a lost message).
+RENDER_DISPATCH_TIMEOUT = env_int("RENDER_DISPATCH_TIMEOUT", RENDER_WORKER_TIMEOUT, minimum=1)
 RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3, minimum=1)
+# The worker's final writes (job done or failed) are retried this many times on a fresh connection.
+RENDER_FINAL_WRITE_TRIES = env_int("RENDER_FINAL_WRITE_TRIES", 6, minimum=1)
 
 # Time limits (seconds). The hard limit bounds the longest render; Redis must not redeliver an
 # unacknowledged render before it, so its visibility timeout is set above it (config/settings/celery.py).

@@ -1,5 +1,6 @@
 """Queue position, ETA and admission control: the jobs ahead are counted by the fair order the
-dispatcher sends in (generation.jobs.fairness), from one grouped query over the artists with active jobs.
+dispatcher sends in (generation.jobs.fairness), from one grouped query over the artists with active jobs;
+the renders that run at once are the live workers (generation.jobs.farm).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 
 from core import clock
 from generation.jobs.fairness import jobs_ahead
+from generation.jobs.farm import FarmState, farm_state
 from generation.jobs.states import ACTIVE, IN_FLIGHT, JobStatus
 from generation.models import ArtistQuota, RenderJob
 
@@ -30,6 +33,7 @@ class QueueEstimate:
     jobs_ahead: int
     estimated_start_s: int
     slots: int
+    delayed: str = ""  # why the estimate may slip, for the artist: a lost render being recovered, no worker
 
     def as_dict(self) -> dict:
         return {
@@ -37,7 +41,16 @@ class QueueEstimate:
             "jobs_ahead": self.jobs_ahead,
             "estimated_start_s": self.estimated_start_s,
             "slots": self.slots,
+            "delayed": self.delayed,
         }
+
+
+def _delay_reason(farm: FarmState) -> str:
+    if farm.stale:
+        return gettext("delayed: recovering a lost render")
+    if not farm.live:
+        return gettext("delayed: no render worker is running")
+    return ""
 
 
 def render_seconds_estimate() -> float:
@@ -60,11 +73,15 @@ def render_seconds_estimate() -> float:
     return float(value)
 
 
-def _lanes() -> QuerySet[RenderJob, dict[str, Any]]:
-    """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority."""
+def _lanes(also_artist: int | None = None) -> QuerySet[RenderJob, dict[str, Any]]:
+    """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority, last served
+    (and a row for `also_artist` even without active jobs, for its last served time)."""
     priority = ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(clock.now()), user_id=OuterRef("artist_id"))
+    active = Q(status__in=ACTIVE)
+    if also_artist is not None:
+        active |= Q(artist_id=also_artist, dispatched_at__isnull=False)
     return (
-        RenderJob.objects.filter(status__in=ACTIVE)
+        RenderJob.objects.filter(active)
         .values("artist_id")
         .annotate(
             queued=Count("id", filter=Q(status=JobStatus.QUEUED)),
@@ -81,8 +98,8 @@ def _lanes() -> QuerySet[RenderJob, dict[str, Any]]:
     )
 
 
-def _start_s(ahead: int, in_flight: int) -> int:
-    slots = settings.RENDER_SLOTS
+def _start_s(ahead: int, in_flight: int, slots: int) -> int:
+    slots = max(1, slots)  # with no live worker: as if one were back
     per_render = render_seconds_estimate()
     waves = ahead // slots
     busy = 0.5 if in_flight >= slots else 0.0  # a free slot only after a running render ends
@@ -94,6 +111,7 @@ def queue_estimates(*, artist_id: int, jobs: Iterable[RenderJob]) -> dict[uuid.U
     queued = [job for job in jobs if job.status == JobStatus.QUEUED]
     if not queued:
         return {}
+    farm = farm_state()
     rows = list(_lanes())
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     order = list(
@@ -118,8 +136,9 @@ def queue_estimates(*, artist_id: int, jobs: Iterable[RenderJob]) -> dict[uuid.U
         estimates[job.id] = QueueEstimate(
             position=ahead + 1,
             jobs_ahead=ahead,
-            estimated_start_s=_start_s(ahead, in_flight),
-            slots=settings.RENDER_SLOTS,
+            estimated_start_s=_start_s(ahead, in_flight, farm.slots),
+            slots=farm.slots,
+            delayed=_delay_reason(farm),
         )
     return estimates
 
@@ -129,23 +148,20 @@ def queue_estimate(job: RenderJob) -> QueueEstimate | None:
     return queue_estimates(artist_id=job.artist_id, jobs=[job]).get(job.id)
 
 
-def _last_served(artist_id: int) -> datetime | None:
-    return (
-        RenderJob.objects.filter(artist_id=artist_id, dispatched_at__isnull=False)
-        .order_by("-dispatched_at")
-        .values_list("dispatched_at", flat=True)
-        .first()
-    )
-
-
 def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
-    """The estimate for a job the artist would submit now."""
-    rows = list(_lanes())
+    """The estimate for a job the artist would submit now: the new job's place once it is queued (one
+    query over the queue, one over the farm)."""
+    farm = farm_state()
+    rows = [row for row in _lanes(also_artist=artist_id) if row["queued"] or row["in_flight"] or row["artist_id"] == artist_id]
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     k = mine["queued"] if mine else 0
     oldest = mine["oldest"] if mine and mine["oldest"] else clock.now()
-    served = mine["last_served"] if mine else _last_served(artist_id)
+    served = mine["last_served"] if mine else None
     ahead, in_flight = jobs_ahead(rows, artist_id=artist_id, k=k, oldest=oldest, priority=priority, served=served)
     return QueueEstimate(
-        position=ahead + 1, jobs_ahead=ahead, estimated_start_s=_start_s(ahead, in_flight), slots=settings.RENDER_SLOTS
+        position=ahead + 1,
+        jobs_ahead=ahead,
+        estimated_start_s=_start_s(ahead, in_flight, farm.slots),
+        slots=farm.slots,
+        delayed=_delay_reason(farm),
     )

@@ -1,14 +1,16 @@
 """Per-artist quotas: jobs at once and seconds of video per UTC day, counted in the database.
 
-The count is taken under a lock on the artist's row inside the transaction that creates the job,
-so two submissions at the same moment cannot both take the last unit (no cache, no race).
+A submission is checked twice: first without a lock (a refusal costs nothing), then, after its job row is
+inserted and just before its transaction commits, by a count under a lock on the artist's row that
+includes the new job: two submissions at the same moment cannot both take the last unit (no cache, no
+race), and the lock is held only for that count and the commit, never for the rest of the submission.
 Admins override the defaults per artist with an ArtistQuota row.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -103,37 +105,41 @@ def quota_status(*, artist: User, now: datetime | None = None) -> QuotaStatus:
     )
 
 
-def quota_reserve(*, artist: User, duration_s: int, busy_retry_s: int = 60) -> QuotaStatus:
-    """Inside the caller's transaction: lock the artist, count, and refuse a job over the quota.
-
-    Returns the status as it will be once the job is created; raises QuotaExceeded otherwise.
-    `busy_retry_s` is the caller's estimate of when an active job of the artist finishes.
-    """
-    get_user_model().objects.select_for_update().filter(pk=artist.pk).values_list("pk", flat=True).first()
-    now = clock.now()
-    status = quota_status(artist=artist, now=now)
-    if status.jobs_active >= status.jobs_limit:
+def quota_refuse_over(status: QuotaStatus, *, duration_s: int, busy_retry_s: int, counted: bool = False) -> None:
+    """QuotaExceeded when a job of `duration_s` would pass the quota; `counted`: `status` already counts it."""
+    jobs_before = status.jobs_active - (1 if counted else 0)
+    seconds_before = status.seconds_used - (duration_s if counted else 0)
+    before = replace(status, jobs_active=jobs_before, seconds_used=seconds_before)
+    if jobs_before >= status.jobs_limit:
         raise QuotaExceeded(
-            f"You have {status.jobs_active} renders queued or running; your limit is {status.jobs_limit} at once. "
+            f"You have {jobs_before} renders queued or running; your limit is {status.jobs_limit} at once. "
             "Submit again when one finishes, or cancel one.",
             code="quota_concurrent",
             retry_after=busy_retry_s,
-            headers=status.headers(),
+            headers=before.headers(),
         )
-    if status.seconds_used + duration_s > status.seconds_limit:
-        wait = math.ceil((status.resets_at - now).total_seconds())
+    if seconds_before + duration_s > status.seconds_limit:
+        wait = math.ceil((status.resets_at - clock.now()).total_seconds())
         raise QuotaExceeded(
             f"This {duration_s} s clip would pass your daily limit of {status.seconds_limit} s of video "
-            f"({status.seconds_left} s left today). The quota resets at {status.resets_at:%H:%M} UTC.",
+            f"({before.seconds_left} s left today). The quota resets at {status.resets_at:%H:%M} UTC.",
             code="quota_daily",
-            retry_after=wait,
-            headers=status.headers(),
+            retry_after=max(1, wait),
+            headers=before.headers(),
         )
-    return QuotaStatus(
-        jobs_limit=status.jobs_limit,
-        jobs_active=status.jobs_active + 1,
-        seconds_limit=status.seconds_limit,
-        seconds_used=status.seconds_used + duration_s,
-        resets_at=status.resets_at,
-        priority=status.priority,
-    )
+
+
+def quota_precheck(*, artist: User, duration_s: int, busy_retry_s: int = 60) -> QuotaStatus:
+    """Without a lock: refuse (QuotaExceeded) a job over the quota now; else the status before it."""
+    status = quota_status(artist=artist)
+    quota_refuse_over(status, duration_s=duration_s, busy_retry_s=busy_retry_s)
+    return status
+
+
+def quota_confirm(*, artist: User, duration_s: int, busy_retry_s: int = 60) -> QuotaStatus:
+    """Last in the transaction that inserted the job: lock the artist's row, count with the new job, and
+    refuse (QuotaExceeded, rolling the job back) if it passes the quota; returns the status with it."""
+    get_user_model().objects.select_for_update().filter(pk=artist.pk).values_list("pk", flat=True).first()
+    status = quota_status(artist=artist)
+    quota_refuse_over(status, duration_s=duration_s, busy_retry_s=busy_retry_s, counted=True)
+    return status

@@ -1,12 +1,15 @@
 """Submitting a render: every value checked, the prompt screened, the artist admitted, the job queued.
 
-`job_create` is the one way in, for the site's form and the API alike; the job is dispatched once its
-transaction commits.
+`job_submit` (and `job_create`, which returns only the job) is the one way in, for the site's form and the
+API alike. It does only what must happen before answering: validate, screen, admit, insert, commit. The job
+is dispatched outside the request (generation.jobs.dispatch.dispatch_on_commit), and its queue place is the
+estimate admission already computed.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,8 +18,10 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from core.audit import audit_record
-from generation.jobs.admission import job_admit
+from generation.jobs.admission import busy_retry_s, job_admit
 from generation.jobs.dispatch import dispatch_on_commit
+from generation.jobs.estimates import QueueEstimate
+from generation.jobs.quotas import QuotaStatus, quota_confirm
 from generation.jobs.screening import prompt_screen
 from generation.models import RenderJob
 from generation.presets import preset_enabled_or_error
@@ -84,7 +89,19 @@ def render_params_validate(
     }
 
 
-def job_create(
+@dataclass(frozen=True)
+class Submission:
+    job: RenderJob
+    queue: QueueEstimate  # the new job's place in the queue, as admission estimated it
+    quota: QuotaStatus  # the artist's quota, counting the new job
+
+
+def job_create(**kwargs: Any) -> RenderJob:
+    """Validate and queue a render (job_submit); it is dispatched once the transaction commits."""
+    return job_submit(**kwargs).job
+
+
+def job_submit(
     *,
     artist: User,
     prompt: str,
@@ -95,8 +112,9 @@ def job_create(
     seed: int | None = None,
     request: HttpRequest | None = None,
     preset: str = "",
-) -> RenderJob:
-    """Validate and queue a render; it is dispatched once the transaction commits."""
+) -> Submission:
+    """Validate and queue a render, with its queue place and the quota left; it is dispatched outside the
+    request once the transaction commits."""
     if not artist.is_artist:
         raise ValidationError("Only invited artists can submit prompts.")
     params = render_params_validate(
@@ -112,7 +130,8 @@ def job_create(
     choice = preset_enabled_or_error(key=params.pop("preset").key)
     spec = choice.preset  # `preset` is the key asked for; this is the Preset it names
     with transaction.atomic():
-        job_admit(artist=artist, duration_s=params["duration_s"])  # quota and queue horizon: 429 when over
+        # Quota (unlocked) and queue horizon: 429 when over.
+        _, estimate = job_admit(artist=artist, duration_s=params["duration_s"])
         job = RenderJob.objects.create(
             artist=artist,
             preset=spec.key,
@@ -132,5 +151,8 @@ def job_create(
             obj=job,
             detail={"duration_s": job.duration_s, "size": f"{job.width}x{job.height}"},
         )
+        job._state.fields_cache["clip"] = None  # a new job has no clip: serialising it asks nothing more
+        # Last: the locked count that includes this job (the lock lasts only until the commit).
+        quota = quota_confirm(artist=artist, duration_s=job.duration_s, busy_retry_s=busy_retry_s())
         dispatch_on_commit()
-    return job
+    return Submission(job=job, queue=estimate, quota=quota)

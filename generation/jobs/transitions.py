@@ -16,15 +16,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
 from core import clock
 from core.audit import audit_record
 from generation.jobs.dispatch import dispatch_on_commit
-from generation.jobs.states import JobStatus, edge
-from generation.models import Clip, RenderJob
+from generation.jobs.farm import stale_slots_q
+from generation.jobs.states import IN_FLIGHT, JobStatus, edge
+from generation.models import Clip, RenderJob, RenderWorker
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ _FAIL = edge(JobStatus.RUNNING, to=JobStatus.FAILED)
 _CANCEL = edge(JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.RUNNING, to=JobStatus.CANCELLED)
 _RECOVER = edge(JobStatus.DISPATCHED, JobStatus.RUNNING, to=JobStatus.QUEUED)
 _GIVE_UP = edge(JobStatus.DISPATCHED, JobStatus.RUNNING, to=JobStatus.FAILED)
+#: The sweep forgets a worker's row a day after its last beat (the farm page shows gone workers till then).
+WORKER_FORGET_S = 86400
 
 
 def job_claim(*, job_id: uuid.UUID | str, worker: str = "") -> int | None:
@@ -181,17 +184,16 @@ def job_cancel(*, job_id: uuid.UUID | str, artist: User, request: HttpRequest | 
 
 
 def jobs_recover_stale() -> dict[str, int]:
-    """Re-queue RUNNING jobs without a recent heartbeat and DISPATCHED jobs never claimed; a job that
-    has already been claimed RENDER_MAX_ATTEMPTS times fails instead. Each job is recovered once."""
+    """Re-queue the in-flight jobs whose slot is stale (generation.jobs.farm.stale_slots_q: a RUNNING job
+    whose worker is gone or silent, a DISPATCHED job no live worker took); a job that has already been
+    claimed RENDER_MAX_ATTEMPTS times fails instead. Each job is recovered once."""
     now = clock.now()
-    stale = Q(
-        status=JobStatus.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.RENDER_HEARTBEAT_TIMEOUT)
-    ) | Q(status=JobStatus.DISPATCHED, dispatched_at__lt=now - timedelta(seconds=settings.RENDER_DISPATCH_TIMEOUT))
     requeued = failed = 0
     with transaction.atomic():
         for job in (
             RenderJob.objects.select_for_update(skip_locked=True)
-            .filter(stale)
+            .filter(status__in=IN_FLIGHT)
+            .filter(stale_slots_q(now))
             .only("id", "status", "attempts", "worker")
         ):
             same = RenderJob.objects.filter(id=job.id, status=job.status, attempts=job.attempts)
@@ -210,7 +212,12 @@ def jobs_recover_stale() -> dict[str, int]:
                 action = "job.failed"
             else:
                 done = same.update(
-                    status=JobStatus.QUEUED, dispatched_at=None, heartbeat_at=None, progress_step=0, eta_s=None
+                    status=JobStatus.QUEUED,
+                    dispatched_at=None,
+                    heartbeat_at=None,
+                    progress_step=0,
+                    eta_s=None,
+                    worker="",
                 )
                 requeued += done
                 action = "job.recovered"
@@ -220,6 +227,7 @@ def jobs_recover_stale() -> dict[str, int]:
                     obj=job,
                     detail={"was": job.status, "attempts": job.attempts, "worker": job.worker[:100]},
                 )
+        RenderWorker.objects.filter(last_seen__lt=now - timedelta(seconds=WORKER_FORGET_S)).delete()
     if requeued or failed:
         log.warning("sweep: re-queued %d and failed %d stale render jobs", requeued, failed)
     return {"requeued": requeued, "failed": failed}

@@ -65,3 +65,12 @@ def render_engine():
                 _engine.unload()
             _engine = cls()
         return _engine
+
+
+def warm_state() -> dict:
+    """What this process's engine holds: {"warm_preset": key or "", "loads": pipelines loaded so far}."""
+    engine = _engine
+    if engine is None:
+        return {"warm_preset": "", "loads": 0}
+    key = getattr(engine, "_key", None)  # the engine's resident pipeline: (preset, source, ...) or None
+    return {"warm_preset": str(key[0]) if key else "", "loads": int(getattr(engine, "load_count", 0))}

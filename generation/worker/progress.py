@@ -8,7 +8,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from generation.jobs import transitions
 
@@ -28,19 +28,33 @@ class Progress:
         self.job_id, self.attempt, self.time_limit = job_id, attempt, time_limit
         self.started = self.last_write = time.monotonic()
         self.writes = 0
+        self.lost_writes = 0
         self.stopped_at: int | None = None
 
     def __call__(self, step: int, total: int) -> bool:
         now = time.monotonic()
         if now - self.started > self.time_limit:
             raise RenderTimedOut()
-        if step == 0 or now - self.last_write >= PROGRESS_INTERVAL_S:
-            eta = int((now - self.started) / step * (total - step) + 0.5) if step else None
-            stop = transitions.job_progress(job_id=self.job_id, attempt=self.attempt, step=step, total=total, eta_s=eta)
-            self.last_write = now
-            self.writes += 1
-        else:
-            stop = transitions.job_must_stop(job_id=self.job_id, attempt=self.attempt)
+        try:
+            if step == 0 or now - self.last_write >= PROGRESS_INTERVAL_S:
+                eta = int((now - self.started) / step * (total - step) + 0.5) if step else None
+                stop = transitions.job_progress(
+                    job_id=self.job_id, attempt=self.attempt, step=step, total=total, eta_s=eta
+                )
+                self.last_write = now
+                self.writes += 1
+            else:
+                stop = transitions.job_must_stop(job_id=self.job_id, attempt=self.attempt)
+        except DatabaseError:
+            # The database dropped the connection: keep rendering; the next step asks on a fresh one, and
+            # the final write is retried (generation.worker.run). A cancel is seen a step or two later.
+            log.warning("job %s: progress write failed; reconnecting", self.job_id, exc_info=True)
+            self.lost_writes += 1
+            try:
+                connection.close()
+            except DatabaseError:
+                connection.connection = None
+            return False
         if stop:
             self.stopped_at = step
         return stop
@@ -66,8 +80,12 @@ class Heartbeat(threading.Thread):
                 self.beats += 1
                 try:
                     transitions.job_heartbeat(job_id=self.job_id, attempt=self.attempt)
-                except Exception:  # a lost beat is recovered by the next one
+                except Exception:  # a lost beat is recovered by the next one, on a fresh connection
                     log.exception("job %s: heartbeat failed", self.job_id)
+                    try:
+                        connection.close()
+                    except DatabaseError:
+                        connection.connection = None
         finally:
             connection.close()
 

@@ -2,6 +2,8 @@
 
 A run owns its job through the attempt number its claim returned: every later write names it, so a
 run the sweep has given up on (its worker looked dead) can never overwrite the run that replaced it.
+The final writes (job done, job failed) are retried on a fresh database connection: a worker whose
+connection the database dropped mid-render still records its result.
 """
 
 from __future__ import annotations
@@ -14,14 +16,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.files import File
+from django.db import DatabaseError, connection
 
 from generation.jobs import transitions
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
-from generation.worker.engine import engine_options, render_engine, x264_preset
+from generation.worker import farm
+from generation.worker.engine import engine_options, render_engine, warm_state, x264_preset
 from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +48,55 @@ def job_time_limit(job: RenderJob) -> int:
     return int(min(limit, settings.RENDER_SOFT_TIME_LIMIT))
 
 
+def with_fresh_connection(write: Callable[[], T], *, what: str) -> T:
+    """Run a database write, and again on a fresh connection (backing off up to RENDER_FINAL_WRITE_TRIES
+    times) when the connection is lost; the last failure is raised."""
+    tries = settings.RENDER_FINAL_WRITE_TRIES
+    for attempt in range(1, tries + 1):
+        try:
+            return write()
+        except DatabaseError:
+            if attempt == tries:
+                raise
+            log.warning("%s failed (try %d of %d); retrying on a fresh connection", what, attempt, tries, exc_info=True)
+            close_connection()
+            time.sleep(min(0.25 * 2 ** (attempt - 1), 4.0))
+    raise AssertionError("unreachable")
+
+
+def close_connection() -> None:
+    """Drop this thread's database connection (a lost one raises on close too)."""
+    try:
+        connection.close()
+    except DatabaseError:
+        connection.connection = None
+
+
 def run_render(*, job_id: str) -> str:
     """Render the job if it can be claimed; returns what happened, in one word."""
+    member = farm.member()
+    if member is None:
+        return _run(job_id=job_id, worker_name=f"{socket.gethostname()}:{os.getpid()}")
+    member.job_started(job_id)  # before the claim: every beat after it names the job
+    outcome = "failed"
+    try:
+        outcome = _run(job_id=job_id, worker_name=member.name)
+        return outcome
+    finally:
+        member.job_ended(**warm_state(), done=outcome == "succeeded")
+
+
+def _run(*, job_id: str, worker_name: str) -> str:
     from generation.runtime.encode import write_outputs
     from generation.runtime.engine import RenderCancelled, RenderOutOfMemory, RenderRequest
 
-    worker_name = f"{socket.gethostname()}:{os.getpid()}"
-    attempt = transitions.job_claim(job_id=job_id, worker=worker_name)
+    attempt = with_fresh_connection(
+        lambda: transitions.job_claim(job_id=job_id, worker=worker_name), what=f"job {job_id}: claim"
+    )
     if attempt is None:
         log.info("job %s: nothing to claim (already taken, finished or cancelled)", job_id)
         return "skipped"
-    job = RenderJob.objects.get(id=job_id)
+    job = with_fresh_connection(lambda: RenderJob.objects.get(id=job_id), what=f"job {job_id}: read")
     request = RenderRequest(
         prompt=job.prompt,
         negative_prompt=job.negative_prompt,
@@ -117,23 +164,27 @@ def run_render(*, job_id: str) -> str:
             time.monotonic() - written,
             time.process_time() - cpu_written,
         )
-        handles = {name: path.open("rb") for name, path in outputs.paths().items()}
-        try:
-            clip = transitions.job_succeed(
-                job_id=job_id,
-                attempt=attempt,
-                files={name: File(h) for name, h in handles.items()},
-                width=job.width,
-                height=job.height,
-                fps=job.fps,
-                num_frames=outputs.num_frames,
-                size_bytes=outputs.video.stat().st_size,
-                metadata=metadata,
-                media_key=os.urandom(16).hex(),
-            )
-        finally:
-            for handle in handles.values():
-                handle.close()
+
+        def store():
+            handles = {name: path.open("rb") for name, path in outputs.paths().items()}
+            try:
+                return transitions.job_succeed(
+                    job_id=job_id,
+                    attempt=attempt,
+                    files={name: File(h) for name, h in handles.items()},
+                    width=job.width,
+                    height=job.height,
+                    fps=job.fps,
+                    num_frames=outputs.num_frames,
+                    size_bytes=outputs.video.stat().st_size,
+                    metadata=metadata,
+                    media_key=os.urandom(16).hex(),
+                )
+            finally:
+                for handle in handles.values():
+                    handle.close()
+
+        clip = with_fresh_connection(store, what=f"job {job_id}: store")
         if clip is None:
             log.info("job %s: cancelled or recovered elsewhere while encoding; nothing stored", job_id)
             return "cancelled"
@@ -144,18 +195,24 @@ def run_render(*, job_id: str) -> str:
         return "cancelled"
     except RenderTimedOut:
         log.warning("job %s: past its time limit of %d s", job_id, limit)
-        transitions.job_fail(job_id=job_id, attempt=attempt, message=TIMED_OUT_MESSAGE.format(limit=limit))
+        _fail(job_id, attempt, TIMED_OUT_MESSAGE.format(limit=limit))
         return "failed"
     except RenderOutOfMemory:
         log.exception("job %s: out of memory, also with offload and VAE tiling", job_id)
-        transitions.job_fail(job_id=job_id, attempt=attempt, message=OUT_OF_MEMORY_MESSAGE)
+        _fail(job_id, attempt, OUT_OF_MEMORY_MESSAGE)
         return "failed"
     except Exception:
         log.exception("job %s failed", job_id)
-        transitions.job_fail(job_id=job_id, attempt=attempt, message=FAILED_MESSAGE)
+        _fail(job_id, attempt, FAILED_MESSAGE)
         return "failed"
     finally:
         if video is not None:
             video.close()
         heartbeat.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _fail(job_id: str, attempt: int, message: str) -> None:
+    with_fresh_connection(
+        lambda: transitions.job_fail(job_id=job_id, attempt=attempt, message=message), what=f"job {job_id}: fail"
+    )

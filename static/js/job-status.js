@@ -13,7 +13,7 @@
         document.getElementById("job-status").textContent = s.status_label;
         document.getElementById("job-progress").value = s.progress;
         var q = document.getElementById("job-queue");
-        if (s.queue) { q.textContent = "Place in the queue: " + s.queue.position + " (" + s.queue.jobs_ahead + " ahead); should start in about " + s.queue.estimated_start_s + " s."; q.hidden = false; }
+        if (s.queue) { q.textContent = "Place in the queue: " + s.queue.position + " (" + s.queue.jobs_ahead + " ahead); should start in about " + s.queue.estimated_start_s + " s." + (s.queue.delayed ? " (" + s.queue.delayed + ")" : ""); q.hidden = false; }
         else { q.hidden = true; }
         document.getElementById("job-eta").textContent = s.status === "running"
           ? ("step " + s.step + " of " + s.total_steps + (s.eta_s != null ? ", about " + s.eta_s + " s left" : "")) : "";

@@ -14,14 +14,16 @@ from generation.jobs.dispatch import dispatch_pending
 from generation.jobs.quotas import quota_status
 from generation.models import ArtistQuota, JobStatus, RenderJob
 from tests.contests.conftest import T0, make_contest
-from tests.factories import make_clip, make_job, make_user
+from tests.factories import make_clip, make_job, make_user, make_worker
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def setting(settings):
-    settings.RENDER_SLOTS = 1
+    """One live render worker, live whatever time the test's clock is set to."""
+    settings.RENDER_WORKER_TIMEOUT = 10**9
+    make_worker("w1@test")
     return settings
 
 

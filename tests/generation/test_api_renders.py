@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from generation.models import JobStatus, RenderJob
-from tests.factories import make_job, make_user
+from tests.factories import make_job, make_user, make_worker
 
 pytestmark = pytest.mark.django_db
 
 
 def test_create_then_status_with_queue_position(artist, other_artist, api, settings):
-    settings.RENDER_SLOTS = 1
+    make_worker("w1@test")
     make_job(other_artist)
     client = api(artist)
     created = client.post(

@@ -13,7 +13,7 @@ from generation.jobs.estimates import queue_estimate
 from generation.jobs.fairness import pick_fair
 from generation.jobs.transitions import job_claim, job_fail
 from generation.models import ArtistQuota, JobStatus, RenderJob
-from tests.factories import make_job, make_user
+from tests.factories import make_job, make_user, make_workers
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,10 @@ def _queue(artists, per_artist: int) -> dict:
 
 
 def _claim(job_id):
-    attempt = job_claim(job_id=job_id, worker="test")
+    """The worker the job was dispatched to claims it."""
+    worker = RenderJob.objects.values_list("worker", flat=True).get(id=job_id)
+    assert worker, "dispatched to no worker"
+    attempt = job_claim(job_id=job_id, worker=worker)
     assert attempt not in (None, False)
     return attempt
 
@@ -60,7 +63,7 @@ def _run_slots(max_rounds: int = 100) -> list:
 
 
 def test_two_slots_ten_artists_every_first_job_starts_before_any_third(settings):
-    settings.RENDER_SLOTS = 2
+    make_workers(2)
     artists = [make_user(f"artist{i}") for i in range(10)]
     jobs = _queue(artists, 3)
     order = [jobs[job_id] for job_id in _run_slots()]
@@ -74,7 +77,7 @@ def test_two_slots_ten_artists_every_first_job_starts_before_any_third(settings)
 
 
 def test_a_hundred_queued_jobs_delay_a_newcomer_by_at_most_one_render_per_slot(settings):
-    settings.RENDER_SLOTS = 2
+    make_workers(2)
     busy, newcomer = make_user("busy"), make_user("newcomer")
     _queue([busy], 100)
     first = dispatch_pending()
@@ -88,7 +91,7 @@ def test_a_hundred_queued_jobs_delay_a_newcomer_by_at_most_one_render_per_slot(s
 
 
 def test_the_priority_lane_goes_first(settings):
-    settings.RENDER_SLOTS = 1
+    make_workers(1)
     regular, vip = make_user("regular"), make_user("vip")
     _queue([regular], 3)
     fast = make_job(vip)
@@ -98,7 +101,7 @@ def test_the_priority_lane_goes_first(settings):
 
 
 def test_queue_positions_match_the_real_start_order(settings):
-    settings.RENDER_SLOTS = 2
+    make_workers(2)
     artists = [make_user(f"p{i}") for i in range(4)]
     counts = [5, 1, 3, 2]
     start = timezone.now() - timedelta(hours=1)
@@ -129,7 +132,7 @@ def test_render_page_and_status_show_the_queue_position(artist, other_artist, se
 
     from tests.factories import PASSWORD
 
-    settings.RENDER_SLOTS = 1
+    make_workers(1)
     make_job(other_artist)
     mine = make_job(artist)
     web = Client()
