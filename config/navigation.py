@@ -32,6 +32,7 @@ PROMO_KIT = NavLink("artists:promo_kit", _("Promo kit"))
 REVIEW_QUEUE = NavLink("review_queue", _("Review queue"))
 INVITATIONS = NavLink("invitations", _("Invitations"))
 LEDGER_DESK = NavLink("artists:ledger_desk", _("Ledger desk"))
+FARM = NavLink("farm", _("Render farm"), id="nav-farm")
 ADMIN = NavLink("admin:index", _("Admin"))
 TRANSPARENCY = NavLink("transparency", _("Transparency"))
 NOTIFICATIONS = NavLink("notifications", _("Notifications"), id="nav-notifications")
@@ -49,6 +50,7 @@ ORDER = [
     REVIEW_QUEUE,
     INVITATIONS,
     LEDGER_DESK,
+    FARM,
     ADMIN,
     TRANSPARENCY,
     NOTIFICATIONS,
@@ -65,7 +67,7 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
     "artist": [*SIGNED_IN, STUDIO, MY_WORK],
     "moderator": [*SIGNED_IN, TRIAGE, PROMO_KIT, REVIEW_QUEUE, INVITATIONS],
     "judge": SIGNED_IN,  # judges reach their contests from the contest pages
-    "admin": [*SIGNED_IN, LEDGER_DESK, ADMIN],
+    "admin": [*SIGNED_IN, LEDGER_DESK, FARM, ADMIN],
 }
 
 

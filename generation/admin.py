@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from core.admin_audit import AuditedAdminMixin
-from generation.models import ArtistQuota, Clip, PresetConfig, RenderJob
+from generation.jobs.farm import live_cutoff
+from generation.models import ArtistQuota, Clip, PresetConfig, RenderJob, RenderWorker
 from generation.runtime.presets import PRESETS
 
 
@@ -81,3 +83,27 @@ class ArtistQuotaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_editable = ("concurrent_jobs", "seconds_per_day", "priority")
     search_fields = ("user__username",)
     autocomplete_fields = ("user",)
+
+
+@admin.register(RenderWorker)
+class RenderWorkerAdmin(ReadOnlyAdmin):
+    """The farm as its workers announce themselves; rows are written only by the workers' heartbeats."""
+
+    list_display = (
+        "name",
+        "live",
+        "host",
+        "device",
+        "warm_preset",
+        "current_job",
+        "busy",
+        "jobs_done",
+        "loads",
+        "last_seen",
+    )
+    list_filter = ("warm_preset", "host")
+    search_fields = ("name", "host", "device")
+
+    @admin.display(boolean=True, description="Live")
+    def live(self, obj):
+        return obj.last_seen >= live_cutoff()

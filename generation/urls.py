@@ -10,4 +10,5 @@ urlpatterns = [
     path("renders/<uuid:job_id>/cancel", views.job_cancel, name="job_cancel"),
     path("clips/<uuid:clip_id>/", views.clip_detail, name="clip_detail"),
     path("media/<path:path>", media_serve, name="media"),
+    path("farm/", views.farm, name="farm"),
 ]

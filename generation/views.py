@@ -9,13 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import form_add_service_errors
+from core.permissions import require_role
 from generation import selectors
 from generation.forms import RenderForm
 from generation.jobs import submit, transitions
 from generation.jobs.estimates import queue_estimate
+from generation.jobs.farm import farm_overview
 from generation.jobs.quotas import QuotaExceeded, quota_status
 from generation.models import RenderJob
 from generation.runtime.presets import RESOLUTIONS, get_preset
@@ -148,3 +151,11 @@ def clip_detail(request, clip_id):
         raise Http404("No such clip.")
     # Publication status, decisions and actions come from the gate's template tags (approvals/templatetags).
     return render(request, "generation/clip_detail.html", {"clip": clip, "job": clip.job})
+
+
+@login_required
+@require_GET
+def farm(request):
+    """Admins: the render farm, as its workers announce themselves (generation.jobs.farm)."""
+    require_role(request, "staff", gettext("Only admins have this page."))
+    return render(request, "generation/farm.html", farm_overview())

@@ -2,6 +2,7 @@
 
     RENDER_ENGINE=tests.engines.FaultEngine  VERNISSAGE_TEST_FAULT=oom:1 | oom:2 | error | encode-error
     RENDER_ENGINE=tests.engines.SleepEngine  VERNISSAGE_TEST_SLEEP_MS=200
+    RENDER_ENGINE=tests.engines.WarmSleepEngine  (SleepEngine that holds one preset's pipeline, as Engine does)
 
 Both read their variable at every render, so a test may change it between jobs (monkeypatch.setenv).
 Nothing here is imported by production code.
@@ -106,3 +107,20 @@ class SleepEngine(Engine):
             pipe_seconds=time.monotonic() - started,
             pipe_cpu_seconds=time.process_time() - cpu_started,
         )
+
+
+class WarmSleepEngine(SleepEngine):
+    """SleepEngine that keeps one preset resident as the real Engine does: a job of another preset than the
+    resident one "loads" it (VERNISSAGE_TEST_LOAD_MS, 0 by default, counted in load_count); a job of the
+    same preset loads nothing. The farm tests read the counters from the workers' rows."""
+
+    def render(
+        self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
+    ) -> Video:
+        key = (request.preset,)
+        if self._key != key:
+            self.unload()
+            time.sleep(int(os.environ.get("VERNISSAGE_TEST_LOAD_MS", "") or 0) / 1000)
+            self._key = key
+            self.load_count += 1
+        return super().render(request, on_step, options)

@@ -105,7 +105,7 @@ def make_worker(name: str, *, presets: list[str] | None = None, warm_preset: str
 
     now = clock.now()
     values = {
-        "queue": f"render.{name}",
+        "queue": "render." + name.replace("@", "_"),
         "host": "test-host",
         "pid": 1,
         "device": "CPU (test)",

@@ -135,6 +135,9 @@ def worker_env() -> dict[str, str]:
         auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
         env["DATABASE_URL"] = f"postgres://{auth}@{host}:{port}/{db['NAME']}"
     env["PYTHONUNBUFFERED"] = "1"
+    # Render workers announce themselves every second (the default is 5 s): a test database flushed
+    # between tests gets its workers' rows back within a second.
+    env.setdefault("RENDER_WORKER_HEARTBEAT", "1")
     # A worker's mail goes to files under this run's var/ (its locmem outbox would die with it).
     env["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
     env["DJANGO_EMAIL_FILE_PATH"] = str(mail_folder())
@@ -231,13 +234,35 @@ def _broker_ready():
     return app
 
 
+_session_worker: list[WorkerProcess] = []
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, _broker_ready):
     """One real worker for the session (it keeps its pipeline warm, as in production)."""
     with django_db_blocker.unblock():
         worker = WorkerProcess()
+    _session_worker.append(worker)
     yield worker
+    _session_worker.clear()
     worker.stop()
+
+
+@pytest.fixture
+def farm_of_our_own(transactional_db, _broker_ready):
+    """For tests that count the farm's workers: the session's worker, if one was started, is paused
+    (SIGSTOP) and its row removed, so only the test's own workers are live; it resumes afterwards."""
+    import signal
+
+    from generation.models import RenderWorker
+
+    paused = [w for w in _session_worker if w.proc.poll() is None]
+    for worker in paused:
+        worker.proc.send_signal(signal.SIGSTOP)
+    RenderWorker.objects.all().delete()
+    yield
+    for worker in paused:
+        worker.proc.send_signal(signal.SIGCONT)
 
 
 @pytest.fixture

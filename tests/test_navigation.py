@@ -17,7 +17,7 @@ PUBLIC = ["Gallery", "Contests", "Changelog"]
 SIGNED_IN_TAIL = ["Transparency", "Notifications"]
 ARTIST = ["Studio", "My work"]
 MODERATOR = ["Triage", "Promo kit", "Review queue", "Invitations"]
-STAFF = ["Ledger desk", "Admin"]
+STAFF = ["Ledger desk", "Render farm", "Admin"]
 
 
 class _NavLinks(HTMLParser):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from core import clock
 from generation.jobs.states import IN_FLIGHT, JobStatus
@@ -98,3 +98,41 @@ def farm_state() -> FarmState:
     live = RenderWorker.objects.filter(last_seen__gte=live_cutoff()).count()
     stale = RenderJob.objects.filter(status__in=IN_FLIGHT).filter(stale_slots_q()).exists()
     return FarmState(live=live, stale=stale)
+
+
+@dataclass(frozen=True)
+class WorkerView:
+    worker: RenderWorker
+    live: bool
+    seen_s: int  # seconds since its last beat
+
+
+def farm_overview() -> dict:
+    """What the staff farm page shows: every known worker (live first), the queue and in-flight counts, and
+    whether a slot is stale; a constant number of queries."""
+    now = clock.now()
+    cutoff = live_cutoff(now)
+    workers = [
+        WorkerView(worker=w, live=w.last_seen >= cutoff, seen_s=max(0, int((now - w.last_seen).total_seconds())))
+        for w in RenderWorker.objects.select_related("current_job").order_by("-last_seen", "name")
+    ]
+    workers.sort(key=lambda view: (not view.live, view.worker.name))
+    by_status = dict(
+        RenderJob.objects.filter(status__in=(JobStatus.QUEUED, *IN_FLIGHT))
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    state = farm_state()
+    return {
+        "workers": workers,
+        "live": state.live,
+        "slots": state.slots,
+        "stale": state.stale,
+        "queued": by_status.get(JobStatus.QUEUED, 0),
+        "in_flight": sum(by_status.get(status, 0) for status in IN_FLIGHT),
+        "heartbeat_s": settings.RENDER_WORKER_HEARTBEAT,
+        "timeout_s": settings.RENDER_WORKER_TIMEOUT,
+        "bound": settings.RENDER_SLOTS,
+    }

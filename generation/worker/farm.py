@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import threading
 import uuid
@@ -31,8 +32,10 @@ SHARED_QUEUE = "render"
 
 
 def own_queue(name: str) -> str:
-    """The queue of the worker with this node name."""
-    return f"{SHARED_QUEUE}.{name}"
+    """The queue of the worker with this node name: render.<name> with "@" and anything but letters,
+    digits, "-", "_" and "." as "_" (kombu's filesystem transport fails a first message to a queue named
+    with "@")."""
+    return f"{SHARED_QUEUE}." + re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
 def device_description() -> str:
