@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from core.models import AuditEvent
 from generation.models import Clip, JobStatus, RenderJob
@@ -26,7 +27,17 @@ def test_killed_worker_job_is_recovered_and_finishes_exactly_once(live_worker, a
     settings.RENDER_HEARTBEAT_TIMEOUT = 3  # the sweep runs in this process; the doomed worker beats every 1 s
     folders = clip_folders()
     # 60 steps: a few seconds of denoising even on a quiet machine, so the kill lands mid-render.
-    job = job_factory(artist, width=512, height=512, num_frames=49, steps=60, progress_total=60)
+    # Dispatched by hand to the doomed worker's queue: made DISPATCHED, so the farm's dispatcher leaves it.
+    job = job_factory(
+        artist,
+        width=512,
+        height=512,
+        num_frames=49,
+        steps=60,
+        progress_total=60,
+        status=JobStatus.DISPATCHED,
+        dispatched_at=timezone.now(),
+    )
     doomed = WorkerProcess(queues="render-doomed", name="doomed", extra_env={"RENDER_HEARTBEAT_INTERVAL": "1"})
     try:
         render_job.apply_async(args=[str(job.id)], queue="render-doomed")
