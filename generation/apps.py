@@ -11,5 +11,6 @@ class GenerationConfig(AppConfig):
             "generation.view_presetconfig",
             "generation.add_presetconfig",
             "generation.change_presetconfig",
+            "generation.view_renderworker",  # the render farm in the admin (read only)
         ],
     }

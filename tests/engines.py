@@ -124,3 +124,18 @@ class WarmSleepEngine(SleepEngine):
             self._key = key
             self.load_count += 1
         return super().render(request, on_step, options)
+
+
+class DropsConnectionEngine(SleepEngine):
+    """SleepEngine whose render ends by closing the worker's database connection under Django's feet, as a
+    database that terminates the backend would: the worker's next write (the clip) finds it dead."""
+
+    def render(
+        self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
+    ) -> Video:
+        from django.db import connection
+
+        video = super().render(request, on_step, options)
+        connection.ensure_connection()
+        connection.connection.close()  # the raw DB-API connection: Django still believes it is open
+        return video

@@ -146,8 +146,6 @@ class Member:
             RenderWorker.objects.filter(name=self.name, pid=self.pid).delete()
         except DatabaseError:
             log.exception("could not remove this worker's row; it expires after RENDER_WORKER_TIMEOUT")
-        finally:
-            connection.close()
 
     # -- the thread ---------------------------------------------------------------------------
     def start(self) -> None:
