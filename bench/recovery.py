@@ -156,7 +156,11 @@ def run_case(fault: str, *, inject: bool, args, farm: Farm, tag: str) -> dict:
     from tests.factories import make_user
 
     wait_until(lambda: {w.name for w in live_workers()} >= {node(n) for n in WORKERS}, 90, "both workers live")
-    wait_until(lambda: not RenderJob.objects.filter(status__in=("queued", "dispatched", "running")).exists(), 120, "an idle farm")
+    wait_until(
+        lambda: not RenderJob.objects.filter(status__in=("queued", "dispatched", "running")).exists(),
+        120,
+        "an idle farm",
+    )
     artists = [make_user(f"{tag}-{i}", role="artist") for i in range(args.others + 2)]
     body = {"prompt": "a lighthouse in fog", "duration_s": 1, "width": 512, "height": 512}
 
@@ -188,7 +192,9 @@ def run_case(fault: str, *, inject: bool, args, farm: Farm, tag: str) -> dict:
         job = submit(artists[0])
         others = [submit(a) for a in artists[1 : 1 + args.others]]
         running = wait_until(
-            lambda: (j := status(job)).status == JobStatus.RUNNING and j.progress_step >= 1 and j, 60, "the job under way"
+            lambda: (j := status(job)).status == JobStatus.RUNNING and j.progress_step >= 1 and j,
+            60,
+            "the job under way",
         )
         name = next(n for n in WORKERS if node(n) == running.worker)
         if inject and fault == "kill":
@@ -227,12 +233,7 @@ def run_case(fault: str, *, inject: bool, args, farm: Farm, tag: str) -> dict:
 
 def once(row) -> bool:
     job = row["job"]
-    return (
-        job.status == "succeeded"
-        and row["clips"] == 1
-        and row["succeeded"] == 1
-        and row["started"] == job.attempts
-    )
+    return job.status == "succeeded" and row["clips"] == 1 and row["succeeded"] == 1 and row["started"] == job.attempts
 
 
 def report(fault: str, base: dict, hit: dict) -> dict:
@@ -240,10 +241,15 @@ def report(fault: str, base: dict, hit: dict) -> dict:
     extra = {key: value for key, value in hit["events"].items() if key in ("purged", "terminated")}
     if extra:
         print("  fault: " + ", ".join(f"{k} {v}" for k, v in extra.items()))
-    print(f"  {'job':<12} {'wait base':>9} {'wait fault':>10} {'done base':>9} {'done fault':>10} {'extra':>6}  attempts recovered once")
+    head = f"  {'job':<12} {'wait base':>9} {'wait fault':>10} {'done base':>9} {'done fault':>10} {'extra':>6}"
+    print(head + "  attempts recovered once")
     worst_other = 0.0
     for index, (b, h) in enumerate(zip(base["rows"], hit["rows"], strict=True)):
-        label = "under test" if index == 0 else ("long" if fault == "lost" and index == len(base["rows"]) - 1 else f"other {index}")
+        label = (
+            "under test"
+            if index == 0
+            else ("long" if fault == "lost" and index == len(base["rows"]) - 1 else f"other {index}")
+        )
         delta = h["total"] - b["total"]
         if index:
             worst_other = max(worst_other, h["wait"] - b["wait"])

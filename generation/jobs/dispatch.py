@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -74,13 +75,13 @@ def _lock_dispatcher() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DISPATCH_LOCK_KEY])
 
 
-def assign(order: list[tuple[object, str]], workers: list[FreeWorker]) -> list[tuple[object, FreeWorker]]:
+def assign(order: list[tuple[Any, str]], workers: list[FreeWorker]) -> list[tuple[Any, FreeWorker]]:
     """Match jobs, (id, preset) in the fair order, to free workers: each job in turn takes a free worker
     with its preset warm, else one that can run it whose warm preset the jobs after it want least (idle
     workers before ones busy with another render-queue task). A job no free worker can run keeps its place."""
     free = sorted(workers, key=lambda w: (w.busy, w.name))
     demand = Counter(preset for _, preset in order)
-    chosen: list[tuple[object, FreeWorker]] = []
+    chosen: list[tuple[Any, FreeWorker]] = []
     for job_id, preset in order:
         demand[preset] -= 1
         if not free:
@@ -89,7 +90,7 @@ def assign(order: list[tuple[object, str]], workers: list[FreeWorker]) -> list[t
         warm = [w for w in able if w.warm_preset == preset]
         if not able:
             continue
-        worker = warm[0] if warm else min(able, key=lambda w: (demand[w.warm_preset] if w.warm_preset else 0))
+        worker = warm[0] if warm else min(able, key=lambda w: demand[w.warm_preset] if w.warm_preset else 0)
         free.remove(worker)
         chosen.append((job_id, worker))
     return chosen

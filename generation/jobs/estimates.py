@@ -9,7 +9,6 @@ import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -152,7 +151,11 @@ def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     """The estimate for a job the artist would submit now: the new job's place once it is queued (one
     query over the queue, one over the farm)."""
     farm = farm_state()
-    rows = [row for row in _lanes(also_artist=artist_id) if row["queued"] or row["in_flight"] or row["artist_id"] == artist_id]
+    rows = [
+        row
+        for row in _lanes(also_artist=artist_id)
+        if row["queued"] or row["in_flight"] or row["artist_id"] == artist_id
+    ]
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     k = mine["queued"] if mine else 0
     oldest = mine["oldest"] if mine and mine["oldest"] else clock.now()

@@ -75,8 +75,7 @@ def stale_slots_q(now: datetime | None = None) -> Q:
         gone | lost_run | Q(heartbeat_at__lt=now - timedelta(seconds=settings.RENDER_HEARTBEAT_TIMEOUT))
     )
     dispatched = Q(status=JobStatus.DISPATCHED) & (
-        gone
-        | (Q(dispatched_at__lt=now - timedelta(seconds=settings.RENDER_DISPATCH_TIMEOUT)) & ~busy_elsewhere)
+        gone | (Q(dispatched_at__lt=now - timedelta(seconds=settings.RENDER_DISPATCH_TIMEOUT)) & ~busy_elsewhere)
     )
     return running | dispatched
 

@@ -5,32 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0006_publication_owned_by_gate'),
+        ("generation", "0006_publication_owned_by_gate"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RenderWorker',
+            name="RenderWorker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The Celery node name (-n).', max_length=200, unique=True)),
-                ('queue', models.CharField(help_text="The worker's own queue: render jobs go only there.", max_length=255)),
-                ('host', models.CharField(max_length=255)),
-                ('pid', models.PositiveIntegerField(default=0)),
-                ('device', models.CharField(blank=True, help_text='GPU model and memory, or CPU.', max_length=255)),
-                ('presets', models.JSONField(default=list, help_text='Keys of the presets it can render.')),
-                ('warm_preset', models.CharField(blank=True, help_text='The preset whose pipeline it holds.', max_length=32)),
-                ('loads', models.PositiveIntegerField(default=0, help_text='Pipelines loaded since it started.')),
-                ('busy', models.BooleanField(default=False, help_text='Running a task (a render or another render-queue task).')),
-                ('jobs_done', models.PositiveIntegerField(default=0)),
-                ('started_at', models.DateTimeField()),
-                ('last_seen', models.DateTimeField(db_index=True)),
-                ('current_job', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='generation.renderjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="The Celery node name (-n).", max_length=200, unique=True)),
+                (
+                    "queue",
+                    models.CharField(help_text="The worker's own queue: render jobs go only there.", max_length=255),
+                ),
+                ("host", models.CharField(max_length=255)),
+                ("pid", models.PositiveIntegerField(default=0)),
+                ("device", models.CharField(blank=True, help_text="GPU model and memory, or CPU.", max_length=255)),
+                ("presets", models.JSONField(default=list, help_text="Keys of the presets it can render.")),
+                (
+                    "warm_preset",
+                    models.CharField(blank=True, help_text="The preset whose pipeline it holds.", max_length=32),
+                ),
+                ("loads", models.PositiveIntegerField(default=0, help_text="Pipelines loaded since it started.")),
+                (
+                    "busy",
+                    models.BooleanField(
+                        default=False, help_text="Running a task (a render or another render-queue task)."
+                    ),
+                ),
+                ("jobs_done", models.PositiveIntegerField(default=0)),
+                ("started_at", models.DateTimeField()),
+                ("last_seen", models.DateTimeField(db_index=True)),
+                (
+                    "current_job",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="generation.renderjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

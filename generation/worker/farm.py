@@ -216,4 +216,3 @@ def is_render_worker(app) -> bool:
     """Whether this Celery worker consumes the shared render queue (-Q render)."""
     queues = getattr(app.amqp.queues, "consume_from", None) or {}
     return SHARED_QUEUE in queues
-

@@ -14,9 +14,8 @@ import shutil
 import socket
 import tempfile
 import time
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings

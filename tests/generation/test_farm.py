@@ -71,7 +71,7 @@ def test_fairness_with_two_workers_and_two_presets(settings):
     start = timezone.now() - timedelta(hours=1)
     n = 0
     for artist in artists:  # worst case: each artist queues all theirs before the next; presets alternate
-        for i in range(3):
+        for _ in range(3):
             job = make_job(artist, preset="tiny" if (n % 2) == 0 else "ltx-video")
             RenderJob.objects.filter(id=job.id).update(created_at=start + timedelta(seconds=n))
             n += 1
@@ -167,7 +167,9 @@ def test_submit_answers_with_the_queue_place_from_admission(artist, other_artist
     assert body["queue"]["position"] == 2 and body["queue"]["slots"] == 1 and body["queue"]["delayed"] == ""
     assert created["X-Quota-Jobs-Remaining"] == "1"
     # The queue is read once (the lanes of the fair order), not re-read after the insert.
-    lanes = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and "generation_renderjob" in q["sql"]]
+    lanes = [
+        q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and "generation_renderjob" in q["sql"]
+    ]
     assert len(lanes) == 1, lanes
     assert api(artist).get(f"/api/v1/renders/{body['id']}").json()["queue"]["position"] == 2
 
