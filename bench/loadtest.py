@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """Load test: gunicorn + PostgreSQL + Redis + a Celery worker with a sleeping engine, on this machine.
 
-    .venv/bin/python bench/loadtest.py [--artists 50] [--jobs-per-artist 20] [--render-ms 200] [--slots 4]
+    .venv/bin/python bench/loadtest.py [--artists 50] [--jobs-per-artist 20] [--render-ms 200] [--workers 4]
 
 It creates a fresh database (vernissage_load by default), 50 artists with a token each, starts
-gunicorn on 127.0.0.1:8765 and one Celery worker whose engine sleeps --render-ms instead of rendering
+gunicorn on 127.0.0.1:8765, a housekeeping worker (dispatch, sweep) and --workers render workers (each a
+farm member on its own queue) whose engine sleeps --render-ms instead of rendering
 (RENDER_ENGINE=tests.engines.SleepEngine with VERNISSAGE_TEST_SLEEP_MS; the jobs take the real worker
 path: claim, progress, real output writer, tiny real MP4s), then every artist submits
 all their jobs at once and polls their status until every job is done, while another client hits
@@ -40,7 +41,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--artists", type=int, default=50)
     parser.add_argument("--jobs-per-artist", type=int, default=20)
     parser.add_argument("--render-ms", type=int, default=200, help="stand-in render time per job")
-    parser.add_argument("--slots", type=int, default=4, help="RENDER_SLOTS: renders at once")
+    parser.add_argument("--workers", type=int, default=4, help="render workers: renders at once")
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--poll-interval", type=float, default=0.25, help="seconds between one artist's polls")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/vernissage_load")
@@ -64,7 +65,6 @@ def environment(args) -> dict[str, str]:
             "DJANGO_MEDIA_ROOT": str(ROOT / "var" / "loadtest" / "media"),
             "RENDER_ENGINE": "tests.engines.SleepEngine",
             "VERNISSAGE_TEST_SLEEP_MS": str(args.render_ms),
-            "RENDER_SLOTS": str(args.slots),
             "VERNISSAGE_QUOTA_CONCURRENT_JOBS": str(args.jobs_per_artist),
             "VERNISSAGE_QUOTA_SECONDS_PER_DAY": "1000000",
             "VERNISSAGE_QUEUE_HORIZON_S": "86400",
@@ -73,10 +73,7 @@ def environment(args) -> dict[str, str]:
             "VERNISSAGE_THROTTLE_USER": "100000/min",
             "VERNISSAGE_THROTTLE_ADDRESS": "1000000/min",
             "VERNISSAGE_THROTTLE_SUBMISSIONS": "100000/min",
-            # The periodic sweep (Celery beat) re-dispatches a job whose message was lost, as in production,
-            # on a short clock so that a lost message costs seconds here, not ten minutes.
-            "RENDER_SWEEP_INTERVAL": "5",
-            "RENDER_DISPATCH_TIMEOUT": "20",
+            # The periodic sweep (Celery beat) re-dispatches a job whose message was lost, as in production.
             "RENDER_HEARTBEAT_TIMEOUT": "30",
         }
     )
@@ -156,17 +153,25 @@ def main() -> None:
             f"gunicorn config.wsgi -w {args.web_workers} -b 127.0.0.1:{PORT} --access-logfile - --log-level warning",
             "gunicorn.log",
         ),
+        *(
+            spawn(
+                f"celery -A config worker -Q render -P solo -c 1 -n load-render{i}@%h "
+                "--without-gossip --without-mingle --loglevel INFO",
+                f"render-worker{i}.log",
+            )
+            for i in range(args.workers)
+        ),
         spawn(
-            f"celery -A config worker -Q render,default -P threads -c {args.slots} -n load@%h "
+            "celery -A config worker -Q default -P threads -c 2 -n load-default@%h "
             "--without-gossip --without-mingle --loglevel INFO",
-            "worker.log",
+            "default-worker.log",
         ),
         spawn(f"celery -A config beat --loglevel WARNING --schedule {logs / 'celerybeat-schedule'}", "beat.log"),
     ]
     try:
         base = f"http://127.0.0.1:{PORT}"
         wait_http(base + "/healthz")
-        time.sleep(2)  # the worker connects to the broker
+        time.sleep(8)  # the workers connect to the broker and announce themselves
         results = run_load(args, base, artists, tokens)
     finally:
         for proc in procs:
@@ -272,7 +277,7 @@ def report(args, r, waits, statuses, status_queries, queued_queries) -> None:
     print()
     print(
         f"jobs: {args.artists} artists x {args.jobs_per_artist} = {args.artists * args.jobs_per_artist}; "
-        f"slots {args.slots}; stand-in render {args.render_ms} ms; gunicorn workers {args.web_workers}"
+        f"render workers {args.workers}; stand-in render {args.render_ms} ms; gunicorn workers {args.web_workers}"
     )
     print(f"final job states: {statuses}")
     print(f"HTTP answers: {dict(sorted(r['codes'].items()))}")

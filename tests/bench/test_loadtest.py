@@ -38,4 +38,4 @@ def test_help_runs():
     result = subprocess.run(
         [sys.executable, "bench/loadtest.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert "--render-ms" in result.stdout and "--slots" in result.stdout
+    assert "--render-ms" in result.stdout and "--workers" in result.stdout
