@@ -26,7 +26,7 @@ if unknown := [key for key in RENDER_WORKER_PRESETS if key not in PRESETS]:
     )
 # A job's own heartbeat (while it renders), the backstop for a run that hangs inside a live worker.
 RENDER_HEARTBEAT_TIMEOUT = env_int("RENDER_HEARTBEAT_TIMEOUT", 120, minimum=5)
-RENDER_HEARTBEAT_INTERVAL = env_int("RENDER_HEARTBEAT_INTERVAL", 10, minimum=1)  # < RENDER_HEARTBEAT_TIMEOUT
+RENDER_HEARTBEAT_INTERVAL = env_int("RENDER_HEARTBEAT_INTERVAL", RENDER_WORKER_HEARTBEAT, minimum=1)  # < the timeout
 # A dispatched job that its (live, idle) worker has not taken after this is re-queued (a lost message).
 RENDER_DISPATCH_TIMEOUT = env_int("RENDER_DISPATCH_TIMEOUT", RENDER_WORKER_TIMEOUT, minimum=1)
 RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3, minimum=1)

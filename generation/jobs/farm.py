@@ -59,8 +59,9 @@ def free_workers() -> tuple[list[FreeWorker], int]:
 def stale_slots_q(now: datetime | None = None) -> Q:
     """In-flight jobs that hold a slot nobody is using: the sweep recovers them.
 
-    - RUNNING on a worker that is gone (its last beat is older than RENDER_WORKER_TIMEOUT), or that has
-      beaten since the job started without naming it (it restarted, or lost the run), or with no job
+    - RUNNING on a worker that is gone (its last beat is older than RENDER_WORKER_TIMEOUT, and so is the
+      run's own heartbeat: a worker whose farm thread alone was held up is not robbed of its job), or that
+      has beaten since the job started without naming it (it restarted, or lost the run), or with no job
       heartbeat for RENDER_HEARTBEAT_TIMEOUT (a run that hangs, or a worker that announces nothing);
     - DISPATCHED to a worker that is gone, or not taken within RENDER_DISPATCH_TIMEOUT by a worker that is
       not busy with another task (the message was lost).
@@ -72,7 +73,9 @@ def stale_slots_q(now: datetime | None = None) -> Q:
     lost_run = Exists(worker.filter(last_seen__gt=OuterRef("started_at")).exclude(current_job_id=OuterRef("id")))
     busy_elsewhere = Exists(worker.filter(last_seen__gte=cutoff, busy=True))
     running = Q(status=JobStatus.RUNNING) & (
-        gone | lost_run | Q(heartbeat_at__lt=now - timedelta(seconds=settings.RENDER_HEARTBEAT_TIMEOUT))
+        (gone & Q(heartbeat_at__lt=cutoff))
+        | lost_run
+        | Q(heartbeat_at__lt=now - timedelta(seconds=settings.RENDER_HEARTBEAT_TIMEOUT))
     )
     dispatched = Q(status=JobStatus.DISPATCHED) & (
         gone | (Q(dispatched_at__lt=now - timedelta(seconds=settings.RENDER_DISPATCH_TIMEOUT)) & ~busy_elsewhere)

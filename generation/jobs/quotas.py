@@ -68,14 +68,14 @@ class QuotaStatus:
         }
 
 
-def quota_status(*, artist: User, now: datetime | None = None) -> QuotaStatus:
-    """The artist's limits (overrides or settings) and what is used now, in two queries."""
+def quota_status(*, artist: User, now: datetime | None = None, limits: QuotaStatus | None = None) -> QuotaStatus:
+    """The artist's limits (overrides or settings) and what is used now, in two queries (one when `limits`,
+    an earlier status of the same artist, gives the limits)."""
     from generation.jobs.states import ACTIVE, JobStatus
     from generation.models import RenderJob
 
     now = now or clock.now()
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    override = ArtistQuota.objects.filter(user_id=artist.pk).first()
     counts = RenderJob.objects.filter(artist_id=artist.pk).aggregate(
         active=Count("id", filter=Q(status__in=ACTIVE)),
         seconds=Sum(
@@ -85,6 +85,9 @@ def quota_status(*, artist: User, now: datetime | None = None) -> QuotaStatus:
             & ~Q(status=JobStatus.CANCELLED, started_at__isnull=True),
         ),
     )
+    if limits is not None:
+        return replace(limits, jobs_active=counts["active"] or 0, seconds_used=counts["seconds"] or 0)
+    override = ArtistQuota.objects.filter(user_id=artist.pk).first()
     return QuotaStatus(
         jobs_limit=(
             override.concurrent_jobs
@@ -136,10 +139,13 @@ def quota_precheck(*, artist: User, duration_s: int, busy_retry_s: int = 60) -> 
     return status
 
 
-def quota_confirm(*, artist: User, duration_s: int, busy_retry_s: int = 60) -> QuotaStatus:
+def quota_confirm(
+    *, artist: User, duration_s: int, busy_retry_s: int = 60, limits: QuotaStatus | None = None
+) -> QuotaStatus:
     """Last in the transaction that inserted the job: lock the artist's row, count with the new job, and
-    refuse (QuotaExceeded, rolling the job back) if it passes the quota; returns the status with it."""
+    refuse (QuotaExceeded, rolling the job back) if it passes the quota; returns the status with it.
+    `limits`: the precheck's status, whose limits are reused (the day and the overrides it read)."""
     get_user_model().objects.select_for_update().filter(pk=artist.pk).values_list("pk", flat=True).first()
-    status = quota_status(artist=artist)
+    status = quota_status(artist=artist, limits=limits)
     quota_refuse_over(status, duration_s=duration_s, busy_retry_s=busy_retry_s, counted=True)
     return status

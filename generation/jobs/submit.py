@@ -66,10 +66,11 @@ def render_params_validate(
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED):
         errors["seed"] = f"Seed must be a whole number from 0 to {MAX_SEED}, or left empty for a random one."
     try:
-        preset = preset_enabled_or_error(key=preset_key).preset
+        choice = preset_enabled_or_error(key=preset_key)
+        preset = choice.preset
     except ValueError as exc:
         errors["preset"] = str(exc)
-        preset = None
+        choice = preset = None
     if preset is not None and "width" not in errors:
         rule_errors = preset.size_errors(width, height)
         if rule_errors:
@@ -85,7 +86,7 @@ def render_params_validate(
         "width": width,
         "height": height,
         "seed": secrets.randbelow(MAX_SEED + 1) if seed is None else seed,
-        "preset": preset,
+        "preset": choice,
     }
 
 
@@ -127,11 +128,11 @@ def job_submit(
         preset_key=preset,
     )
     prompt_screen(prompt=params["prompt"], negative_prompt=params["negative_prompt"])  # blocked: refused here
-    choice = preset_enabled_or_error(key=params.pop("preset").key)
+    choice = params.pop("preset")  # the enabled PresetChoice, with the source and revision the job records
     spec = choice.preset  # `preset` is the key asked for; this is the Preset it names
     with transaction.atomic():
         # Quota (unlocked) and queue horizon: 429 when over.
-        _, estimate = job_admit(artist=artist, duration_s=params["duration_s"])
+        limits, estimate = job_admit(artist=artist, duration_s=params["duration_s"])
         job = RenderJob.objects.create(
             artist=artist,
             preset=spec.key,
@@ -153,6 +154,6 @@ def job_submit(
         )
         job._state.fields_cache["clip"] = None  # a new job has no clip: serialising it asks nothing more
         # Last: the locked count that includes this job (the lock lasts only until the commit).
-        quota = quota_confirm(artist=artist, duration_s=job.duration_s, busy_retry_s=busy_retry_s())
+        quota = quota_confirm(artist=artist, duration_s=job.duration_s, busy_retry_s=busy_retry_s(), limits=limits)
         dispatch_on_commit()
     return Submission(job=job, queue=estimate, quota=quota)

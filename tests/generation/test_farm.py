@@ -105,6 +105,8 @@ def test_sweep_recovers_a_gone_workers_job_and_a_lost_message_but_not_a_busy_wor
         transitions.job_claim(job_id=job.id, worker=worker.name)
         RenderWorker.objects.filter(pk=worker.pk).update(current_job=job.id)
     RenderWorker.objects.filter(pk=gone.pk).update(last_seen=now - timedelta(seconds=9))
+    assert transitions.jobs_recover_stale()["requeued"] == 0  # its run still beats: only the farm thread is late
+    RenderJob.objects.filter(id=running_gone.id).update(heartbeat_at=now - timedelta(seconds=9))
     assert transitions.jobs_recover_stale() == {"requeued": 1, "failed": 0}
     assert RenderJob.objects.get(id=running_gone.id).status == JobStatus.QUEUED
     assert RenderJob.objects.get(id=running_alive.id).status == JobStatus.RUNNING
@@ -143,6 +145,7 @@ def test_the_estimate_says_delayed_while_a_slot_is_stale(artist, other_artist, s
     mine = make_job(artist)
     assert queue_estimate(mine).delayed == "" and queue_estimate(mine).slots == 1
     RenderWorker.objects.filter(pk=worker.pk).update(last_seen=timezone.now() - timedelta(seconds=9))
+    RenderJob.objects.filter(id=running.id).update(heartbeat_at=timezone.now() - timedelta(seconds=9))
     estimate = queue_estimate(mine)
     assert estimate.delayed == "delayed: recovering a lost render"
     transitions.jobs_recover_stale()
