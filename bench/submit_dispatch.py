@@ -133,9 +133,10 @@ def main() -> None:
 
     print(f"{args.artists} artists submit at once, {args.rounds} rounds of each kind, alternating; PostgreSQL + Redis")
     for kind, values in times.items():
+        p50, p99, mean = pct(values, 50) * 1000, pct(values, 99) * 1000, statistics.mean(values) * 1000
         print(
-            f"  {kind:<10} n={len(values):4d}  p50 {pct(values, 50) * 1000:7.1f} ms  p99 {pct(values, 99) * 1000:7.1f} ms"
-            f"  mean {statistics.mean(values) * 1000:7.1f} ms  queries per submit {statistics.median(queries[kind]):.0f}"
+            f"  {kind:<10} n={len(values):4d}  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  mean {mean:7.1f} ms"
+            f"  queries per submit {statistics.median(queries[kind]):.0f}"
         )
     print(
         f"  on commit / inline: p50 {pct(times['on commit'], 50) / pct(times['inline'], 50):.2f}x, "

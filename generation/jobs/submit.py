@@ -24,7 +24,7 @@ from generation.jobs.estimates import QueueEstimate
 from generation.jobs.quotas import QuotaStatus, quota_confirm
 from generation.jobs.screening import prompt_screen
 from generation.models import RenderJob
-from generation.presets import preset_enabled_or_error
+from generation.presets import PresetChoice, preset_enabled_or_error
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 
 MAX_PROMPT_CHARS = 1000
@@ -65,12 +65,12 @@ def render_params_validate(
         errors["width"] = f"Resolution must be one of {choices}."
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED):
         errors["seed"] = f"Seed must be a whole number from 0 to {MAX_SEED}, or left empty for a random one."
+    choice: PresetChoice | None = None
     try:
         choice = preset_enabled_or_error(key=preset_key)
-        preset = choice.preset
     except ValueError as exc:
         errors["preset"] = str(exc)
-        choice = preset = None
+    preset = choice.preset if choice is not None else None
     if preset is not None and "width" not in errors:
         rule_errors = preset.size_errors(width, height)
         if rule_errors:
