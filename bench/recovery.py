@@ -13,6 +13,7 @@ twice with fresh artists, once as is (the baseline) and once with the fault:
 - lost: a job is dispatched to a worker whose queue is purged before the worker takes it (the worker is
   told by remote control to stop consuming its queue for the moment, so the message waits there);
 - kill: the worker rendering a job gets SIGKILL mid-render and is started again (as bin/supervise.py does);
+- kill-gone: the same, but the worker stays down until its job is recovered (the farm runs on one worker);
 - db: the worker's database connections are terminated mid-render (pg_terminate_backend by its
   application_name).
 
@@ -44,7 +45,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--render-ms", type=int, default=4000, help="stand-in render time of each job")
     parser.add_argument("--others", type=int, default=3, help="jobs of other artists submitted after it")
-    parser.add_argument("--faults", default="lost,kill,db", help="which faults to run, comma-separated")
+    parser.add_argument("--faults", default="lost,kill,kill-gone,db", help="which faults to run, comma-separated")
     return parser.parse_args()
 
 
@@ -148,6 +149,7 @@ def run_case(fault: str, *, inject: bool, args, farm: Farm, tag: str) -> dict:
     from django.db import connection
 
     from config.celery import app
+    from core import clock
     from core.models import AuditEvent
     from generation.jobs.farm import live_workers
     from generation.jobs.submit import job_create
@@ -186,6 +188,7 @@ def run_case(fault: str, *, inject: bool, args, farm: Farm, tag: str) -> dict:
             with app.connection_for_write() as conn:
                 purged = conn.default_channel.queue_purge(queue)
             events["purged"] = purged or 0
+            events["fault_at"] = clock.now()
         app.control.add_consumer(queue, destination=[node(target)], reply=True, timeout=5)
         tracked = [job, *others, long]
     else:
@@ -199,8 +202,13 @@ def run_case(fault: str, *, inject: bool, args, farm: Farm, tag: str) -> dict:
         name = next(n for n in WORKERS if node(n) == running.worker)
         if inject and fault == "kill":
             farm.kill(name)
-            events["fault"] = time.monotonic()
+            events["fault_at"] = clock.now()
             farm.start_worker(name)  # as bin/supervise.py starts a crashed process again
+        elif inject and fault == "kill-gone":
+            farm.kill(name)
+            events["fault_at"] = clock.now()
+            wait_until(lambda: status(job).attempts >= 2, 120, "the job re-claimed elsewhere")
+            farm.start_worker(name)
         elif inject and fault == "db":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -208,11 +216,14 @@ def run_case(fault: str, *, inject: bool, args, farm: Farm, tag: str) -> dict:
                     [name],
                 )
                 events["terminated"] = cursor.fetchone()[0]
-            events["fault"] = time.monotonic()
         tracked = [job, *others]
 
     final = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
     wait_until(lambda: all(status(j).status in final for j in tracked), 300, "every job finished", interval=0.25)
+    recovered = AuditEvent.objects.filter(action="job.recovered", object_id=str(job.id)).order_by("at").first()
+    if recovered is not None and "fault_at" in events:
+        events["re-queued after (s)"] = round((recovered.at - events["fault_at"]).total_seconds(), 1)
+    events.pop("fault_at", None)
     rows = []
     for j in tracked:
         current = status(j)
@@ -238,7 +249,9 @@ def once(row) -> bool:
 
 def report(fault: str, base: dict, hit: dict) -> dict:
     print(f"\n== {fault} ==")
-    extra = {key: value for key, value in hit["events"].items() if key in ("purged", "terminated")}
+    extra = {
+        key: value for key, value in hit["events"].items() if key in ("purged", "terminated", "re-queued after (s)")
+    }
     if extra:
         print("  fault: " + ", ".join(f"{k} {v}" for k, v in extra.items()))
     head = f"  {'job':<12} {'wait base':>9} {'wait fault':>10} {'done base':>9} {'done fault':>10} {'extra':>6}"
@@ -303,9 +316,9 @@ def main() -> None:
         farm.stop()
     print("\nsummary (seconds later than the same run without the fault):")
     for row in summary:
-        print(f"  {row['fault']:<5} job under test +{row['under']:.1f}   other jobs at most +{row['others']:.1f}")
+        print(f"  {row['fault']:<9} job under test {row['under']:+5.1f}   other jobs at most {row['others']:+5.1f}")
     if summary:
-        print(f"  median over faults, job under test: +{statistics.median(r['under'] for r in summary):.1f}")
+        print(f"  median over faults, job under test: {statistics.median(r['under'] for r in summary):+.1f}")
 
 
 if __name__ == "__main__":
