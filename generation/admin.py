@@ -102,6 +102,7 @@ class RenderWorkerAdmin(ReadOnlyAdmin):
         "last_seen",
     )
     list_filter = ("warm_preset", "host")
+    list_select_related = ("current_job",)
     search_fields = ("name", "host", "device")
 
     @admin.display(boolean=True, description="Live")
