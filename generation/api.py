@@ -1,7 +1,9 @@
 """REST API v1: renders (with queue position and quota headers), clips, the public gallery.
 
 Views are thin: they validate input with their `InputSerializer`, call one service or selector, and shape
-the answer with their `OutputSerializer` (which is also what the OpenAPI schema says they return).
+the answer with their `OutputSerializer` (which is also what the OpenAPI schema says they return). The
+reads that clients poll (a render's status, the lists, the gallery) answer with an ETag and 304 Not Modified
+to a matching `If-None-Match` (core.api.conditional), and cost a constant number of queries (the selectors).
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
+from core.api.conditional import ConditionalGetMixin
 from core.permissions import role_permission
 from generation import selectors
 from generation.jobs import submit, transitions
 from generation.jobs.estimates import queue_estimates
 from generation.jobs.quotas import quota_status
 from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
-from generation.models import Clip, RenderJob
+from generation.models import RenderJob
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S
 from generation.serializers import ClipOutputSerializer, QuotaOutputSerializer, RenderOutputSerializer
 
@@ -38,7 +41,7 @@ def _with_quota_headers(response: Response, quota) -> Response:
     return response
 
 
-class RenderListCreateApi(generics.GenericAPIView):
+class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
     """POST a prompt to render; GET your renders, newest first."""
 
     permission_classes = [
@@ -94,7 +97,7 @@ class RenderListCreateApi(generics.GenericAPIView):
         return self.get_paginated_response(render_data(page, artist=request.user))
 
 
-class RenderDetailApi(APIView):
+class RenderDetailApi(ConditionalGetMixin, APIView):
     required_scopes = ("renders:write", "clips:read")
     OutputSerializer = RenderOutputSerializer
 
@@ -128,7 +131,7 @@ class RenderCancelApi(APIView):
         return Response(render_data([selectors.job_of(artist=request.user, job_id=job_id)], artist=request.user)[0])
 
 
-class ClipListApi(generics.GenericAPIView):
+class ClipListApi(ConditionalGetMixin, generics.GenericAPIView):
     """Your clips, newest first (`?publication=` filters by state)."""
 
     required_scopes = "clips:read"
@@ -142,10 +145,9 @@ class ClipListApi(generics.GenericAPIView):
     serializer_class = OutputSerializer
 
     def get_queryset(self):
-        qs = Clip.objects.filter(artist=self.request.user).select_related("artist", "job").order_by("-created_at")
         query = self.InputSerializer(data=self.request.query_params)
         wanted = query.validated_data.get("publication") if query.is_valid() else None  # too long: ignored
-        return qs.filter(publication=wanted) if wanted else qs
+        return selectors.clips_of(artist=self.request.user, publication=wanted or None)
 
     @extend_schema(
         summary="List your clips",
@@ -158,8 +160,9 @@ class ClipListApi(generics.GenericAPIView):
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
-class GalleryListApi(generics.GenericAPIView):
+class GalleryListApi(ConditionalGetMixin, generics.GenericAPIView):
     permission_classes = [AllowAny]
+    conditional_private = False  # the same answer for everyone
     required_scopes = None  # public
     OutputSerializer = ClipOutputSerializer
     serializer_class = OutputSerializer

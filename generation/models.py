@@ -51,7 +51,11 @@ class RenderJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("submit_render", "Can submit prompts to render")]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # An artist's renders, newest first (the renders API and the studio; generation.selectors.jobs_of).
+            models.Index(fields=["artist", "-created_at", "-id"], name="job_artist_created"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(duration_s__gte=1, duration_s__lte=10), name="job_duration_1_10"),
             models.CheckConstraint(condition=models.Q(width__lte=1024, height__lte=768), name="job_size_max"),
@@ -146,6 +150,12 @@ class Clip(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # An artist's clips, newest first (the clips API; generation.selectors.clips_of).
+            models.Index(fields=["artist", "-created_at", "-id"], name="clip_artist_created"),
+            # The gallery: published clips, newest publication first (generation.selectors.gallery_clips).
+            models.Index(fields=["-published_at", "-id"], condition=models.Q(is_public=True), name="clip_gallery"),
+        ]
 
     def __str__(self) -> str:
         return f"Clip {self.id}"

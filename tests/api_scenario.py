@@ -131,6 +131,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("clip detail anonymous", None, "GET", f"/api/v1/clips/{published.id}", expect=200)
     call("gallery", None, "GET", "/api/v1/gallery", expect=200)
     call("quota", a, "GET", "/api/v1/quota", expect=200)
+    call("me", a, "GET", "/api/v1/me", expect=200)
 
     # Publication, review, appeal, withdrawal, take-down.
     call("publication request", a, "POST", f"/api/v1/clips/{private.id}/publication", expect=202)

@@ -1,0 +1,148 @@
+"""Reads are cheap: the render status, the renders and clips lists and the gallery (API and pages) cost the
+same queries for 1 row as for 50, select only the columns they return, and filter on indexes that match."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from approvals.gate import Publication
+from generation import selectors
+from generation.models import Clip, JobStatus, RenderJob
+from tests.factories import force_publication, make_job
+
+pytestmark = pytest.mark.django_db
+
+
+def _clips(artist, count: int, *, published: bool) -> list[Clip]:
+    """`count` clips of `artist` (rows only: the lists never open the files)."""
+    clips = []
+    for _ in range(count):
+        job = make_job(artist, status=JobStatus.SUCCEEDED)
+        key = os.urandom(16).hex()
+        clip = Clip.objects.create(
+            job=job,
+            artist=artist,
+            media_key=key,
+            video=f"clips/{key}/video.mp4",
+            poster=f"clips/{key}/poster.jpg",
+            width=64,
+            height=64,
+            fps=24,
+            num_frames=4,
+        )
+        if published:
+            force_publication(clip, Publication.PUBLISHED)
+        clips.append(clip)
+    return clips
+
+
+def _count(client, url: str, **headers) -> tuple[int, object]:
+    client.get(url, **headers)  # warm: the render-time estimate is cached a minute
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.content[:300])
+    return len(queries), response
+
+
+def _grow(counts: dict, rows: int, measure) -> None:
+    counts[rows] = measure()
+
+
+def test_renders_list_and_status_cost_the_same_for_1_and_50_renders(artist, api, django_assert_num_queries):
+    client = api(artist)
+    _clips(artist, 1, published=False)
+    first = make_job(artist)
+    list_1, body = _count(client, "/api/v1/renders")
+    status_1, _ = _count(client, f"/api/v1/renders/{first.id}")
+    assert len(body.json()["results"]) == 2
+    _clips(artist, 24, published=False)
+    for _ in range(24):
+        make_job(artist)  # the newest: queued, on the first page with the clips' renders
+    assert RenderJob.objects.filter(artist=artist).count() == 50
+    list_50, body = _count(client, "/api/v1/renders")
+    status_50, _ = _count(client, f"/api/v1/renders/{first.id}")
+    assert list_50 == list_1 and status_50 == status_1, (list_1, list_50, status_1, status_50)
+    assert len(body.json()["results"]) == 24  # a full page, queued ones with their queue position
+    assert all(r["queue"]["position"] >= 1 for r in body.json()["results"])
+    # token, count, page (with the clips joined), and the queue estimate for the queued ones
+    with django_assert_num_queries(list_1):
+        client.get("/api/v1/renders")
+
+
+def test_clips_and_gallery_cost_the_same_for_1_and_100_clips(artist, other_artist, api):
+    client = api(artist)
+    _clips(artist, 1, published=True)
+    _clips(artist, 1, published=False)
+    gallery_1, _ = _count(Client(), "/api/v1/gallery")
+    token_gallery_1, _ = _count(client, "/api/v1/gallery")
+    clips_1, _ = _count(client, "/api/v1/clips")
+    _clips(other_artist, 99, published=True)
+    _clips(artist, 48, published=False)
+    gallery_100, body = _count(Client(), "/api/v1/gallery")
+    token_gallery_100, _ = _count(client, "/api/v1/gallery")
+    clips_50, clips_body = _count(client, "/api/v1/clips")
+    assert body.json()["count"] == 100 and clips_body.json()["count"] == 50
+    assert (gallery_1, token_gallery_1, clips_1) == (gallery_100, token_gallery_100, clips_50)
+    assert gallery_1 == 2  # count + page, the artist and prompt joined in
+    assert clips_1 == 3  # token + count + page
+    credits = {row["artist"] for row in body.json()["results"]}
+    assert credits == {"Studio South"} or credits == {"Studio South", "Studio North"}
+
+
+def test_pages_cost_the_same_for_1_and_50_rows(artist, other_artist):
+    browser = Client()
+    browser.force_login(artist)
+    first = make_job(artist)
+    _clips(other_artist, 1, published=True)
+    pages = ["/studio/", "/gallery/", "/", f"/renders/{first.id}/status"]
+    before = {url: _count(browser, url)[0] for url in pages}
+    for _ in range(49):
+        make_job(artist)
+    _clips(other_artist, 49, published=True)
+    after = {url: _count(browser, url)[0] for url in pages}
+    assert before == after
+
+
+def test_lists_select_only_what_they_return(artist, api):
+    _clips(artist, 2, published=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/api/v1/gallery").status_code == 200
+    page_sql = queries.captured_queries[-1]["sql"]
+    for column in ("password", "email", "metadata", "negative_prompt", "policy_flags", "contact_sheet"):
+        assert column not in page_sql, column
+    assert "display_name" in page_sql and "prompt" in page_sql
+    client = api(artist)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/renders").status_code == 200
+    jobs_sql = next(q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"] and "renderjob" in q["sql"])
+    for column in ("negative_prompt", "model_source", "guidance", "heartbeat_at", "metadata"):
+        assert column not in jobs_sql, column
+
+
+def _plan(queryset) -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")  # tiny tables: ask whether the index serves the query
+        try:
+            return queryset.explain()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_seqscan")
+    return queryset.explain()
+
+
+def test_the_read_queries_use_their_indexes(artist):
+    _clips(artist, 3, published=True)
+    gallery = selectors.gallery_clips()[:24]
+    renders = selectors.jobs_of(artist=artist)[:24]
+    clips = selectors.clips_of(artist=artist)[:24]
+    assert "clip_gallery" in _plan(gallery)
+    assert "job_artist_created" in _plan(renders)
+    assert "clip_artist_created" in _plan(clips)
+    token_plan = _plan(__import__("accounts.models", fromlist=["ApiToken"]).ApiToken.objects.filter(token_hash="x"))
+    assert "token_hash" in token_plan.lower() or "index" in token_plan.lower(), token_plan
