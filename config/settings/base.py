@@ -81,11 +81,16 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite in var/ by default; DATABASE_URL (postgres://...) in production and CI.
+# Database: SQLite in var/ by default; DATABASE_URL (postgres://...) in production and CI. A connection is
+# kept open for DB_CONN_MAX_AGE seconds by the thread that opened it and checked before reuse, so a web
+# tier of a fixed number of threads (config/gunicorn.py) holds at most one connection per thread.
 DATABASE_URL = env_str("DATABASE_URL")
+DB_CONN_MAX_AGE = env_int("VERNISSAGE_DB_CONN_MAX_AGE", 60, minimum=0)
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        DATABASES = {
+            "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+        }
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 else:
