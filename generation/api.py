@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
 from core.api.conditional import ConditionalGetMixin
+from core.api.pagination import WindowCountPagination
 from core.permissions import role_permission
 from generation import selectors
 from generation.jobs import submit, transitions
@@ -25,7 +26,12 @@ from generation.jobs.quotas import quota_status
 from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
 from generation.models import RenderJob
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S
-from generation.serializers import ClipOutputSerializer, QuotaOutputSerializer, RenderOutputSerializer
+from generation.serializers import (
+    ClipOutputSerializer,
+    QuotaOutputSerializer,
+    RenderOutputSerializer,
+    clip_cards,
+)
 
 
 def render_data(jobs: list[RenderJob], *, artist) -> list[dict]:
@@ -43,6 +49,8 @@ def _with_quota_headers(response: Response, quota) -> Response:
 
 class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
     """POST a prompt to render; GET your renders, newest first."""
+
+    pagination_class = WindowCountPagination  # the total read with the page: one query
 
     permission_classes = [
         IsAuthenticated,
@@ -134,6 +142,8 @@ class RenderCancelApi(APIView):
 class ClipListApi(ConditionalGetMixin, generics.GenericAPIView):
     """Your clips, newest first (`?publication=` filters by state)."""
 
+    pagination_class = WindowCountPagination  # the total read with the page: one query
+
     required_scopes = "clips:read"
 
     class InputSerializer(serializers.Serializer):
@@ -147,7 +157,7 @@ class ClipListApi(ConditionalGetMixin, generics.GenericAPIView):
     def get_queryset(self):
         query = self.InputSerializer(data=self.request.query_params)
         wanted = query.validated_data.get("publication") if query.is_valid() else None  # too long: ignored
-        return selectors.clips_of(artist=self.request.user, publication=wanted or None)
+        return selectors.clip_rows_of(artist=self.request.user, publication=wanted or None)
 
     @extend_schema(
         summary="List your clips",
@@ -157,12 +167,13 @@ class ClipListApi(ConditionalGetMixin, generics.GenericAPIView):
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        return self.get_paginated_response(clip_cards(page))  # = OutputSerializer(clips, many=True).data
 
 
 class GalleryListApi(ConditionalGetMixin, generics.GenericAPIView):
     permission_classes = [AllowAny]
     conditional_private = False  # the same answer for everyone
+    pagination_class = WindowCountPagination
     required_scopes = None  # public
     OutputSerializer = ClipOutputSerializer
     serializer_class = OutputSerializer
@@ -171,8 +182,8 @@ class GalleryListApi(ConditionalGetMixin, generics.GenericAPIView):
         summary="Published clips, newest first", operation_id="gallery_list", responses=OutputSerializer(many=True)
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors.gallery_clips())
-        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        page = self.paginate_queryset(selectors.gallery_rows())
+        return self.get_paginated_response(clip_cards(page))  # = OutputSerializer(clips, many=True).data
 
 
 class QuotaDetailApi(APIView):

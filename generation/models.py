@@ -163,20 +163,13 @@ class Clip(models.Model):
     @property
     def media_version(self) -> str:
         """A token naming this publication of the clip: '' while it is not public, new at each publication."""
-        if not self.is_public:
-            return ""
-        published = self.published_at.isoformat() if self.published_at else ""
-        return hashlib.sha256(f"{self.pk}:{published}".encode()).hexdigest()[:16]
+        return media_version_of(pk=self.pk, is_public=self.is_public, published_at=self.published_at)
 
     def media_url(self, field: str) -> str:
         """The URL of one of the clip's files. A published clip's local media URL carries `?v=` its
         media_version: caches may keep it a few minutes, and once the clip leaves publication that URL
         answers 404 for good (generation.media). S3 URLs are signed and expire on their own."""
-        url = getattr(self, field).url
-        version = self.media_version
-        if version and url.startswith(settings.MEDIA_URL):
-            url += ("&" if "?" in url else "?") + f"v={version}"
-        return url
+        return versioned_url(getattr(self, field).url, version=self.media_version)
 
     @property
     def video_src(self) -> str:
@@ -189,6 +182,21 @@ class Clip(models.Model):
     @property
     def duration_s(self) -> float:
         return round(self.num_frames / self.fps, 2) if self.fps else 0.0
+
+
+def media_version_of(*, pk, is_public: bool, published_at) -> str:
+    """Clip.media_version from the columns alone (for reads that fetch rows, not model instances)."""
+    if not is_public:
+        return ""
+    published = published_at.isoformat() if published_at else ""
+    return hashlib.sha256(f"{pk}:{published}".encode()).hexdigest()[:16]
+
+
+def versioned_url(url: str, *, version: str) -> str:
+    """A local media URL with `?v=version` (none for a private clip, or a signed S3 URL)."""
+    if version and url.startswith(settings.MEDIA_URL):
+        url += ("&" if "?" in url else "?") + f"v={version}"
+    return url
 
 
 class ArtistQuota(models.Model):

@@ -9,6 +9,7 @@ orderings match the indexes of generation.models (`job_artist_created`, `clip_ar
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -66,6 +67,25 @@ RENDER_FIELDS = (
 )
 
 
+#: The columns of a clip card as rows (`.values()`): what the gallery and clips APIs answer with
+#: (generation.serializers.clip_cards), without building three model instances per clip.
+CLIP_CARD_VALUES = (
+    "id",
+    "video",
+    "poster",
+    "width",
+    "height",
+    "fps",
+    "num_frames",
+    "publication",
+    "is_public",
+    "published_at",
+    "artist__username",
+    "artist__display_name",
+    "job__prompt",
+)
+
+
 def public_q() -> Q:
     """Clips anyone may see: those the publication gate made public (it does so only once an embargo ends)."""
     return Q(is_public=True)
@@ -104,6 +124,19 @@ def gallery_clips() -> QuerySet[Clip]:
         .only(*CLIP_CARD_FIELDS)
         .order_by("-published_at", "-id")
     )
+
+
+def gallery_rows() -> QuerySet[Clip, dict[str, Any]]:
+    """gallery_clips() as rows of CLIP_CARD_VALUES (the gallery API)."""
+    return Clip.objects.filter(public_q()).order_by("-published_at", "-id").values(*CLIP_CARD_VALUES)
+
+
+def clip_rows_of(*, artist: User, publication: str | None = None) -> QuerySet[Clip, dict[str, Any]]:
+    """clips_of() as rows of CLIP_CARD_VALUES (the clips API)."""
+    qs = Clip.objects.filter(artist=artist).order_by("-created_at", "-id")
+    if publication:
+        qs = qs.filter(publication=publication)
+    return qs.values(*CLIP_CARD_VALUES)
 
 
 def clips_of(*, artist: User, publication: str | None = None) -> QuerySet[Clip]:
