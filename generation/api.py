@@ -31,6 +31,7 @@ from generation.serializers import (
     QuotaOutputSerializer,
     RenderOutputSerializer,
     clip_cards,
+    render_cards,
 )
 
 
@@ -38,7 +39,7 @@ def render_data(jobs: list[RenderJob], *, artist) -> list[dict]:
     """Renders as RenderOutputSerializer gives them, with their queue estimates (two queries for all the queued
     ones); the web page's status poll answers with the same."""
     estimates = queue_estimates(artist_id=artist.pk, jobs=jobs)
-    return RenderOutputSerializer(jobs, many=True, context={"queue": estimates}).data
+    return render_cards(jobs, queue=estimates)  # = RenderOutputSerializer(jobs, many=True, context=...).data
 
 
 def _with_quota_headers(response: Response, quota) -> Response:

@@ -63,6 +63,47 @@ class RenderOutputSerializer(serializers.Serializer):
         return RenderClipOutputSerializer(clip).data if clip is not None else None
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def render_cards(jobs, *, queue: dict) -> list[dict]:
+    """RenderOutputSerializer's answer for `jobs` (selected with generation.selectors.RENDER_FIELDS), built
+    directly: a list of 24 renders is some three times cheaper than through DRF's per-field work, and
+    tests/generation/test_read_costs.py checks that both give the same answer. Queue estimates still go
+    through QueueOutputSerializer (few: only queued renders have one)."""
+    cards = []
+    for job in jobs:
+        estimate = queue.get(job.id)
+        clip = getattr(job, "clip", None)
+        cards.append(
+            {
+                "id": str(job.id),
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "prompt": job.prompt,
+                "duration_s": job.duration_s,
+                "width": job.width,
+                "height": job.height,
+                "seed": job.seed,
+                "fps": job.fps,
+                "num_frames": job.num_frames,
+                "progress": float(job.progress),
+                "step": job.progress_step,
+                "total_steps": job.progress_total,
+                "eta_s": job.eta_s,
+                "error": job.error or None,
+                "created_at": _DATETIME.to_representation(job.created_at),
+                "queue": QueueOutputSerializer(estimate).data if estimate else None,
+                "clip": (
+                    {"id": str(clip.id), "video_url": clip.video_src, "poster_url": clip.poster_src}
+                    if clip is not None
+                    else None
+                ),
+            }
+        )
+    return cards
+
+
 class ClipOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     artist = serializers.CharField(source="artist.credit_name")

@@ -166,3 +166,37 @@ def test_clip_cards_answer_what_the_output_serializer_says(artist, other_artist,
     private = clip_cards(selectors.clip_rows_of(artist=artist, publication="private"))
     assert len(private) == 2 and all(c["published_at"] is None and "?v=" not in c["video_url"] for c in private)
     assert all(c["duration_s"] == 0.0 for c in private)
+
+
+def test_render_cards_answer_what_the_output_serializer_says(artist, other_artist):
+    from generation.api import render_data
+    from generation.jobs.estimates import queue_estimates
+    from generation.serializers import RenderOutputSerializer
+
+    make_job(other_artist)
+    _clips(artist, 2, published=True)
+    _clips(artist, 1, published=False)
+    failed = make_job(artist, status=JobStatus.FAILED, error="The model ran out of memory.")
+    running = make_job(artist, status=JobStatus.RUNNING, progress_step=1, eta_s=12)
+    make_job(artist)
+    make_job(artist)
+    jobs = list(selectors.jobs_of(artist=artist))
+    queue = queue_estimates(artist_id=artist.pk, jobs=jobs)
+    assert len(queue) == 2
+    expected = RenderOutputSerializer(jobs, many=True, context={"queue": queue}).data
+    answered = render_data(jobs, artist=artist)
+    assert answered == expected and len(answered) == 7
+    assert json_roundtrip(answered) == json_roundtrip(expected)
+    by_id = {card["id"]: card for card in answered}
+    assert by_id[str(failed.id)]["error"] == "The model ran out of memory."
+    assert by_id[str(running.id)]["progress"] == 0.5 and by_id[str(running.id)]["eta_s"] == 12
+    assert sum(1 for card in answered if card["clip"]) == 3
+    assert sum(1 for card in answered if card["clip"] and "?v=" in card["clip"]["video_url"]) == 2
+
+
+def json_roundtrip(data):
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    return json.loads(json.dumps(data, cls=JSONEncoder))
