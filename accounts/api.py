@@ -84,7 +84,7 @@ class MeOutputSerializer(serializers.Serializer):
     username = serializers.CharField()
     credit_name = serializers.CharField(help_text="The name shown on your published clips.")
     token_scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(SCOPES)),
+        child=serializers.CharField(),
         allow_null=True,
         help_text="The scopes of the token in use; null for a web session.",
     )

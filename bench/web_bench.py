@@ -173,6 +173,7 @@ def fill(args) -> dict:
         "single_status_id": str(single_job.id),
         "storm_tokens": [token_issue(user=a, name="bench", scopes=scopes_for(a)).raw for a in storm],
         "storm_ids": [a.pk for a in storm],
+        "gallery_clips": args.gallery_clips,
     }
 
 
@@ -212,7 +213,7 @@ def query_counts(data: dict) -> list[tuple[str, int, int]]:
         ("GET /api/v1/renders", count(single, "GET", "/api/v1/renders"), count(reader, "GET", "/api/v1/renders")),
         (
             "GET /api/v1/gallery",
-            count(reader, "GET", "/api/v1/gallery?page=last"),
+            count(reader, "GET", f"/api/v1/gallery?page={max(1, -(-data['gallery_clips'] // 24))}"),
             count(reader, "GET", "/api/v1/gallery"),
         ),
         ("POST /api/v1/renders", count(storm, "POST", "/api/v1/renders"), count(storm, "POST", "/api/v1/renders")),
