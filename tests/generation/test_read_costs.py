@@ -65,12 +65,16 @@ def test_renders_list_and_status_cost_the_same_for_1_and_50_renders(artist, api,
     assert list_50 == list_1 and status_50 == status_1, (list_1, list_50, status_1, status_50)
     assert len(body.json()["results"]) == 24  # a full page, queued ones with their queue position
     assert all(r["queue"]["position"] >= 1 for r in body.json()["results"])
-    # token, count, page (with the clips joined), and the queue estimate for the queued ones
+    # with 50 renders, exactly as many as with 1: token, the page (clips joined, total counted alongside),
+    # and the queue estimate of the queued ones
     with django_assert_num_queries(list_1):
         client.get("/api/v1/renders")
+    with django_assert_num_queries(status_1):
+        client.get(f"/api/v1/renders/{first.id}")
+    assert list_1 == 4 and status_1 == 4
 
 
-def test_clips_and_gallery_cost_the_same_for_1_and_100_clips(artist, other_artist, api):
+def test_clips_and_gallery_cost_the_same_for_1_and_100_clips(artist, other_artist, api, django_assert_num_queries):
     client = api(artist)
     _clips(artist, 1, published=True)
     _clips(artist, 1, published=False)
@@ -86,6 +90,10 @@ def test_clips_and_gallery_cost_the_same_for_1_and_100_clips(artist, other_artis
     assert (gallery_1, token_gallery_1, clips_1) == (gallery_100, token_gallery_100, clips_50)
     assert gallery_1 == 1  # the page, its total counted by the same query, the artist and prompt joined in
     assert clips_1 == 2  # token + page
+    with django_assert_num_queries(gallery_1):
+        Client().get("/api/v1/gallery")
+    with django_assert_num_queries(clips_1):
+        client.get("/api/v1/clips")
     credits = {row["artist"] for row in body.json()["results"]}
     assert credits == {"Studio South"} or credits == {"Studio South", "Studio North"}
 
