@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -36,16 +35,12 @@ from accounts.services.second_factor import (
 )
 from core.audit import audit_record, client_ip
 from core.ratelimit import ratelimit_hit, too_many_requests
+from core.redirects import next_url
 
 
 def _safe_next(request: HttpRequest) -> str:
     """Where to go after this step: `next` when it is a page of this site, else the studio."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return next_url(request, settings.LOGIN_REDIRECT_URL)
 
 
 def _mark_verified(request: HttpRequest, device) -> None:

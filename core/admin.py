@@ -8,6 +8,7 @@ import json
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 
+from core import spreadsheet
 from core.models import AuditEvent
 
 
@@ -38,18 +39,20 @@ def export_audit_csv(modeladmin, request, queryset):
     columns = ["at", "actor", "ip", "action", "object_type", "object_id", "detail"]
 
     def rows():
-        yield writer.writerow(columns)
+        yield writer.writerow(columns)  # every cell a user can write goes through spreadsheet.row
         for e in queryset.order_by("at").iterator():
             yield writer.writerow(
-                [
-                    e.at.isoformat(),
-                    e.actor_repr,
-                    e.ip or "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    json.dumps(e.detail, sort_keys=True),
-                ]
+                spreadsheet.row(
+                    [
+                        e.at.isoformat(),
+                        e.actor_repr,
+                        e.ip or "",
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        json.dumps(e.detail, sort_keys=True),
+                    ]
+                )
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
