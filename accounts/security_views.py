@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -129,12 +129,17 @@ def account_security(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
-    """Replace the recovery codes (the old ones stop working) and show the new ones once."""
+    """GET asks for confirmation; POST replaces the recovery codes (the old ones stop working) and shows
+    the new ones once."""
     if not second_factor_enabled(request.user):
         messages.error(request, _("Set up an authenticator app first."))
         return redirect("account_security")
+    if request.method == "GET":
+        return render(
+            request, "accounts/recovery_codes_confirm.html", {"codes_left": recovery_codes_left(request.user)}
+        )
     codes = recovery_codes_issue(user=request.user, request=request)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("account_security")})
 
