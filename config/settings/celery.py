@@ -66,4 +66,5 @@ CELERY_BEAT_SCHEDULE = {
     },
     "artists-expire-exports": {"task": "artists.tasks.expire_exports", "schedule": 3600.0},
     "contests-judging-copies": {"task": "contests.tasks.judging_copies_sweep", "schedule": 600.0},
+    "core-mail-sweep": {"task": "core.mail.sweep", "schedule": 120.0},
 }

@@ -10,9 +10,7 @@ import logging
 import os
 import shutil
 import socket
-import tempfile
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
@@ -20,6 +18,7 @@ from django.core.files import File
 from generation.jobs import transitions
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
+from generation.worker import scratch
 from generation.worker.engine import engine_options, render_engine, x264_preset
 from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
 
@@ -69,7 +68,8 @@ def run_render(*, job_id: str) -> str:
     progress = Progress(job_id, attempt, time_limit=limit)
     heartbeat = Heartbeat(job_id, attempt, time_limit=limit)
     heartbeat.start()
-    workdir = Path(tempfile.mkdtemp(prefix=f"render-{job_id}-"))
+    scratch.remove_abandoned()
+    workdir = scratch.job_folder(job_id)
     video = None
     started = time.monotonic()
     try:
