@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "approvals",
     "contests",
     "artists",
+    "webhooks",  # above contests and artists: it hears of their events through their signals
 ]
 
 MIDDLEWARE = [
