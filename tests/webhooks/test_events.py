@@ -1,0 +1,99 @@
+"""Each event becomes deliveries in the transaction that made it: to the artist's own endpoints and the site-wide
+ones, never to another artist's; nothing when the change rolls back; a failing receiver never fails the change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import transaction
+
+from approvals.gate import Publication as P
+from approvals.services import clip_decide, clip_take_down
+from generation.jobs.transitions import job_claim, job_fail
+from generation.models import JobStatus, RenderJob
+from tests.approvals.helpers import clip_in_state, ensure_starter_policy
+from tests.factories import make_job, make_user
+from webhooks.models import Delivery
+from webhooks.services.endpoints import endpoint_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _allow_loopback(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    ensure_starter_policy()
+
+
+ALL = ["render.finished", "render.failed", "clip.decided", "clip.published", "clip.taken_down"]
+
+
+def _bodies(endpoint, event=None):
+    rows = Delivery.objects.filter(endpoint=endpoint, **({"event": event} if event else {})).order_by("created_at")
+    return [json.loads(d.body) for d in rows]
+
+
+def test_a_failed_render_reaches_its_artist_and_the_integration_only(artist, other_artist):
+    admin = make_user("root", role="admin")
+    mine = endpoint_create(owner=artist, url="http://127.0.0.1:9/a", events=ALL).endpoint
+    theirs = endpoint_create(owner=other_artist, url="http://127.0.0.1:9/b", events=ALL).endpoint
+    integration = endpoint_create(owner=admin, url="http://127.0.0.1:9/c", events=ALL, site_wide=True).endpoint
+    job = make_job(artist)
+    attempt = job_claim(job_id=job.id, worker="w1")
+    assert job_fail(job_id=job.id, attempt=attempt, message="CUDA out of memory")
+    [body] = _bodies(mine)
+    assert body["type"] == "render.failed" and body["data"]["job"]["id"] == str(job.id)
+    assert body["data"]["job"]["status"] == JobStatus.FAILED and body["data"]["job"]["error"] == "CUDA out of memory"
+    assert "prompt" not in json.dumps(body)  # payloads carry ids and states, never the prompt
+    assert _bodies(theirs) == [] and len(_bodies(integration)) == 1
+    assert _bodies(integration)[0]["id"] == body["id"]  # one event id for every endpoint
+
+
+def test_decisions_publication_and_takedown_are_events(artist, moderator):
+    endpoint = endpoint_create(owner=artist, url="http://127.0.0.1:9/a", events=ALL).endpoint
+    rejected = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=moderator)
+    clip_decide(clip_id=rejected.id, moderator=moderator, decision="reject", reason="Too dark.", clause="P1")
+    [decided] = _bodies(endpoint, "clip.decided")
+    assert decided["data"]["clip"]["id"] == str(rejected.id) and decided["data"]["clip"]["publication"] == P.REJECTED
+    assert decided["data"]["decision"]["decision"] == "reject" and decided["data"]["decision"]["reason"] == "Too dark."
+    assert decided["data"]["decision"]["clause"]["code"] == "P1"
+    assert decided["data"]["decision"]["decided_by"] == "moderator"  # a role, never a name
+
+    approved = clip_in_state(P.PENDING_REVIEW, artist=artist, moderator=moderator)
+    clip_decide(clip_id=approved.id, moderator=moderator, decision="approve")
+    [published] = _bodies(endpoint, "clip.published")
+    assert published["data"]["clip"]["id"] == str(approved.id) and published["data"]["clip"]["published_at"]
+
+    clip_take_down(clip_id=approved.id, moderator=moderator, clause="P1", reason="Flicker.")
+    [down] = _bodies(endpoint, "clip.taken_down")
+    assert down["data"]["clip"]["publication"] == P.TAKEN_DOWN and down["data"]["takedown"]["reason"] == "Flicker."
+
+
+def test_only_subscribed_events_are_delivered(artist):
+    endpoint = endpoint_create(owner=artist, url="http://127.0.0.1:9/a", events=["render.finished"]).endpoint
+    job = make_job(artist)
+    job_fail(job_id=job.id, attempt=job_claim(job_id=job.id), message="boom")
+    assert _bodies(endpoint) == []
+
+
+def test_no_delivery_when_the_change_rolls_back(artist):
+    endpoint = endpoint_create(owner=artist, url="http://127.0.0.1:9/a", events=ALL).endpoint
+    job = make_job(artist)
+    attempt = job_claim(job_id=job.id)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        job_fail(job_id=job.id, attempt=attempt, message="boom")
+        raise RuntimeError("the surrounding transaction fails")
+    assert _bodies(endpoint) == [] and RenderJob.objects.get(id=job.id).status == JobStatus.RUNNING
+
+
+def test_a_broken_receiver_never_fails_the_change(artist, monkeypatch):
+    endpoint_create(owner=artist, url="http://127.0.0.1:9/a", events=ALL)
+
+    def broken(**kwargs):
+        raise RuntimeError("payload bug")
+
+    monkeypatch.setattr("webhooks.receivers.deliveries_create", broken)
+    job = make_job(artist)
+    assert job_fail(job_id=job.id, attempt=job_claim(job_id=job.id), message="boom")
+    assert RenderJob.objects.get(id=job.id).status == JobStatus.FAILED and not Delivery.objects.exists()
