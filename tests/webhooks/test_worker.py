@@ -29,6 +29,7 @@ def webhook_worker(transactional_db, _broker_ready, settings):
             "VERNISSAGE_WEBHOOK_QUEUE": queue,
             "VERNISSAGE_WEBHOOK_RETRY_BASE_MS": "400",
             "VERNISSAGE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
+            "VERNISSAGE_LOG_FORMAT": "json",
         },
     )
     yield worker
@@ -55,3 +56,26 @@ def test_a_failed_render_is_delivered_by_the_worker_with_retries(webhook_worker,
     gaps = [b.at - a.at for a, b in zip(server.received, server.received[1:], strict=False)]
     assert gaps[0] >= 0.4 and gaps[1] >= 0.8 and gaps[1] > gaps[0], gaps
     print("waits between attempts (s):", [round(g, 2) for g in gaps])
+
+
+def test_the_request_id_and_artist_travel_into_the_worker_logs(webhook_worker, receiver):
+    from core.logs import log_bind, log_reset
+    from webhooks.services.endpoints import endpoint_ping
+
+    server = receiver([200])
+    artist = make_user("traced")
+    endpoint = endpoint_create(owner=artist, url=server.url, events=["render.failed"]).endpoint
+    token = log_bind(request_id="req-from-the-web", artist_id=artist.pk)  # as RequestIdMiddleware binds them
+    try:
+        delivery = endpoint_ping(endpoint_id=endpoint.pk, owner=artist)
+    finally:
+        log_reset(token)
+    wait_until(lambda: Delivery.objects.filter(id=delivery.id, status=DeliveryStatus.SUCCEEDED).exists(), timeout=60)
+    lines = []
+    for text in webhook_worker.output().splitlines():
+        if text.startswith("{"):
+            lines.append(json.loads(text))
+    traced = [line for line in lines if line.get("request_id") == "req-from-the-web"]
+    assert traced, webhook_worker.output()
+    done = [line for line in traced if "succeeded" in line["message"] and "webhooks.deliver" in line["message"]]
+    assert done and done[0]["artist_id"] == artist.pk and done[0]["attempt"] == 1, traced
