@@ -83,6 +83,7 @@ class WebhookListCreateApi(APIView):
     this answer only)."""
 
     required_scopes = "webhooks"
+    OutputSerializer = EndpointOutputSerializer
 
     class InputSerializer(serializers.Serializer):
         url = serializers.CharField(max_length=MAX_URL_CHARS)
@@ -118,7 +119,7 @@ class WebhookListCreateApi(APIView):
 
 
 class WebhookDetailApi(APIView):
-    """GET one of your endpoints; DELETE it (with its deliveries)."""
+    """GET one of your endpoints; DELETE it with its deliveries (the answer is the endpoint as it was)."""
 
     required_scopes = "webhooks"
     OutputSerializer = EndpointOutputSerializer
@@ -127,11 +128,16 @@ class WebhookDetailApi(APIView):
     def get(self, request, endpoint_id: int):
         return Response(self.OutputSerializer(_endpoint(request, endpoint_id)).data)
 
-    @extend_schema(responses={204: None}, operation_id="webhooks_destroy", summary="Delete a webhook endpoint")
+    @extend_schema(
+        responses={200: OutputSerializer},
+        operation_id="webhooks_destroy",
+        summary="Delete a webhook endpoint (answers it as it was)",
+    )
     def delete(self, request, endpoint_id: int):
         endpoint = _endpoint(request, endpoint_id)
+        data = self.OutputSerializer(endpoint).data
         endpoint_delete(endpoint_id=endpoint.pk, owner=request.user, request=request._request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(data)
 
 
 class WebhookEnableApi(APIView):
@@ -171,6 +177,7 @@ class WebhookDeliveryListApi(APIView):
     """GET the endpoint's latest deliveries (25), each with every attempt: status code, answer, duration."""
 
     required_scopes = "webhooks"
+    OutputSerializer = DeliveryOutputSerializer
 
     class ListOutputSerializer(serializers.Serializer):
         results = DeliveryOutputSerializer(many=True)

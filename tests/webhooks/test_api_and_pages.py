@@ -107,7 +107,7 @@ def test_ping_deliveries_enable_and_delete_through_the_api(api, artist):
     Endpoint.objects.filter(pk=endpoint_id).update(enabled=False, disabled_reason="test")
     assert client.post(f"/api/v1/webhooks/{endpoint_id}/ping").status_code == 400
     assert client.post(f"/api/v1/webhooks/{endpoint_id}/enable").json()["enabled"] is True
-    assert client.delete(f"/api/v1/webhooks/{endpoint_id}").status_code == 204
+    assert client.delete(f"/api/v1/webhooks/{endpoint_id}").json()["id"] == endpoint_id
     assert not Endpoint.objects.exists() and not Delivery.objects.exists()
 
 
