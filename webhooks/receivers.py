@@ -8,6 +8,7 @@ change it hears of: its writes run in a savepoint, and an error is logged and dr
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
@@ -115,10 +116,11 @@ def on_contest_results(*, contest_id, **kwargs) -> None:
         for standing in standings(contest)
         if standing.entry.status == EntryStatus.ACTIVE
     ]
-    event = Event.CONTEST_RESULTS
+    event, event_id = Event.CONTEST_RESULTS, uuid.uuid4()
     site_wide = endpoints_for(event=event, artist_id=None)
-    deliveries_create(endpoints=site_wide, event=event, data={"contest": head, "entries": [row for _, row in rows]})
+    everyone = [row for _, row in rows]
+    deliveries_create(endpoints=site_wide, event=event, data={"contest": head, "entries": everyone}, event_id=event_id)
     for artist_id in sorted({artist_id for artist_id, _ in rows}):
         own = [e for e in endpoints_for(event=event, artist_id=artist_id) if not e.site_wide]
         mine = [row for owner, row in rows if owner == artist_id]
-        deliveries_create(endpoints=own, event=event, data={"contest": head, "entries": mine})
+        deliveries_create(endpoints=own, event=event, data={"contest": head, "entries": mine}, event_id=event_id)

@@ -97,3 +97,33 @@ def test_a_broken_receiver_never_fails_the_change(artist, monkeypatch):
     job = make_job(artist)
     assert job_fail(job_id=job.id, attempt=job_claim(job_id=job.id), message="boom")
     assert RenderJob.objects.get(id=job.id).status == JobStatus.FAILED and not Delivery.objects.exists()
+
+
+def test_contest_results_reach_each_entrant_with_their_own_entries_and_the_integration_with_all(
+    monkeypatch, artist, other_artist
+):
+    from contests.judging import contest_publish_results
+    from contests.services import entry_create
+    from tests.contests.conftest import T0, Clock, make_contest
+    from tests.factories import make_clip
+
+    clock = Clock(T0)
+    monkeypatch.setattr("core.clock._now", clock)
+    admin = make_user("root", role="admin")
+    events = ["contest.results_published"]
+    north = endpoint_create(owner=artist, url="http://127.0.0.1:9/n", events=events).endpoint
+    south = endpoint_create(owner=other_artist, url="http://127.0.0.1:9/s", events=events).endpoint
+    integration = endpoint_create(owner=admin, url="http://127.0.0.1:9/i", events=events, site_wide=True).endpoint
+    contest = make_contest()
+    mine = entry_create(contest_id=contest.pk, clip_id=make_clip(artist, publication=P.PUBLISHED).id, artist=artist)
+    theirs = entry_create(
+        contest_id=contest.pk, clip_id=make_clip(other_artist, publication=P.PUBLISHED).id, artist=other_artist
+    )
+    clock.set(contest.judging_ends_at)
+    contest_publish_results(contest_id=contest.pk, admin=admin)
+    [for_north], [for_south], [for_all] = _bodies(north), _bodies(south), _bodies(integration)
+    assert for_north["data"]["contest"]["slug"] == contest.slug and for_north["data"]["contest"]["results_published_at"]
+    assert [e["entry"] for e in for_north["data"]["entries"]] == [str(mine.pk)]
+    assert [e["entry"] for e in for_south["data"]["entries"]] == [str(theirs.pk)]
+    assert sorted(e["entry"] for e in for_all["data"]["entries"]) == sorted([str(mine.pk), str(theirs.pk)])
+    assert for_north["id"] == for_all["id"] != "" and for_north["type"] == "contest.results_published"

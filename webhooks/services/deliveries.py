@@ -48,11 +48,14 @@ def _body(*, event: str, event_id: uuid.UUID, data: dict[str, Any]) -> str:
     return json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str)
 
 
-def deliveries_create(*, endpoints: Sequence[Endpoint], event: str, data: dict[str, Any]) -> list[Delivery]:
-    """Write one delivery of `event` per endpoint in the current transaction; each is sent once it commits."""
+def deliveries_create(
+    *, endpoints: Sequence[Endpoint], event: str, data: dict[str, Any], event_id: uuid.UUID | None = None
+) -> list[Delivery]:
+    """Write one delivery of `event` per endpoint in the current transaction; each is sent once it commits.
+    `event_id` names the event when its endpoints get different data (a contest's results)."""
     if not endpoints:
         return []
-    event_id = uuid.uuid4()
+    event_id = event_id or uuid.uuid4()
     body = _body(event=event, event_id=event_id, data=data)
     now = clock.now()
     made = Delivery.objects.bulk_create(
