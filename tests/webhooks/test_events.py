@@ -127,3 +127,33 @@ def test_contest_results_reach_each_entrant_with_their_own_entries_and_the_integ
     assert [e["entry"] for e in for_south["data"]["entries"]] == [str(theirs.pk)]
     assert sorted(e["entry"] for e in for_all["data"]["entries"]) == sorted([str(mine.pk), str(theirs.pk)])
     assert for_north["id"] == for_all["id"] != "" and for_north["type"] == "contest.results_published"
+
+
+def test_a_finished_render_names_its_job_and_clip(artist):
+    import io
+    import os
+
+    from django.core.files import File
+
+    from generation.jobs.transitions import job_succeed
+    from tests.factories import _tiny_media
+
+    endpoint = endpoint_create(owner=artist, url="http://127.0.0.1:9/a", events=["render.finished"]).endpoint
+    job = make_job(artist)
+    video, poster = _tiny_media()
+    clip = job_succeed(
+        job_id=job.id,
+        attempt=job_claim(job_id=job.id),
+        files={"video": File(io.BytesIO(video)), "poster": File(io.BytesIO(poster))},
+        width=64,
+        height=64,
+        fps=24,
+        num_frames=4,
+        size_bytes=len(video),
+        metadata={},
+        media_key=os.urandom(16).hex(),
+    )
+    [body] = _bodies(endpoint)
+    assert body["type"] == "render.finished" and body["data"]["job"]["status"] == JobStatus.SUCCEEDED
+    assert body["data"]["clip"]["id"] == str(clip.id) and body["data"]["clip"]["publication"] == P.PRIVATE
+    assert body["data"]["clip"]["url"].endswith(f"/api/v1/clips/{clip.id}")
