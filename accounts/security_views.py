@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts.forms import SecondFactorForm
+from accounts.forms import OutboxPasswordResetForm, SecondFactorForm
 from accounts.services.second_factor import (
     recovery_codes_issue,
     recovery_codes_left,
@@ -145,7 +145,10 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 
 
 class RateLimitedPasswordResetView(PasswordResetView):
-    """Django's password reset, limited to PASSWORD_RESET_PER_HOUR requests per address and per email."""
+    """Django's password reset, limited to PASSWORD_RESET_PER_HOUR requests per address and per email; the
+    message goes through the outbox."""
+
+    form_class = OutboxPasswordResetForm
 
     def post(self, request, *args, **kwargs):
         limit = settings.PASSWORD_RESET_PER_HOUR

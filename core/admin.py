@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 
 from core import spreadsheet
-from core.models import AuditEvent
+from core.models import AuditEvent, OutgoingEmail
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -72,3 +72,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("actor_repr", "object_id", "action", "ip")
     date_hierarchy = "at"
     actions = [export_audit_csv]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent, what waits, what failed and why (bodies are never shown: they hold links)."""
+
+    list_display = ("created_at", "subject", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("subject",)
+    fields = ("to", "subject", "status", "attempts", "last_error", "created_at", "updated_at", "sent_at")
+    date_hierarchy = "created_at"

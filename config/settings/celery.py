@@ -67,5 +67,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     "artists-expire-exports": {"task": "artists.tasks.expire_exports", "schedule": 3600.0},
     "contests-judging-copies": {"task": "contests.tasks.judging_copies_sweep", "schedule": 600.0},
+    "core-mail-sweep": {"task": "core.mail.sweep", "schedule": 120.0},
     "webhooks-send-due": {"task": "webhooks.send_due", "schedule": float(WEBHOOK_SWEEP_INTERVAL)},
 }
