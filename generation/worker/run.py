@@ -15,6 +15,7 @@ import time
 from django.conf import settings
 from django.core.files import File
 
+from core.logs import log_bind
 from generation.jobs import transitions
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
@@ -49,6 +50,7 @@ def run_render(*, job_id: str) -> str:
         log.info("job %s: nothing to claim (already taken, finished or cancelled)", job_id)
         return "skipped"
     job = RenderJob.objects.get(id=job_id)
+    log_bind(job_id=job_id, attempt=attempt, artist_id=job.artist_id)
     request = RenderRequest(
         prompt=job.prompt,
         negative_prompt=job.negative_prompt,
