@@ -78,3 +78,31 @@ class TokenRevokeApi(APIView):
         except ApiToken.DoesNotExist:
             raise Http404 from None
         return Response(self.OutputSerializer(token, context=_current(request)).data)
+
+
+class MeOutputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    credit_name = serializers.CharField(help_text="The name shown on your published clips.")
+    token_scopes = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="The scopes of the token in use; null for a web session.",
+    )
+
+
+class MeRetrieveApi(APIView):
+    """Who you are: the account the token (or session) belongs to. Costs the authentication and nothing
+    else, so it is also the baseline `bench/web_bench.py` compares the other reads with."""
+
+    required_scopes = tuple(SCOPES)  # any scope will do
+    OutputSerializer = MeOutputSerializer
+
+    @extend_schema(responses=OutputSerializer, summary="The account you are signed in as", operation_id="me_retrieve")
+    def get(self, request):
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        data = {
+            "username": request.user.username,
+            "credit_name": request.user.credit_name,
+            "token_scopes": list(token.scopes or []) if token else None,
+        }
+        return Response(self.OutputSerializer(data).data)

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.services.invitations import invitable_roles
+from core.mail import mail_send
 
 
 class InviteForm(forms.Form):
@@ -86,3 +89,15 @@ class SecondFactorForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
         error_messages={"required": _("Type the code.")},
     )
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose message goes through the outbox (core.mail) instead of being sent by the
+    request: a slow SMTP server never holds the page, and a failure is retried."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ) -> None:
+        subject = render_to_string(subject_template_name, context)
+        # The reset view runs outside any transaction (no ATOMIC_REQUESTS): the row is committed already.
+        mail_send(to=[to_email], subject=subject, template=email_template_name, context=context, on_commit=False)

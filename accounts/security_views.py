@@ -15,14 +15,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts.forms import SecondFactorForm
+from accounts.forms import OutboxPasswordResetForm, SecondFactorForm
 from accounts.services.second_factor import (
     recovery_codes_issue,
     recovery_codes_left,
@@ -36,16 +35,12 @@ from accounts.services.second_factor import (
 )
 from core.audit import audit_record, client_ip
 from core.ratelimit import ratelimit_hit, too_many_requests
+from core.redirects import next_url
 
 
 def _safe_next(request: HttpRequest) -> str:
     """Where to go after this step: `next` when it is a page of this site, else the studio."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return next_url(request, settings.LOGIN_REDIRECT_URL)
 
 
 def _mark_verified(request: HttpRequest, device) -> None:
@@ -134,18 +129,26 @@ def account_security(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
-    """Replace the recovery codes (the old ones stop working) and show the new ones once."""
+    """GET asks for confirmation; POST replaces the recovery codes (the old ones stop working) and shows
+    the new ones once."""
     if not second_factor_enabled(request.user):
         messages.error(request, _("Set up an authenticator app first."))
         return redirect("account_security")
+    if request.method == "GET":
+        return render(
+            request, "accounts/recovery_codes_confirm.html", {"codes_left": recovery_codes_left(request.user)}
+        )
     codes = recovery_codes_issue(user=request.user, request=request)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("account_security")})
 
 
 class RateLimitedPasswordResetView(PasswordResetView):
-    """Django's password reset, limited to PASSWORD_RESET_PER_HOUR requests per address and per email."""
+    """Django's password reset, limited to PASSWORD_RESET_PER_HOUR requests per address and per email; the
+    message goes through the outbox."""
+
+    form_class = OutboxPasswordResetForm
 
     def post(self, request, *args, **kwargs):
         limit = settings.PASSWORD_RESET_PER_HOUR

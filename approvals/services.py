@@ -23,7 +23,7 @@ from approvals.gate import Publication, set_state
 from approvals.holds import clip_is_held
 from approvals.models import REFUSALS, REVIEW_DECISIONS, Decision, PolicyClause, Review
 from approvals.policy import prompt_evaluate
-from approvals.signals import clip_left_publication
+from approvals.signals import clip_decided, clip_left_publication, clip_published, clip_taken_down
 from core import clock
 from core.audit import audit_record
 from generation.models import Clip
@@ -148,6 +148,7 @@ def clip_decide(
         if target == P.APPROVED:
             _hold_or_publish(clip, now)
         notify.decision_made(clip=clip, review=review)
+        clip_decided.send(sender=Clip, clip_id=clip.id, review_id=review.pk)
     return review
 
 
@@ -156,6 +157,7 @@ def _publish(clip: Clip, now: datetime) -> None:
     audit_record(
         action="clip.published", obj=clip, detail={"embargo": clip.publish_at.isoformat() if clip.publish_at else None}
     )
+    clip_published.send(sender=Clip, clip_id=clip.id)
 
 
 def _hold_or_publish(clip: Clip, now: datetime) -> None:
@@ -283,7 +285,7 @@ def clip_take_down(
         target = gate.check(clip=clip, action="take_down", user=moderator)
         assert target is not None  # only `review` leads to no state
         set_state(clip, target)
-        Review.objects.create(
+        takedown = Review.objects.create(
             clip=clip,
             decided_at=clock.now(),
             moderator=moderator,
@@ -305,6 +307,7 @@ def clip_take_down(
             message=f"Your clip was taken down under clause {clause_obj.code} ({clause_obj.title}): {reason} "
             "You may appeal the takedown once.",
         )
+        clip_taken_down.send(sender=Clip, clip_id=clip.id, review_id=takedown.pk)
         _left_publication(clip.id)
     return clip
 

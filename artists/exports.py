@@ -24,7 +24,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from artists.models import ClipConsent, Export, ExportStatus, Feedback, LedgerEntry, PromoUse
-from core import clock
+from core import clock, spreadsheet
 from core.audit import audit_record
 from generation.models import Clip, RenderJob
 
@@ -33,20 +33,22 @@ LEDGER_HEADER = ["date", "kind", "quantity", "rate", "amount", "memo", "referenc
 
 
 def ledger_csv_rows(entries) -> list[list[str]]:
-    """The ledger as CSV rows, in the order and wording of the ledger page."""
+    """The ledger as CSV rows, in the order and wording of the ledger page (formulas shown as text)."""
     rows = [LEDGER_HEADER]
     for e in entries:
         rows.append(
-            [
-                e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                e.get_kind_display(),
-                str(e.quantity),
-                "" if e.rate is None else str(e.rate),
-                str(e.amount),
-                e.memo,
-                e.reference,
-                str(e.reverses_id or ""),
-            ]
+            spreadsheet.row(
+                [
+                    e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    e.get_kind_display(),
+                    str(e.quantity),
+                    "" if e.rate is None else str(e.rate),
+                    str(e.amount),
+                    e.memo,
+                    e.reference,
+                    str(e.reverses_id or ""),
+                ]
+            )
         )
     return rows
 

@@ -19,6 +19,7 @@ from artists.ledger import ledger_payout, ledger_record, ledger_reverse
 from artists.models import EntryKind, FeedbackStatus, LedgerEntry, LedgerRate, Use
 from core.forms import form_add_service_errors
 from core.permissions import require_role
+from core.redirects import next_url
 
 
 def _require_moderator(request) -> None:
@@ -70,7 +71,7 @@ def triage_decide(request, feedback_id: int):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"Feedback #{item.pk} is now {item.get_status_display().lower()}.")
-    return redirect(request.POST.get("next") or "artists:triage")
+    return redirect(next_url(request, "artists:triage"))
 
 
 def changelog(request):

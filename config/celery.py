@@ -6,11 +6,14 @@ from pathlib import Path
 from celery import Celery
 from celery.signals import worker_init
 
+from core.logs import connect_celery_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("vernissage")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+connect_celery_signals()  # request id, job id, attempt and artist id travel with each task (core/logs.py)
 
 
 def ensure_broker_folders() -> None:

@@ -8,14 +8,7 @@ from django.http import HttpResponse
 
 from contests import selectors
 from contests.models import Scorecard
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text as a spreadsheet should show it: never a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+from core.spreadsheet import cell
 
 
 def scores_rows(contest) -> list[list[str]]:
@@ -54,14 +47,14 @@ def scores_rows(contest) -> list[list[str]]:
             .order_by("judge__username")
         )
         if not cards:
-            rows.append([_cell(v) for v in base] + [""] * (len(criteria) + 3))
+            rows.append([cell(v) for v in base] + [""] * (len(criteria) + 3))
             continue
         for card in cards:
             marks = {s.criterion_id: s.value for s in card.scores.all()}
             weighted = sum(c.weight * marks.get(c.pk, 0) for c in criteria) / total_weight
             rows.append(
                 [
-                    _cell(v)
+                    cell(v)
                     for v in [
                         *base,
                         card.judge.username,

@@ -16,6 +16,7 @@ from approvals.services import clips_release
 from contests import selectors
 from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, Score, Scorecard
 from contests.services import _lock_contest, utc
+from contests.signals import contest_results_published
 from core import clock
 from core.audit import audit_record
 from core.mail import mail_send
@@ -125,6 +126,7 @@ def contest_publish_results(*, contest_id, admin, request=None) -> Contest:
         audit_record(
             action="contest.results_published", actor=admin, request=request, obj=contest, detail={"released": released}
         )
+        contest_results_published.send(sender=Contest, contest_id=contest.pk)
         emails = sorted({e.artist.email for e in selectors.entries_in_contest(contest) if e.artist.email})
         subject = _("Results of “%(title)s” are published") % {"title": contest.title}
         for to in emails:

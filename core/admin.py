@@ -8,7 +8,8 @@ import json
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 
-from core.models import AuditEvent
+from core import spreadsheet
+from core.models import AuditEvent, OutgoingEmail
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,18 +39,20 @@ def export_audit_csv(modeladmin, request, queryset):
     columns = ["at", "actor", "ip", "action", "object_type", "object_id", "detail"]
 
     def rows():
-        yield writer.writerow(columns)
+        yield writer.writerow(columns)  # every cell a user can write goes through spreadsheet.row
         for e in queryset.order_by("at").iterator():
             yield writer.writerow(
-                [
-                    e.at.isoformat(),
-                    e.actor_repr,
-                    e.ip or "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    json.dumps(e.detail, sort_keys=True),
-                ]
+                spreadsheet.row(
+                    [
+                        e.at.isoformat(),
+                        e.actor_repr,
+                        e.ip or "",
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        json.dumps(e.detail, sort_keys=True),
+                    ]
+                )
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -69,3 +72,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("actor_repr", "object_id", "action", "ip")
     date_hierarchy = "at"
     actions = [export_audit_csv]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent, what waits, what failed and why (bodies are never shown: they hold links)."""
+
+    list_display = ("created_at", "subject", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("subject",)
+    fields = ("to", "subject", "status", "attempts", "last_error", "created_at", "updated_at", "sent_at")
+    date_hierarchy = "created_at"

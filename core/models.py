@@ -78,3 +78,35 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_repr or '-'} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OutgoingEmail(models.Model):
+    """One message on its way out: written in the transaction that caused it, sent by the mail task by id.
+
+    The row exists only if that transaction commits, so mail is never sent for what was rolled back, and
+    a message whose task was lost (broker down at commit, worker killed) is sent by the sweep. The body is
+    cleared once sent: reset and invitation links are secrets.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="core_email_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)} ({self.status})"

@@ -1,7 +1,9 @@
 """REST API v1: renders (with queue position and quota headers), clips, the public gallery.
 
 Views are thin: they validate input with their `InputSerializer`, call one service or selector, and shape
-the answer with their `OutputSerializer` (which is also what the OpenAPI schema says they return).
+the answer with their `OutputSerializer` (which is also what the OpenAPI schema says they return). The
+reads that clients poll (a render's status, the lists, the gallery) answer with an ETag and 304 Not Modified
+to a matching `If-None-Match` (core.api.conditional), and cost a constant number of queries (the selectors).
 """
 
 from __future__ import annotations
@@ -14,22 +16,30 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
+from core.api.conditional import ConditionalGetMixin
+from core.api.pagination import WindowCountPagination
 from core.permissions import role_permission
 from generation import selectors
 from generation.jobs import submit, transitions
 from generation.jobs.estimates import queue_estimates
 from generation.jobs.quotas import quota_status
 from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
-from generation.models import Clip, RenderJob
+from generation.models import RenderJob
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S
-from generation.serializers import ClipOutputSerializer, QuotaOutputSerializer, RenderOutputSerializer
+from generation.serializers import (
+    ClipOutputSerializer,
+    QuotaOutputSerializer,
+    RenderOutputSerializer,
+    clip_cards,
+    render_cards,
+)
 
 
 def render_data(jobs: list[RenderJob], *, artist) -> list[dict]:
     """Renders as RenderOutputSerializer gives them, with their queue estimates (two queries for all the queued
     ones); the web page's status poll answers with the same."""
     estimates = queue_estimates(artist_id=artist.pk, jobs=jobs)
-    return RenderOutputSerializer(jobs, many=True, context={"queue": estimates}).data
+    return render_cards(jobs, queue=estimates)  # = RenderOutputSerializer(jobs, many=True, context=...).data
 
 
 def _with_quota_headers(response: Response, quota) -> Response:
@@ -38,8 +48,10 @@ def _with_quota_headers(response: Response, quota) -> Response:
     return response
 
 
-class RenderListCreateApi(generics.GenericAPIView):
+class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
     """POST a prompt to render; GET your renders, newest first."""
+
+    pagination_class = WindowCountPagination  # the total read with the page: one query
 
     permission_classes = [
         IsAuthenticated,
@@ -94,7 +106,7 @@ class RenderListCreateApi(generics.GenericAPIView):
         return self.get_paginated_response(render_data(page, artist=request.user))
 
 
-class RenderDetailApi(APIView):
+class RenderDetailApi(ConditionalGetMixin, APIView):
     required_scopes = ("renders:write", "clips:read")
     OutputSerializer = RenderOutputSerializer
 
@@ -128,8 +140,10 @@ class RenderCancelApi(APIView):
         return Response(render_data([selectors.job_of(artist=request.user, job_id=job_id)], artist=request.user)[0])
 
 
-class ClipListApi(generics.GenericAPIView):
+class ClipListApi(ConditionalGetMixin, generics.GenericAPIView):
     """Your clips, newest first (`?publication=` filters by state)."""
+
+    pagination_class = WindowCountPagination  # the total read with the page: one query
 
     required_scopes = "clips:read"
 
@@ -142,10 +156,9 @@ class ClipListApi(generics.GenericAPIView):
     serializer_class = OutputSerializer
 
     def get_queryset(self):
-        qs = Clip.objects.filter(artist=self.request.user).select_related("artist", "job").order_by("-created_at")
         query = self.InputSerializer(data=self.request.query_params)
         wanted = query.validated_data.get("publication") if query.is_valid() else None  # too long: ignored
-        return qs.filter(publication=wanted) if wanted else qs
+        return selectors.clip_rows_of(artist=self.request.user, publication=wanted or None)
 
     @extend_schema(
         summary="List your clips",
@@ -155,11 +168,13 @@ class ClipListApi(generics.GenericAPIView):
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        return self.get_paginated_response(clip_cards(page))  # = OutputSerializer(clips, many=True).data
 
 
-class GalleryListApi(generics.GenericAPIView):
+class GalleryListApi(ConditionalGetMixin, generics.GenericAPIView):
     permission_classes = [AllowAny]
+    conditional_private = False  # the same answer for everyone
+    pagination_class = WindowCountPagination
     required_scopes = None  # public
     OutputSerializer = ClipOutputSerializer
     serializer_class = OutputSerializer
@@ -168,8 +183,8 @@ class GalleryListApi(generics.GenericAPIView):
         summary="Published clips, newest first", operation_id="gallery_list", responses=OutputSerializer(many=True)
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors.gallery_clips())
-        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        page = self.paginate_queryset(selectors.gallery_rows())
+        return self.get_paginated_response(clip_cards(page))  # = OutputSerializer(clips, many=True).data
 
 
 class QuotaDetailApi(APIView):

@@ -5,8 +5,15 @@ Unpublished media answers 404 to anyone but its artist and moderators, also at i
 media is public and cacheable for a few minutes at most, with revalidation (ETag): its versioned URL
 (`?v=`, Clip.media_url) for MEDIA_PUBLIC_MAX_AGE seconds, the plain path only after a check each time. When
 the clip leaves publication its versioned URLs answer 404 for good, whatever a cache or a page still holds,
-and the hooks named in MEDIA_PURGE_HOOKS are told its paths (to purge a CDN in front of S3). Range requests
-are honoured so that browsers can seek. With S3 storage the view redirects to a short-lived signed URL.
+and the hooks named in MEDIA_PURGE_HOOKS are told its paths (to purge a CDN in front of S3).
+
+Who sends the bytes, once the request is authorised:
+- S3 storage: the client, redirected to a short-lived signed URL (generation.storage.SignedS3Storage);
+- MEDIA_HANDOFF = "x-accel": nginx, told by `X-Accel-Redirect: MEDIA_ACCEL_PREFIX + path` to serve the
+  file from an `internal` location (it does Range, ETag and 304 itself); "x-sendfile": Apache's
+  mod_xsendfile or lighttpd, told the file's absolute path by `X-Sendfile`;
+- "none" (development, `make run`): this view, with Range (206, 416), If-Range and ETag.
+The web process then never streams a video in production: it answers with headers only.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -87,6 +95,8 @@ def _not_found() -> HttpResponse:
 
 
 def _cache_headers(response: HttpResponse, *, clip: Clip, versioned: bool, etag: str) -> None:
+    if etag:
+        response["ETag"] = etag  # also on private media: If-Range needs it to resume a download safely
     if not clip.is_public:
         response["Cache-Control"] = "private, no-store"
         return
@@ -94,13 +104,49 @@ def _cache_headers(response: HttpResponse, *, clip: Clip, versioned: bool, etag:
         response["Cache-Control"] = f"public, max-age={settings.MEDIA_PUBLIC_MAX_AGE}, must-revalidate"
     else:
         response["Cache-Control"] = "public, no-cache"  # stored, but checked again before every use
-    response["ETag"] = etag
+
+
+def _range_or_none(request, *, etag: str, size: int) -> tuple[int, int] | None | HttpResponse:
+    """The byte range asked for, None for the whole file, or a 416 answer. An `If-Range` that is not the
+    file's current ETag (a strong comparison) means "send it all": the client's copy is of another file."""
+    match = _RANGE.match(request.headers.get("Range", "").strip())
+    if not (match and (match.group(1) or match.group(2))):
+        return None
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and (if_range.strip() != etag or if_range.strip().startswith("W/")):
+        return None
+    first, last = match.groups()
+    if first:
+        start, end = int(first), int(last) if last else size - 1
+    else:
+        start, end = max(0, size - int(last)), size - 1
+    end = min(end, size - 1)
+    if start > end or start >= size:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    return start, end
+
+
+def _hand_off(path: str, local_path: str, *, clip: Clip, versioned: bool, content_type: str) -> HttpResponse:
+    """An empty answer telling the front server which file to send (it does Range, ETag and 304 itself)."""
+    response = HttpResponse(content_type=content_type)
+    if settings.MEDIA_HANDOFF == "x-accel":
+        response["X-Accel-Redirect"] = quote(settings.MEDIA_ACCEL_PREFIX + path)
+    else:  # x-sendfile
+        response["X-Sendfile"] = local_path
+    _cache_headers(response, clip=clip, versioned=versioned, etag="")
+    if "ETag" in response:
+        del response["ETag"]  # the front server's own, from the file
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_safe
 def media_serve(request, path: str):
-    """Stream a stored clip file if the requester may see its clip; 404 otherwise (also for a versioned
-    URL of a publication that has ended)."""
+    """Serve a stored clip file if the requester may see its clip; 404 otherwise (also for a versioned
+    URL of a publication that has ended). The file itself comes from S3 (a signed URL), the front server
+    (MEDIA_HANDOFF) or, in development, from this view with Range, If-Range and ETag."""
     user, refusal = _requester(request)
     if refusal is not None:
         return refusal
@@ -112,31 +158,27 @@ def media_serve(request, path: str):
     version = request.GET.get("v")
     if version is not None and version != clip.media_version:
         return _not_found()  # the URL of a publication that has ended (taken down, withdrawn, republished)
+    versioned = version is not None
     try:
-        default_storage.path(path)
+        local_path = default_storage.path(path)
     except NotImplementedError:  # remote storage (S3): a short-lived signed URL
         response = HttpResponseRedirect(default_storage.url(path))
         response["Cache-Control"] = "private, no-store"
         return response
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if settings.MEDIA_HANDOFF != "none":
+        return _hand_off(path, local_path, clip=clip, versioned=versioned, content_type=content_type)
     size = default_storage.size(path)
     etag = f'"{clip.media_key[:16]}-{clip.media_version or "p"}-{size}"'
     if clip.is_public and etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
-        _cache_headers(response, clip=clip, versioned=version is not None, etag=etag)
+        _cache_headers(response, clip=clip, versioned=versioned, etag=etag)
         return response
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    match = _RANGE.match(request.headers.get("Range", "").strip())
-    if match and (match.group(1) or match.group(2)):
-        first, last = match.groups()
-        if first:
-            start, end = int(first), int(last) if last else size - 1
-        else:
-            start, end = max(0, size - int(last)), size - 1
-        end = min(end, size - 1)
-        if start > end or start >= size:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
+    wanted = _range_or_none(request, etag=etag, size=size)
+    if isinstance(wanted, HttpResponse):
+        return wanted
+    if wanted is not None:
+        start, end = wanted
         length = end - start + 1
         response = StreamingHttpResponse(
             _iter_range(default_storage.open(path, "rb"), start, length), status=206, content_type=content_type
@@ -147,7 +189,7 @@ def media_serve(request, path: str):
         response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
-    _cache_headers(response, clip=clip, versioned=version is not None, etag=etag)
+    _cache_headers(response, clip=clip, versioned=versioned, etag=etag)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -51,7 +51,11 @@ class RenderJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("submit_render", "Can submit prompts to render")]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # An artist's renders, newest first (the renders API and the studio; generation.selectors.jobs_of).
+            models.Index(fields=["artist", "-created_at", "-id"], name="job_artist_created"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(duration_s__gte=1, duration_s__lte=10), name="job_duration_1_10"),
             models.CheckConstraint(condition=models.Q(width__lte=1024, height__lte=768), name="job_size_max"),
@@ -146,6 +150,12 @@ class Clip(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # An artist's clips, newest first (the clips API; generation.selectors.clips_of).
+            models.Index(fields=["artist", "-created_at", "-id"], name="clip_artist_created"),
+            # The gallery: published clips, newest publication first (generation.selectors.gallery_clips).
+            models.Index(fields=["-published_at", "-id"], condition=models.Q(is_public=True), name="clip_gallery"),
+        ]
 
     def __str__(self) -> str:
         return f"Clip {self.id}"
@@ -153,20 +163,13 @@ class Clip(models.Model):
     @property
     def media_version(self) -> str:
         """A token naming this publication of the clip: '' while it is not public, new at each publication."""
-        if not self.is_public:
-            return ""
-        published = self.published_at.isoformat() if self.published_at else ""
-        return hashlib.sha256(f"{self.pk}:{published}".encode()).hexdigest()[:16]
+        return media_version_of(pk=self.pk, is_public=self.is_public, published_at=self.published_at)
 
     def media_url(self, field: str) -> str:
         """The URL of one of the clip's files. A published clip's local media URL carries `?v=` its
         media_version: caches may keep it a few minutes, and once the clip leaves publication that URL
         answers 404 for good (generation.media). S3 URLs are signed and expire on their own."""
-        url = getattr(self, field).url
-        version = self.media_version
-        if version and url.startswith(settings.MEDIA_URL):
-            url += ("&" if "?" in url else "?") + f"v={version}"
-        return url
+        return versioned_url(getattr(self, field).url, version=self.media_version)
 
     @property
     def video_src(self) -> str:
@@ -179,6 +182,21 @@ class Clip(models.Model):
     @property
     def duration_s(self) -> float:
         return round(self.num_frames / self.fps, 2) if self.fps else 0.0
+
+
+def media_version_of(*, pk, is_public: bool, published_at) -> str:
+    """Clip.media_version from the columns alone (for reads that fetch rows, not model instances)."""
+    if not is_public:
+        return ""
+    published = published_at.isoformat() if published_at else ""
+    return hashlib.sha256(f"{pk}:{published}".encode()).hexdigest()[:16]
+
+
+def versioned_url(url: str, *, version: str) -> str:
+    """A local media URL with `?v=version` (none for a private clip, or a signed S3 URL)."""
+    if version and url.startswith(settings.MEDIA_URL):
+        url += ("&" if "?" in url else "?") + f"v={version}"
+    return url
 
 
 class ArtistQuota(models.Model):

@@ -1,14 +1,89 @@
-"""Reads shared by pages and the API."""
+"""Reads shared by pages and the API.
+
+The lists and the render status select only the columns they return (`.only()`), join what they show
+(`select_related`), and so cost the same few queries however many rows a page holds; their filters and
+orderings match the indexes of generation.models (`job_artist_created`, `clip_artist_created`,
+`clip_gallery`), and tests/generation/test_read_costs.py pins both.
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from generation.models import Clip, RenderJob
+
+#: What a clip card, the gallery API and a clip list show (Clip.media_url needs media_key, is_public and
+#: published_at; the card links the artist's profile and shows the prompt).
+CLIP_CARD_FIELDS = (
+    "id",
+    "media_key",
+    "video",
+    "poster",
+    "width",
+    "height",
+    "fps",
+    "num_frames",
+    "publication",
+    "is_public",
+    "published_at",
+    "created_at",
+    "artist__id",
+    "artist__username",
+    "artist__display_name",
+    "job__id",
+    "job__prompt",
+)
+
+#: What a render's status answer (generation.serializers.RenderOutputSerializer), the queue estimate and
+#: the studio's list of renders read from the job, and from its clip when it has one.
+RENDER_FIELDS = (
+    "id",
+    "artist_id",
+    "status",
+    "prompt",
+    "duration_s",
+    "width",
+    "height",
+    "seed",
+    "fps",
+    "num_frames",
+    "progress_step",
+    "progress_total",
+    "eta_s",
+    "error",
+    "created_at",
+    "clip__id",
+    "clip__media_key",
+    "clip__video",
+    "clip__poster",
+    "clip__publication",
+    "clip__is_public",
+    "clip__published_at",
+)
+
+
+#: The columns of a clip card as rows (`.values()`): what the gallery and clips APIs answer with
+#: (generation.serializers.clip_cards), without building three model instances per clip.
+CLIP_CARD_VALUES = (
+    "id",
+    "video",
+    "poster",
+    "width",
+    "height",
+    "fps",
+    "num_frames",
+    "publication",
+    "is_public",
+    "published_at",
+    "artist__username",
+    "artist__display_name",
+    "job__prompt",
+)
 
 
 def public_q() -> Q:
@@ -31,18 +106,65 @@ def clip_visible_or_none(*, user: User | AnonymousUser | None, clip_id: uuid.UUI
 
 
 def clip_for_media_path(*, user: User | AnonymousUser | None, path: str) -> Clip | None:
-    """The clip owning a stored media file, if `user` may see it."""
+    """The clip owning a stored media file, if `user` may see it (only the columns the media view reads)."""
     owns = Q(video=path) | Q(poster=path) | Q(preview=path) | Q(contact_sheet=path)
-    return clips_visible_to(user).filter(owns).first()
+    qs = Clip.objects.filter(owns).only("id", "artist_id", "media_key", "is_public", "published_at")
+    if user is not None and user.is_authenticated:
+        if user.is_moderator:
+            return qs.first()
+        return qs.filter(public_q() | Q(artist=user)).first()
+    return qs.filter(public_q()).first()
 
 
 def gallery_clips() -> QuerySet[Clip]:
-    return Clip.objects.filter(public_q()).select_related("artist", "job").order_by("-published_at")
+    """Published clips, newest publication first, with the columns a card shows (index `clip_gallery`)."""
+    return (
+        Clip.objects.filter(public_q())
+        .select_related("artist", "job")
+        .only(*CLIP_CARD_FIELDS)
+        .order_by("-published_at", "-id")
+    )
+
+
+def gallery_rows() -> QuerySet[Clip, dict[str, Any]]:
+    """gallery_clips() as rows of CLIP_CARD_VALUES (the gallery API)."""
+    return Clip.objects.filter(public_q()).order_by("-published_at", "-id").values(*CLIP_CARD_VALUES)
+
+
+def clip_rows_of(*, artist: User, publication: str | None = None) -> QuerySet[Clip, dict[str, Any]]:
+    """clips_of() as rows of CLIP_CARD_VALUES (the clips API)."""
+    qs = Clip.objects.filter(artist=artist).order_by("-created_at", "-id")
+    if publication:
+        qs = qs.filter(publication=publication)
+    return qs.values(*CLIP_CARD_VALUES)
+
+
+def clips_of(*, artist: User, publication: str | None = None) -> QuerySet[Clip]:
+    """An artist's clips, newest first (index `clip_artist_created`), optionally in one publication state."""
+    qs = (
+        Clip.objects.filter(artist=artist)
+        .select_related("artist", "job")
+        .only(*CLIP_CARD_FIELDS)
+        .order_by("-created_at", "-id")
+    )
+    return qs.filter(publication=publication) if publication else qs
 
 
 def jobs_of(*, artist: User) -> QuerySet[RenderJob]:
-    return RenderJob.objects.filter(artist=artist).select_related("clip").order_by("-created_at")
+    """An artist's renders, newest first (index `job_artist_created`), with the columns their status shows."""
+    return (
+        RenderJob.objects.filter(artist=artist)
+        .select_related("clip")
+        .only(*RENDER_FIELDS)
+        .order_by("-created_at", "-id")
+    )
 
 
 def job_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
+    """One of the artist's renders with the columns its status shows (one query, by primary key)."""
+    return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").only(*RENDER_FIELDS).first()
+
+
+def job_detail_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
+    """One of the artist's renders, every column (its page shows the settings too)."""
     return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").first()

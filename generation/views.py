@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core.api.conditional import conditional_get
 from core.forms import form_add_service_errors
 from core.permissions import require_role
 from generation import selectors
@@ -109,7 +110,7 @@ def _preset_rules() -> dict:
 
 @login_required
 def job_detail(request, job_id):
-    job = selectors.job_of(artist=request.user, job_id=job_id)
+    job = selectors.job_detail_of(artist=request.user, job_id=job_id)
     if job is None:
         raise Http404("No such render.")
     return render(
@@ -121,6 +122,7 @@ def job_detail(request, job_id):
 
 @login_required
 @require_GET
+@conditional_get
 def job_status(request, job_id):
     job = selectors.job_of(artist=request.user, job_id=job_id)
     if job is None:

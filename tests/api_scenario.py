@@ -131,6 +131,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("clip detail anonymous", None, "GET", f"/api/v1/clips/{published.id}", expect=200)
     call("gallery", None, "GET", "/api/v1/gallery", expect=200)
     call("quota", a, "GET", "/api/v1/quota", expect=200)
+    call("me", a, "GET", "/api/v1/me", expect=200)
 
     # Publication, review, appeal, withdrawal, take-down.
     call("publication request", a, "POST", f"/api/v1/clips/{private.id}/publication", expect=202)
@@ -207,4 +208,23 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("my entries results", a, "GET", "/api/v1/contests/entries", expect=200)
     call("entry list results", tok["other"], "GET", "/api/v1/contests/spring/entries", expect=200)
     call("judging results", tok["judge2"], "GET", "/api/v1/contests/spring/judging", expect=200)
+
+    # Webhooks: register (the secret once), list, read, ping, deliveries, re-enable, delete.
+    from django.conf import settings
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    hook = call(
+        "webhook create",
+        a,
+        "POST",
+        "/api/v1/webhooks",
+        {"url": "http://127.0.0.1:9/hook", "events": ["clip.decided"]},
+        expect=201,
+    )
+    call("webhook list", a, "GET", "/api/v1/webhooks", expect=200)
+    call("webhook detail", a, "GET", f"/api/v1/webhooks/{hook['id']}", expect=200)
+    call("webhook ping", a, "POST", f"/api/v1/webhooks/{hook['id']}/ping", expect=202)
+    call("webhook deliveries", a, "GET", f"/api/v1/webhooks/{hook['id']}/deliveries", expect=200)
+    call("webhook enable", a, "POST", f"/api/v1/webhooks/{hook['id']}/enable", expect=200)
+    call("webhook delete", a, "DELETE", f"/api/v1/webhooks/{hook['id']}", expect=200)
     return call

@@ -151,3 +151,56 @@ def test_bin_run_starts_a_killed_housekeeping_worker_again(tmp_path, django_db_s
     finally:
         assert supervised.stop() == 0
     assert all(_wait_gone(pid, 10) for pid in supervised.pids("default"))
+
+
+def test_the_web_process_is_gunicorn_with_a_fixed_pool_and_survives_a_storm(tmp_path):
+    """bin/processes' web line: gunicorn, VERNISSAGE_WEB_WORKERS processes of VERNISSAGE_WEB_THREADS threads
+    (so at most that many database connections), answering 200 to a burst far wider than its threads."""
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = 8856
+    log_dir = tmp_path / "log"
+    log_dir.mkdir()
+    env = dict(os.environ) | {
+        "LOG_DIR": str(log_dir),
+        "PYTHON": sys.executable,
+        "PORT": str(port),
+        "VERNISSAGE_VAR_DIR": str(tmp_path),
+        "VERNISSAGE_SQLITE_PATH": str(tmp_path / "web.sqlite3"),
+        "VERNISSAGE_WEB_WORKERS": "2",
+        "VERNISSAGE_WEB_THREADS": "3",
+    }
+    env.pop("DATABASE_URL", None)
+    supervised = Supervised("bin/processes", "--only", "web", env=env)
+
+    def get(_: int = 0) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("GET", "/healthz")
+            response = conn.getresponse()
+            response.read()
+            return response.status, response.getheader("Server", "")
+        finally:
+            conn.close()
+
+    try:
+        supervised.wait_for(r"Booting worker", timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, server = get()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert status == 200 and server == "gunicorn"
+        assert len(re.findall(r"Booting worker with pid", "\n".join(supervised.lines))) == 2
+        assert "Using worker: gthread" in "\n".join(supervised.lines)
+        with ThreadPoolExecutor(max_workers=48) as pool:
+            answers = list(pool.map(get, range(240)))
+        assert {status for status, _ in answers} == {200}
+        assert (log_dir / "web-access.log").read_text().count('"GET /healthz HTTP/1.1" 200') >= 241
+    finally:
+        assert supervised.stop() == 0

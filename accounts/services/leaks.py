@@ -50,7 +50,10 @@ def token_note_use(*, token: ApiToken, request: HttpRequest | None) -> bool:
     """Record that `token` was used by `request`; suspend it when the use looks like a leak.
 
     Returns True when the token is (now) suspended. The common case (same address and client as
-    the last request, within REFRESH) costs no query.
+    the last request, within REFRESH) costs no query. Otherwise one conditional UPDATE of the token row
+    claims the refresh: of concurrent requests from one place (several web processes, each with the row as it
+    was), only the first writes; the others see nothing updated and stop there. The claimer then records the
+    sighting and counts the window, so a token in steady use from one place writes once per REFRESH.
     """
     now = clock.now()
     ip = _valid_ip(client_ip(request))
@@ -62,7 +65,14 @@ def token_note_use(*, token: ApiToken, request: HttpRequest | None) -> bool:
         and now - token.last_used_at < REFRESH
     ):
         return False
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip, last_used_client=client)
+    elsewhere = ~Q(last_used_ip=ip) | ~Q(last_used_client=client)
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - REFRESH) | elsewhere
+    claimed = ApiToken.objects.filter(stale, pk=token.pk).update(
+        last_used_at=now, last_used_ip=ip, last_used_client=client
+    )
+    if not claimed:
+        return False  # a concurrent request from this place refreshed it a moment ago
+    token.last_used_at, token.last_used_ip, token.last_used_client = now, ip, client
     seen = TokenSighting.objects.filter(token=token, ip=ip, client=client)
     if not seen.update(last_seen=now):
         try:

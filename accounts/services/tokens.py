@@ -36,14 +36,17 @@ SCOPES = {
     "review": "Moderators: the review queue and decisions",
     "judging": "Judges: the blind lists and scorecards of the contests you judge",
     "tokens": "List and revoke your API tokens",
+    "webhooks": "Register webhook endpoints and read their deliveries",
 }
 ARTIST_SCOPES = ("renders:write", "clips:read", "clips:write", "contests:write")
 #: What fetching clip media (/media/) with a token needs.
 MEDIA_SCOPE = "clips:read"
 #: Granted only when asked for: a new token does not manage the others unless its owner says so.
-OPT_IN_SCOPES = ("tokens",)
+OPT_IN_SCOPES = ("tokens", "webhooks")
 #: Who may judge (contests declares the permission; accounts names it as a string, importing nothing).
 JUDGE_PERMISSION = "contests.judge_entries"
+#: Who may register site-wide webhook endpoints besides artists (webhooks declares it).
+INTEGRATION_PERMISSION = "webhooks.manage_integrations"
 
 
 class _Default(enum.Enum):
@@ -93,6 +96,8 @@ def scopes_for(user: User) -> list[str]:
     if user.is_active and user.has_perm(JUDGE_PERMISSION):
         scopes.append("judging")
     scopes.append("tokens")
+    if user.is_artist or (user.is_active and user.has_perm(INTEGRATION_PERMISSION)):
+        scopes.append("webhooks")
     return scopes
 
 

@@ -9,9 +9,10 @@ localhost site URL (deploy.py) unless VERNISSAGE_SINGLE_MACHINE=1.
     security  HTTPS, cookies, HSTS, headers, proxies
     edge      what the site accepts at its edge: trusted proxies, request body and JSON limits, API
               throttles, the Content-Security-Policy, caching of published media
-    storage   media: a local folder, or S3 through django-storages
+    storage   media: a local folder, or S3 through django-storages; who sends a file once authorised
     render    presets, devices, memory options, time limits, quotas and the queue
     celery    the broker, task routing and the one beat schedule
+    webhooks  retries and backoff of deliveries, disabling, allowed targets, limits
     deploy    what DJANGO_DEBUG=0 refuses
 """
 
@@ -24,3 +25,4 @@ from config.settings.email import *  # noqa: F403
 from config.settings.render import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.storage import *  # noqa: F403
+from config.settings.webhooks import *  # noqa: F403

@@ -41,10 +41,12 @@ INSTALLED_APPS = [
     "approvals",
     "contests",
     "artists",
+    "webhooks",  # above contests and artists: it hears of their events through their signals
 ]
 
 MIDDLEWARE = [
-    "core.bodylimit.RequestBodyLimitMiddleware",  # first: refuses an oversized body before anything reads it
+    "core.logs.RequestIdMiddleware",  # first: every log line of the request carries its id (X-Request-ID)
+    "core.bodylimit.RequestBodyLimitMiddleware",  # refuses an oversized body before anything reads it
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,11 +83,16 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite in var/ by default; DATABASE_URL (postgres://...) in production and CI.
+# Database: SQLite in var/ by default; DATABASE_URL (postgres://...) in production and CI. A connection is
+# kept open for DB_CONN_MAX_AGE seconds by the thread that opened it and checked before reuse, so a web
+# tier of a fixed number of threads (config/gunicorn.py) holds at most one connection per thread.
 DATABASE_URL = env_str("DATABASE_URL")
+DB_CONN_MAX_AGE = env_int("VERNISSAGE_DB_CONN_MAX_AGE", 60, minimum=0)
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        DATABASES = {
+            "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+        }
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 else:
@@ -192,11 +199,20 @@ ARTIST_UPLOAD_MAX_PIXELS = env_int("VERNISSAGE_UPLOAD_MAX_PIXELS", 25_000_000, m
 PORT = env_int("PORT", 8000, minimum=1)
 SITE_URL = env_str("VERNISSAGE_SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
+# Logs: plain text, or one JSON object a line (VERNISSAGE_LOG_FORMAT=json); each record carries the request id,
+# job id, attempt and artist id bound for it (core/logs.py).
+LOG_FORMAT = env_str("VERNISSAGE_LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"VERNISSAGE_LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"()": "core.logs.PlainFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},  # lockouts only
 }

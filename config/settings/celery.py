@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_int, env_str
 from config.settings.base import VAR_DIR
 from config.settings.render import RENDER_TIME_LIMIT
+from config.settings.webhooks import WEBHOOK_SWEEP_INTERVAL
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
@@ -70,4 +71,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     "artists-expire-exports": {"task": "artists.tasks.expire_exports", "schedule": 3600.0},
     "contests-judging-copies": {"task": "contests.tasks.judging_copies_sweep", "schedule": 600.0},
+    "core-mail-sweep": {"task": "core.mail.sweep", "schedule": 120.0},
+    "webhooks-send-due": {"task": "webhooks.send_due", "schedule": float(WEBHOOK_SWEEP_INTERVAL)},
 }

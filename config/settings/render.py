@@ -1,6 +1,8 @@
 """Rendering: which model, on what device, with which memory options; time limits; quotas and the queue."""
 
 import json
+import os
+import tempfile
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +41,9 @@ RENDER_SOFT_TIME_LIMIT = env_int("RENDER_SOFT_TIME_LIMIT", 1800, minimum=10)
 RENDER_TIME_LIMIT = env_int("RENDER_TIME_LIMIT", RENDER_SOFT_TIME_LIMIT + 120, minimum=20)
 if RENDER_TIME_LIMIT <= RENDER_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured("RENDER_TIME_LIMIT must be greater than RENDER_SOFT_TIME_LIMIT.")
+# Where renders write their files before storing them; folders a killed worker left are removed by the
+# next render on the machine (generation/worker/scratch.py).
+RENDER_SCRATCH_DIR = env_str("RENDER_SCRATCH_DIR") or os.path.join(tempfile.gettempdir(), "vernissage-render")
 # A job's own time limit grows with its size: base + milliseconds per megapixel-step, capped by
 # RENDER_SOFT_TIME_LIMIT; the worker stops a render past it within one step.
 RENDER_TIME_BASE = env_int("RENDER_TIME_BASE", 120, minimum=1)

@@ -7,6 +7,9 @@ URL is signed and short-lived.
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_str
 from config.settings.base import BASE_DIR, DEBUG
 
 MEDIA_URL = "/media/"
@@ -39,3 +42,17 @@ STORAGES = {
         )
     },
 }
+
+# Who sends a local media file once /media/<path> has checked the permission: "none" (this process, for
+# development and `make run`), "x-accel" (nginx: X-Accel-Redirect to MEDIA_ACCEL_PREFIX + path, an
+# `internal` location aliased to MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile, lighttpd: the file's path).
+MEDIA_HANDOFF = env_str("VERNISSAGE_MEDIA_HANDOFF", "none").strip().lower()
+if MEDIA_HANDOFF not in ("none", "x-accel", "x-sendfile"):
+    raise ImproperlyConfigured(
+        f"VERNISSAGE_MEDIA_HANDOFF must be none, x-accel or x-sendfile, not {os.environ['VERNISSAGE_MEDIA_HANDOFF']!r}."
+    )
+MEDIA_ACCEL_PREFIX = env_str("VERNISSAGE_MEDIA_ACCEL_PREFIX", "/protected-media/")
+if not (MEDIA_ACCEL_PREFIX.startswith("/") and MEDIA_ACCEL_PREFIX.endswith("/")):
+    raise ImproperlyConfigured(
+        f"VERNISSAGE_MEDIA_ACCEL_PREFIX must start and end with '/', not {MEDIA_ACCEL_PREFIX!r}."
+    )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from core import clock
 from generation.jobs.fairness import jobs_ahead
-from generation.jobs.farm import FarmState, farm_state
+from generation.jobs.farm import FarmState, farm_annotations, farm_state, farm_state_of
 from generation.jobs.states import ACTIVE, IN_FLIGHT, JobStatus
 from generation.models import ArtistQuota, RenderJob
 
@@ -110,8 +110,8 @@ def queue_estimates(*, artist_id: int, jobs: Iterable[RenderJob]) -> dict[uuid.U
     queued = [job for job in jobs if job.status == JobStatus.QUEUED]
     if not queued:
         return {}
-    farm = farm_state()
-    rows = list(_lanes())
+    rows = list(_lanes().annotate(**farm_annotations()))
+    farm = farm_state_of(rows[0]) if rows else farm_state()
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     order = list(
         RenderJob.objects.filter(artist_id=artist_id, status=JobStatus.QUEUED)
@@ -149,13 +149,9 @@ def queue_estimate(job: RenderJob) -> QueueEstimate | None:
 
 def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     """The estimate for a job the artist would submit now: the new job's place once it is queued (one
-    query over the queue, one over the farm)."""
-    farm = farm_state()
-    rows = [
-        row
-        for row in _lanes(also_artist=artist_id)
-        if row["queued"] or row["in_flight"] or row["artist_id"] == artist_id
-    ]
+    query over the queue and the farm)."""
+    rows = list(_lanes(also_artist=artist_id).annotate(**farm_annotations()))
+    farm = farm_state_of(rows[0]) if rows else farm_state()
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     k = mine["queued"] if mine else 0
     oldest = mine["oldest"] if mine and mine["oldest"] else clock.now()

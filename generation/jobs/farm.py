@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 
 from core import clock
 from generation.jobs.states import IN_FLIGHT, JobStatus
@@ -93,6 +93,21 @@ class FarmState:
         """Renders that run at once: the live workers, within RENDER_SLOTS when it is set."""
         bound = settings.RENDER_SLOTS
         return min(self.live, bound) if bound else self.live
+
+
+def farm_annotations() -> dict:
+    """The farm's state as two annotations (`farm_live`, `farm_stale`) for a query that is run anyway (the
+    queue estimate's lanes): no query of its own."""
+    live = (
+        RenderWorker.objects.filter(last_seen__gte=live_cutoff()).order_by().annotate(n=Func(F("id"), function="COUNT"))
+    )
+    stale = RenderJob.objects.filter(status__in=IN_FLIGHT).filter(stale_slots_q())
+    return {"farm_live": Subquery(live.values("n")[:1]), "farm_stale": Exists(stale)}
+
+
+def farm_state_of(row: dict) -> FarmState:
+    """The FarmState of a row annotated with farm_annotations()."""
+    return FarmState(live=row["farm_live"] or 0, stale=bool(row["farm_stale"]))
 
 
 def farm_state() -> FarmState:

@@ -26,6 +26,7 @@ from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.farm import stale_slots_q
 from generation.jobs.states import IN_FLIGHT, JobStatus, edge
 from generation.models import Clip, RenderJob, RenderWorker
+from generation.signals import render_failed, render_finished
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ def job_succeed(
                 status=JobStatus.SUCCEEDED, progress_step=F("progress_total"), eta_s=0, finished_at=clock.now()
             )
             audit_record(action="job.succeeded", obj=job, detail={"clip": str(clip.id), "attempt": attempt})
+            render_finished.send(sender=RenderJob, job_id=job.id, clip_id=clip.id)
             dispatch_on_commit()
     except BaseException:
         _delete_stored(saved)
@@ -160,6 +162,7 @@ def job_fail(*, job_id: uuid.UUID | str, attempt: int, message: str) -> bool:
         )
         if updated:
             audit_record(action="job.failed", obj=RenderJob(id=job_id), detail={"error": message[:200]})
+            render_failed.send(sender=RenderJob, job_id=job_id)
             dispatch_on_commit()
     return bool(updated)
 
@@ -210,6 +213,8 @@ def jobs_recover_stale() -> dict[str, int]:
                 )
                 failed += done
                 action = "job.failed"
+                if done:
+                    render_failed.send(sender=RenderJob, job_id=job.id)
             else:
                 done = same.update(
                     status=JobStatus.QUEUED,

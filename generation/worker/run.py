@@ -12,20 +12,19 @@ import logging
 import os
 import shutil
 import socket
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError, connection
 
+from core.logs import log_bind
 from generation.jobs import transitions
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
-from generation.worker import farm
+from generation.worker import farm, scratch
 from generation.worker.engine import engine_options, render_engine, warm_state, x264_preset
 from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
 
@@ -96,6 +95,7 @@ def _run(*, job_id: str, worker_name: str) -> str:
         log.info("job %s: nothing to claim (already taken, finished or cancelled)", job_id)
         return "skipped"
     job = with_fresh_connection(lambda: RenderJob.objects.get(id=job_id), what=f"job {job_id}: read")
+    log_bind(job_id=job_id, attempt=attempt, artist_id=job.artist_id)
     request = RenderRequest(
         prompt=job.prompt,
         negative_prompt=job.negative_prompt,
@@ -115,7 +115,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
     progress = Progress(job_id, attempt, time_limit=limit)
     heartbeat = Heartbeat(job_id, attempt, time_limit=limit)
     heartbeat.start()
-    workdir = Path(tempfile.mkdtemp(prefix=f"render-{job_id}-"))
+    scratch.remove_abandoned()
+    workdir = scratch.job_folder(job_id)
     video = None
     started = time.monotonic()
     try:

@@ -120,6 +120,9 @@ def test_new_recovery_codes_replace_the_old_ones(moderator):
     client = Client()
     client.force_login(moderator)  # verified by the test fixture
     assert "9 recovery codes left" not in client.get("/account/security/").content.decode()
+    confirm = client.get("/account/security/recovery-codes/")  # asks first: the old codes stop working
+    assert confirm.status_code == 200 and "10 unused recovery codes stop working" in confirm.content.decode()
+    assert StaticToken.objects.filter(token__in=old).count() == 10
     page = client.post("/account/security/recovery-codes/")
     new = _recovery_codes(page.content.decode())
     assert page.status_code == 200 and len(new) == 10

@@ -129,3 +129,25 @@ def test_changelog_credits_by_name_unless_the_artist_opts_out(client, artist, ot
     assert "Seeds kept on retry; brighter posters" in page
     assert f"#{named.pk}" in page and "thanks to Studio North" in page
     assert f"#{anonymous.pk}" in page and "Studio South" not in page and "an artist" in page
+
+
+@pytest.mark.parametrize(
+    "target, lands_on",
+    [
+        ("https://evil.example/phish", "triage"),
+        ("//evil.example/phish", "triage"),
+        ("/\\evil.example", "triage"),
+        ("javascript:alert(1)", "triage"),
+        (None, "triage"),
+        ("detail", "detail"),
+    ],
+)
+def test_triage_returns_only_to_a_page_of_this_site(client, artist, moderator, target, lands_on):
+    item = _item(artist)
+    pages = {"triage": reverse("artists:triage"), "detail": reverse("artists:feedback_detail", args=[item.pk])}
+    client.login(username=moderator.username, password=PASSWORD)
+    data = {"status": "accepted", "response": "Thanks."}
+    if target is not None:
+        data["next"] = pages.get(target, target)
+    response = client.post(reverse("artists:triage_decide", args=[item.pk]), data)
+    assert response.status_code == 302 and response["Location"] == pages[lands_on]

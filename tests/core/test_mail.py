@@ -16,7 +16,8 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from core.mail import mail_deliver, mail_send, send_mail_task
+from core.mail import RETRYABLE, SWEEP_AFTER, email_send, mail_deliver, mail_send, mail_sweep, send_mail_task
+from core.models import OutgoingEmail
 from tests.fixtures import ROOT, mail_folder, wait_until
 
 
@@ -82,11 +83,21 @@ def test_an_invitation_is_emailed_by_the_worker_after_commit(live_worker, settin
     assert "core.mail.send" in live_worker.output()
 
 
+def _queued(**fields) -> OutgoingEmail:
+    from core import clock
+
+    values = {"to": ["a@example.test"], "subject": "Hello", "body": "Body text\n"}
+    values.update(fields)
+    return OutgoingEmail.objects.create(created_at=clock.now(), updated_at=clock.now(), **values)
+
+
+@pytest.mark.django_db
 def test_the_task_logs_in_to_the_smtp_server_with_the_settings(smtp_server, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.server_address[1]
     settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "vernissage", "s3cret-smtp"
-    result = send_mail_task.apply(kwargs={"subject": "Hello", "body": "Body text\n", "to": ["a@example.test"]})
+    email = _queued()
+    result = send_mail_task.apply(args=[email.id])
     assert result.get() == 1
     assert smtp_server.logins == [("vernissage", "s3cret-smtp")]
     assert "Subject: Hello" in smtp_server.messages[0] and "Body text" in smtp_server.messages[0]
@@ -106,16 +117,23 @@ def test_a_silent_smtp_server_fails_within_the_timeout_and_the_task_retries_it(s
         listener.close()
     assert "timed out" in str(failure.value)
     assert time.monotonic() - started < 5
-    assert isinstance(failure.value, send_mail_task.autoretry_for) and send_mail_task.max_retries >= 5
+    assert isinstance(failure.value, RETRYABLE) and send_mail_task.max_retries >= 5
 
 
-def test_inline_sending_logs_a_failure_and_never_raises(settings, caplog):
+@pytest.mark.django_db
+def test_inline_sending_logs_a_failure_never_raises_and_keeps_the_message(settings, caplog):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nothing listens
     assert mail_send(to=["a@example.test"], subject="Hi", template="email/notification.txt", on_commit=False)
-    assert "Email 'Hi' to a@example.test was not sent" in caplog.text
+    email = OutgoingEmail.objects.get()
+    assert f"Email {email.id} was not sent now; it stays in the outbox" in caplog.text
+    assert (email.status, email.attempts) == (
+        OutgoingEmail.Status.QUEUED,
+        1,
+    ) and "ConnectionRefused" in email.last_error
 
 
+@pytest.mark.django_db
 def test_bodies_come_from_templates_as_plain_text():
     mail_send(
         to=["a@example.test", "", "a@example.test"],
@@ -161,3 +179,63 @@ def test_smtp_login_tls_and_timeout_come_from_the_environment():
     assert result.stdout.split() == ["mailer", "pw", "True", "False", "7", "http://127.0.0.1:8123"]
     both = _settings_probe({"DJANGO_EMAIL_USE_TLS": "1", "DJANGO_EMAIL_USE_SSL": "1"}, "print(1)")
     assert both.returncode != 0 and "not both" in both.stderr
+
+
+@pytest.mark.django_db
+def test_a_second_delivery_sends_nothing_and_the_body_is_cleared_once_sent():
+    email = _queued(body="Reset: http://127.0.0.1:8000/reset/abc/\n")
+    assert send_mail_task.apply(args=[email.id]).get() == 1
+    assert send_mail_task.apply(args=[email.id]).get() == 0
+    assert len(mail.outbox) == 1 and "reset/abc" in mail.outbox[0].body
+    email.refresh_from_db()
+    assert (email.status, email.body, email.attempts) == (OutgoingEmail.Status.SENT, "", 1) and email.sent_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_stored_or_sent_for_a_rolled_back_transaction():
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        mail_send(to=["a@example.test"], subject="Hi", template="email/notification.txt")
+        raise Undo
+    assert not OutgoingEmail.objects.exists() and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_a_lost_message_and_frees_one_a_killed_worker_was_sending(monkeypatch):
+    from django.utils import timezone
+
+    start = timezone.now()
+    moment = [start]
+    monkeypatch.setattr("core.clock._now", lambda: moment[0])
+    lost, stuck = _queued(subject="Lost"), _queued(subject="Stuck")
+    OutgoingEmail.objects.filter(id=stuck.id).update(status=OutgoingEmail.Status.SENDING)
+    _queued(subject="Given up", attempts=9)
+    moment[0] = start + SWEEP_AFTER / 2
+    fresh = _queued(subject="Fresh")
+    assert mail_sweep() == {"freed": 0, "resent": 0, "failed": 0}
+    moment[0] = start + SWEEP_AFTER + SWEEP_AFTER / 4
+    assert mail_sweep() == {"freed": 1, "resent": 2, "failed": 1}
+    assert sorted(m.subject for m in mail.outbox) == ["Lost", "Stuck"]
+    statuses = dict(OutgoingEmail.objects.values_list("subject", "status"))
+    assert statuses == {"Lost": "sent", "Stuck": "sent", "Given up": "failed", "Fresh": "queued"}
+    assert email_send(email_id=lost.id) == 0 and fresh.status == OutgoingEmail.Status.QUEUED
+
+
+@pytest.mark.django_db
+def test_password_reset_mail_goes_through_the_outbox_not_the_request(client, settings):
+    from tests.factories import make_user
+
+    settings.EMAIL_QUEUE = True  # as in production: the request only writes the row
+    make_user("north", role="artist")
+    sent = []
+    send_mail_task.apply_async = lambda args, **_: sent.append(args[0])
+    try:
+        response = client.post("/accounts/password_reset/", {"email": "north@example.test"})
+    finally:
+        del send_mail_task.apply_async
+    assert response.status_code == 302 and mail.outbox == []
+    email = OutgoingEmail.objects.get()
+    assert sent == [email.id] and email.to == ["north@example.test"] and "/reset/" in email.body
+    assert email_send(email_id=email.id) == 1 and "/reset/" in mail.outbox[0].body

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("generation", "0006_publication_owned_by_gate"),
+        ("generation", "0007_read_indexes"),
     ]
 
     operations = [

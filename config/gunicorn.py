@@ -1,0 +1,33 @@
+"""gunicorn's configuration for `make run` (bin/processes) and production: `gunicorn -c python:config.gunicorn
+config.wsgi`.
+
+A fixed number of worker processes, each with a fixed pool of threads (gthread): every thread keeps at most
+one database connection (Django's connections are per thread; CONN_MAX_AGE keeps it open between
+requests), so the web tier never holds more than WEB_WORKERS x WEB_THREADS connections, whatever the
+traffic. A burst beyond the threads waits in the listen backlog instead of opening connections.
+"""
+
+from __future__ import annotations
+
+import os
+
+from config.env import env_int, env_str
+
+bind = env_str("VERNISSAGE_WEB_BIND", f"127.0.0.1:{env_int('PORT', 8000, minimum=1)}")
+workers = env_int("VERNISSAGE_WEB_WORKERS", 2, minimum=1)
+threads = env_int("VERNISSAGE_WEB_THREADS", 4, minimum=1)
+worker_class = "gthread"
+backlog = env_int("VERNISSAGE_WEB_BACKLOG", 2048, minimum=1)
+timeout = env_int("VERNISSAGE_WEB_TIMEOUT", 60, minimum=1)  # a worker silent this long is restarted
+graceful_timeout = 20
+keepalive = 5
+# A worker is replaced after this many requests (with jitter), bounding any slow growth in memory.
+max_requests = env_int("VERNISSAGE_WEB_MAX_REQUESTS", 5000, minimum=0)
+max_requests_jitter = max_requests // 10
+accesslog = env_str("VERNISSAGE_WEB_ACCESS_LOG") or None  # a path, or "-" for stdout; none by default
+errorlog = "-"
+loglevel = env_str("VERNISSAGE_WEB_LOG_LEVEL", "info")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "vernissage-web"
+# No control socket: it lives at one path per user (~/.gunicorn), which two servers on a machine would share.
+control_socket_disable = True
