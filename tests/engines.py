@@ -106,3 +106,13 @@ class SleepEngine(Engine):
             pipe_seconds=time.monotonic() - started,
             pipe_cpu_seconds=time.process_time() - cpu_started,
         )
+
+
+class PromptEchoEngine(Engine):
+    """Fails every render with a message that quotes the prompt, as a tokenizer or pipeline error may
+    (tests/core/test_sentry.py: the prompt must not reach the error tracker)."""
+
+    def render(
+        self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
+    ):
+        raise RuntimeError(f"the pipeline could not encode {request.prompt!r}")

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from core.audit import audit_record
+from core.sentry import sentry_forget
 from generation.jobs.admission import job_admit
 from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.screening import prompt_screen
@@ -97,6 +98,7 @@ def job_create(
     preset: str = "",
 ) -> RenderJob:
     """Validate and queue a render; it is dispatched once the transaction commits."""
+    sentry_forget(prompt, negative_prompt)  # no error report of this request carries the prompt
     if not artist.is_artist:
         raise ValidationError("Only invited artists can submit prompts.")
     params = render_params_validate(

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files import File
 
 from core.logs import log_bind
+from core.sentry import sentry_forget
 from generation.jobs import transitions
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
@@ -51,6 +52,7 @@ def run_render(*, job_id: str) -> str:
         return "skipped"
     job = RenderJob.objects.get(id=job_id)
     log_bind(job_id=job_id, attempt=attempt, artist_id=job.artist_id)
+    sentry_forget(job.prompt, job.negative_prompt)
     request = RenderRequest(
         prompt=job.prompt,
         negative_prompt=job.negative_prompt,
