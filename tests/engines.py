@@ -139,3 +139,13 @@ class DropsConnectionEngine(SleepEngine):
         connection.ensure_connection()
         connection.connection.close()  # the raw DB-API connection: Django still believes it is open
         return video
+
+
+class PromptEchoEngine(Engine):
+    """Fails every render with a message that quotes the prompt, as a tokenizer or pipeline error may
+    (tests/core/test_sentry.py: the prompt must not reach the error tracker)."""
+
+    def render(
+        self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
+    ):
+        raise RuntimeError(f"the pipeline could not encode {request.prompt!r}")

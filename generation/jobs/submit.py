@@ -18,6 +18,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from core.audit import audit_record
+from core.sentry import sentry_forget
 from generation.jobs.admission import busy_retry_s, job_admit
 from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.estimates import QueueEstimate
@@ -116,6 +117,7 @@ def job_submit(
 ) -> Submission:
     """Validate and queue a render, with its queue place and the quota left; it is dispatched outside the
     request once the transaction commits."""
+    sentry_forget(prompt, negative_prompt)  # no error report of this request carries the prompt
     if not artist.is_artist:
         raise ValidationError("Only invited artists can submit prompts.")
     params = render_params_validate(

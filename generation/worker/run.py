@@ -21,6 +21,7 @@ from django.core.files import File
 from django.db import DatabaseError, connection
 
 from core.logs import log_bind
+from core.sentry import sentry_forget
 from generation.jobs import transitions
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
@@ -96,6 +97,7 @@ def _run(*, job_id: str, worker_name: str) -> str:
         return "skipped"
     job = with_fresh_connection(lambda: RenderJob.objects.get(id=job_id), what=f"job {job_id}: read")
     log_bind(job_id=job_id, attempt=attempt, artist_id=job.artist_id)
+    sentry_forget(job.prompt, job.negative_prompt)
     request = RenderRequest(
         prompt=job.prompt,
         negative_prompt=job.negative_prompt,
