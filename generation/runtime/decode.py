@@ -26,7 +26,7 @@ import torch
 
 #: Video frames the streaming decoder finishes at a time (each step of the decoder works on this many of its
 #: output frames plus its halo).
-CHUNK_FRAMES = 16
+CHUNK_FRAMES = 32
 #: Latent frames of context on each side of a window when decoding through `vae.decode` (spatial tiling).
 WINDOW_CONTEXT = 3
 WINDOW_LATENT_FRAMES = 4
