@@ -27,6 +27,12 @@ import torch
 #: Video frames the streaming decoder finishes at a time (each step of the decoder works on this many of its
 #: output frames plus its halo).
 CHUNK_FRAMES = 32
+#: The fewest input frames a step of the decoder finishes at a time (its halo is recomputed per window).
+MIN_SPAN = 8
+#: PyTorch runs a CPU convolution through oneDNN only when batch x channels x frames x height exceeds this
+#: (ConvParams::use_mkldnn); below it, its fallback kernel is 7-10x slower per frame (measured here with the
+#: tiny preset's 8 channels). Windows are made long enough to stay above it, reaching back over frames done.
+MKLDNN_MIN_ELEMENTS = 20480
 #: Latent frames of context on each side of a window when decoding through `vae.decode` (spatial tiling).
 WINDOW_CONTEXT = 3
 WINDOW_LATENT_FRAMES = 4
@@ -54,9 +60,14 @@ class _Stage:
         target = self.total if final else available - self.radius
         if final and available < self.total:
             raise ValueError(f"decoder stage got {available} of {self.total} frames before its end")
+        batch, channels, _, height = self.buffer.shape[:4]
+        shortest = max(0, -(-(MKLDNN_MIN_ELEMENTS + 1) // (batch * channels * height)) - 2)  # a conv pads 1 a side
         while self.done < target:
             end = min(target, self.done + self.span)
-            first, last = max(0, self.done - self.radius), min(available, end + self.radius)
+            last = min(available, end + self.radius)
+            # at least `shortest` frames, reaching back over frames already done when the window is short
+            first = max(self.buffer_start, min(self.done - self.radius, last - shortest))
+            last = min(available, max(last, first + shortest))  # (and forward, at the clip's start)
             out = self.fn(self.buffer[:, :, first - self.buffer_start : last - self.buffer_start])
             # An upsampler by t turns input frame j into output frames t*j-(t-1) .. t*j (frame 0 into frame 0
             # only); a window starting at input `first` starts at output t*first.
@@ -65,7 +76,7 @@ class _Stage:
             high = t * (end - 1) + 1
             out = out[:, :, low - t * first : high - t * first]
             self.done = end
-            keep_from = max(0, self.done - self.radius)
+            keep_from = max(self.buffer_start, self.done - self.radius - shortest)
             self.buffer = self.buffer[:, :, keep_from - self.buffer_start :]
             self.buffer_start = keep_from
             yield out, final and end == self.total
@@ -168,7 +179,9 @@ def _ltx_stages(vae: Any, latents: torch.Tensor, temb: Any, *, chunk_frames: int
     factor = 1  # video frames per input frame of each stage, from the last stage back
     for stage in reversed(stages):
         factor *= stage.stride
-        stage.span = max(1, chunk_frames // factor)
+        # Deeper steps work on fewer, smaller frames: a few more of them at a time costs little memory and
+        # saves recomputing their halo (and the fixed cost of a call) over and over.
+        stage.span = max(MIN_SPAN, chunk_frames // factor)
     return stages
 
 
