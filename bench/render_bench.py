@@ -3,7 +3,8 @@
 diffusers user would write instead (`pipe(...)` with its default output, then `export_to_video`), and the
 worker's pipeline phase against the same pipeline call with the same output type (`output_type="latent"`:
 the worker decodes the latents itself, in chunks, while it encodes). The three alternate in one run. Then
-the peak RSS of a fresh worker process rendering one job, for this clip and for a 2 s clip of the same size;
+the peak RSS of a fresh worker process rendering one job (its VmHWM), for this clip and for a 2 s clip of
+the same size;
 the cold first job; and our PyAV encode against imageio-ffmpeg's ffmpeg binary with the same settings.
 
     .venv/bin/python bench/render_bench.py [--preset tiny] [--width 512 --height 512 --duration 2] [--jobs 5]
@@ -60,7 +61,9 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=2, help="Seconds of video (frames follow the preset rule).")
         parser.add_argument("--steps", type=int, default=0, help="Denoising steps (default: the preset's).")
         parser.add_argument("--jobs", type=int, default=5, help="Warm jobs to take the median of.")
-        parser.add_argument("--skip-worker", action="store_true", help="Only the in-process calls and encode figures.")
+        parser.add_argument(
+            "--skip-worker", action="store_true", help="Only the in-process calls and encode figures (no workers)."
+        )
         parser.add_argument("--skip-encode", action="store_true", help="Leave out PyAV against the ffmpeg binary.")
         parser.add_argument("--skip-rss", action="store_true", help="Leave out the peak RSS of fresh workers.")
         parser.add_argument(
@@ -104,12 +107,14 @@ class Command(BaseCommand):
                 self.timed("latent", calls["latent"])
             self.out(
                 f"user script (pipe(...) then export_to_video): warm median of {opts['jobs']} "
-                f"{_median(self.user_times):.3f} s; pipe(output_type='latent') {_median(self.latent_times):.3f} s"
+                f"{_median(self.user_times):.3f} s, CPU {_median(self.raw_cpu['user']):.3f} s; "
+                f"pipe(output_type='latent') {_median(self.latent_times):.3f} s, "
+                f"CPU {_median(self.raw_cpu['latent']):.3f} s"
             )
         else:
             self.end_to_end(preset, plan, steps, source, opts["jobs"], calls)
         self.report_gpu_memory()
-        if not opts["skip_rss"]:
+        if not (opts["skip_rss"] or opts["skip_worker"]):
             self.peak_rss(preset, plan, rss_plan, steps, source)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -124,8 +129,15 @@ class Command(BaseCommand):
         output_type="latent", what the worker's pipeline phase asks for) and `frames` (the default output)."""
         import torch
         from diffusers.utils import export_to_video
+        from diffusers.utils.import_utils import is_imageio_available
 
         from generation.runtime.engine import Engine, RenderRequest
+
+        if not is_imageio_available():
+            raise CommandError(
+                "The user script's export_to_video needs imageio and imageio-ffmpeg: "
+                "pip install -r requirements/dev.txt (or make install)."
+            )
         from generation.worker.engine import engine_options
 
         engine = Engine()
@@ -382,20 +394,22 @@ class Command(BaseCommand):
         return worker, queue, log_path
 
     def _stop_worker(self, worker) -> int:
-        """Stop the worker; returns its peak RSS in KiB (the kernel's count for that process alone; 0 when it
-        had already exited and been reaped)."""
-        if worker.returncode is not None:
-            return 0
+        """Stop the worker; returns its peak RSS in KiB: the kernel's high-water mark of its own memory since it
+        started (VmHWM in /proc/PID/status, read before it stops; 0 where there is no /proc). Not ru_maxrss:
+        Linux carries the high-water mark of the forking process (this one, pipeline and all) across exec."""
+        peak = 0
+        try:
+            status = Path(f"/proc/{worker.pid}/status").read_text()
+            peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+        except (OSError, StopIteration, ValueError):
+            pass
         worker.terminate()
-        deadline = time.monotonic() + 30
-        while True:
-            pid, status, usage = os.wait4(worker.pid, os.WNOHANG)
-            if pid:
-                worker.returncode = os.waitstatus_to_exitcode(status)
-                return usage.ru_maxrss
-            if time.monotonic() > deadline:
-                worker.kill()
-            time.sleep(0.1)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        return peak
 
     def _run_job(self, artist, preset, plan, steps, source, queue, worker, log_path):
         from generation.models import JobStatus, RenderJob
