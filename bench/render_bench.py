@@ -1,12 +1,17 @@
 #!/usr/bin/env python
-"""Benchmark rendering: raw pipe(...) time against end-to-end jobs through a real Celery worker, the cold
-first job, and our PyAV encode against imageio-ffmpeg's ffmpeg binary with the same settings.
+"""Benchmark rendering, like with like: the end-to-end job through a real Celery worker against what a
+diffusers user would write instead (`pipe(...)` with its default output, then `export_to_video`), and the
+worker's pipeline phase against the same pipeline call with the same output type (`output_type="latent"`:
+the worker decodes the latents itself, in chunks, while it encodes). The three alternate in one run. Then
+the peak RSS of a fresh worker process rendering one job (its VmHWM), for this clip and for a 2 s clip of
+the same size;
+the cold first job; and our PyAV encode against imageio-ffmpeg's ffmpeg binary with the same settings.
 
     .venv/bin/python bench/render_bench.py [--preset tiny] [--width 512 --height 512 --duration 2] [--jobs 5]
+    .venv/bin/python bench/render_bench.py --duration 10 --width 1024 --height 768 --jobs 3
 
 Prints figures only; it asserts nothing. Jobs run on a private queue of a worker it starts itself, under a
-`render-bench` artist, and are deleted with their files at the end. (This was `manage.py render_bench`;
-the options and the output are the same.)
+`render-bench` artist, and are deleted with their files at the end.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,6 +39,7 @@ SETTLE_S = 0.5  # quiet time before each timed run: neither run overlaps the oth
 # these polls, so a slow poll loses no precision and takes no CPU from the job it measures.
 POLL_S = 0.25
 BENCH_USER = "render-bench"
+PROMPT = "a paper boat drifting down a rain-soaked street at dusk"
 
 
 def _median(values: list[float]) -> float:
@@ -54,40 +61,62 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=2, help="Seconds of video (frames follow the preset rule).")
         parser.add_argument("--steps", type=int, default=0, help="Denoising steps (default: the preset's).")
         parser.add_argument("--jobs", type=int, default=5, help="Warm jobs to take the median of.")
-        parser.add_argument("--skip-worker", action="store_true", help="Only the raw pipeline and encode figures.")
+        parser.add_argument(
+            "--skip-worker", action="store_true", help="Only the in-process calls and encode figures (no workers)."
+        )
+        parser.add_argument("--skip-encode", action="store_true", help="Leave out PyAV against the ffmpeg binary.")
+        parser.add_argument("--skip-rss", action="store_true", help="Leave out the peak RSS of fresh workers.")
+        parser.add_argument(
+            "--rss-against",
+            type=int,
+            default=2,
+            help="Seconds of the clip whose worker peak RSS is printed next to this one's (same size).",
+        )
 
     def handle(self, *args, **opts):
-        from generation.runtime.encode import to_uint8
         from generation.runtime.presets import PresetRuleError, get_preset
         from generation.runtime.random_weights import RANDOM_SOURCE
 
         try:
             preset = get_preset(opts["preset"])
             plan = preset.plan(duration_s=opts["duration"], width=opts["width"], height=opts["height"])
+            rss_plan = preset.plan(duration_s=opts["rss_against"], width=opts["width"], height=opts["height"])
         except (ValueError, PresetRuleError) as exc:
             raise CommandError(str(exc)) from None
         steps = opts["steps"] or preset.steps
-        self.raw_cpu: list[float] = []
+        self.raw_cpu: dict[str, list[float]] = {"user": [], "latent": []}
         source = RANDOM_SOURCE if opts["random_weights"] else (preset.source or "")
         self.out(
             f"render_bench: preset {preset.key} ({source or 'built in code'}), {plan.width}x{plan.height}, "
             f"{plan.num_frames} frames at {plan.fps} fps, {steps} steps; python {sys.version.split()[0]}"
         )
         try:
-            call = self.raw_pipeline(preset, plan, steps, source)
+            calls = self.raw_pipeline(preset, plan, steps, source)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        # C-ordered uint8 frames for both encoders (diffusers' numpy frames are strided views)
-        self.encode_compare([np.ascontiguousarray(to_uint8(frame)) for frame in call()], plan, preset.key)
+        if not opts["skip_encode"]:
+            from generation.runtime.encode import to_uint8
+
+            # C-ordered uint8 frames for both encoders (diffusers' numpy frames are strided views)
+            frames = calls["frames"]()
+            self.encode_compare([np.ascontiguousarray(to_uint8(frame)) for frame in frames], plan, preset.key)
+            del frames
         if opts["skip_worker"]:
-            times = [self.timed(call) for _ in range(opts["jobs"])]
+            for _ in range(opts["jobs"]):
+                self.timed("user", calls["user"])
+                self.timed("latent", calls["latent"])
             self.out(
-                f"raw pipe(...): warm median of {opts['jobs']} {_median(times):.3f} s, "
-                f"CPU {_median(self.raw_cpu):.3f} s"
+                f"user script (pipe(...) then export_to_video): warm median of {opts['jobs']} "
+                f"{_median(self.user_times):.3f} s, CPU {_median(self.raw_cpu['user']):.3f} s; "
+                f"pipe(output_type='latent') {_median(self.latent_times):.3f} s, "
+                f"CPU {_median(self.raw_cpu['latent']):.3f} s"
             )
         else:
-            self.end_to_end(preset, plan, steps, source, opts["jobs"], call)
+            self.end_to_end(preset, plan, steps, source, opts["jobs"], calls)
         self.report_gpu_memory()
+        if not (opts["skip_rss"] or opts["skip_worker"]):
+            self.peak_rss(preset, plan, rss_plan, steps, source)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def out(self, line: str) -> None:
         self.stdout.write(line)
@@ -95,15 +124,25 @@ class Command(BaseCommand):
 
     # -- raw pipeline --------------------------------------------------------------------------
     def raw_pipeline(self, preset, plan, steps, source):
-        """Load the pipeline in this process; returns a function making one raw `pipe(...)` call (uint8 frames)."""
+        """Load the pipeline in this process; returns the calls a diffusers user would make instead of a job:
+        `user` (pipe(...) with its default output, then export_to_video), `latent` (the same call with
+        output_type="latent", what the worker's pipeline phase asks for) and `frames` (the default output)."""
         import torch
+        from diffusers.utils import export_to_video
+        from diffusers.utils.import_utils import is_imageio_available
 
         from generation.runtime.engine import Engine, RenderRequest
+
+        if not is_imageio_available():
+            raise CommandError(
+                "The user script's export_to_video needs imageio and imageio-ffmpeg: "
+                "pip install -r requirements/dev.txt (or make install)."
+            )
         from generation.worker.engine import engine_options
 
         engine = Engine()
         request = RenderRequest(
-            prompt="a paper boat drifting down a rain-soaked street at dusk",
+            prompt=PROMPT,
             negative_prompt="",
             width=plan.width,
             height=plan.height,
@@ -124,10 +163,15 @@ class Command(BaseCommand):
         )
         if self.cuda:
             torch.cuda.reset_peak_memory_stats()
+        self.user_times: list[float] = []
+        self.user_pipe_times: list[float] = []
+        self.latent_times: list[float] = []
+        self.tmp = Path(tempfile.mkdtemp(prefix="render-bench-"))
 
-        def call():
+        def pipe_call(output_type=None):
+            kwargs = {} if output_type is None else {"output_type": output_type}
             with torch.inference_mode():
-                frames = pipe(
+                result = pipe(
                     prompt=request.prompt,
                     width=plan.width,
                     height=plan.height,
@@ -135,24 +179,34 @@ class Command(BaseCommand):
                     num_inference_steps=steps,
                     guidance_scale=preset.guidance,
                     generator=torch.Generator().manual_seed(request.seed),
-                    output_type="np",
                     max_sequence_length=preset.max_sequence_length,
-                ).frames[0]
+                    **kwargs,
+                ).frames
             if self.cuda:
                 torch.cuda.synchronize()
-            return frames
+            return result
+
+        def user():
+            started = time.monotonic()
+            frames = pipe_call()[0]
+            self.user_pipe_times.append(time.monotonic() - started)
+            export_to_video(frames, str(self.tmp / "user.mp4"), fps=plan.fps)
 
         started = time.monotonic()
-        call()
-        self.out(f"raw pipe(...): first call {time.monotonic() - started:.3f} s")
-        return call
+        user()
+        self.user_pipe_times.clear()
+        self.out(f"user script: first call {time.monotonic() - started:.3f} s")
+        return {"user": user, "latent": lambda: pipe_call("latent"), "frames": lambda: pipe_call()[0]}
 
-    def timed(self, function) -> float:
-        """Wall seconds of one call; its CPU seconds (this process, all threads) go to self.raw_cpu."""
+    def timed(self, kind: str, function) -> float:
+        """Wall seconds of one call, kept by kind; its CPU seconds (this process, all threads) too."""
+        time.sleep(SETTLE_S)  # neither run overlaps the tail of the one before
         started, cpu_started = time.monotonic(), time.process_time()
         function()
-        self.raw_cpu.append(time.process_time() - cpu_started)
-        return time.monotonic() - started
+        seconds = time.monotonic() - started
+        self.raw_cpu[kind].append(time.process_time() - cpu_started)
+        (self.user_times if kind == "user" else self.latent_times).append(seconds)
+        return seconds
 
     def report_gpu_memory(self) -> None:
         if self.cuda:
@@ -226,110 +280,162 @@ class Command(BaseCommand):
         )
 
     # -- end to end ----------------------------------------------------------------------------
-    def end_to_end(self, preset, plan, steps, source, runs, raw_call) -> None:
-        from accounts.models import User
-        from generation.models import Clip, JobStatus, RenderJob
-        from generation.runtime.presets import BUILTIN_SOURCE
-
-        try:
-            artist, _ = User.objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@localhost"})
-        except Exception as exc:
-            raise CommandError(f"The database is not ready ({exc}); run `manage.py migrate` first.") from None
-        queue = f"render-bench-{uuid.uuid4().hex[:6]}"
-        log_path = Path(tempfile.mkstemp(prefix="render-bench-", suffix=".log")[1])
-        with log_path.open("w") as log:
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "-Q",
-                    queue,
-                    "-P",
-                    "solo",
-                    "-c",
-                    "1",
-                    "-n",
-                    f"{queue}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel",
-                    "INFO",
-                ],
-                cwd=settings.BASE_DIR,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+    def end_to_end(self, preset, plan, steps, source, runs, calls) -> None:
+        artist = self._artist()
+        worker, queue, log_path = self._start_worker()
         job_ids = []
         try:
-            self._wait(lambda: "ready." in log_path.read_text(), 120, worker, log_path, "worker start")
-            totals, in_worker, raw = [], [], []
+            totals, in_worker = [], []
             for index in range(runs + 1):
-                if index:  # raw and end-to-end alternate, so both see the same machine load
-                    time.sleep(SETTLE_S)  # let the worker finish its previous task before timing
-                    raw.append(self.timed(raw_call))
+                if index:  # the user script, the same-output call and the job alternate: the same machine load
+                    self.timed("user", calls["user"])
+                    self.timed("latent", calls["latent"])
                 time.sleep(SETTLE_S)
-                job = self._submit(artist, preset, plan, steps, source or BUILTIN_SOURCE, queue)
-                job_ids.append(job.id)
-                done = self._wait(
-                    lambda job=job: RenderJob.objects.filter(
-                        id=job.id, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]
-                    ).first(),
-                    3600,
-                    worker,
-                    log_path,
-                    "job",
-                )
-                if done.status != JobStatus.SUCCEEDED:
-                    raise CommandError(f"bench job failed: {done.error}\n{log_path.read_text()[-3000:]}")
+                done = self._run_job(artist, preset, plan, steps, source, queue, worker, log_path)
+                job_ids.append(done.id)
                 total = (done.finished_at - done.created_at).total_seconds()
-                (in_worker.append((done.finished_at - done.started_at).total_seconds()) if index else None)
                 if index == 0:
                     self.out(f"cold first job (worker loads the pipeline): end to end {total:.3f} s")
                 else:
                     totals.append(total)
+                    in_worker.append((done.finished_at - done.started_at).total_seconds())
             text = log_path.read_text()
             loads = re.findall(r"pipeline loads in this worker: (\d+)", text)
             rendered = re.findall(r"rendered \d+ frames in ([\d.]+)s, cpu ([\d.]+)s", text)[1:]
             written = re.findall(r"outputs written in ([\d.]+)s, cpu ([\d.]+)s", text)[1:]
             pipe_in_worker, pipe_cpu = [float(w) for w, _ in rendered], [float(c) for _, c in rendered]
             outputs, outputs_cpu = [float(w) for w, _ in written], [float(c) for _, c in written]
-            e2e = _median(totals)
-            self.out(
-                f"warm jobs through a real worker (queue, render, encode, store): median of {runs} {e2e:.3f} s "
-                f"(min {min(totals):.3f}, max {max(totals):.3f}); in the worker: pipeline "
-                f"{_median(pipe_in_worker):.3f} s, outputs (MP4, poster, WebP, sheet) {_median(outputs):.3f} s, "
-                f"claim to stored {_median(in_worker):.3f} s"
-            )
-            self.out(
-                f"raw pipe(...) in this process, alternating with the jobs: median of {runs} {_median(raw):.3f} s "
-                f"(min {min(raw):.3f}, max {max(raw):.3f})"
-            )
-            self.out(
-                f"CPU time (all threads, {os.cpu_count()} cores): raw pipe(...) median "
-                f"{_median(self.raw_cpu):.3f} s; in the worker: pipeline {_median(pipe_cpu):.3f} s, "
-                f"outputs {_median(outputs_cpu):.3f} s"
-            )
-            self.out(f"pipeline loads in the worker over {runs + 1} jobs: {loads[-1] if loads else '?'}")
-            self.out(f"ratio end-to-end / raw pipe (medians of {runs} warm): {e2e / _median(raw):.3f}")
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-            for clip in Clip.objects.filter(job_id__in=job_ids):
-                for field in ("video", "poster", "preview", "contact_sheet"):
-                    if getattr(clip, field):
-                        getattr(clip, field).delete(save=False)
-                clip.delete()
-            RenderJob.objects.filter(id__in=job_ids).delete()
+            maxrss_kb = self._stop_worker(worker)
+            self._delete(job_ids)
             log_path.unlink(missing_ok=True)
+        e2e, user, latent = _median(totals), _median(self.user_times), _median(self.latent_times)
+        self.out(
+            f"warm jobs through a real worker (queue, render, decode + encode, store): median of {runs} {e2e:.3f} s "
+            f"(min {min(totals):.3f}, max {max(totals):.3f}); in the worker: pipeline (to latents) "
+            f"{_median(pipe_in_worker):.3f} s, outputs (chunked decode, MP4, poster, WebP, sheet) "
+            f"{_median(outputs):.3f} s, claim to stored {_median(in_worker):.3f} s"
+        )
+        self.out(
+            f"user script in this process, alternating: pipe(...) (default output) then export_to_video: median of "
+            f"{runs} {user:.3f} s (min {min(self.user_times):.3f}, max {max(self.user_times):.3f}; pipe(...) "
+            f"{_median(self.user_pipe_times):.3f} s of it)"
+        )
+        self.out(
+            f"pipe(output_type='latent') in this process, alternating: median of {runs} {latent:.3f} s "
+            f"(min {min(self.latent_times):.3f}, max {max(self.latent_times):.3f})"
+        )
+        self.out(
+            f"CPU time (all threads, {os.cpu_count()} cores): user script median "
+            f"{_median(self.raw_cpu['user']):.3f} s, "
+            f"latent call {_median(self.raw_cpu['latent']):.3f} s; in the worker: pipeline {_median(pipe_cpu):.3f} s, "
+            f"outputs {_median(outputs_cpu):.3f} s"
+        )
+        self.out(
+            f"pipeline loads in the worker over {runs + 1} jobs: {loads[-1] if loads else '?'}; the worker's peak RSS "
+            f"over them {maxrss_kb / 1024:.0f} MB"
+        )
+        self.out(f"ratio end-to-end job / user script (medians of {runs} warm): {e2e / user:.3f}")
+        self.out(
+            f"ratio worker pipeline phase / pipe(output_type='latent') (same output, medians of {runs} warm): "
+            f"{_median(pipe_in_worker) / latent:.3f}"
+        )
+
+    # -- peak memory ---------------------------------------------------------------------------
+    def peak_rss(self, preset, plan, other_plan, steps, source) -> None:
+        """Peak RSS of a fresh worker process that loads the pipeline and renders one job, for this clip and
+        for the comparison length at the same size."""
+        artist = self._artist()
+        peaks = {}
+        for each in sorted({plan, other_plan}, key=lambda p: p.num_frames):
+            worker, queue, log_path = self._start_worker()
+            job_ids = []
+            try:
+                job_ids.append(self._run_job(artist, preset, each, steps, source, queue, worker, log_path).id)
+            finally:
+                peaks[each] = self._stop_worker(worker) / 1024
+                self._delete(job_ids)
+                log_path.unlink(missing_ok=True)
+        line = "; ".join(f"{p.seconds:g} s ({p.num_frames} frames) {peaks[p]:.0f} MB" for p in peaks)
+        self.out(f"worker peak RSS for one job in a fresh worker process, {plan.width}x{plan.height}: {line}")
+        if plan != other_plan:
+            self.out(
+                f"ratio peak RSS {plan.seconds:g} s / {other_plan.seconds:g} s: {peaks[plan] / peaks[other_plan]:.2f}"
+            )
+
+    # -- the worker ----------------------------------------------------------------------------
+    def _artist(self):
+        from accounts.models import User
+
+        try:
+            return User.objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@localhost"})[0]
+        except Exception as exc:
+            raise CommandError(f"The database is not ready ({exc}); run `manage.py migrate` first.") from None
+
+    def _start_worker(self):
+        """A real Celery render worker (solo pool) on a private queue; (process, queue, log path) once ready."""
+        queue = f"render-bench-{uuid.uuid4().hex[:6]}"
+        log_path = Path(tempfile.mkstemp(prefix="render-bench-", suffix=".log")[1])
+        with log_path.open("w") as log:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-P", "solo", "-c", "1"]
+                + ["-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+                + ["--loglevel", "INFO"],
+                cwd=settings.BASE_DIR,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            self._wait(lambda: "ready." in log_path.read_text(), 120, worker, log_path, "worker start")
+        except BaseException:
+            self._stop_worker(worker)
+            raise
+        return worker, queue, log_path
+
+    def _stop_worker(self, worker) -> int:
+        """Stop the worker; returns its peak RSS in KiB: the kernel's high-water mark of its own memory since it
+        started (VmHWM in /proc/PID/status, read before it stops; 0 where there is no /proc). Not ru_maxrss:
+        Linux carries the high-water mark of the forking process (this one, pipeline and all) across exec."""
+        peak = 0
+        try:
+            status = Path(f"/proc/{worker.pid}/status").read_text()
+            peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+        except (OSError, StopIteration, ValueError):
+            pass
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        return peak
+
+    def _run_job(self, artist, preset, plan, steps, source, queue, worker, log_path):
+        from generation.models import JobStatus, RenderJob
+        from generation.runtime.presets import BUILTIN_SOURCE
+
+        job = self._submit(artist, preset, plan, steps, source or BUILTIN_SOURCE, queue)
+        done = self._wait(
+            lambda: RenderJob.objects.filter(id=job.id, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]).first(),
+            3600,
+            worker,
+            log_path,
+            "job",
+        )
+        if done.status != JobStatus.SUCCEEDED:
+            raise CommandError(f"bench job failed: {done.error}\n{log_path.read_text()[-3000:]}")
+        return done
+
+    def _delete(self, job_ids) -> None:
+        from generation.models import Clip, RenderJob
+
+        for clip in Clip.objects.filter(job_id__in=job_ids):
+            for field in ("video", "poster", "preview", "contact_sheet"):
+                if getattr(clip, field):
+                    getattr(clip, field).delete(save=False)
+            clip.delete()
+        RenderJob.objects.filter(id__in=job_ids).delete()
 
     def _submit(self, artist, preset, plan, steps, source, queue):
         from generation.jobs import dispatch
@@ -339,7 +445,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             job = RenderJob.objects.create(
                 artist=artist,
-                prompt="a paper boat drifting down a rain-soaked street at dusk",
+                prompt=PROMPT,
                 duration_s=1,
                 width=plan.width,
                 height=plan.height,

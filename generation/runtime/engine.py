@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from .decode import LatentDecoder, ltx_latent_decoder, ltx_streamable
 from .presets import BUILTIN_SOURCE, Preset, get_preset
 
 if TYPE_CHECKING:
@@ -70,48 +71,115 @@ StepCallback = Callable[[int, int], bool]
 
 
 class _KeepTensor:
-    """Stands in for a pipeline's video_processor so `pipe(...)` returns the VAE output tensor as is:
-    frames are then converted to uint8 one chunk at a time instead of as a second full-size copy."""
+    """Stands in for a pipeline's video_processor so `pipe(...)` returns the VAE output tensor as is (the
+    path for pipelines without a chunked decode): frames are then converted to uint8 one chunk at a time
+    instead of as a second full-size copy."""
 
     @staticmethod
     def postprocess_video(video, output_type="np"):
         return video
 
 
+def _to_uint8(chunk: torch.Tensor) -> np.ndarray:
+    """(channels, frames, height, width) in [-1, 1] -> (frames, height, width, 3) uint8, C order."""
+    # x in [-1, 1] -> floor(x * 127.5 + 128) = round((x + 1) * 127.5), clamped, as uint8
+    chunk = chunk.float().mul(127.5).add_(128.0).clamp_(0.0, 255.0).to(torch.uint8)
+    return chunk.permute(1, 2, 3, 0).contiguous().cpu().numpy()
+
+
 class Video:
-    """A rendered clip held once, as the VAE produced it; frames come out as uint8 RGB, a chunk at a time."""
+    """A rendered clip whose frames come out as uint8 RGB, a chunk at a time. Either the VAE output tensor,
+    held once (`raw`), or the latents and a decoder that decodes them chunk by chunk while the frames are
+    consumed (`decoder`): then no more than a chunk of float video ever exists. A decoder that runs out of
+    memory goes on with spatial tiling from the frame where it stopped; if that fails too, RenderOutOfMemory."""
 
     def __init__(
-        self, raw: torch.Tensor, *, low_memory: bool, pipe_seconds: float, pipe_cpu_seconds: float = 0.0
+        self,
+        raw: torch.Tensor | None = None,
+        *,
+        low_memory: bool,
+        pipe_seconds: float,
+        pipe_cpu_seconds: float = 0.0,
+        decoder: LatentDecoder | None = None,
     ) -> None:
-        self._raw = raw[0] if raw.ndim == 5 else raw  # (channels, frames, height, width) in [-1, 1]
+        if (raw is None) == (decoder is None):
+            raise ValueError("A Video holds either the decoded frames or a decoder of its latents.")
+        self._raw = None if raw is None else (raw[0] if raw.ndim == 5 else raw)  # (C, F, H, W) in [-1, 1]
+        self._decoder = decoder
         self.low_memory = low_memory
-        self.pipe_seconds = pipe_seconds
+        self.pipe_seconds = pipe_seconds  # the pipeline call (with a decoder: denoising only)
         self.pipe_cpu_seconds = pipe_cpu_seconds  # CPU time of this process (all threads) during pipe(...)
+        self.decode_retried = False  # the chunked decode ran out of memory and went on tiled
 
     def __len__(self) -> int:
+        if self._decoder is not None:
+            return self._decoder.num_frames
+        assert self._raw is not None, "the video was closed"
         return self._raw.shape[1]
 
     @property
     def size(self) -> tuple[int, int]:
+        if self._decoder is not None:
+            return self._decoder.size
+        assert self._raw is not None, "the video was closed"
         return self._raw.shape[3], self._raw.shape[2]
 
-    def _convert(self, start: int, stop: int) -> np.ndarray:
-        # x in [-1, 1] -> floor(x * 127.5 + 128) = round((x + 1) * 127.5), clamped, as uint8
-        chunk = self._raw[:, start:stop].float().mul(127.5).add_(128.0).clamp_(0.0, 255.0).to(torch.uint8)
-        return chunk.permute(1, 2, 3, 0).contiguous().cpu().numpy()
-
     def frame(self, index: int) -> np.ndarray:
-        """One frame (height, width, 3) uint8."""
-        return self._convert(index, index + 1)[0]
+        """One frame (height, width, 3) uint8 (with a decoder: decodes up to it)."""
+        if self._raw is not None:
+            return _to_uint8(self._raw[:, index : index + 1])[0]
+        for i, frame in enumerate(self.frames()):
+            if i == index:
+                return frame
+        raise IndexError(index)
 
     def frames(self, *, chunk: int = 8) -> Iterator[np.ndarray]:
-        """Every frame in order, converted `chunk` frames at a time."""
-        for start in range(0, len(self), chunk):
-            yield from self._convert(start, min(start + chunk, len(self)))
+        """Every frame in order; `chunk` frames at a time are converted from a held tensor."""
+        if self._raw is not None:
+            for start in range(0, len(self), chunk):
+                yield from _to_uint8(self._raw[:, start : min(start + chunk, len(self))])
+            return
+        decoder = self._decoder
+        assert decoder is not None, "the video was closed"
+        emitted = 0
+        try:
+            for part in decoder.chunks():
+                frames, part = _to_uint8(part[0]), None
+                emitted += len(frames)
+                yield from frames
+        except torch.OutOfMemoryError:
+            if decoder.windowed and decoder.vae.use_tiling:
+                raise RenderOutOfMemory("out of memory decoding with VAE tiling") from None
+            log.warning("out of memory decoding at frame %d; going on with VAE tiling", emitted)
+        else:
+            return
+        self.decode_retried = True
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        tiling = decoder.vae.use_tiling
+        decoder.vae.enable_tiling()
+        try:
+            for part in decoder.chunks(start_frame=emitted):
+                frames, part = _to_uint8(part[0]), None
+                yield from frames
+        except torch.OutOfMemoryError as exc:
+            raise RenderOutOfMemory(str(exc)) from exc
+        finally:
+            if not tiling:
+                decoder.vae.disable_tiling()
 
     def close(self) -> None:
+        """Let go of the frames or latents (a closed video has no frames)."""
         self._raw = None
+        if self._decoder is not None:
+            self._decoder.close()
+
+
+def chunked_decode(pipe: DiffusionPipeline) -> bool:
+    """Whether this pipeline's frames are decoded in chunks from its latents (LTX-Video's VAE), rather than
+    returned whole by `pipe(...)`."""
+    return type(pipe).__name__ == "LTXPipeline" and ltx_streamable(pipe.vae)
 
 
 def _resolve_device(name: str) -> str:
@@ -277,24 +345,42 @@ class Engine:
 
         if on_step is not None and on_step(0, request.steps):
             raise RenderCancelled()
-        processor = pipe.video_processor
-        pipe.video_processor = _KeepTensor()
+        kwargs: dict[str, Any] = {
+            "prompt": request.prompt,
+            "negative_prompt": request.negative_prompt or None,
+            "width": request.width,
+            "height": request.height,
+            "num_frames": request.num_frames,
+            "num_inference_steps": request.steps,
+            "guidance_scale": request.guidance,
+            "generator": generator,
+            "max_sequence_length": preset.max_sequence_length,
+            "callback_on_step_end": callback,
+        }
+        chunked = chunked_decode(pipe)
         started, cpu_started = time.monotonic(), time.process_time()
-        try:
+        if chunked:  # latents out of the pipeline; the frames are decoded chunk by chunk as they are encoded
             with torch.inference_mode():
-                output = pipe(
-                    prompt=request.prompt,
-                    negative_prompt=request.negative_prompt or None,
+                packed = pipe(output_type="latent", **kwargs).frames
+                decoder = ltx_latent_decoder(
+                    pipe,
+                    packed,
                     width=request.width,
                     height=request.height,
                     num_frames=request.num_frames,
-                    num_inference_steps=request.steps,
-                    guidance_scale=request.guidance,
                     generator=generator,
-                    output_type="pt",
-                    max_sequence_length=preset.max_sequence_length,
-                    callback_on_step_end=callback,
                 )
+            return Video(
+                decoder=decoder,
+                low_memory=low_memory,
+                pipe_seconds=time.monotonic() - started,
+                pipe_cpu_seconds=time.process_time() - cpu_started,
+            )
+        processor = pipe.video_processor
+        pipe.video_processor = _KeepTensor()
+        try:
+            with torch.inference_mode():
+                output = pipe(output_type="pt", **kwargs)
         finally:
             pipe.video_processor = processor
         return Video(
