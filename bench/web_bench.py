@@ -99,7 +99,9 @@ def environment(args) -> dict[str, str]:
     if args.database:
         env["DATABASE_URL"] = args.database
         env["CELERY_BROKER_URL"] = args.broker or "redis://127.0.0.1:6379/4"
-    else:
+    else:  # SQLite and the embedded broker, whatever the calling shell (CI's) points at
+        env.pop("DATABASE_URL", None)
+        env.pop("CELERY_BROKER_URL", None)
         env["VERNISSAGE_SQLITE_PATH"] = str(var / "bench.sqlite3")
         if args.broker:
             env["CELERY_BROKER_URL"] = args.broker
