@@ -279,3 +279,29 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.2, message: str
             return value
         time.sleep(interval)
     raise TimeoutError(f"{message} not reached within {timeout}s")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_flush_outlasts_a_deadlock():
+    """Flushing the database after a transactional test TRUNCATEs every table in one statement, while real
+    worker processes of the session (their heartbeats) and a live server's last requests may still read and
+    write: PostgreSQL then detects a deadlock and picks the flush as its victim. Run the flush again, a few
+    times with a short pause, instead of leaving the next tests the rows it could not remove."""
+    from django.core.management.base import CommandError
+    from django.core.management.commands import flush
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        for attempt in range(6):
+            try:
+                return original(self, *args, **options)
+            except CommandError as exc:
+                if "deadlock detected" not in str(exc.__cause__) or attempt == 5:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        return None
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
