@@ -141,8 +141,8 @@ def fill(args) -> dict:
     """Users, tokens, renders and published clips; returns what the client needs."""
     from accounts.services.tokens import scopes_for, token_issue
     from approvals.gate import Publication
-    from generation.models import Clip, JobStatus
-    from tests.factories import force_publication, make_job, make_user
+    from generation.models import JobStatus
+    from tests.factories import make_clip, make_job, make_user
 
     reader = make_user("bench-reader", role="artist", display_name="Bench Reader")
     single = make_user("bench-single", role="artist")
@@ -153,20 +153,7 @@ def fill(args) -> dict:
     painters = [make_user(f"bench-painter{i}", role="artist", display_name=f"Painter {i}") for i in range(10)]
     for i in range(args.gallery_clips):
         artist = painters[i % len(painters)]
-        job = make_job(artist, status=JobStatus.SUCCEEDED)
-        key = os.urandom(16).hex()
-        clip = Clip.objects.create(
-            job=job,
-            artist=artist,
-            media_key=key,
-            video=f"clips/{key}/video.mp4",
-            poster=f"clips/{key}/poster.jpg",
-            width=512,
-            height=512,
-            fps=24,
-            num_frames=25,
-        )
-        force_publication(clip, Publication.PUBLISHED)
+        make_clip(artist, publication=Publication.PUBLISHED, files=False)
     storm = [make_user(f"bench-storm{i:02d}", role="artist") for i in range(args.artists)]
     return {
         "reader_token": token_issue(user=reader, name="bench", scopes=scopes_for(reader)).raw,

@@ -63,23 +63,20 @@ def _tiny_media() -> tuple[bytes, bytes]:
     return _media_cache["video"], _media_cache["poster"]
 
 
-def make_clip(artist, *, publication: str = Publication.PRIVATE, **job_overrides) -> Clip:
+def make_clip(artist, *, publication: str = Publication.PRIVATE, files: bool = True, **job_overrides) -> Clip:
     """A clip of `artist`, put straight into `publication` (no reviews: use
-    tests.approvals.helpers.clip_in_state for a clip that got there through the services)."""
+    tests.approvals.helpers.clip_in_state for a clip that got there through the services). `files=False`
+    writes the row only, with file names and no files (for lists, which never open them)."""
     job = make_job(artist, status=JobStatus.SUCCEEDED, **job_overrides)
-    video, poster = _tiny_media()
-    clip = Clip(
-        job=job,
-        artist=artist,
-        media_key=os.urandom(16).hex(),
-        width=64,
-        height=64,
-        fps=24,
-        num_frames=4,
-        size_bytes=len(video),
-    )
-    clip.video.save("video.mp4", File(io.BytesIO(video)), save=False)
-    clip.poster.save("poster.jpg", File(io.BytesIO(poster)), save=False)
+    key = os.urandom(16).hex()
+    clip = Clip(job=job, artist=artist, media_key=key, width=64, height=64, fps=24, num_frames=4)
+    if files:
+        video, poster = _tiny_media()
+        clip.size_bytes = len(video)
+        clip.video.save("video.mp4", File(io.BytesIO(video)), save=False)
+        clip.poster.save("poster.jpg", File(io.BytesIO(poster)), save=False)
+    else:
+        clip.video.name, clip.poster.name = f"clips/{key}/video.mp4", f"clips/{key}/poster.jpg"
     clip.save()
     if publication != Publication.PRIVATE:
         force_publication(clip, publication)

@@ -3,8 +3,6 @@ same queries for 1 row as for 50, select only the columns they return, and filte
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,32 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from approvals.gate import Publication
 from generation import selectors
 from generation.models import Clip, JobStatus, RenderJob
-from tests.factories import force_publication, make_job
+from tests.factories import make_clip, make_job
 
 pytestmark = pytest.mark.django_db
 
 
 def _clips(artist, count: int, *, published: bool) -> list[Clip]:
     """`count` clips of `artist` (rows only: the lists never open the files)."""
-    clips = []
-    for _ in range(count):
-        job = make_job(artist, status=JobStatus.SUCCEEDED)
-        key = os.urandom(16).hex()
-        clip = Clip.objects.create(
-            job=job,
-            artist=artist,
-            media_key=key,
-            video=f"clips/{key}/video.mp4",
-            poster=f"clips/{key}/poster.jpg",
-            width=64,
-            height=64,
-            fps=24,
-            num_frames=4,
-        )
-        if published:
-            force_publication(clip, Publication.PUBLISHED)
-        clips.append(clip)
-    return clips
+    publication = Publication.PUBLISHED if published else Publication.PRIVATE
+    return [make_clip(artist, publication=publication, files=False) for _ in range(count)]
 
 
 def _count(client, url: str, **headers) -> tuple[int, object]:
