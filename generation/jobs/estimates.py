@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from core import clock
+from core.compiled_query import Arg, CompiledQuery
 from generation.jobs.fairness import jobs_ahead
 from generation.jobs.farm import FarmState, farm_annotations, farm_state, farm_state_of
 from generation.jobs.states import ACTIVE, IN_FLIGHT, JobStatus
@@ -72,10 +74,12 @@ def render_seconds_estimate() -> float:
     return float(value)
 
 
-def _lanes(also_artist: int | None = None) -> QuerySet[RenderJob, dict[str, Any]]:
+def _lanes(also_artist: int | None = None, *, now: datetime | None = None) -> QuerySet[RenderJob, dict[str, Any]]:
     """Per artist with active jobs: queued count, oldest queued time, in-flight count, priority, last served
     (and a row for `also_artist` even without active jobs, for its last served time)."""
-    priority = ArtistQuota.objects.filter(ArtistQuota.in_priority_lane(clock.now()), user_id=OuterRef("artist_id"))
+    priority = ArtistQuota.objects.filter(
+        ArtistQuota.in_priority_lane(now or clock.now()), user_id=OuterRef("artist_id")
+    )
     active = Q(status__in=ACTIVE)
     if also_artist is not None:
         active |= Q(artist_id=also_artist, dispatched_at__isnull=False)
@@ -97,6 +101,48 @@ def _lanes(also_artist: int | None = None) -> QuerySet[RenderJob, dict[str, Any]
     )
 
 
+def _queue_with_farm(now: datetime, also_artist: int | None = None) -> QuerySet[RenderJob, dict[str, Any]]:
+    return _lanes(also_artist, now=now).annotate(**farm_annotations(now))
+
+
+def _queue_with_farm_and_rank(
+    now: datetime, *, artist_id: int, created_at: datetime, job_id: uuid.UUID
+) -> QuerySet[RenderJob, dict[str, Any]]:
+    """The same, and in the artist's row `mine_ahead`: their queued jobs before this one (oldest first, then id),
+    its place in their own queue."""
+    before = Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=job_id)
+    return _queue_with_farm(now).annotate(
+        mine_ahead=Count("id", filter=Q(status=JobStatus.QUEUED, artist_id=artist_id) & before)
+    )
+
+
+# Every status poll of a queued render reads one of these: compiled once per process (core.compiled_query).
+def _timeouts() -> tuple:
+    return (settings.RENDER_WORKER_TIMEOUT, settings.RENDER_HEARTBEAT_TIMEOUT, settings.RENDER_DISPATCH_TIMEOUT)
+
+
+_QUEUE_WITH_FARM = CompiledQuery(_queue_with_farm, model=RenderJob, key=_timeouts)
+_QUEUE_FOR_SUBMIT = CompiledQuery(
+    _queue_with_farm,
+    model=RenderJob,
+    key=_timeouts,
+    args={"also_artist": Arg(RenderJob._meta.get_field("artist"), (1, 2))},
+)
+_QUEUE_FOR_JOB = CompiledQuery(
+    _queue_with_farm_and_rank,
+    model=RenderJob,
+    key=_timeouts,
+    args={
+        "artist_id": Arg(RenderJob._meta.get_field("artist"), (1, 2)),
+        "created_at": Arg(
+            RenderJob._meta.get_field("created_at"),
+            (datetime(2001, 6, 1, tzinfo=UTC), datetime(2001, 6, 3, tzinfo=UTC)),
+        ),
+        "job_id": Arg(RenderJob._meta.pk, (uuid.UUID(int=1), uuid.UUID(int=2))),
+    },
+)
+
+
 def _start_s(ahead: int, in_flight: int, slots: int) -> int:
     slots = max(1, slots)  # with no live worker: as if one were back
     per_render = render_seconds_estimate()
@@ -105,20 +151,28 @@ def _start_s(ahead: int, in_flight: int, slots: int) -> int:
     return math.ceil((waves + busy) * per_render)
 
 
-def queue_estimates(*, artist_id: int, jobs: Iterable[RenderJob]) -> dict[uuid.UUID, QueueEstimate]:
-    """{job id: QueueEstimate} for the artist's queued jobs among `jobs`; two queries, none if none queued."""
+def queue_estimates(*, artist_id: int, jobs: Sequence[RenderJob]) -> dict[uuid.UUID, QueueEstimate]:
+    """{job id: QueueEstimate} for the artist's queued jobs among `jobs`: none if none is queued, one query for
+    one job (a status), two for a list (the lanes, and the artist's queue in order)."""
     queued = [job for job in jobs if job.status == JobStatus.QUEUED]
     if not queued:
         return {}
-    rows = list(_lanes().annotate(**farm_annotations()))
+    if len(jobs) == 1:  # a render's status: its place in the artist's queue comes with the lanes (one query)
+        job = queued[0]
+        rows = _QUEUE_FOR_JOB.rows(clock.now(), artist_id=artist_id, created_at=job.created_at, job_id=job.id)
+        mine = next((row for row in rows if row["artist_id"] == artist_id), None)
+        order: list[uuid.UUID] = []
+        rank = {job.id: mine["mine_ahead"] if mine else 0}
+    else:
+        rows = _QUEUE_WITH_FARM.rows(clock.now())
+        mine = next((row for row in rows if row["artist_id"] == artist_id), None)
+        order = list(
+            RenderJob.objects.filter(artist_id=artist_id, status=JobStatus.QUEUED)
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)
+        )
+        rank = {job_id: index for index, job_id in enumerate(order)}
     farm = farm_state_of(rows[0]) if rows else farm_state()
-    mine = next((row for row in rows if row["artist_id"] == artist_id), None)
-    order = list(
-        RenderJob.objects.filter(artist_id=artist_id, status=JobStatus.QUEUED)
-        .order_by("created_at", "id")
-        .values_list("id", flat=True)
-    )
-    rank = {job_id: index for index, job_id in enumerate(order)}
     oldest = mine["oldest"] if mine and mine["oldest"] else queued[0].created_at
     priority = bool(mine and mine["priority"])
     estimates = {}
@@ -150,7 +204,7 @@ def queue_estimate(job: RenderJob) -> QueueEstimate | None:
 def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     """The estimate for a job the artist would submit now: the new job's place once it is queued (one
     query over the queue and the farm)."""
-    rows = list(_lanes(also_artist=artist_id).annotate(**farm_annotations()))
+    rows = _QUEUE_FOR_SUBMIT.rows(clock.now(), also_artist=artist_id)
     farm = farm_state_of(rows[0]) if rows else farm_state()
     mine = next((row for row in rows if row["artist_id"] == artist_id), None)
     k = mine["queued"] if mine else 0

@@ -95,13 +95,16 @@ class FarmState:
         return min(self.live, bound) if bound else self.live
 
 
-def farm_annotations() -> dict:
+def farm_annotations(now: datetime | None = None) -> dict:
     """The farm's state as two annotations (`farm_live`, `farm_stale`) for a query that is run anyway (the
     queue estimate's lanes): no query of its own."""
+    now = now or clock.now()
     live = (
-        RenderWorker.objects.filter(last_seen__gte=live_cutoff()).order_by().annotate(n=Func(F("id"), function="COUNT"))
+        RenderWorker.objects.filter(last_seen__gte=live_cutoff(now))
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
     )
-    stale = RenderJob.objects.filter(status__in=IN_FLIGHT).filter(stale_slots_q())
+    stale = RenderJob.objects.filter(status__in=IN_FLIGHT).filter(stale_slots_q(now))
     return {"farm_live": Subquery(live.values("n")[:1]), "farm_stale": Exists(stale)}
 
 
