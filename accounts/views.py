@@ -86,7 +86,7 @@ def invitation_accept_view(request, token: str):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.RoleBackend")
             messages.success(request, "Welcome to Vernissage. Your account is ready.")
             return redirect("dashboard")
     status = 400 if request.method == "POST" else 200

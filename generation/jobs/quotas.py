@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from core import clock
+from core.compiled_query import Arg, CompiledQuery
 from core.errors import RetryLater
 from generation.models import ArtistQuota
 
@@ -68,43 +69,61 @@ class QuotaStatus:
         }
 
 
-def quota_status(*, artist: User, now: datetime | None = None, limits: QuotaStatus | None = None) -> QuotaStatus:
-    """The artist's limits (overrides or settings) and what is used now, in two queries (one when `limits`,
-    an earlier status of the same artist, gives the limits)."""
+def _usage(now: datetime, *, artist_id: int, day_start: datetime) -> QuerySet:
+    """One row: the artist's active jobs, seconds counted today, and their override (limits, priority lane)."""
     from generation.jobs.states import ACTIVE, JobStatus
     from generation.models import RenderJob
 
+    jobs = RenderJob.objects.filter(artist_id=OuterRef("pk")).order_by().values("artist_id")
+    counted_today = (
+        jobs.filter(created_at__gte=day_start)
+        .exclude(status=JobStatus.FAILED)
+        .exclude(status=JobStatus.CANCELLED, started_at__isnull=True)
+    )
+    override = ArtistQuota.objects.filter(user_id=OuterRef("pk"))
+    return (
+        get_user_model()
+        .objects.filter(pk=artist_id)
+        .values("pk")
+        .annotate(
+            active=Subquery(jobs.filter(status__in=ACTIVE).annotate(n=Count("id")).values("n")),
+            seconds=Subquery(counted_today.annotate(total=Sum("duration_s")).values("total")),
+            jobs_override=Subquery(override.values("concurrent_jobs")[:1]),
+            seconds_override=Subquery(override.values("seconds_per_day")[:1]),
+            priority=Exists(override.filter(ArtistQuota.in_priority_lane(now))),
+        )
+    )
+
+
+# Read twice by every submission (generation.jobs.admission): compiled once per process.
+_USAGE_ARGS = {
+    "artist_id": Arg(ArtistQuota._meta.get_field("user"), (1, 2)),
+    "day_start": Arg(
+        ArtistQuota._meta.get_field("priority_until"),
+        (datetime(2001, 6, 1, tzinfo=UTC), datetime(2001, 6, 3, tzinfo=UTC)),
+    ),
+}
+_USAGE = CompiledQuery(_usage, model=ArtistQuota, args=_USAGE_ARGS)
+
+
+def quota_status(*, artist: User, now: datetime | None = None, limits: QuotaStatus | None = None) -> QuotaStatus:
+    """The artist's limits (overrides or settings) and what is used now, in one query (`limits`, an earlier
+    status of the same artist, gives the limits instead of the override read with it)."""
     now = now or clock.now()
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = RenderJob.objects.filter(artist_id=artist.pk).aggregate(
-        active=Count("id", filter=Q(status__in=ACTIVE)),
-        seconds=Sum(
-            "duration_s",
-            filter=Q(created_at__gte=start)
-            & ~Q(status=JobStatus.FAILED)
-            & ~Q(status=JobStatus.CANCELLED, started_at__isnull=True),
-        ),
-    )
+    rows = _USAGE.rows(now, artist_id=artist.pk, day_start=start)
+    row = rows[0] if rows else {}
+    active, seconds = row.get("active") or 0, row.get("seconds") or 0
     if limits is not None:
-        return replace(limits, jobs_active=counts["active"] or 0, seconds_used=counts["seconds"] or 0)
-    override = ArtistQuota.objects.filter(user_id=artist.pk).first()
+        return replace(limits, jobs_active=active, seconds_used=seconds)
+    jobs_override, seconds_override = row.get("jobs_override"), row.get("seconds_override")
     return QuotaStatus(
-        jobs_limit=(
-            override.concurrent_jobs
-            if override and override.concurrent_jobs is not None
-            else settings.QUOTA_CONCURRENT_JOBS
-        ),
-        jobs_active=counts["active"] or 0,
-        seconds_limit=(
-            override.seconds_per_day
-            if override and override.seconds_per_day is not None
-            else settings.QUOTA_SECONDS_PER_DAY
-        ),
-        seconds_used=counts["seconds"] or 0,
+        jobs_limit=jobs_override if jobs_override is not None else settings.QUOTA_CONCURRENT_JOBS,
+        jobs_active=active,
+        seconds_limit=seconds_override if seconds_override is not None else settings.QUOTA_SECONDS_PER_DAY,
+        seconds_used=seconds,
         resets_at=start + timedelta(days=1),
-        priority=bool(
-            override and override.priority and (override.priority_until is None or override.priority_until > now)
-        ),
+        priority=bool(row.get("priority")),
     )
 
 
@@ -145,6 +164,8 @@ def quota_confirm(
     """Last in the transaction that inserted the job: lock the artist's row, count with the new job, and
     refuse (QuotaExceeded, rolling the job back) if it passes the quota; returns the status with it.
     `limits`: the precheck's status, whose limits are reused (the day and the overrides it read)."""
+    # The lock, then the count in a statement of its own: on PostgreSQL a statement sees what committed before
+    # it began, so a count in the statement that waited for the lock would miss the job it waited for.
     get_user_model().objects.select_for_update().filter(pk=artist.pk).values_list("pk", flat=True).first()
     status = quota_status(artist=artist, limits=limits)
     quota_refuse_over(status, duration_s=duration_s, busy_retry_s=busy_retry_s, counted=True)
