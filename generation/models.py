@@ -32,6 +32,14 @@ class RenderJob(models.Model):
     num_frames = models.PositiveIntegerField()
     steps = models.PositiveSmallIntegerField()
     guidance = models.FloatField()
+    model_version = models.ForeignKey(
+        "evaluation.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        help_text="The preset's current model version when the job was submitted (evaluation.ModelVersion).",
+    )
 
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
     progress_step = models.PositiveIntegerField(default=0)

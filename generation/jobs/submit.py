@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -144,6 +145,7 @@ def job_submit(
             num_frames=spec.num_frames(params["duration_s"]),
             steps=spec.steps,
             guidance=spec.guidance,
+            model_version_id=apps.get_model("evaluation", "ModelVersion").current_id(preset=spec.key),  # type: ignore[attr-defined]
             progress_total=spec.steps,
             **params,
         )
