@@ -49,8 +49,9 @@ class VersionOutputSerializer(serializers.Serializer):
     released_at = UtcDateTimeField()
 
 
-class RatingApi(APIView):
+class RatingDetailApi(APIView):
     required_scopes = {"GET": "clips:read", "PUT": "clips:write"}
+    OutputSerializer = RatingOutputSerializer
 
     class InputSerializer(serializers.Serializer):
         overall = serializers.IntegerField(min_value=1, max_value=5)
@@ -68,7 +69,9 @@ class RatingApi(APIView):
         return Response(RatingOutputSerializer(rating).data)
 
     @extend_schema(
-        request=InputSerializer, responses=RatingOutputSerializer, summary="Rate one of your clips (or change it)"
+        request=InputSerializer,
+        responses={200: RatingOutputSerializer, 201: RatingOutputSerializer},
+        summary="Rate one of your clips (201), or change your rating (200)",
     )
     def put(self, request, clip_id):
         if clip_visible_or_none(user=request.user, clip_id=clip_id) is None:
@@ -93,6 +96,7 @@ class RatingApi(APIView):
 
 class TagListApi(APIView):
     required_scopes = "clips:read"
+    OutputSerializer = TagOutputSerializer
 
     @extend_schema(responses=TagOutputSerializer(many=True), summary="The rating tags on offer")
     def get(self, request):
@@ -101,6 +105,7 @@ class TagListApi(APIView):
 
 class VersionListApi(APIView):
     required_scopes = "clips:read"
+    OutputSerializer = VersionOutputSerializer
 
     @extend_schema(responses=VersionOutputSerializer(many=True), summary="Model versions with their release notes")
     def get(self, request):

@@ -5,7 +5,7 @@ from django.urls import path
 from evaluation import api
 
 urlpatterns = [
-    path("clips/<uuid:clip_id>/rating", api.RatingApi.as_view(), name="api_clip_rating"),
+    path("clips/<uuid:clip_id>/rating", api.RatingDetailApi.as_view(), name="api_clip_rating"),
     path("evaluation/tags", api.TagListApi.as_view(), name="api_evaluation_tags"),
     path("evaluation/versions", api.VersionListApi.as_view(), name="api_evaluation_versions"),
 ]

@@ -33,11 +33,11 @@ def tags_offered() -> list[Tag]:
     return list(Tag.objects.filter(active=True))
 
 
-def rating_of(*, clip, artist) -> Rating | None:
+def rating_of(*, clip: Any, artist: Any) -> Rating | None:
     return Rating.objects.filter(clip=clip, artist=artist).prefetch_related("tags").first()
 
 
-def consent_of(*, artist) -> EvaluationConsent | None:
+def consent_of(*, artist: Any) -> EvaluationConsent | None:
     """The artist's active evaluation consent (under any terms version), or None."""
     return EvaluationConsent.objects.filter(artist=artist, revoked_at__isnull=True).select_related("terms").first()
 
@@ -133,7 +133,7 @@ def pairwise_results(*, round_id: int | None = None) -> list[PairResult]:
     return results
 
 
-def rounds_for(*, user) -> list[Round]:
+def rounds_for(*, user: Any) -> list[Any]:
     rounds = Round.objects.select_related("version_a", "version_b").annotate(n_pairs=Count("pairs"))
     if not user.is_staff:
         rounds = rounds.filter(status=RoundStatus.OPEN)
@@ -149,13 +149,13 @@ def rounds_for(*, user) -> list[Round]:
     return found
 
 
-def next_pair(*, round_: Round, artist) -> Pair | None:
+def next_pair(*, round_: Round, artist: Any) -> Pair | None:
     """The round's first pair this artist has not compared yet."""
     voted = Vote.objects.filter(pair=OuterRef("pk"), artist=artist)
     return round_.pairs.exclude(Exists(voted)).select_related("clip_a", "clip_b").first()
 
 
-def pair_sides(*, pair: Pair, artist) -> tuple[Clip, Clip]:
+def pair_sides(*, pair: Pair, artist: Any) -> tuple[Clip, Clip]:
     """(left clip, right clip) as this artist sees them."""
     if a_shown_left(pair_id=pair.pk, artist_id=artist.pk):
         return pair.clip_a, pair.clip_b

@@ -11,6 +11,7 @@ import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,7 +30,7 @@ from generation.models import Clip, JobStatus
 MAX_NOTE_CHARS = 2000
 
 
-def _pay(*, artist, kind: str, reference: str, memo: str, request=None) -> None:
+def _pay(*, artist: Any, kind: str, reference: str, memo: str, request: Any = None) -> None:
     if not LedgerRate.objects.filter(kind=kind).exists():
         return
     ledger_record(artist=artist, kind=kind, reference=reference, memo=memo, actor=artist, request=request)
@@ -49,7 +50,7 @@ def _tags(values: Iterable) -> list[Tag]:
     return found
 
 
-def _seconds(value, *, field: str) -> float | None:
+def _seconds(value: Any, *, field: str) -> float | None:
     if value in (None, ""):
         return None
     try:
@@ -68,7 +69,15 @@ class Saved:
 
 
 def rating_save(
-    *, clip_id, artist, overall, tags: Iterable = (), note: str = "", start_s=None, end_s=None, request=None
+    *,
+    clip_id: Any,
+    artist: Any,
+    overall: Any,
+    tags: Iterable = (),
+    note: str = "",
+    start_s: Any = None,
+    end_s: Any = None,
+    request: Any = None,
 ) -> Saved:
     """Rate one of your renders (or change your rating); the first save earns the rating rate once."""
     try:
@@ -145,7 +154,7 @@ def rating_save(
 # ---------------------------------------------------------------- versions
 
 
-def version_make_current(*, version: ModelVersion, actor=None, request=None) -> ModelVersion:
+def version_make_current(*, version: ModelVersion, actor: Any = None, request: Any = None) -> ModelVersion:
     """Make `version` the one new jobs of its preset record."""
     with transaction.atomic():
         ModelVersion.objects.filter(preset=version.preset, is_current=True).exclude(pk=version.pk).update(
@@ -161,7 +170,9 @@ def version_make_current(*, version: ModelVersion, actor=None, request=None) -> 
 # ---------------------------------------------------------------- pairwise rounds
 
 
-def round_open(*, title: str, version_a_id, version_b_id, prompts: str = "", actor, request=None) -> Round:
+def round_open(
+    *, title: str, version_a_id: Any, version_b_id: Any, prompts: str = "", actor: Any, request: Any = None
+) -> Round:
     """Open a blind round over every prompt and seed rendered by both versions (limited to `prompts`, one
     per line, when given): one pair per prompt and seed, the newest clip of each version."""
     if not getattr(actor, "is_staff", False):
@@ -170,8 +181,9 @@ def round_open(*, title: str, version_a_id, version_b_id, prompts: str = "", act
     errors: dict[str, str] = {}
     if not title:
         errors["title"] = _("Give the round a title.")
-    versions = {v.pk: v for v in ModelVersion.objects.filter(pk__in=[_int(version_a_id), _int(version_b_id)])}
-    a, b = versions.get(_int(version_a_id)), versions.get(_int(version_b_id))
+    a_id, b_id = _int(version_a_id) or 0, _int(version_b_id) or 0
+    versions = {v.pk: v for v in ModelVersion.objects.filter(pk__in=[a_id, b_id])}
+    a, b = versions.get(a_id), versions.get(b_id)
     if a is None:
         errors["version_a"] = _("Choose version A.")
     if b is None:
@@ -202,7 +214,7 @@ def round_open(*, title: str, version_a_id, version_b_id, prompts: str = "", act
     return round_
 
 
-def _int(value) -> int | None:
+def _int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -223,7 +235,7 @@ def _matching_pairs(a: ModelVersion, b: ModelVersion, *, prompts: list[str]) -> 
     return [(of_a[key], of_b[key]) for key in sorted(of_a.keys() & of_b.keys())]
 
 
-def round_close(*, round_: Round, actor, request=None) -> Round:
+def round_close(*, round_: Round, actor: Any, request: Any = None) -> Round:
     if not getattr(actor, "is_staff", False):
         raise ValidationError(_("Only the model team (admins) closes comparison rounds."))
     if round_.status != RoundStatus.CLOSED:
@@ -240,11 +252,11 @@ def a_shown_left(*, pair_id: int, artist_id: int) -> bool:
     return bool(digest[0] & 1)
 
 
-def vote_cast(*, pair_id, artist, picked: str, tags: Iterable = (), request=None) -> Vote:
+def vote_cast(*, pair_id: Any, artist: Any, picked: str, tags: Iterable = (), request: Any = None) -> Vote:
     """Record an artist's blind pick for one pair: "left", "right" or "tie"; once per pair (paid once)."""
     if not getattr(artist, "is_artist", False):
         raise ValidationError(_("Only invited artists take part in comparison rounds."))
-    pair = Pair.objects.filter(pk=_int(pair_id)).select_related("round").first()
+    pair = Pair.objects.filter(pk=_int(pair_id) or 0).select_related("round").first()
     if pair is None:
         raise ValidationError(_("No such comparison."))
     if pair.round.status != RoundStatus.OPEN:
@@ -278,7 +290,7 @@ def vote_cast(*, pair_id, artist, picked: str, tags: Iterable = (), request=None
 # ---------------------------------------------------------------- consent
 
 
-def evaluation_consent_grant(*, artist, terms_version, request=None) -> EvaluationConsent:
+def evaluation_consent_grant(*, artist: Any, terms_version: Any, request: Any = None) -> EvaluationConsent:
     """Agree that your clips go into evaluation datasets, under the current "model evaluation" terms."""
     terms = terms_current(use=Use.MODEL_EVALUATION)
     if terms is None:
@@ -306,7 +318,7 @@ def evaluation_consent_grant(*, artist, terms_version, request=None) -> Evaluati
     return consent
 
 
-def evaluation_consent_revoke(*, artist, request=None) -> bool:
+def evaluation_consent_revoke(*, artist: Any, request: Any = None) -> bool:
     """Revoke your evaluation consent for every export from now on; True if there was one."""
     with transaction.atomic():
         active = EvaluationConsent.objects.select_for_update().filter(artist=artist, revoked_at__isnull=True).first()

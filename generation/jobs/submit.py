@@ -145,7 +145,7 @@ def job_submit(
             num_frames=spec.num_frames(params["duration_s"]),
             steps=spec.steps,
             guidance=spec.guidance,
-            model_version_id=apps.get_model("evaluation", "ModelVersion").current_id(preset=spec.key),  # type: ignore[attr-defined]
+            model_version_id=apps.get_model("evaluation", "ModelVersion").current_id(preset=spec.key),
             progress_total=spec.steps,
             **params,
         )
