@@ -1,5 +1,6 @@
 """Admin: the model team edits the tag taxonomy and the model versions; ratings, rounds and votes are read here."""
 
+from django import forms
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
@@ -14,8 +15,21 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class ModelVersionForm(forms.ModelForm):
+    class Meta:
+        model = ModelVersion
+        fields = ["preset", "label", "revision", "release_notes", "is_current"]
+
+    def _get_validation_exclusions(self):
+        # Marking a version current replaces the preset's current one (save_model), not an error.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("is_current")
+        return exclusions
+
+
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
+    form = ModelVersionForm
     list_display = ("preset", "label", "revision", "is_current", "released_at")
     list_filter = ("preset", "is_current")
     actions = ["make_current"]

@@ -130,3 +130,22 @@ def test_every_job_records_the_current_version_and_ratings_are_reported_per_vers
     assert {v["label"]: v["release_notes"] for v in listed} == {"v1": "First cut.", "v2": "Smoother motion."}
     page = _client(artist).get(reverse("evaluation:versions")).content.decode()
     assert "Smoother motion." in page and "current" in page
+
+
+def test_one_current_version_per_preset_from_the_admin(admin_user, versions):
+    old, new = versions
+    client = _client(admin_user)
+    answer = client.post(
+        reverse("admin:evaluation_modelversion_changelist"),
+        {"action": "make_current", "_selected_action": [old.pk]},
+    )
+    assert answer.status_code == 302
+    assert list(ModelVersion.objects.filter(is_current=True)) == [old]
+    added = client.post(
+        reverse("admin:evaluation_modelversion_add"),
+        {"preset": "tiny", "label": "v3", "revision": "r3", "release_notes": "Faster.", "is_current": "on"},
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    assert list(ModelVersion.objects.filter(is_current=True).values_list("label", flat=True)) == ["v3"]
+    tag_page = client.get(reverse("admin:evaluation_tag_changelist")).content.decode()
+    assert "Temporal flicker" in tag_page
