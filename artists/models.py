@@ -123,13 +123,15 @@ class EntryKind(models.TextChoices):
     FEEDBACK = "feedback", "Accepted feedback"
     TESTING = "testing", "Approved testing hours"
     PROMO = "promo", "Promotional use"
+    RATING = "rating", "Generation rating"
+    PAIRWISE = "pairwise", "Pairwise comparison"
     PRIZE = "prize", "Contest prize"
     PAYOUT = "payout", "Payout"
     REVERSAL = "reversal", "Correction (reversal)"
 
 
 # Kinds whose amount is a configured rate times a quantity.
-RATED_KINDS = (EntryKind.FEEDBACK, EntryKind.TESTING, EntryKind.PROMO)
+RATED_KINDS = (EntryKind.FEEDBACK, EntryKind.TESTING, EntryKind.PROMO, EntryKind.RATING, EntryKind.PAIRWISE)
 
 
 class LedgerRate(models.Model):
@@ -194,6 +196,7 @@ class Use(models.TextChoices):
     MARKETING = "marketing", "Company marketing, with credit"
     SCREENINGS = "screenings", "Screenings and events"
     TRAINING = "training", "Use as training data"
+    MODEL_EVALUATION = "model_evaluation", "Model evaluation datasets"
 
 
 class ConsentTerms(models.Model):

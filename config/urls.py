@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("contests/", include("contests.urls")),
     path("artists/", include("artists.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("config.api_urls")),
 ]

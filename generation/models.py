@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from generation.jobs.states import ACTIVE, JobStatus
 from generation.runtime.presets import preset_choices
@@ -32,6 +33,14 @@ class RenderJob(models.Model):
     num_frames = models.PositiveIntegerField()
     steps = models.PositiveSmallIntegerField()
     guidance = models.FloatField()
+    model_version = models.ForeignKey(
+        "generation.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        help_text="The preset's current model version when the job was submitted (generation.ModelVersion).",
+    )
 
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
     progress_step = models.PositiveIntegerField(default=0)
@@ -253,3 +262,32 @@ class RenderWorker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ModelVersion(models.Model):
+    """A version (revision or checkpoint) of a preset, with release notes artists read. The current version
+    of a preset is the one new jobs record (RenderJob.model_version, set at submit)."""
+
+    preset = models.CharField(max_length=32, db_index=True, help_text=_("The preset key, e.g. 'ltx'."))
+    label = models.CharField(max_length=60, help_text=_("What artists call it, e.g. 'v0.9.7 distilled'."))
+    revision = models.CharField(max_length=120, blank=True, help_text=_("Hub revision or checkpoint name."))
+    release_notes = models.TextField(max_length=10000, blank=True)
+    is_current = models.BooleanField(default=False, help_text=_("New jobs of this preset record this version."))
+    released_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["preset", "-released_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["preset", "label"], name="model_version_label_unique"),
+            models.UniqueConstraint(
+                fields=["preset"], condition=models.Q(is_current=True), name="model_version_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.preset} {self.label}"
+
+    @classmethod
+    def current_id(cls, *, preset: str) -> int | None:
+        """The id of the preset's current version, or None when the model team has declared none."""
+        return cls.objects.filter(preset=preset, is_current=True).values_list("id", flat=True).first()

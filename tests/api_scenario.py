@@ -227,4 +227,14 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("webhook deliveries", a, "GET", f"/api/v1/webhooks/{hook['id']}/deliveries", expect=200)
     call("webhook enable", a, "POST", f"/api/v1/webhooks/{hook['id']}/enable", expect=200)
     call("webhook delete", a, "DELETE", f"/api/v1/webhooks/{hook['id']}", expect=200)
+
+    # Structured feedback: rate a render; the tags and the model versions with their release notes.
+    from generation.models import ModelVersion
+
+    ModelVersion.objects.create(preset="tiny", label="v1", release_notes="First cut.", is_current=True)
+    rating = {"overall": 4, "tags": ["motion"], "note": "drifts", "start_s": 0, "end_s": 0.1}
+    call("rating put", a, "PUT", f"/api/v1/clips/{private.id}/rating", rating, expect=201)
+    call("rating get", a, "GET", f"/api/v1/clips/{private.id}/rating", expect=200)
+    call("rating tags", a, "GET", "/api/v1/evaluation/tags", expect=200)
+    call("model versions", a, "GET", "/api/v1/evaluation/versions", expect=200)
     return call

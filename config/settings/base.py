@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "approvals",
     "contests",
     "artists",
+    "evaluation",  # above artists: it pays through the ledger and reads the consent terms
     "webhooks",  # above contests and artists: it hears of their events through their signals
 ]
 

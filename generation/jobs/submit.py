@@ -24,7 +24,7 @@ from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.estimates import QueueEstimate
 from generation.jobs.quotas import QuotaStatus, quota_confirm
 from generation.jobs.screening import prompt_screen
-from generation.models import RenderJob
+from generation.models import ModelVersion, RenderJob
 from generation.presets import PresetChoice, preset_enabled_or_error
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 
@@ -144,6 +144,7 @@ def job_submit(
             num_frames=spec.num_frames(params["duration_s"]),
             steps=spec.steps,
             guidance=spec.guidance,
+            model_version_id=ModelVersion.current_id(preset=spec.key),
             progress_total=spec.steps,
             **params,
         )
