@@ -15,6 +15,8 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = required(
     "DJANGO_SECRET_KEY", when=not DEBUG, fallback="insecure-local-development-key-only-for-debug-mode-0123456789"
 )
+# Former keys while the secret key is rotated: sessions and reset links they signed stay valid (README: Operating).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG=0.")
