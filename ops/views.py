@@ -63,7 +63,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
     detailed = operator_allowed(request) or request.user.is_staff
     checks = {r.name: {"ok": r.ok, "ms": r.ms, **({"detail": r.detail} if detailed else {})} for r in results}
     ready = all(r.ok for r in results)
-    return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+    response = JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+    # A failed check is logged once as a warning (ops.readiness); Django's own error line for the 503, which
+    # error tracking would report at every probe of a load balancer, is left out.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 @login_required

@@ -106,6 +106,7 @@ def test_the_readiness_page_is_for_admins(ready, artist, moderator, settings):
     web.login(username=admin.username, password=PASSWORD)
     page = web.get("/ops/readiness").content.decode()
     assert "Ready: every check passed." in page and 'id="check-storage"' in page
+    assert 'href="/ops/readiness"' in web.get("/farm/").content.decode()  # linked from the farm page
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
     settings.CELERY_BROKER_TRANSPORT, settings.CELERY_BROKER_TRANSPORT_OPTIONS = None, {}
     page = web.get("/ops/readiness").content.decode()
