@@ -47,7 +47,8 @@ lock: $(STAMP)
 	cd requirements && $(PIP_COMPILE) --output-file worker.txt worker.in
 	cd requirements && $(PIP_COMPILE) --output-file dev.txt dev.in
 
-## Start the site, a render worker and Celery beat on http://127.0.0.1:$${PORT:-8000}
+## Start the site, a render worker, the housekeeping worker and Celery beat on http://127.0.0.1:$${PORT:-8000}:
+## deploy/Procfile, started by honcho (bin/run --supervise: under bin/supervise.py, restarting what exits)
 run: $(WORKER_STAMP)
 	bin/run
 

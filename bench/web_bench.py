@@ -8,7 +8,7 @@
 It makes a fresh database (SQLite in var/webbench/ by default, or the PostgreSQL database named), fills it
 (one reader with --list-renders renders, --gallery-clips published clips, --artists artists with a token
 each), and starts two servers on it: `gunicorn` (`gunicorn config.wsgi -w 3`, sync workers, DJANGO_DEBUG=0,
-as a deployment would run it) and `make-run` (the web line of bin/processes under bin/supervise.py, which is
+as a deployment would run it) and `make-run` (the web line of deploy/Procfile under bin/supervise.py, which is
 what `make run` serves, with its defaults). Then, in rounds that alternate the servers and rotate the order
 of the scenarios, a client of --concurrency threads with keep-alive connections (http.client) in two
 processes runs each scenario for --seconds:
@@ -256,8 +256,13 @@ def start_servers(args, env: dict[str, str]) -> list[Server]:
             command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "--no-control-socket"]
             server_env = production(env)
         elif name == "make-run":
-            command = [python, "bin/supervise.py", "--only", "web", "bin/processes"]
-            server_env = env | {"PORT": str(port), "LOG_DIR": str(var / "log"), "PYTHON": python}
+            command = [python, "bin/supervise.py", "--only", "web", "deploy/Procfile"]
+            path = f"{Path(python).parent}{os.pathsep}{env.get('PATH', '')}"  # the Procfile's `python`, as bin/run
+            server_env = env | {
+                "PORT": str(port),
+                "PATH": path,
+                "VERNISSAGE_WEB_ACCESS_LOG": str(var / "log" / "web-access.log"),
+            }
         else:
             raise SystemExit(f"unknown server {name!r}: gunicorn or make-run")
         (var / "log").mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start every process of a process file and keep them running: one that exits is started again.
 
-    python bin/supervise.py [--only NAME[,NAME]] [--restart-delay S] [--max-delay S] bin/processes
+    python bin/supervise.py [--only NAME[,NAME]] [--restart-delay S] [--max-delay S] deploy/Procfile
 
 A process file has one `NAME: COMMAND` per line (`#` comments and blank lines are skipped); /bin/sh
 execs each command (a program with its arguments and redirections, so that the child is the program
@@ -9,8 +9,9 @@ itself) in its own session, with the supervisor's environment plus PYTHON (the
 interpreter running this script, when unset). A child that exits, whatever its status, is started
 again after `--restart-delay` seconds, doubled for each exit in a row within `--stable-after` seconds
 of its start, up to `--max-delay`. Ctrl-C or SIGTERM stops every child (SIGTERM, then SIGKILL after
-`--grace` seconds) and ends the supervisor. Standard library only: it runs before anything else is
-installed, and honcho (which stops everything when one process exits) has no restart.
+`--grace` seconds) and ends the supervisor. Standard library only. `bin/run --supervise` uses it on
+deploy/Procfile, the file `make run` otherwise starts with honcho (which stops everything when one process
+exits: it has no restart).
 """
 
 from __future__ import annotations

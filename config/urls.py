@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("artists.site_urls")),
     path("", include("core.urls")),
+    path("", include("ops.urls")),
     path("", include("accounts.urls")),
     path("", include("generation.urls")),
     path("", include("approvals.urls")),

@@ -19,7 +19,7 @@ class _NoDelete:
 @admin.register(RenderJob)
 class RenderJobAdmin(_NoDelete, admin.ModelAdmin):
     list_display = ("id", "artist", "status", "duration_s", "width", "height", "attempts", "created_at")
-    list_filter = ("status", "preset")
+    list_filter = ("status", "preset", "failure")
     search_fields = ("id", "artist__username", "prompt")
     readonly_fields = [f.name for f in RenderJob._meta.fields]
 

@@ -35,10 +35,10 @@ from generation.serializers import (
 )
 
 
-def render_data(jobs: list[RenderJob], *, artist) -> list[dict]:
+def render_data(jobs: list[RenderJob], *, artist, one: bool = False) -> list[dict]:
     """Renders as RenderOutputSerializer gives them, with their queue estimates (two queries for all the queued
-    ones); the web page's status poll answers with the same."""
-    estimates = queue_estimates(artist_id=artist.pk, jobs=jobs)
+    ones of a list, one for a render's status: `one`); the web page's status poll answers with the same."""
+    estimates = queue_estimates(artist_id=artist.pk, jobs=jobs, one=one)
     return render_cards(jobs, queue=estimates)  # = RenderOutputSerializer(jobs, many=True, context=...).data
 
 
@@ -119,7 +119,7 @@ class RenderDetailApi(ConditionalGetMixin, APIView):
         job = selectors.job_of(artist=request.user, job_id=job_id)
         if job is None:
             raise Http404
-        return Response(render_data([job], artist=request.user)[0])
+        return Response(render_data([job], artist=request.user, one=True)[0])
 
 
 class RenderCancelApi(APIView):
@@ -137,7 +137,8 @@ class RenderCancelApi(APIView):
             transitions.job_cancel(job_id=job_id, artist=request.user, request=request._request)
         except RenderJob.DoesNotExist:
             raise Http404 from None
-        return Response(render_data([selectors.job_of(artist=request.user, job_id=job_id)], artist=request.user)[0])
+        job = selectors.job_of(artist=request.user, job_id=job_id)
+        return Response(render_data([job], artist=request.user, one=True)[0])
 
 
 class ClipListApi(ConditionalGetMixin, generics.GenericAPIView):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from generation.jobs.states import ACTIVE, JobStatus
+from generation.jobs.states import ACTIVE, FailureClass, JobStatus
 from generation.runtime.presets import preset_choices
 
 __all__ = ["JobStatus"]  # the states live in generation.jobs.states; the model's field uses them
@@ -47,6 +47,9 @@ class RenderJob(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     eta_s = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
+    failure = models.CharField(
+        max_length=16, choices=FailureClass.choices, blank=True, help_text="A failed job's class of failure."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
 

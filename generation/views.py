@@ -129,7 +129,7 @@ def job_status(request, job_id):
         return JsonResponse({"detail": "Not found."}, status=404)
     from generation.api import render_data  # the API's representation, so page and API agree
 
-    return JsonResponse(render_data([job], artist=request.user)[0])
+    return JsonResponse(render_data([job], artist=request.user, one=True)[0])
 
 
 @login_required

@@ -1,5 +1,6 @@
-"""bin/run's supervision (bin/supervise.py over bin/processes): a killed worker is started again, the
-others keep running, and stopping the supervisor stops every child."""
+"""`make run` (bin/run): honcho starts the processes of deploy/Procfile (the web line is gunicorn with a fixed
+pool, and survives a storm); `bin/run --supervise` runs the same file under bin/supervise.py, where a killed
+worker is started again, the others keep running, and stopping the supervisor stops every child."""
 
 from __future__ import annotations
 
@@ -18,13 +19,21 @@ import pytest
 from tests.fixtures import ROOT, worker_env
 
 
-class Supervised:
-    """bin/supervise.py running in a subprocess; its output collected line by line."""
+def procfile_env(**extra: str) -> dict[str, str]:
+    """The environment bin/run gives deploy/Procfile's commands: the virtualenv's bin/ first on PATH."""
+    env = dict(os.environ) | extra
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
 
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
+
+class Supervised:
+    """bin/supervise.py (or, with `command`, another starter such as honcho) running in a subprocess; its
+    output collected line by line."""
+
+    def __init__(self, *args: str, env: dict[str, str], command: list[str] | None = None) -> None:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "bin/supervise.py", *args],
+            [*(command or [sys.executable, "bin/supervise.py"]), *args],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -120,22 +129,22 @@ def test_a_bad_process_file_line_is_named(tmp_path):
 
 @pytest.mark.worker
 def test_bin_run_starts_a_killed_housekeeping_worker_again(tmp_path, django_db_setup, _broker_ready):
-    """The real process list: the `default` worker of bin/processes, killed, comes back and answers a ping."""
+    """`bin/run --supervise` over the real process list: the `default` worker of deploy/Procfile, killed, comes
+    back and answers a ping."""
     app = _broker_ready
     log_dir = tmp_path / "log"
     log_dir.mkdir()
-    env = worker_env() | {"LOG_DIR": str(log_dir), "PYTHON": sys.executable, "PORT": "8765"}
-    supervised = Supervised("bin/processes", "--only", "default", "--restart-delay", "0.5", env=env)
-    log = log_dir / "default-worker.log"
+    env = procfile_env(**worker_env(), PORT="8765")
+    supervised = Supervised("deploy/Procfile", "--only", "default", "--restart-delay", "0.5", env=env)
 
     def ready_count() -> int:
-        return log.read_text().count("ready.") if log.exists() else 0
+        return "\n".join(supervised.lines).count("ready.")
 
     def wait_ready(count: int, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while ready_count() < count:
             if time.monotonic() > deadline:
-                raise TimeoutError("\n".join(supervised.lines) + "\n" + (log.read_text() if log.exists() else ""))
+                raise TimeoutError("\n".join(supervised.lines))
             time.sleep(0.2)
 
     try:
@@ -154,17 +163,17 @@ def test_bin_run_starts_a_killed_housekeeping_worker_again(tmp_path, django_db_s
 
 
 def test_the_web_process_is_gunicorn_with_a_fixed_pool_and_survives_a_storm(tmp_path):
-    """bin/processes' web line: gunicorn, VERNISSAGE_WEB_WORKERS processes of VERNISSAGE_WEB_THREADS threads
-    (so at most that many database connections), answering 200 to a burst far wider than its threads."""
+    """deploy/Procfile's web line as `make run` starts it (honcho): gunicorn, VERNISSAGE_WEB_WORKERS processes
+    of VERNISSAGE_WEB_THREADS threads (so at most that many database connections), answering 200 to a burst
+    far wider than its threads; a process that exits stops honcho, which says so."""
     import http.client
     from concurrent.futures import ThreadPoolExecutor
 
     port = 8856
     log_dir = tmp_path / "log"
     log_dir.mkdir()
-    env = dict(os.environ) | {
-        "LOG_DIR": str(log_dir),
-        "PYTHON": sys.executable,
+    env = procfile_env() | {
+        "VERNISSAGE_WEB_ACCESS_LOG": str(log_dir / "web-access.log"),
         "PORT": str(port),
         "VERNISSAGE_VAR_DIR": str(tmp_path),
         "VERNISSAGE_SQLITE_PATH": str(tmp_path / "web.sqlite3"),
@@ -172,7 +181,8 @@ def test_the_web_process_is_gunicorn_with_a_fixed_pool_and_survives_a_storm(tmp_
         "VERNISSAGE_WEB_THREADS": "3",
     }
     env.pop("DATABASE_URL", None)
-    supervised = Supervised("bin/processes", "--only", "web", env=env)
+    honcho = [str(Path(sys.executable).parent / "honcho"), "--no-colour", "-f", "deploy/Procfile", "-d", "."]
+    supervised = Supervised("start", "web", env=env, command=honcho)
 
     def get(_: int = 0) -> tuple[int, str]:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -203,4 +213,20 @@ def test_the_web_process_is_gunicorn_with_a_fixed_pool_and_survives_a_storm(tmp_
         assert {status for status, _ in answers} == {200}
         assert (log_dir / "web-access.log").read_text().count('"GET /healthz HTTP/1.1" 200') >= 241
     finally:
-        assert supervised.stop() == 0
+        assert supervised.stop() == 143  # honcho's status when it is sent SIGTERM
+    assert re.search(r"web\.1 stopped \(rc=", "\n".join(supervised.lines))
+
+
+def test_honcho_stops_every_process_once_one_exits(tmp_path):
+    """`make run`'s honcho, like a platform: a process that exits stops the others, and honcho says which."""
+    procfile = tmp_path / "Procfile"
+    procfile.write_text(
+        'stays: python -c "import time; time.sleep(300)"\n'
+        'leaves: python -c "import sys, time; time.sleep(1); sys.exit(3)"\n'
+    )
+    honcho = [str(Path(sys.executable).parent / "honcho"), "--no-colour", "-f", str(procfile), "-d", str(tmp_path)]
+    run = Supervised("start", env=procfile_env(), command=honcho)
+    assert run.proc.wait(timeout=30) == 3
+    run.wait_for(r"leaves\.1 stopped \(rc=3\)", timeout=5)
+    run.wait_for(r"sending SIGTERM to stays\.1", timeout=5)
+    run.wait_for(r"stays\.1 stopped", timeout=5)

@@ -14,6 +14,7 @@ localhost site URL (deploy.py) unless VERNISSAGE_SINGLE_MACHINE=1.
     celery    the broker, task routing and the one beat schedule
     webhooks  retries and backoff of deliveries, disabling, allowed targets, limits
     observability  error tracking (Sentry, scrubbed)
+    ops       who may read /metrics, readiness timeouts
     deploy    what DJANGO_DEBUG=0 refuses
 """
 
@@ -24,6 +25,7 @@ from config.settings.deploy import *  # noqa: F403  (imports what it checks itse
 from config.settings.edge import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
 from config.settings.observability import *  # noqa: F403
+from config.settings.ops import *  # noqa: F403
 from config.settings.render import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.storage import *  # noqa: F403

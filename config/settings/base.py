@@ -15,6 +15,8 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = required(
     "DJANGO_SECRET_KEY", when=not DEBUG, fallback="insecure-local-development-key-only-for-debug-mode-0123456789"
 )
+# Former keys while the secret key is rotated: sessions and reset links they signed stay valid (README: Operating).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG=0.")
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",  # HTTP and database metrics (ops serves them at /metrics)
     # The site's apps, lowest layer first: each imports only those above it in this list.
     "core",
     "accounts",
@@ -43,9 +46,11 @@ INSTALLED_APPS = [
     "artists",
     "evaluation",  # above artists: it pays through the ledger and reads the consent terms
     "webhooks",  # above contests and artists: it hears of their events through their signals
+    "ops",  # metrics and readiness: reads every app's tables
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole request
     "core.logs.RequestIdMiddleware",  # first: every log line of the request carries its id (X-Request-ID)
     "core.bodylimit.RequestBodyLimitMiddleware",  # refuses an oversized body before anything reads it
     "django.middleware.security.SecurityMiddleware",
@@ -61,7 +66,8 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.api.errors.ApiJsonErrorsMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the login page's message
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the login page's message
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: counts the response
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +116,12 @@ else:
             "TEST": {"NAME": env_str("VERNISSAGE_TEST_SQLITE", str(VAR_DIR / "test.sqlite3"))},
         }
     }
+
+# Every database query is counted and timed for /metrics: django-prometheus' wrappers of the same backends.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 
 # The shared cache (rate limits, throttles): local memory by default, which is per process;
 # VERNISSAGE_CACHE_URL=redis://host:6379/1 in production so every web process counts together.

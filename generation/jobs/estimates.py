@@ -151,13 +151,14 @@ def _start_s(ahead: int, in_flight: int, slots: int) -> int:
     return math.ceil((waves + busy) * per_render)
 
 
-def queue_estimates(*, artist_id: int, jobs: Sequence[RenderJob]) -> dict[uuid.UUID, QueueEstimate]:
-    """{job id: QueueEstimate} for the artist's queued jobs among `jobs`: none if none is queued, one query for
-    one job (a status), two for a list (the lanes, and the artist's queue in order)."""
+def queue_estimates(*, artist_id: int, jobs: Sequence[RenderJob], one: bool = False) -> dict[uuid.UUID, QueueEstimate]:
+    """{job id: QueueEstimate} for the artist's queued jobs among `jobs`: no query if none is queued, two for a
+    list (the lanes, and the artist's queue in order), one for a render's status (`one`: `jobs` is that
+    render alone, and its place in the artist's queue comes with the lanes)."""
     queued = [job for job in jobs if job.status == JobStatus.QUEUED]
     if not queued:
         return {}
-    if len(jobs) == 1:  # a render's status: its place in the artist's queue comes with the lanes (one query)
+    if one and len(jobs) == 1:
         job = queued[0]
         rows = _QUEUE_FOR_JOB.rows(clock.now(), artist_id=artist_id, created_at=job.created_at, job_id=job.id)
         mine = next((row for row in rows if row["artist_id"] == artist_id), None)
@@ -198,7 +199,7 @@ def queue_estimates(*, artist_id: int, jobs: Sequence[RenderJob]) -> dict[uuid.U
 
 def queue_estimate(job: RenderJob) -> QueueEstimate | None:
     """Where a queued job stands and when it should start; None unless the job is queued."""
-    return queue_estimates(artist_id=job.artist_id, jobs=[job]).get(job.id)
+    return queue_estimates(artist_id=job.artist_id, jobs=[job], one=True).get(job.id)
 
 
 def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:

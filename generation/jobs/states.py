@@ -23,6 +23,16 @@ class JobStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class FailureClass(models.TextChoices):
+    """Why a failed job failed, for the farm's operators (the /metrics failures counter): the artist reads
+    `error`, a sentence; this is its class."""
+
+    ERROR = "error", "Error in the render"
+    TIMEOUT = "timeout", "Past its time limit"
+    OUT_OF_MEMORY = "out_of_memory", "Out of GPU memory"
+    LOST = "lost", "Worker lost too many times"
+
+
 S = JobStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {

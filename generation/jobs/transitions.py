@@ -24,7 +24,7 @@ from core import clock
 from core.audit import audit_record
 from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.farm import stale_slots_q
-from generation.jobs.states import IN_FLIGHT, JobStatus, edge
+from generation.jobs.states import IN_FLIGHT, FailureClass, JobStatus, edge
 from generation.models import Clip, RenderJob, RenderWorker
 from generation.signals import render_failed, render_finished
 
@@ -154,11 +154,12 @@ def _delete_stored(names: list[str]) -> None:
             log.exception("could not delete %s after a failed store", name)
 
 
-def job_fail(*, job_id: uuid.UUID | str, attempt: int, message: str) -> bool:
-    """RUNNING -> FAILED with a message the artist can read; False if this run no longer owns the job."""
+def job_fail(*, job_id: uuid.UUID | str, attempt: int, message: str, failure: str = FailureClass.ERROR) -> bool:
+    """RUNNING -> FAILED with a message the artist can read and its class (FailureClass); False if this run
+    no longer owns the job."""
     with transaction.atomic():
         updated = RenderJob.objects.filter(id=job_id, status__in=_FAIL, attempts=attempt).update(
-            status=JobStatus.FAILED, error=message[:2000], finished_at=clock.now(), eta_s=None
+            status=JobStatus.FAILED, error=message[:2000], failure=failure, finished_at=clock.now(), eta_s=None
         )
         if updated:
             audit_record(action="job.failed", obj=RenderJob(id=job_id), detail={"error": message[:200]})
@@ -204,6 +205,7 @@ def jobs_recover_stale() -> dict[str, int]:
             if job.attempts >= settings.RENDER_MAX_ATTEMPTS:
                 done = same.update(
                     status=JobStatus.FAILED,
+                    failure=FailureClass.LOST,
                     finished_at=now,
                     eta_s=None,
                     error=(

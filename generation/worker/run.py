@@ -23,6 +23,7 @@ from django.db import DatabaseError, connection
 from core.logs import log_bind
 from core.sentry import sentry_forget
 from generation.jobs import transitions
+from generation.jobs.states import FailureClass
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
 from generation.worker import farm, scratch
@@ -197,15 +198,15 @@ def _run(*, job_id: str, worker_name: str) -> str:
         return "cancelled"
     except RenderTimedOut:
         log.warning("job %s: past its time limit of %d s", job_id, limit)
-        _fail(job_id, attempt, TIMED_OUT_MESSAGE.format(limit=limit))
+        _fail(job_id, attempt, TIMED_OUT_MESSAGE.format(limit=limit), FailureClass.TIMEOUT)
         return "failed"
     except RenderOutOfMemory:
         log.exception("job %s: out of memory, also with offload and VAE tiling", job_id)
-        _fail(job_id, attempt, OUT_OF_MEMORY_MESSAGE)
+        _fail(job_id, attempt, OUT_OF_MEMORY_MESSAGE, FailureClass.OUT_OF_MEMORY)
         return "failed"
     except Exception:
         log.exception("job %s failed", job_id)
-        _fail(job_id, attempt, FAILED_MESSAGE)
+        _fail(job_id, attempt, FAILED_MESSAGE, FailureClass.ERROR)
         return "failed"
     finally:
         if video is not None:
@@ -214,7 +215,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _fail(job_id: str, attempt: int, message: str) -> None:
+def _fail(job_id: str, attempt: int, message: str, failure: str) -> None:
     with_fresh_connection(
-        lambda: transitions.job_fail(job_id=job_id, attempt=attempt, message=message), what=f"job {job_id}: fail"
+        lambda: transitions.job_fail(job_id=job_id, attempt=attempt, message=message, failure=failure),
+        what=f"job {job_id}: fail",
     )

@@ -60,6 +60,8 @@ def test_no_page_answers_with_a_server_error(client, role):
         if "logout" in url:
             continue
         status = client.get(url).status_code
+        if url == "/readyz" and status == 503:
+            continue  # not ready (no render worker here) is its answer, not an error: tests/ops/test_readiness.py
         if status >= 500:
             failures[url] = status
     assert failures == {}

@@ -106,7 +106,7 @@ def test_out_of_memory_twice_fails_with_a_clear_message_and_no_files(artist, job
     job = job_factory(artist, **SMALL)
     assert run_render(job_id=str(job.id)) == "failed"
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and job.error == OUT_OF_MEMORY_MESSAGE
+    assert job.status == JobStatus.FAILED and job.error == OUT_OF_MEMORY_MESSAGE and job.failure == "out_of_memory"
     assert "out of memory" in job.error and "smaller size" in job.error
     assert not Clip.objects.filter(job=job).exists() and media_files() == before
 
@@ -126,7 +126,7 @@ def test_other_failures_fail_the_job_and_leave_no_files(
     job = job_factory(artist, **SMALL)
     assert run_render(job_id=str(job.id)) == "failed"
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and job.error == FAILED_MESSAGE
+    assert job.status == JobStatus.FAILED and job.error == FAILED_MESSAGE and job.failure == "error"
     assert "Traceback" not in job.error
     assert not Clip.objects.filter(job=job).exists() and media_files() == before
     assert list(tmp_path.iterdir()) == []  # scratch files removed too
@@ -139,7 +139,7 @@ def test_a_job_past_its_time_limit_fails(artist, job_factory, settings):
     job = job_factory(artist, **SMALL)
     assert run_render(job_id=str(job.id)) == "failed"
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "time limit (0 s)" in job.error
+    assert job.status == JobStatus.FAILED and "time limit (0 s)" in job.error and job.failure == "timeout"
 
 
 def test_time_limit_grows_with_size_and_is_capped(artist, job_factory, settings):

@@ -1,0 +1,1 @@
+"""Operating the site: /metrics for Prometheus (computed from the database at scrape time) and readiness."""
