@@ -285,7 +285,7 @@ class Command(BaseCommand):
         worker, queue, log_path = self._start_worker()
         job_ids = []
         try:
-            totals, in_worker = [], []
+            totals, in_worker, raw_in_worker = [], [], []
             for index in range(runs + 1):
                 if index:  # the user script, the same-output call and the job alternate: the same machine load
                     self.timed("user", calls["user"])
@@ -299,6 +299,8 @@ class Command(BaseCommand):
                 else:
                     totals.append(total)
                     in_worker.append((done.finished_at - done.started_at).total_seconds())
+                    time.sleep(SETTLE_S)
+                    raw_in_worker.append(self._raw_call_in_worker(done, queue, worker, log_path))
             text = log_path.read_text()
             loads = re.findall(r"pipeline loads in this worker: (\d+)", text)
             rendered = re.findall(r"rendered \d+ frames in ([\d.]+)s, cpu ([\d.]+)s", text)[1:]
@@ -336,9 +338,19 @@ class Command(BaseCommand):
             f"over them {maxrss_kb / 1024:.0f} MB"
         )
         self.out(f"ratio end-to-end job / user script (medians of {runs} warm): {e2e / user:.3f}")
+        raw_worker = _median([seconds for seconds, _ in raw_in_worker])
         self.out(
-            f"ratio worker pipeline phase / pipe(output_type='latent') (same output, medians of {runs} warm): "
-            f"{_median(pipe_in_worker) / latent:.3f}"
+            f"pipe(output_type='latent') in the worker's own process, on its warm pipeline, after each job: median "
+            f"of {runs} {raw_worker:.3f} s (min {min(s for s, _ in raw_in_worker):.3f}, max "
+            f"{max(s for s, _ in raw_in_worker):.3f}), CPU {_median([c for _, c in raw_in_worker]):.3f} s"
+        )
+        self.out(
+            f"ratio worker pipeline phase / pipe(output_type='latent') in this process (same output, medians of "
+            f"{runs} warm): {_median(pipe_in_worker) / latent:.3f}"
+        )
+        self.out(
+            f"ratio worker pipeline phase / pipe(output_type='latent') in the worker's process (same output, same "
+            f"process and pipeline, medians of {runs} warm): {_median(pipe_in_worker) / raw_worker:.3f}"
         )
 
     # -- peak memory ---------------------------------------------------------------------------
@@ -379,6 +391,7 @@ class Command(BaseCommand):
         with log_path.open("w") as log:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-P", "solo", "-c", "1"]
+                + ["-I", "bench.worker_calls"]  # the same-output raw call, run in the worker's own process
                 + ["-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
                 + ["--loglevel", "INFO"],
                 cwd=settings.BASE_DIR,
@@ -426,6 +439,34 @@ class Command(BaseCommand):
         if done.status != JobStatus.SUCCEEDED:
             raise CommandError(f"bench job failed: {done.error}\n{log_path.read_text()[-3000:]}")
         return done
+
+    def _raw_call_in_worker(self, job, queue, worker, log_path) -> tuple[float, float]:
+        """(seconds, CPU seconds) of pipe(..., output_type="latent") run by the bench's worker itself, on the
+        pipeline its engine keeps warm, with the job's own settings (bench.worker_calls)."""
+        import json
+
+        from generation.runtime.presets import BUILTIN_SOURCE
+
+        request = {
+            "prompt": job.prompt,
+            "negative_prompt": job.negative_prompt,
+            "width": job.width,
+            "height": job.height,
+            "num_frames": job.num_frames,
+            "steps": job.steps,
+            "guidance": job.guidance,
+            "seed": job.seed,
+            "preset": job.preset,
+            "model": "" if job.model_source == BUILTIN_SOURCE else job.model_source,
+            "revision": job.model_revision,
+        }
+        out = self.tmp / f"raw-{uuid.uuid4().hex[:8]}.json"
+        from config.celery import app
+
+        app.send_task("bench.raw_latent_call", args=[request, str(out)], queue=queue)
+        self._wait(out.exists, 3600, worker, log_path, "the raw call in the worker")
+        answer = json.loads(out.read_text())
+        return answer["seconds"], answer["cpu"]
 
     def _delete(self, job_ids) -> None:
         from generation.models import Clip, RenderJob

@@ -56,7 +56,9 @@ def test_bench_prints_both_like_for_like_ratios_and_the_workers_peak_rss(tmp_pat
     assert result.returncode == 0, result.stderr[-3000:]
     text = result.stdout
     assert "ratio end-to-end job / user script (medians of 1 warm): " in text
-    assert "ratio worker pipeline phase / pipe(output_type='latent') (same output, medians of 1 warm): " in text
+    assert "ratio worker pipeline phase / pipe(output_type='latent') in this process (same output, medians of 1" in text
+    same_process = "ratio worker pipeline phase / pipe(output_type='latent') in the worker's process (same output"
+    assert re.search(re.escape(same_process) + r".*: \d+\.\d{3}$", text, re.M), text
     assert "pipeline loads in the worker over 2 jobs: 1" in text
     rss = next(line for line in text.splitlines() if line.startswith("worker peak RSS for one job"))
     figures = re.findall(r"\(\d+ frames\) (\d+) MB", rss)
