@@ -168,7 +168,11 @@ def media_serve(request, path: str):
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if settings.MEDIA_HANDOFF != "none":
         return _hand_off(path, local_path, clip=clip, versioned=versioned, content_type=content_type)
-    size = default_storage.size(path)
+    try:
+        size = default_storage.size(path)
+    except FileNotFoundError:  # the row names a file the storage no longer has: missing, not a server error
+        log.warning("clip %s: media file %s is missing from storage", clip.pk, path)
+        return _not_found()
     etag = f'"{clip.media_key[:16]}-{clip.media_version or "p"}-{size}"'
     if clip.is_public and etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)

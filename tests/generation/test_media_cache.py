@@ -76,3 +76,14 @@ def test_private_media_is_never_stored(artist):
     assert "?v=" not in clip.video_src
     # Its ETag lets a browser resume or seek safely (If-Range); nothing may store the file itself.
     assert response["ETag"].startswith('"') and response["Cache-Control"] == "private, no-store"
+
+
+def test_a_file_missing_from_storage_is_a_404_not_a_500(artist):
+    from django.core.files.storage import default_storage
+
+    clip = make_clip(artist)
+    client = Client()
+    client.force_login(artist)
+    default_storage.delete(clip.poster.name)
+    assert client.get(clip.poster_src).status_code == 404
+    assert client.get(clip.video_src).status_code == 200  # the other file is still served
