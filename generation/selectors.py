@@ -9,12 +9,16 @@ orderings match the indexes of generation.models (`job_artist_created`, `clip_ar
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import router
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core import clock
+from core.compiled_query import Arg, CompiledQuery
 from generation.models import Clip, RenderJob
 
 #: What a clip card, the gallery API and a clip list show (Clip.media_url needs media_key, is_public and
@@ -160,9 +164,45 @@ def jobs_of(*, artist: User) -> QuerySet[RenderJob]:
     )
 
 
+# Model.from_db takes the values in the order of the model's fields.
+_JOB_COLUMNS = [f.attname for f in RenderJob._meta.concrete_fields if f.attname in RENDER_FIELDS]
+_CLIP_COLUMNS = [f.attname for f in Clip._meta.concrete_fields if f"clip__{f.attname}" in RENDER_FIELDS]
+
+
+def _job_row(now: datetime, *, artist_id: int, job_id: uuid.UUID) -> QuerySet:
+    return RenderJob.objects.filter(artist_id=artist_id, id=job_id).values(*RENDER_FIELDS)
+
+
+# Every status poll reads one render: its SQL is compiled once per process (core.compiled_query).
+_JOB_ROW = CompiledQuery(
+    _job_row,
+    model=RenderJob,
+    args={
+        "artist_id": Arg(RenderJob._meta.get_field("artist"), (1, 2)),
+        "job_id": Arg(RenderJob._meta.pk, (uuid.UUID(int=1), uuid.UUID(int=2))),
+    },
+)
+
+
 def job_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
-    """One of the artist's renders with the columns its status shows (one query, by primary key)."""
-    return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").only(*RENDER_FIELDS).first()
+    """One of the artist's renders with the columns its status shows, its clip joined (one query, by primary
+    key): the same instances as `.select_related("clip").only(*RENDER_FIELDS)`, from a row whose SQL is
+    compiled once (Model.from_db)."""
+    try:
+        job_id = job_id if isinstance(job_id, uuid.UUID) else uuid.UUID(str(job_id))
+    except ValueError:
+        return None
+    rows = _JOB_ROW.rows(clock.now(), artist_id=artist.pk, job_id=job_id)
+    if not rows:
+        return None
+    row, db = rows[0], router.db_for_read(RenderJob)
+    job = RenderJob.from_db(db, _JOB_COLUMNS, [row[name] for name in _JOB_COLUMNS])
+    clip = None
+    if row["clip__id"] is not None:
+        clip = Clip.from_db(db, _CLIP_COLUMNS, [row[f"clip__{name}"] for name in _CLIP_COLUMNS])
+        clip._state.fields_cache["job"] = job
+    job._state.fields_cache["clip"] = clip
+    return job
 
 
 def job_detail_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:

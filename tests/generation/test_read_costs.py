@@ -188,3 +188,31 @@ def json_roundtrip(data):
     from rest_framework.utils.encoders import JSONEncoder
 
     return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+def test_job_of_gives_the_instances_the_orm_would(artist, other_artist):
+    """generation.selectors.job_of builds the render and its clip from one compiled row: the same values as
+    `.select_related("clip").only(*RENDER_FIELDS)`, the clip's URLs included, and none for another artist."""
+    import uuid
+
+    from generation.serializers import render_cards
+
+    clip = make_clip(artist, publication=Publication.PUBLISHED, files=False)
+    queued = make_job(artist)
+    for job_id in (clip.job_id, queued.id, str(queued.id)):
+        orm = (
+            RenderJob.objects.filter(artist=artist, id=job_id)
+            .select_related("clip")
+            .only(*selectors.RENDER_FIELDS)
+            .get()
+        )
+        with CaptureQueriesContext(connection) as queries:
+            mine = selectors.job_of(artist=artist, job_id=job_id)
+            cards = render_cards([mine], queue={})
+        assert len(queries) == 1
+        assert cards == render_cards([orm], queue={})
+        assert (mine.status, mine.created_at, mine.artist_id) == (orm.status, orm.created_at, orm.artist_id)
+    assert selectors.job_of(artist=artist, job_id=clip.job_id).clip.video_src == clip.video_src
+    assert selectors.job_of(artist=other_artist, job_id=queued.id) is None
+    assert selectors.job_of(artist=artist, job_id=uuid.uuid4()) is None
+    assert selectors.job_of(artist=artist, job_id="not-a-uuid") is None
