@@ -1,0 +1,34 @@
+"""Provenance: the forensic watermark in every clip's frames, the C2PA content credentials every MP4 and poster
+carries, and the trace tool (provenance app)."""
+
+from config.env import env_bool, env_int, env_str, required
+from config.settings.base import DEBUG, VAR_DIR
+
+# The watermark: on for every clip. The key decides where the mark's bits lie; changing it makes the clips
+# marked before untraceable, so set it once per site (production has no default).
+PROVENANCE_WATERMARK = env_bool("PROVENANCE_WATERMARK", True)
+PROVENANCE_WATERMARK_KEY = required(
+    "PROVENANCE_WATERMARK_KEY", when=not DEBUG, fallback="vernissage-local-development-watermark-key"
+)
+# Peak change of a pixel's luma in 8-bit levels (4: PSNR about 42 dB; bench/watermark.py measures it).
+PROVENANCE_WATERMARK_STRENGTH = float(env_str("PROVENANCE_WATERMARK_STRENGTH", "4"))
+
+# C2PA signing. The chain (PEM, end entity first) and its private key, as files; `manage.py provenance_keys`
+# writes a development chain to the default paths. Or PROVENANCE_SIGNER: the dotted path of a callable that
+# returns a c2pa.Signer (c2pa.Signer.from_callback for a key held in a KMS or an HSM).
+PROVENANCE_SIGN = env_bool("PROVENANCE_SIGN", True)
+_DEV_KEYS = VAR_DIR / "provenance"
+PROVENANCE_SIGNING_CERT = env_str("PROVENANCE_SIGNING_CERT", str(_DEV_KEYS / "dev-chain.pem") if DEBUG else "")
+PROVENANCE_SIGNING_KEY = env_str("PROVENANCE_SIGNING_KEY", str(_DEV_KEYS / "dev-key.pem") if DEBUG else "")
+PROVENANCE_SIGNER = env_str("PROVENANCE_SIGNER")
+PROVENANCE_SIGNING_ALG = env_str("PROVENANCE_SIGNING_ALG", "es256")
+PROVENANCE_TSA_URL = env_str("PROVENANCE_TSA_URL")  # an RFC 3161 time-stamp authority, if any
+# A clip that cannot be signed fails its job (nothing unsigned is stored); 0 stores it unsigned instead.
+PROVENANCE_SIGNING_REQUIRED = env_bool("PROVENANCE_SIGNING_REQUIRED", True)
+# Credentials count as valid only when the signer is on the reader's trust list (off: a development chain).
+PROVENANCE_REQUIRE_TRUSTED = env_bool("PROVENANCE_REQUIRE_TRUSTED", False)
+
+# The trace: files are decoded by a child process (this interpreter unless set), within this many seconds.
+PROVENANCE_TRACE_PYTHON = env_str("PROVENANCE_TRACE_PYTHON")
+PROVENANCE_TRACE_TIMEOUT = env_int("PROVENANCE_TRACE_TIMEOUT", 120, minimum=5)
+PROVENANCE_TRACE_MAX_BYTES = env_int("PROVENANCE_TRACE_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
