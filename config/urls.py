@@ -14,5 +14,6 @@ urlpatterns = [
     path("contests/", include("contests.urls")),
     path("artists/", include("artists.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("provenance/", include("provenance.urls")),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from core.clock import now
 from generation.models import RenderJob
+from generation.runtime.presets import get_preset
 from generation.worker.hooks import OutputHookFailed
 from provenance import services, watermark
 from provenance.credentials import SigningError, sign_files
@@ -34,14 +35,14 @@ class ProvenanceHook:
         """The frames with the job's mark in their luma (unchanged when PROVENANCE_WATERMARK is off)."""
         return frames if self.marker is None else self.marker.frames(frames)
 
-    def files(self, paths: dict[str, Path], metadata: dict[str, object]) -> None:
+    def files(self, paths: dict[str, Path], metadata: dict[str, object]) -> None:  # noqa: ARG002
         """Sign the MP4 and the poster in place; OutputHookFailed when signing fails and is required."""
         if not settings.PROVENANCE_SIGN:
             return
         render = {
             "job_id": str(self.job.id),
             "preset": self.job.preset,
-            "model": str(metadata.get("model") or self.job.preset),
+            "model": self.job.model_source or _preset_label(self.job.preset),
             "revision": self.job.model_revision,
             "created": now().isoformat(),
         }
@@ -50,3 +51,10 @@ class ProvenanceHook:
         except SigningError as exc:
             if settings.PROVENANCE_SIGNING_REQUIRED:
                 raise OutputHookFailed(SIGNING_FAILED.format(reason=exc)) from exc
+
+
+def _preset_label(key: str) -> str:
+    try:
+        return get_preset(key).label
+    except ValueError:
+        return key

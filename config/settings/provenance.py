@@ -3,6 +3,7 @@ carries, and the trace tool (provenance app)."""
 
 from config.env import env_bool, env_int, env_str, required
 from config.settings.base import DEBUG, VAR_DIR
+from config.settings.edge import REQUEST_BODY_LIMITS
 
 # The watermark: on for every clip. The key decides where the mark's bits lie; changing it makes the clips
 # marked before untraceable, so set it once per site (production has no default).
@@ -31,4 +32,6 @@ PROVENANCE_REQUIRE_TRUSTED = env_bool("PROVENANCE_REQUIRE_TRUSTED", False)
 # The trace: files are decoded by a child process (this interpreter unless set), within this many seconds.
 PROVENANCE_TRACE_PYTHON = env_str("PROVENANCE_TRACE_PYTHON")
 PROVENANCE_TRACE_TIMEOUT = env_int("PROVENANCE_TRACE_TIMEOUT", 120, minimum=5)
-PROVENANCE_TRACE_MAX_BYTES = env_int("PROVENANCE_TRACE_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+PROVENANCE_TRACE_MAX_BYTES = env_int("PROVENANCE_TRACE_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
+# The trace page takes uploads up to that size (VERNISSAGE_BODY_LIMITS still wins when it names the path).
+REQUEST_BODY_LIMITS.setdefault("/provenance/trace/", PROVENANCE_TRACE_MAX_BYTES + 1024 * 1024)
