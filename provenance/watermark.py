@@ -9,8 +9,11 @@ frames and tiles adds the mark up while the picture averages out. Scale is searc
 The tile is a grid of CELL x CELL cells, each a smooth bump (sin x sin) with a pseudo-random sign: a
 quarter of the cells are sync cells, the rest carry the code bits (each bit in several cells far apart).
 The code: 32 payload bits + 8 checksum bits (CRC-32's low byte), then BCH over GF(2^7) correcting up to
-13 bit errors (77 parity bits, 117 bits in all). A clip is traced only when BCH corrects the word, the
-checksum matches and the payload is in the table: random bits pass all three about once in 2^58 tries.
+13 bit errors (77 parity bits, 117 bits in all), with Chase decoding over the 8 least reliable bits when
+BCH alone fails. A clip is traced only when the sync pattern stands out (6 standard deviations), BCH
+corrects the word, the checksum matches and the payload is in the table: random bits pass the code and the
+checksum about once in 2^30 tries (256 Chase tries x 2^-22 x 2^-8), and then name a job with probability
+(jobs / 2^32).
 
 Plain numpy and bchlib: no Django, no PyAV.
 """
@@ -26,8 +29,8 @@ import bchlib
 import numpy as np
 from PIL import Image
 
-TILE = 128  # pixels of the repeating tile, at the marked clip's own size
-CELL = 8  # pixels of one cell of the tile (a smooth bump)
+TILE = 256  # pixels of the repeating tile, at the marked clip's own size
+CELL = 16  # pixels of one cell of the tile (a smooth bump): low enough in frequency to survive CRF 35 on noise
 GRID = TILE // CELL  # cells per side
 PAYLOAD_BITS = 32
 CHECK_BITS = 8
@@ -36,6 +39,8 @@ _BCH_M = 7
 STRENGTH = 4.0  # peak amplitude of a bump, in 8-bit luma levels, before masking
 #: Scales tried when reading a clip back (leaked copy's size / marked size).
 SCALES = (1.0, 0.5, 0.75, 2 / 3, 0.8, 0.6, 0.4, 1 / 3, 0.25, 1.25, 1.5, 2.0)
+#: Least reliable bits flipped in every combination when BCH alone fails (Chase decoding): 2^8 tries.
+CHASE_BITS = 8
 SYNC_THRESHOLD = 6.0  # sync peak, in standard deviations of the correlation surface, to try decoding at all
 
 
@@ -87,6 +92,25 @@ def decode_bits(bits: np.ndarray) -> Decoded:
     if data[4] != _checksum(payload):
         return Decoded(None, -1)
     return Decoded(payload, errors)
+
+
+def decode_soft(soft: np.ndarray) -> Decoded:
+    """Decode soft bits (sign: the bit, size: how sure): BCH on the hard bits, then on the hard bits with every
+    combination of the CHASE_BITS least reliable ones flipped, fewest flips first; errors counts the flips too."""
+    hard = (soft > 0).astype(np.uint8)
+    first = decode_bits(hard)
+    if first.payload is not None:
+        return first
+    weakest = np.argsort(np.abs(soft))[:CHASE_BITS]
+    patterns = sorted(range(1, 2**CHASE_BITS), key=lambda m: (bin(m).count("1"), m))
+    for mask in patterns:
+        trial = hard.copy()
+        flips = [weakest[i] for i in range(CHASE_BITS) if mask >> i & 1]
+        trial[flips] ^= 1
+        decoded = decode_bits(trial)
+        if decoded.payload is not None:
+            return Decoded(decoded.payload, decoded.errors + len(flips))
+    return first
 
 
 @dataclass(frozen=True)
@@ -217,7 +241,7 @@ class Reading:
         """1 when no bit was wrong, falling to 0 at the most errors the code corrects; 0 with no mark."""
         if self.payload is None:
             return 0.0
-        return max(0.0, 1.0 - self.errors / (BCH_T + 1))
+        return max(0.0, 1.0 - self.errors / (BCH_T + CHASE_BITS + 1))
 
 
 def _read_tile(folded: np.ndarray, lay: Layout) -> tuple[float, np.ndarray]:
@@ -250,7 +274,7 @@ def read_luma(mean_luma: np.ndarray, *, key: str, scales: Iterable[float] = SCAL
         if min(image.shape) < CELL * 4:
             continue
         z, soft = _read_tile(_fold(_residual(image)), lay)
-        decoded = decode_bits((soft > 0).astype(np.uint8)) if z >= SYNC_THRESHOLD else Decoded(None, -1)
+        decoded = decode_soft(soft) if z >= SYNC_THRESHOLD else Decoded(None, -1)
         reading = Reading(decoded.payload, decoded.errors, z, scale, soft, len(soft))
         if decoded.payload is not None:
             return reading

@@ -17,4 +17,4 @@ def marked_video(job, path: Path, *, seed: int = 0, crf: int = 23) -> Path:
     """An MP4 of natural frames carrying `job`'s mark (its payload made as the worker makes it)."""
     payload = services.payload_for_job(job=job)
     marker = watermark.Marker(key=settings.PROVENANCE_WATERMARK_KEY, payload=payload)
-    return media.write_video(marker.frames(iter(natural_frames(seed))), path, crf=crf)
+    return media.write_video(marker.frames(iter(natural_frames(seed, width=512, height=384))), path, crf=crf)

@@ -22,7 +22,7 @@ from provenance.models import Trace, WatermarkPayload
 
 pytestmark = pytest.mark.django_db
 
-CLIP = {"width": 256, "height": 192, "num_frames": 17, "steps": 2, "duration_s": 1, "fps": 16}
+CLIP = {"width": 512, "height": 384, "num_frames": 17, "steps": 2, "duration_s": 1, "fps": 16}
 
 
 def _stored(clip: Clip, field: str, folder: Path) -> Path:
