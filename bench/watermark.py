@@ -62,11 +62,15 @@ def attack(frames: list[np.ndarray], name: str, path: Path, fps: int) -> Path:
         crf = {"none": 23, "h264_crf28": 28, "h264_crf35": 35}[name]
         return media.write_video(frames, path.with_suffix(".mp4"), fps=fps, crf=crf)
     if name == "half_size":
-        half = [np.asarray(Image.fromarray(f).resize((width // 2, height // 2), Image.Resampling.BILINEAR)) for f in frames]
+        half = [
+            np.asarray(Image.fromarray(f).resize((width // 2, height // 2), Image.Resampling.BILINEAR)) for f in frames
+        ]
         return media.write_video(half, path.with_suffix(".mp4"), fps=fps, crf=23)
     if name == "crop_10pc":
         cy, cx = height // 10, width // 10
-        return media.write_video([f[cy : height - cy, cx : width - cx] for f in frames], path.with_suffix(".mp4"), fps=fps)
+        return media.write_video(
+            [f[cy : height - cy, cx : width - cx] for f in frames], path.with_suffix(".mp4"), fps=fps
+        )
     if name == "excerpt_2s":
         start = len(frames) // 4
         return media.write_video(frames[start : start + 2 * fps], path.with_suffix(".mp4"), fps=fps)
@@ -243,7 +247,10 @@ def timing(args, artist) -> tuple[float, float, list[float]]:
                 (on if with_hooks else off).append(elapsed)
             if not with_hooks and len(psnrs) < 2:
                 clip = Clip.objects.get(job=job)
-                with default_storage.open(clip.video.name, "rb") as handle, tempfile.NamedTemporaryFile(suffix=".mp4") as tmp:
+                with (
+                    default_storage.open(clip.video.name, "rb") as handle,
+                    tempfile.NamedTemporaryFile(suffix=".mp4") as tmp,
+                ):
                     tmp.write(handle.read())
                     tmp.flush()
                     frames = list(media.read_frames(tmp.name))
@@ -281,7 +288,10 @@ def dwtdct(args, folder: Path) -> Tally | None:
             leaked = attack(frames, name, folder / f"dwt-{name}", fps)
             decoder = WatermarkDecoder("bits", 32)
             votes = np.mean(
-                [np.array(decoder.decode(f[:, :, ::-1].copy(), "dwtDct"), dtype=float) for f in media.read_frames(leaked, max_frames=48)],
+                [
+                    np.array(decoder.decode(f[:, :, ::-1].copy(), "dwtDct"), dtype=float)
+                    for f in media.read_frames(leaked, max_frames=48)
+                ],
                 axis=0,
             )
             got = (votes > 0.5).astype(int)
@@ -300,7 +310,9 @@ def _print(title: str, tally: Tally) -> None:
         ber = statistics.fmean(tally.errors[name]) if tally.errors[name] else float("nan")
         print(f"  {name:<16} {tally.traced[name]:>4}/{tally.count:<3} {share:>6.0%} {ber:>8.4f}")
     if tally.psnr:
-        print(f"  PSNR of the marked frames: mean {statistics.fmean(tally.psnr):.2f} dB, lowest {min(tally.psnr):.2f} dB")
+        print(
+            f"  PSNR of the marked frames: mean {statistics.fmean(tally.psnr):.2f} dB, lowest {min(tally.psnr):.2f} dB"
+        )
 
 
 def main() -> None:
@@ -325,7 +337,8 @@ def main() -> None:
 
         artist = User.objects.create_user("watermark-bench", password=None)
         print(
-            f"watermark: tile {watermark.TILE} px, cell {watermark.CELL} px, {watermark.code_bits()} code bits, strength {settings.PROVENANCE_WATERMARK_STRENGTH}; "
+            f"watermark: tile {watermark.TILE} px, cell {watermark.CELL} px, {watermark.code_bits()} code bits, "
+            f"strength {settings.PROVENANCE_WATERMARK_STRENGTH}; "
             f"clips {args.width}x{args.height}, {args.duration} s; delivered as H.264 CRF {settings.RENDER_X264_CRF}"
         )
         started = time.monotonic()
@@ -341,8 +354,10 @@ def main() -> None:
               f"highest sync {top:.1f} sd (decoding is tried from 6.0)")  # fmt: skip
         with_hooks, without, psnrs = timing(args, artist)
         print(
-            f"\nJob time at {args.width}x{args.height}, {args.duration} s (tiny preset, median of {args.timing_pairs}): "
-            f"{with_hooks:.2f} s with the mark and the manifest, {without:.2f} s without: ratio {with_hooks / without:.3f}"
+            f"\nJob time at {args.width}x{args.height}, {args.duration} s "
+            f"(tiny preset, median of {args.timing_pairs}): "
+            f"{with_hooks:.2f} s with the mark and the manifest, {without:.2f} s without: "
+            f"ratio {with_hooks / without:.3f}"
         )
         print(f"PSNR of the mark on the tiny preset's frames: {', '.join(f'{p:.2f} dB' for p in psnrs)}")
         if args.compare_dwtdct:

@@ -34,7 +34,9 @@ def _signer() -> c2pa.Signer:
         return import_string(settings.PROVENANCE_SIGNER)()
     cert_path, key_path = settings.PROVENANCE_SIGNING_CERT, settings.PROVENANCE_SIGNING_KEY
     if not cert_path or not key_path:
-        raise SigningError("No signing key: set PROVENANCE_SIGNING_CERT and PROVENANCE_SIGNING_KEY (or PROVENANCE_SIGNER).")
+        raise SigningError(
+            "No signing key: set PROVENANCE_SIGNING_CERT and PROVENANCE_SIGNING_KEY (or PROVENANCE_SIGNER)."
+        )
     try:
         cert, key = Path(cert_path).read_text(), Path(key_path).read_text()
     except OSError as exc:

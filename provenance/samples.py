@@ -15,7 +15,13 @@ def natural_frames(seed: int, *, width: int = 320, height: int = 240, count: int
     t = (xs / width * rng.uniform(0.3, 1.0) + ys / height * rng.uniform(0.0, 0.7))[..., None]
     base = (rng.uniform(0, 255, 3) * (1 - t) + rng.uniform(0, 255, 3) * t).astype(np.uint8)
     shapes = [
-        (rng.uniform(0, width), rng.uniform(0, height), rng.uniform(10, width / 5), tuple(int(v) for v in rng.integers(0, 256, 3)), rng.uniform(-5, 5, 2))
+        (
+            rng.uniform(0, width),
+            rng.uniform(0, height),
+            rng.uniform(10, width / 5),
+            tuple(int(v) for v in rng.integers(0, 256, 3)),
+            rng.uniform(-5, 5, 2),
+        )
         for _ in range(6)
     ]
     frames = []

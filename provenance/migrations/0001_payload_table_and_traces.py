@@ -6,48 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('generation', '0008_render_worker'),
+        ("generation", "0008_render_worker"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Trace',
+            name="Trace",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('upload', 'Uploaded file'), ('url', 'Address on this site'), ('command', 'Command line')], max_length=16)),
-                ('file_name', models.CharField(blank=True, max_length=255)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('found', models.BooleanField(default=False)),
-                ('payload', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('bit_errors', models.IntegerField(default=-1)),
-                ('code_bits', models.PositiveSmallIntegerField(default=0)),
-                ('sync', models.FloatField(default=0.0)),
-                ('scale', models.FloatField(default=1.0)),
-                ('confidence', models.FloatField(default=0.0)),
-                ('frames_read', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='traces', to='generation.renderjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("upload", "Uploaded file"),
+                            ("url", "Address on this site"),
+                            ("command", "Command line"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=255)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("found", models.BooleanField(default=False)),
+                ("payload", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("bit_errors", models.IntegerField(default=-1)),
+                ("code_bits", models.PositiveSmallIntegerField(default=0)),
+                ("sync", models.FloatField(default=0.0)),
+                ("scale", models.FloatField(default=1.0)),
+                ("confidence", models.FloatField(default=0.0)),
+                ("frames_read", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="traces",
+                        to="generation.renderjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='WatermarkPayload',
+            name="WatermarkPayload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payload', models.PositiveBigIntegerField(unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('job', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='watermark', to='generation.renderjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("payload", models.PositiveBigIntegerField(unique=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "job",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="watermark", to="generation.renderjob"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('payload__lt', 4294967296)), name='watermark_payload_fits_32_bits')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("payload__lt", 4294967296)), name="watermark_payload_fits_32_bits"
+                    )
+                ],
             },
         ),
     ]

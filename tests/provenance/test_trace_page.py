@@ -25,7 +25,7 @@ def test_a_moderator_traces_an_uploaded_copy(client, moderator, artist, tmp_path
     with open(video, "rb") as handle:
         response = client.post(URL, {"file": handle})
     body = response.content.decode()
-    assert response.status_code == 200, body[body.find("<main"):][:1500]
+    assert response.status_code == 200, body[body.find("<main") :][:1500]
     assert str(clip.job_id) in body and str(clip.id) in body and "north" in body
     trace = Trace.objects.get()
     assert trace.found and trace.actor == moderator and trace.source == Trace.Source.UPLOAD

@@ -74,9 +74,7 @@ def test_frames_carry_the_jobs_mark_and_trace_clip_names_the_job(rendered, tmp_p
     frames = list(media.read_frames(video))
     height, width = frames[0].shape[:2]
     cy, cx = height // 10, width // 10
-    leaked = media.write_video(
-        [f[cy : height - cy, cx : width - cx] for f in frames], tmp_path / "leaked.mp4", crf=30
-    )
+    leaked = media.write_video([f[cy : height - cy, cx : width - cx] for f in frames], tmp_path / "leaked.mp4", crf=30)
     mean, _count = media.mean_luma(leaked)
     assert watermark.read_luma(mean, key=settings.PROVENANCE_WATERMARK_KEY).payload == payload
     call_command("trace_clip", str(leaked))
