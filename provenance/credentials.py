@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import c2pa
+import c2pa  # type: ignore[import-untyped]  (no hints shipped)
 from django.conf import settings
 from django.utils.module_loading import import_string
 
