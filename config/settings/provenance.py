@@ -1,15 +1,18 @@
 """Provenance: the forensic watermark in every clip's frames, the C2PA content credentials every MP4 and poster
 carries, and the trace tool (provenance app)."""
 
-from config.env import env_bool, env_int, env_str, required
-from config.settings.base import DEBUG, VAR_DIR
+import hashlib
+
+from config.env import env_bool, env_int, env_str
+from config.settings.base import DEBUG, SECRET_KEY, VAR_DIR
 from config.settings.edge import REQUEST_BODY_LIMITS
 
 # The watermark: on for every clip. The key decides where the mark's bits lie; changing it makes the clips
-# marked before untraceable, so set it once per site (production has no default).
+# marked before untraceable, so set it once per site. Unset, it is derived from the secret key (so rotating
+# DJANGO_SECRET_KEY would change it: production should set it).
 PROVENANCE_WATERMARK = env_bool("PROVENANCE_WATERMARK", True)
-PROVENANCE_WATERMARK_KEY = required(
-    "PROVENANCE_WATERMARK_KEY", when=not DEBUG, fallback="vernissage-local-development-watermark-key"
+PROVENANCE_WATERMARK_KEY = env_str(
+    "PROVENANCE_WATERMARK_KEY", hashlib.sha256(f"vernissage-watermark-key:{SECRET_KEY}".encode()).hexdigest()
 )
 # Peak change of a pixel's luma in 8-bit levels (4: PSNR about 42 dB; bench/watermark.py measures it).
 PROVENANCE_WATERMARK_STRENGTH = float(env_str("PROVENANCE_WATERMARK_STRENGTH", "4"))
