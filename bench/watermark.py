@@ -4,7 +4,7 @@ the bit error rate; the PSNR of the marked frames; false positives on unmarked c
 mark and the content credentials add to a job (a ratio of the job's time, at 768x512).
 
     .venv/bin/python bench/watermark.py [--clips 20] [--unmarked 200] [--size 768x512] [--duration 2]
-                                        [--timing-pairs 3] [--compare-dwtdct]
+                                        [--timing-pairs 3] [--compare-dwtdct] [--screenshot FOLDER]
 
 Two sets of clips: `--clips` rendered through the worker's render path (generation.worker.run.run_render,
 the tiny preset: its frames are noise, the hardest case) and `--clips` whose frames are natural images drawn
@@ -302,6 +302,22 @@ def dwtdct(args, folder: Path) -> Tally | None:
     return tally
 
 
+def screenshot(folder: Path, *, width: int, height: int, strength: float) -> None:
+    """Write a natural frame: unmarked | marked | the difference x16 around grey, for judging the mark by eye."""
+    from PIL import Image
+
+    from provenance import watermark
+    from provenance.samples import natural_frames
+
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = watermark.Marker(key="screenshot", payload=0x5EED5EED, strength=strength)
+    frame = natural_frames(3, width=width, height=height, count=1)[0]
+    marked = marker.mark(frame)
+    diff = np.clip(128 + 16 * (marked.astype(np.int16) - frame.astype(np.int16)), 0, 255).astype(np.uint8)
+    Image.fromarray(np.concatenate([frame, marked, diff], axis=1)).save(folder / "watermark-natural.png")
+    print(f"wrote {folder / 'watermark-natural.png'} (PSNR {watermark.psnr(frame, marked):.2f} dB)")
+
+
 def _print(title: str, tally: Tally) -> None:
     print(f"\n{title} ({tally.count} clips)")
     print(f"  {'attack':<16} {'traced':>8} {'share':>7} {'BER':>8}")
@@ -323,8 +339,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=2)
     parser.add_argument("--timing-pairs", type=int, default=3)
     parser.add_argument("--compare-dwtdct", action="store_true")
+    parser.add_argument("--screenshot", metavar="FOLDER", help="only write the by-eye comparison image there")
     args = parser.parse_args()
     args.width, args.height = map(int, args.size.split("x"))
+    if args.screenshot:
+        sys.path.insert(0, str(ROOT))
+        screenshot(Path(args.screenshot), width=args.width, height=args.height, strength=4.0)
+        return
     with tempfile.TemporaryDirectory(prefix="watermark-bench-") as tmp:
         folder = Path(tmp)
         _setup(folder)
