@@ -37,6 +37,11 @@ def _signer() -> c2pa.Signer:
         raise SigningError(
             "No signing key: set PROVENANCE_SIGNING_CERT and PROVENANCE_SIGNING_KEY (or PROVENANCE_SIGNER)."
         )
+    if settings.PROVENANCE_MAKE_DEV_KEYS and not (Path(cert_path).exists() and Path(key_path).exists()):
+        from core.clock import now
+        from provenance.keys import make_dev_chain
+
+        make_dev_chain(cert_path=Path(cert_path), key_path=Path(key_path), now=now())
     try:
         cert, key = Path(cert_path).read_text(), Path(key_path).read_text()
     except OSError as exc:

@@ -10,9 +10,10 @@ from generation.models import RenderJob
 
 
 class WatermarkPayload(models.Model):
-    """The 32-bit number marked into a job's frames; it names nothing by itself, only through this table."""
+    """The 32-bit number marked into a job's frames; it names nothing by itself, only through this table (a job
+    that is deleted takes its row along; a job with a clip cannot be deleted)."""
 
-    job = models.OneToOneField(RenderJob, on_delete=models.PROTECT, related_name="watermark")
+    job = models.OneToOneField(RenderJob, on_delete=models.CASCADE, related_name="watermark")
     payload = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField()
 

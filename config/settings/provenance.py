@@ -25,6 +25,9 @@ _DEV_KEYS = VAR_DIR / "provenance"
 PROVENANCE_SIGNING_CERT = env_str("PROVENANCE_SIGNING_CERT", str(_DEV_KEYS / "dev-chain.pem") if DEBUG else "")
 PROVENANCE_SIGNING_KEY = env_str("PROVENANCE_SIGNING_KEY", str(_DEV_KEYS / "dev-key.pem") if DEBUG else "")
 PROVENANCE_SIGNER = env_str("PROVENANCE_SIGNER")
+# In development, on the default paths, a missing chain is made on first use (as `provenance_keys` makes it),
+# so a fresh var/ folder signs too. Never with DJANGO_DEBUG=0 or paths of your own.
+PROVENANCE_MAKE_DEV_KEYS = DEBUG and not env_str("PROVENANCE_SIGNING_CERT") and not env_str("PROVENANCE_SIGNING_KEY")
 PROVENANCE_SIGNING_ALG = env_str("PROVENANCE_SIGNING_ALG", "es256")
 PROVENANCE_TSA_URL = env_str("PROVENANCE_TSA_URL")  # an RFC 3161 time-stamp authority, if any
 # A clip that cannot be signed fails its job (nothing unsigned is stored); 0 stores it unsigned instead.

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 (
                     "job",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="watermark", to="generation.renderjob"
+                        on_delete=django.db.models.deletion.CASCADE, related_name="watermark", to="generation.renderjob"
                     ),
                 ),
             ],

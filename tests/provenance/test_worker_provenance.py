@@ -99,6 +99,7 @@ def test_a_file_without_a_mark_is_reported_as_such(db, tmp_path, capsys):
 
 def test_signing_failure_fails_the_job_and_stores_nothing(artist, job_factory, settings, tmp_path):
     settings.PROVENANCE_SIGNING_CERT = str(tmp_path / "missing.pem")
+    settings.PROVENANCE_MAKE_DEV_KEYS = False  # a path of one's own: no development chain is made there
     job = job_factory(artist, **{**CLIP, "width": 64, "height": 64, "num_frames": 9})
     assert run_render(job_id=str(job.id)) == "failed"
     job.refresh_from_db()
@@ -109,6 +110,7 @@ def test_signing_failure_fails_the_job_and_stores_nothing(artist, job_factory, s
 
 def test_signing_can_be_relaxed(artist, job_factory, settings, tmp_path):
     settings.PROVENANCE_SIGNING_CERT = str(tmp_path / "missing.pem")
+    settings.PROVENANCE_MAKE_DEV_KEYS = False  # a path of one's own: no development chain is made there
     settings.PROVENANCE_SIGNING_REQUIRED = False
     job = job_factory(artist, **{**CLIP, "width": 64, "height": 64, "num_frames": 9})
     assert run_render(job_id=str(job.id)) == "succeeded"
