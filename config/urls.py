@@ -16,5 +16,6 @@ urlpatterns = [
     path("artists/", include("artists.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("provenance/", include("provenance.urls")),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -30,4 +30,9 @@ settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 django.setup()
 
+# Every clip is signed (C2PA): the run's workers sign with a development chain made once in its var/.
+from django.core.management import call_command  # noqa: E402
+
+call_command("provenance_keys", "--if-missing", verbosity=0)
+
 pytest_plugins = ["tests.fixtures", "tests.browser_fixtures"]

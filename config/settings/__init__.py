@@ -10,6 +10,7 @@ localhost site URL (deploy.py) unless VERNISSAGE_SINGLE_MACHINE=1.
     edge      what the site accepts at its edge: trusted proxies, request body and JSON limits, API
               throttles, the Content-Security-Policy, caching of published media
     storage   media: a local folder, or S3 through django-storages; who sends a file once authorised
+    provenance  the watermark, C2PA signing keys, the trace tool
     render    presets, devices, memory options, time limits, quotas and the queue
     celery    the broker, task routing and the one beat schedule
     webhooks  retries and backoff of deliveries, disabling, allowed targets, limits
@@ -26,6 +27,7 @@ from config.settings.edge import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
 from config.settings.observability import *  # noqa: F403
 from config.settings.ops import *  # noqa: F403
+from config.settings.provenance import *  # noqa: F403
 from config.settings.render import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.storage import *  # noqa: F403

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "generation",
+    "provenance",  # the watermark table and traces: reads generation's jobs
     "approvals",
     "contests",
     "artists",

@@ -80,6 +80,8 @@ for _options in [{"offload": RENDER_OFFLOAD, "x264_preset": RENDER_X264_PRESET},
             f"(RENDER_X264_PRESET or x264_preset in RENDER_PRESET_OPTIONS)."
         )
 RENDER_X264_CRF = env_int("RENDER_X264_CRF", 23, minimum=0)
+# Steps added to the render path (generation/worker/hooks.py): the watermark and the content credentials.
+RENDER_OUTPUT_HOOKS = env_list("RENDER_OUTPUT_HOOKS", "provenance.hooks.ProvenanceHook")
 # The engine class render workers use (a dotted path); tests and load tests name theirs from tests/.
 # Checked here for its form; a worker that cannot import it refuses to start.
 RENDER_ENGINE = env_str("RENDER_ENGINE", "generation.runtime.engine.Engine")

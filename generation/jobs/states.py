@@ -31,6 +31,7 @@ class FailureClass(models.TextChoices):
     TIMEOUT = "timeout", "Past its time limit"
     OUT_OF_MEMORY = "out_of_memory", "Out of GPU memory"
     LOST = "lost", "Worker lost too many times"
+    OUTPUT = "output", "Could not mark or sign the clip"
 
 
 S = JobStatus

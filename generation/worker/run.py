@@ -28,6 +28,7 @@ from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
 from generation.worker import farm, scratch
 from generation.worker.engine import engine_options, render_engine, warm_state, x264_preset
+from generation.worker.hooks import OutputHookFailed, OutputHooks
 from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
 
 T = TypeVar("T")
@@ -151,8 +152,9 @@ def _run(*, job_id: str, worker_name: str) -> str:
             "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
         }
         written, cpu_written = time.monotonic(), time.process_time()
+        hooks = OutputHooks(job)
         outputs = write_outputs(
-            video.frames(),
+            hooks.frames(video.frames()),
             num_frames=len(video),
             folder=workdir,
             fps=job.fps,
@@ -161,6 +163,7 @@ def _run(*, job_id: str, worker_name: str) -> str:
             preset=encoder_preset,
         )
         video.close()
+        hooks.files(outputs.paths(), metadata)
         log.info(
             "job %s: outputs written in %.2fs, cpu %.2fs",
             job_id,
@@ -193,6 +196,10 @@ def _run(*, job_id: str, worker_name: str) -> str:
             return "cancelled"
         log.info("job %s: clip %s stored, %.2fs in the worker", job_id, clip.id, time.monotonic() - started)
         return "succeeded"
+    except OutputHookFailed as exc:
+        log.error("job %s: %s", job_id, exc.message)
+        _fail(job_id, attempt, exc.message, FailureClass.OUTPUT)
+        return "failed"
     except RenderCancelled:
         log.info("job %s: cancelled at step %s of %d; nothing stored", job_id, progress.stopped_at, job.steps)
         return "cancelled"
