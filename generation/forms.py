@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from generation.jobs.iterate import MAX_VARIATIONS
 from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 
@@ -38,6 +40,21 @@ class RenderForm(forms.Form):
     )
 
     preset = forms.ChoiceField(label="Model", choices=[], required=False)
+    variations = forms.TypedChoiceField(
+        label=_("Variations"),
+        choices=[(n, str(n)) for n in range(1, MAX_VARIATIONS + 1)],
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+        help_text=_("Renders of the same settings with different seeds (a given seed is the first), side by side."),
+        error_messages={"invalid_choice": _("Variations must be a whole number from 1 to 4.")},
+    )
+    parent = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The render to start from must be given by its id.")},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -57,10 +57,21 @@ RENDER_FIELDS = (
     "eta_s",
     "error",
     "created_at",
+    "retry_helps",
+    "preset",
+    "parent_id",
+    "origin",
+    "batch",
     "clip__id",
     "clip__media_key",
     "clip__video",
     "clip__poster",
+    "clip__preview",
+    "clip__size_bytes",
+    "clip__width",
+    "clip__height",
+    "clip__fps",
+    "clip__num_frames",
     "clip__publication",
     "clip__is_public",
     "clip__published_at",
@@ -151,9 +162,10 @@ def clips_of(*, artist: User, publication: str | None = None) -> QuerySet[Clip]:
 
 
 def jobs_of(*, artist: User) -> QuerySet[RenderJob]:
-    """An artist's renders, newest first (index `job_artist_created`), with the columns their status shows."""
+    """An artist's renders, newest first (index `job_artist_created`), with the columns their status shows;
+    deleted ones (tombstones) left out."""
     return (
-        RenderJob.objects.filter(artist=artist)
+        RenderJob.objects.filter(artist=artist, deleted_at__isnull=True)
         .select_related("clip")
         .only(*RENDER_FIELDS)
         .order_by("-created_at", "-id")
@@ -162,9 +174,23 @@ def jobs_of(*, artist: User) -> QuerySet[RenderJob]:
 
 def job_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
     """One of the artist's renders with the columns its status shows (one query, by primary key)."""
-    return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").only(*RENDER_FIELDS).first()
+    return (
+        RenderJob.objects.filter(artist=artist, id=job_id, deleted_at__isnull=True)
+        .select_related("clip")
+        .only(*RENDER_FIELDS)
+        .first()
+    )
+
+
+def batch_of(*, artist: User, batch: uuid.UUID | str) -> QuerySet[RenderJob]:
+    """The artist's variations of one submission, in the order they were submitted."""
+    return (
+        RenderJob.objects.filter(artist=artist, batch=batch, deleted_at__isnull=True)
+        .select_related("clip")
+        .order_by("created_at", "id")
+    )
 
 
 def job_detail_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
     """One of the artist's renders, every column (its page shows the settings too)."""
-    return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").first()
+    return RenderJob.objects.filter(artist=artist, id=job_id, deleted_at__isnull=True).select_related("clip").first()

@@ -51,6 +51,14 @@ class RenderOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     queue = serializers.SerializerMethodField()
     clip = serializers.SerializerMethodField()
+    preset = serializers.CharField()
+    parent = serializers.UUIDField(source="parent_id", allow_null=True, help_text="The render this one came from.")
+    origin = serializers.CharField(help_text="new, variation, again, remix or retry ('' for older renders).")
+    batch = serializers.UUIDField(allow_null=True, help_text="Shared by the variations of one submission.")
+    retry_possible = serializers.SerializerMethodField(help_text="Failed, and a retry may succeed.")
+
+    def get_retry_possible(self, job) -> bool:
+        return job.status == JobStatus.FAILED and bool(job.retry_helps)
 
     def get_error(self, job) -> str | None:
         return job.error or None
@@ -102,6 +110,11 @@ def render_cards(jobs, *, queue: dict) -> list[dict]:
                     if clip is not None
                     else None
                 ),
+                "preset": job.preset,
+                "parent": str(job.parent_id) if job.parent_id else None,
+                "origin": job.origin,
+                "batch": str(job.batch) if job.batch else None,
+                "retry_possible": job.status == JobStatus.FAILED and bool(job.retry_helps),
             }
         )
     return cards

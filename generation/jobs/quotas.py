@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from core import clock
@@ -78,8 +79,9 @@ def quota_status(*, artist: User, now: datetime | None = None, limits: QuotaStat
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     counts = RenderJob.objects.filter(artist_id=artist.pk).aggregate(
         active=Count("id", filter=Q(status__in=ACTIVE)),
+        # A cancelled render counts only the seconds it rendered (seconds_charged); the others their duration.
         seconds=Sum(
-            "duration_s",
+            Coalesce(F("seconds_charged"), F("duration_s")),
             filter=Q(created_at__gte=start)
             & ~Q(status=JobStatus.FAILED)
             & ~Q(status=JobStatus.CANCELLED, started_at__isnull=True),

@@ -37,7 +37,14 @@ OUT_OF_MEMORY_MESSAGE = (
     "The GPU ran out of memory for this clip, even with memory saving turned on. Try a shorter clip or a smaller size."
 )
 FAILED_MESSAGE = "The render failed on the worker. Nothing was stored; please try again."
-TIMED_OUT_MESSAGE = "The render took longer than this clip's time limit ({limit} s) and was stopped."
+TIMED_OUT_MESSAGE = (
+    "The render took longer than this clip's time limit ({limit} s) and was stopped. The same settings would "
+    "take as long again: try a shorter clip or a smaller size."
+)
+MODEL_LOAD_MESSAGE = (
+    "The model of this preset ({preset}) could not be loaded on the worker, so the same render would fail "
+    "again. The site's admins have been told; pick another model or wait until they fix it."
+)
 
 
 def job_time_limit(job: RenderJob) -> int:
@@ -87,7 +94,7 @@ def run_render(*, job_id: str) -> str:
 
 def _run(*, job_id: str, worker_name: str) -> str:
     from generation.runtime.encode import write_outputs
-    from generation.runtime.engine import RenderCancelled, RenderOutOfMemory, RenderRequest
+    from generation.runtime.engine import ModelLoadFailed, RenderCancelled, RenderOutOfMemory, RenderRequest
 
     attempt = with_fresh_connection(
         lambda: transitions.job_claim(job_id=job_id, worker=worker_name), what=f"job {job_id}: claim"
@@ -203,9 +210,13 @@ def _run(*, job_id: str, worker_name: str) -> str:
         log.exception("job %s: out of memory, also with offload and VAE tiling", job_id)
         _fail(job_id, attempt, OUT_OF_MEMORY_MESSAGE)
         return "failed"
+    except ModelLoadFailed:
+        log.exception("job %s: the pipeline of preset %s could not be loaded", job_id, job.preset)
+        _fail(job_id, attempt, MODEL_LOAD_MESSAGE.format(preset=job.preset))
+        return "failed"
     except Exception:
         log.exception("job %s failed", job_id)
-        _fail(job_id, attempt, FAILED_MESSAGE)
+        _fail(job_id, attempt, FAILED_MESSAGE, retry_helps=True)
         return "failed"
     finally:
         if video is not None:
@@ -214,7 +225,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _fail(job_id: str, attempt: int, message: str) -> None:
+def _fail(job_id: str, attempt: int, message: str, *, retry_helps: bool = False) -> None:
     with_fresh_connection(
-        lambda: transitions.job_fail(job_id=job_id, attempt=attempt, message=message), what=f"job {job_id}: fail"
+        lambda: transitions.job_fail(job_id=job_id, attempt=attempt, message=message, retry_helps=retry_helps),
+        what=f"job {job_id}: fail",
     )
