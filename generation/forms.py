@@ -65,3 +65,45 @@ class RenderForm(forms.Form):
     def cleaned_size(self) -> tuple[int, int]:
         width, height = self.cleaned_data["resolution"].split("x")
         return int(width), int(height)
+
+
+LIBRARY_SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "longest": ("-duration_s", "-created_at", "-id"),
+    "shortest": ("duration_s", "-created_at", "-id"),
+}
+
+
+class LibraryFilterForm(forms.Form):
+    """The studio library's filters (GET): status, publication state, preset, prompt text, order."""
+
+    q = forms.CharField(label=_("Search prompts"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    publication = forms.RegexField(
+        label=_("Publication"),
+        required=False,
+        regex=r"^[a-z_]{1,24}$",
+        error_messages={"invalid": _("Publication must be one of the states listed.")},
+    )
+    preset = forms.CharField(label=_("Model"), required=False, max_length=32)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("longest", _("Longest first")),
+            ("shortest", _("Shortest first")),
+        ],
+        error_messages={"invalid_choice": _("Order must be newest, oldest, longest or shortest.")},
+    )
+
+    def __init__(self, *args, publications=(), presets=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from generation.jobs.states import JobStatus
+
+        self.fields["status"].choices = [("", _("Any status")), *JobStatus.choices]
+        self.fields["status"].error_messages["invalid_choice"] = _("Status must be one of the states listed.")
+        self.publications = list(publications)
+        self.presets = list(presets)

@@ -194,3 +194,42 @@ def batch_of(*, artist: User, batch: uuid.UUID | str) -> QuerySet[RenderJob]:
 def job_detail_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
     """One of the artist's renders, every column (its page shows the settings too)."""
     return RenderJob.objects.filter(artist=artist, id=job_id, deleted_at__isnull=True).select_related("clip").first()
+
+
+def library_of(
+    *,
+    artist: User,
+    status: str = "",
+    publication: str = "",
+    preset: str = "",
+    q: str = "",
+    order=("-created_at", "-id"),
+) -> QuerySet[RenderJob]:
+    """The studio's library: jobs_of() filtered by status, the clip's publication state, preset and prompt
+    text, in `order`."""
+    qs = jobs_of(artist=artist)
+    if status:
+        qs = qs.filter(status=status)
+    if publication:
+        qs = qs.filter(clip__publication=publication)
+    if preset:
+        qs = qs.filter(preset=preset)
+    if q:
+        qs = qs.filter(prompt__icontains=q)
+    return qs.order_by(*order)
+
+
+def library_facets(*, artist: User) -> dict[str, list[str]]:
+    """The publication states and presets the artist's library holds (the filters' options): two queries."""
+    return {
+        "publications": sorted(
+            set(Clip.objects.filter(artist=artist).values_list("publication", flat=True).distinct())
+        ),
+        "presets": sorted(
+            set(
+                RenderJob.objects.filter(artist=artist, deleted_at__isnull=True)
+                .values_list("preset", flat=True)
+                .distinct()
+            )
+        ),
+    }

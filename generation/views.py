@@ -16,7 +16,7 @@ from core.api.conditional import conditional_get
 from core.forms import form_add_service_errors
 from core.permissions import require_role
 from generation import selectors
-from generation.forms import RenderForm
+from generation.forms import LIBRARY_SORTS, LibraryFilterForm, RenderForm
 from generation.jobs import iterate, transitions
 from generation.jobs.estimates import queue_estimate
 from generation.jobs.farm import farm_overview
@@ -72,10 +72,25 @@ def dashboard(request):
                     return redirect("batch_detail", batch=done[0].job.batch)
                 messages.success(request, gettext("Your prompt is queued."))
                 return redirect("job_detail", job_id=done[0].job.id)
-    page = Paginator(selectors.jobs_of(artist=request.user), 12).get_page(request.GET.get("page"))
+    library = LibraryFilterForm(request.GET or None, **selectors.library_facets(artist=request.user))
+    filters = library.cleaned_data if library.is_valid() else {}
+    order = LIBRARY_SORTS[filters.get("sort") or "newest"]
+    page = Paginator(
+        selectors.library_of(
+            artist=request.user,
+            status=filters.get("status") or "",
+            publication=filters.get("publication") or "",
+            preset=filters.get("preset") or "",
+            q=(filters.get("q") or "").strip(),
+            order=order,
+        ),
+        12,
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     preset = get_preset(settings.GENERATION_PRESET)
     frame_table = [(d, preset.num_frames(d)) for d in range(1, 11)]
-    status = 429 if refused else 400 if request.method == "POST" else 200
+    status = 429 if refused else 400 if request.method == "POST" or (request.GET and library.errors) else 200
     response = render(
         request,
         "generation/dashboard.html",
@@ -88,6 +103,9 @@ def dashboard(request):
             "quota": quota_status(artist=request.user),
             "preset_rules": _preset_rules(),
             "remix": remix,
+            "library": library,
+            "filtered": any(filters.get(k) for k in ("status", "publication", "preset", "q")),
+            "page_query": query.urlencode(),
         },
         status=status,
     )
