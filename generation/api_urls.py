@@ -13,6 +13,7 @@ urlpatterns = [
     path("renders/<uuid:job_id>/again", studio_api.RenderAgainApi.as_view(), name="api_render_again"),
     path("renders/<uuid:job_id>/retry", studio_api.RenderRetryApi.as_view(), name="api_render_retry"),
     path("renders/<uuid:job_id>/delete", studio_api.RenderDeleteApi.as_view(), name="api_render_delete"),
+    path("changes", studio_api.LiveFeedApi.as_view(), name="api_changes"),
     path("clips", api.ClipListApi.as_view(), name="api_clips"),
     path("gallery", api.GalleryListApi.as_view(), name="api_gallery"),
     path("quota", api.QuotaDetailApi.as_view(), name="api_quota"),

@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
 from core.permissions import role_permission
-from generation import selectors
+from core.api.conditional import ConditionalGetMixin
+from generation import live, selectors
 from generation.api import RenderListCreateApi, _with_quota_headers, render_data
 from generation.jobs import iterate
 from generation.jobs.submit import MAX_SEED
@@ -169,3 +170,34 @@ class RenderDeleteApi(_RenderActionApi):
                 {"detail": " ".join(exc.messages), "code": "delete_refused"}, status=status.HTTP_409_CONFLICT
             )
         return Response({"id": str(job.id), "deleted": True})
+
+
+class LiveCountsOutputSerializer(serializers.Serializer):
+    notifications = serializers.IntegerField(help_text="Unread notifications (a decision arriving).")
+
+
+class LiveFeedOutputSerializer(serializers.Serializer):
+    renders = RenderOutputSerializer(many=True, help_text="In flight, or finished in the last two minutes.")
+    counts = LiveCountsOutputSerializer()
+
+
+class LiveFeedApi(ConditionalGetMixin, APIView):
+    """The live feed the site's pages poll (generation.live), with an ETag: poll with If-None-Match and an
+    unchanged feed answers 304 without a body."""
+
+    required_scopes = ("renders:write", "clips:read")
+    OutputSerializer = LiveFeedOutputSerializer
+
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="What changed: renders in flight or just finished, counts",
+        operation_id="changes_retrieve",
+    )
+    def get(self, request):
+        jobs = live.feed_jobs(request.user)
+        return Response(
+            {
+                "renders": render_data(jobs, artist=request.user) if jobs else [],
+                "counts": live.live_counts(request.user),
+            }
+        )

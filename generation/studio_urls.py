@@ -10,6 +10,7 @@ urlpatterns = [
     path("renders/<uuid:job_id>/delete", studio_views.job_delete, name="job_delete"),
     path("clips/<uuid:clip_id>/delete", studio_views.clip_delete, name="clip_delete"),
     path("clips/<uuid:clip_id>/download", studio_views.clip_download, name="clip_download"),
+    path("studio/compare", studio_views.compare, name="compare"),
     path("studio/live", studio_views.live_feed, name="live_feed"),
     path("studio/batches/<uuid:batch>/", studio_views.batch_detail, name="batch_detail"),
 ]

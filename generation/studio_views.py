@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.api.conditional import conditional_get
@@ -131,3 +131,60 @@ def live_feed(request):
     return JsonResponse(
         {"renders": render_data(jobs, artist=request.user) if jobs else [], "counts": live.live_counts(request.user)}
     )
+
+
+COMPARE_ROWS = (
+    ("prompt", gettext_lazy("Prompt")),
+    ("negative_prompt", gettext_lazy("Negative prompt")),
+    ("seed", gettext_lazy("Seed")),
+    ("preset", gettext_lazy("Model")),
+    ("size", gettext_lazy("Size")),
+    ("duration_s", gettext_lazy("Duration (s)")),
+    ("num_frames", gettext_lazy("Frames")),
+    ("fps", gettext_lazy("Frames per second")),
+    ("steps", gettext_lazy("Steps")),
+    ("guidance", gettext_lazy("Guidance")),
+    ("origin", gettext_lazy("Made by")),
+)
+
+
+@login_required
+@require_GET
+def compare(request):
+    """2 to 4 clips side by side (`?clip=<id>` repeated, or `?batch=<id>`): the artist's own, or any
+    artist's for moderators; one play/pause/seek for all (static/js/compare.js), settings that differ marked."""
+    clips, error = _compare_clips(request)
+    if error:
+        return render(request, "generation/compare.html", {"error": error, "clips": []}, status=400)
+    rows = []
+    for key, label in COMPARE_ROWS:
+        values = [f"{c.width}×{c.height}" if key == "size" else getattr(c.job, key, "") for c in clips]
+        rows.append({"label": label, "values": values, "differs": len({str(v) for v in values}) > 1})
+    return render(request, "generation/compare.html", {"clips": clips, "rows": rows})
+
+
+def _compare_clips(request):
+    """(clips in the order asked, None) or ([], the message for a 400)."""
+    import uuid as uuid_module
+
+    wanted = request.GET.getlist("clip")
+    batch = request.GET.get("batch")
+    ids = []
+    try:
+        if batch:
+            jobs = selectors.batch_of(artist=request.user, batch=uuid_module.UUID(batch))
+            ids = [job.clip.id for job in jobs if getattr(job, "clip", None) is not None]
+        else:
+            ids = [uuid_module.UUID(value) for value in wanted]
+    except ValueError:
+        return [], gettext("Clips to compare are given by their ids.")
+    if len(set(ids)) != len(ids):
+        return [], gettext("Each clip can be compared only once.")
+    if not 2 <= len(ids) <= 4:
+        return [], gettext("Pick 2 to 4 clips to compare (%(count)d given).") % {"count": len(ids)}
+    found = {c.id: c for c in selectors.clips_visible_to(request.user).filter(id__in=ids)}
+    if not request.user.is_moderator:
+        found = {k: c for k, c in found.items() if c.artist_id == request.user.pk}
+    if len(found) != len(ids):
+        return [], gettext("Some of these clips are not yours to compare, or do not exist.")
+    return [found[i] for i in ids], None

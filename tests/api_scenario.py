@@ -141,6 +141,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("render again", a, "POST", f"/api/v1/renders/{private.job_id}/again", expect=201)
     failed = make_job(artist, status="failed", error="The render failed on the worker.", retry_helps=True)
     call("render retry", a, "POST", f"/api/v1/renders/{failed.id}/retry", expect=201)
+    call("changes", a, "GET", "/api/v1/changes", expect=200)
     call("render delete", a, "POST", f"/api/v1/renders/{failed.id}/delete", expect=200)
     call("clip list", a, "GET", "/api/v1/clips", expect=200)
     call("clip list published", a, "GET", "/api/v1/clips?publication=published", expect=200)

@@ -111,6 +111,14 @@ def test_feed_holds_renders_in_flight_and_just_finished_with_an_etag(client, art
     assert next(r for r in changed.json()["renders"] if r["id"] == str(running.id))["step"] == 2
 
 
+def test_feed_in_the_api_with_its_etag(api, artist):
+    running = make_job(artist, status=JobStatus.RUNNING)
+    client = api(artist)
+    first = client.get("/api/v1/changes")
+    assert first.status_code == 200 and [r["id"] for r in first.json()["renders"]] == [str(running.id)]
+    assert client.get("/api/v1/changes", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
 def test_feed_counts_a_decision_arriving(client, artist):
     client.force_login(artist)
     first = client.get(reverse("live_feed"))
@@ -139,3 +147,56 @@ def test_feed_refuses_anonymous_and_is_empty_for_moderators(client, moderator):
     assert client.get(reverse("live_feed")).status_code == 302
     client.force_login(moderator)
     assert client.get(reverse("live_feed")).json()["renders"] == []
+
+
+# --- compare -------------------------------------------------------------------------------------------
+
+
+def test_compare_marks_the_settings_that_differ(client, artist):
+    a = make_clip(artist, prompt="kite", seed=1)
+    b = make_clip(artist, prompt="kite", seed=2)
+    client.force_login(artist)
+    page = client.get(reverse("compare"), {"clip": [str(a.id), str(b.id)]}).content.decode()
+    assert page.count('class="compare-video"') == 2 and "js/compare.js" in page
+    table = page[page.index('id="compare-settings"') :]
+    seed_row = table[table.index("Seed") - 40 :].split("</tr>")[0]
+    prompt_row = table[table.index("Prompt") - 40 :].split("</tr>")[0]
+    assert 'class="differs"' in seed_row and 'class="differs"' not in prompt_row
+
+
+def test_compare_a_batch_and_moderators_compare_an_artists_clips(client, artist, moderator):
+    import uuid
+
+    batch = uuid.uuid4()
+    clips = [make_clip(artist, seed=s, batch=batch) for s in (5, 6, 7)]
+    client.force_login(artist)
+    page = client.get(reverse("compare"), {"batch": str(batch)}).content.decode()
+    assert page.count('class="compare-video"') == 3
+    client.force_login(moderator)
+    page = client.get(reverse("compare"), {"clip": [str(c.id) for c in clips[:2]]})
+    assert page.status_code == 200 and page.content.decode().count('class="compare-video"') == 2
+
+
+@pytest.mark.parametrize(
+    "ids, message",
+    [
+        (1, "Pick 2 to 4 clips to compare (1 given)."),
+        (5, "Pick 2 to 4 clips to compare (5 given)."),
+        ("garbage", "Clips to compare are given by their ids."),
+        ("twice", "Each clip can be compared only once."),
+        ("theirs", "not yours to compare"),
+    ],
+)
+def test_compare_bad_input(client, artist, other_artist, ids, message):
+    mine = [make_clip(artist, files=False) for _ in range(5)]
+    theirs = make_clip(other_artist, files=False)
+    query = {
+        1: [str(mine[0].id)],
+        5: [str(c.id) for c in mine],
+        "garbage": [str(mine[0].id), "not-an-id"],
+        "twice": [str(mine[0].id), str(mine[0].id)],
+        "theirs": [str(mine[0].id), str(theirs.id)],
+    }[ids]
+    client.force_login(artist)
+    response = client.get(reverse("compare"), {"clip": query})
+    assert response.status_code == 400 and message in response.content.decode()
