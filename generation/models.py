@@ -7,11 +7,22 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from generation.jobs.states import ACTIVE, JobStatus
 from generation.runtime.presets import preset_choices
 
 __all__ = ["JobStatus"]  # the states live in generation.jobs.states; the model's field uses them
+
+
+class JobOrigin(models.TextChoices):
+    """How a render came to be (RenderJob.origin; generation.jobs.iterate)."""
+
+    NEW = "new", _("a new prompt")
+    VARIATION = "variation", _("a variation")
+    AGAIN = "again", _("rendered again")
+    REMIX = "remix", _("a remix")
+    RETRY = "retry", _("a retry")
 
 
 class RenderJob(models.Model):
@@ -56,7 +67,9 @@ class RenderJob(models.Model):
         related_name="children",
         help_text="The render this one was made again, remixed or retried from.",
     )
-    origin = models.CharField(max_length=16, blank=True, help_text="new, variation, again, remix or retry.")
+    origin = models.CharField(
+        max_length=16, blank=True, choices=JobOrigin.choices, help_text="How the render came to be."
+    )
     batch = models.UUIDField(null=True, blank=True, db_index=True, help_text="Variations submitted together.")
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="Deleted by its artist: kept as a tombstone (quota, lineage), files gone."

@@ -203,7 +203,7 @@ def library_of(
     publication: str = "",
     preset: str = "",
     q: str = "",
-    order=("-created_at", "-id"),
+    order: tuple[str, ...] = ("-created_at", "-id"),
 ) -> QuerySet[RenderJob]:
     """The studio's library: jobs_of() filtered by status, the clip's publication state, preset and prompt
     text, in `order`."""

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import HasScope
-from core.permissions import role_permission
 from core.api.conditional import ConditionalGetMixin
+from core.permissions import role_permission
 from generation import live, selectors
 from generation.api import RenderListCreateApi, _with_quota_headers, render_data
 from generation.jobs import iterate

@@ -158,9 +158,17 @@ def compare(request):
         return render(request, "generation/compare.html", {"error": error, "clips": []}, status=400)
     rows = []
     for key, label in COMPARE_ROWS:
-        values = [f"{c.width}×{c.height}" if key == "size" else getattr(c.job, key, "") for c in clips]
+        values = [_compare_value(c, key) for c in clips]
         rows.append({"label": label, "values": values, "differs": len({str(v) for v in values}) > 1})
     return render(request, "generation/compare.html", {"clips": clips, "rows": rows})
+
+
+def _compare_value(clip: Clip, key: str):
+    if key == "size":
+        return f"{clip.width}×{clip.height}"
+    if key == "origin":
+        return clip.job.get_origin_display() or "—"
+    return getattr(clip.job, key, "")
 
 
 def _compare_clips(request):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -157,7 +158,7 @@ def retry(*, artist: User, job_id: Any, request: HttpRequest | None = None) -> S
 
 
 @cache
-def _guards(paths: tuple[str, ...]):
+def _guards(paths: tuple[str, ...]) -> list[Callable[[Clip], str | None]]:
     try:
         return [import_string(path) for path in paths]
     except ImportError as exc:
