@@ -105,5 +105,7 @@ class LibraryFilterForm(forms.Form):
 
         self.fields["status"].choices = [("", _("Any status")), *JobStatus.choices]
         self.fields["status"].error_messages["invalid_choice"] = _("Status must be one of the states listed.")
-        self.publications = list(publications)
         self.presets = list(presets)
+        wanted = self.data.get("publication", "") if self.is_bound else ""
+        #: The publication filter's options: (state, selected).
+        self.publication_options = [(state, state == wanted) for state in publications]

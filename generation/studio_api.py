@@ -106,6 +106,7 @@ class _RenderActionApi(APIView):
 
 
 class RenderAgainApi(_RenderActionApi):
+    required_scopes = "renders:write"
     throttle_scope = "submissions"
 
     @extend_schema(
@@ -125,6 +126,7 @@ class RenderAgainApi(_RenderActionApi):
 
 
 class RenderRetryApi(_RenderActionApi):
+    required_scopes = "renders:write"
     throttle_scope = "submissions"
 
     @extend_schema(
@@ -150,6 +152,7 @@ class RenderRetryApi(_RenderActionApi):
 
 
 class RenderDeleteApi(_RenderActionApi):
+    required_scopes = "renders:write"
     OutputSerializer = DeletedOutputSerializer
 
     @extend_schema(

@@ -41,6 +41,7 @@
     var n = document.getElementById("live-notifications");
     if (n && feed.counts && feed.counts.notifications != null) n.textContent = feed.counts.notifications;
     (feed.renders || []).forEach(updateCard);
+    document.dispatchEvent(new CustomEvent("live:feed", {detail: feed}));  // the render page listens
   }
 
   function tick() {
