@@ -191,7 +191,7 @@ REVIEW_CLAIM_MINUTES = env_int("VERNISSAGE_REVIEW_CLAIM_MINUTES", 15, minimum=1)
 PUBLICATION_HOLDS = ["contests.holds.clip_is_held"]
 # What may refuse an artist's deletion of a clip (generation.jobs.iterate): on its way to publication, in a contest.
 # Live counts in the header, polled with the studio's feed (generation.live).
-LIVE_COUNTS = {"notifications": "approvals.live.unread_count"}
+LIVE_COUNTS = {"notifications": "approvals.live.unread_count", "review_queue": "approvals.live.review_queue_version"}
 CLIP_DELETE_GUARDS = ["approvals.gate.delete_refusal", "contests.holds.delete_refusal"]
 
 # Artists: exports' lifetime, limits on uploaded images (checked before decoding).

@@ -37,9 +37,35 @@
     }
   }
 
+  // A page part that follows a count (#live-refresh, on the artist's clip page: a decision arriving): when
+  // the count changes, the page is fetched again and the elements named in data-ids replaced (or, new,
+  // inserted after data-after).
+  var refresh = document.getElementById("live-refresh"), seen = {};
+  function refreshParts() {
+    fetch(location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        refresh.dataset.ids.split(" ").forEach(function (id) {
+          var fresh = doc.getElementById(id), old = document.getElementById(id);
+          if (fresh && old) old.replaceWith(document.importNode(fresh, true));
+          else if (fresh && !old) {
+            var anchor = document.querySelector(refresh.dataset.after);
+            if (anchor) anchor.after(document.importNode(fresh, true));
+          }
+        });
+      });
+  }
+
   function apply(feed) {
     var n = document.getElementById("live-notifications");
     if (n && feed.counts && feed.counts.notifications != null) n.textContent = feed.counts.notifications;
+    if (refresh && feed.counts) {
+      var name = refresh.dataset.on, value = feed.counts[name];
+      if (seen[name] !== undefined && seen[name] !== value) refreshParts();
+      seen[name] = value;
+    }
     (feed.renders || []).forEach(updateCard);
     document.dispatchEvent(new CustomEvent("live:feed", {detail: feed}));  // the render page listens
   }

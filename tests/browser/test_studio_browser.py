@@ -122,3 +122,53 @@ def test_variations_remix_compare_retry(
     assert page.locator("#library .render-card").count() == 6
     _shot(page, screenshot_dir, "studio-grid")
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_arrives_on_the_open_clip_page(live_server, browser, artist, moderator):
+    from approvals import services
+    from tests.approvals.helpers import ensure_starter_policy
+    from tests.factories import make_clip
+
+    ensure_starter_policy()
+    clip = make_clip(artist, prompt="a kite waiting for its decision")
+    services.clip_request_publication(clip_id=clip.id, artist=artist)
+    context = browser.new_context()
+    page = context.new_page()
+    browser_login(page, live_server.url, artist.username, PASSWORD)
+    page.goto(f"{live_server.url}/clips/{clip.id}/")
+    assert page.inner_text("#publication") == "Awaiting review"
+    page.wait_for_function("() => document.getElementById('live-notifications') !== null")
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.wait_for_timeout(2500)  # the feed's first answer is in
+    services.review_claim(clip_id=clip.id, moderator=moderator)
+    services.clip_decide(clip_id=clip.id, moderator=moderator, decision="approve")
+    page.wait_for_function(
+        "() => document.getElementById('publication').textContent !== 'Awaiting review'", timeout=15_000
+    )
+    assert page.inner_text("#publication") in ("Published", "Approved")
+    assert int(page.inner_text("#live-notifications")) >= 1 and navigations == []
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clip_sent_for_review_appears_in_the_open_review_queue(live_server, browser, artist, moderator):
+    from approvals import services
+    from tests.approvals.helpers import ensure_starter_policy
+    from tests.factories import make_clip
+
+    ensure_starter_policy()
+    clip = make_clip(artist, prompt="a kite for the moderators")
+    context = browser.new_context()
+    page = context.new_page()
+    browser_login(page, live_server.url, moderator.username, PASSWORD)
+    page.goto(f"{live_server.url}/review/")
+    assert "The queue is empty" in page.inner_text("#review-queue-live")
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.wait_for_timeout(2500)  # the feed's first answer is in
+    services.clip_request_publication(clip_id=clip.id, artist=artist)
+    page.wait_for_selector(f"#review-{clip.id}", timeout=15_000)
+    assert "a kite for the moderators" in page.inner_text("#review-queue-live") and navigations == []
+    context.close()

@@ -102,7 +102,7 @@ def test_feed_holds_renders_in_flight_and_just_finished_with_an_etag(client, art
     assert first.status_code == 200 and first["ETag"]
     body = first.json()
     assert {r["id"] for r in body["renders"]} == {str(running.id), str(just.job_id)}
-    assert body["counts"] == {"notifications": 0}
+    assert body["counts"] == {"notifications": 0, "review_queue": 0}
     same = client.get(reverse("live_feed"), HTTP_IF_NONE_MATCH=first["ETag"])
     assert same.status_code == 304 and same.content == b""
     RenderJob.objects.filter(id=running.id).update(progress_step=2)
@@ -143,10 +143,16 @@ def test_feed_costs_the_same_with_1_and_50_renders(client, artist):
     assert len(one) == len(fifty), [q["sql"] for q in fifty.captured_queries]
 
 
-def test_feed_refuses_anonymous_and_is_empty_for_moderators(client, moderator):
+def test_feed_refuses_anonymous_and_follows_the_review_queue_for_moderators(client, moderator, artist):
+    from approvals import services
+
     assert client.get(reverse("live_feed")).status_code == 302
     client.force_login(moderator)
-    assert client.get(reverse("live_feed")).json()["renders"] == []
+    before = client.get(reverse("live_feed")).json()
+    assert before["renders"] == []
+    services.clip_request_publication(clip_id=make_clip(artist, files=False).id, artist=artist)
+    after = client.get(reverse("live_feed")).json()
+    assert after["counts"]["review_queue"] != before["counts"]["review_queue"]
 
 
 # --- compare -------------------------------------------------------------------------------------------
