@@ -28,6 +28,10 @@ class RenderClipOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     video_url = serializers.CharField(source="video_src")
     poster_url = serializers.CharField(source="poster_src")
+    preview_url = serializers.SerializerMethodField(help_text="The animated WebP preview; null if there is none.")
+
+    def get_preview_url(self, clip) -> str | None:
+        return clip.media_url("preview") if clip.preview else None
 
 
 class RenderOutputSerializer(serializers.Serializer):
@@ -106,7 +110,12 @@ def render_cards(jobs, *, queue: dict) -> list[dict]:
                 "created_at": _DATETIME.to_representation(job.created_at),
                 "queue": QueueOutputSerializer(estimate).data if estimate else None,
                 "clip": (
-                    {"id": str(clip.id), "video_url": clip.video_src, "poster_url": clip.poster_src}
+                    {
+                        "id": str(clip.id),
+                        "video_url": clip.video_src,
+                        "poster_url": clip.poster_src,
+                        "preview_url": clip.media_url("preview") if clip.preview else None,
+                    }
                     if clip is not None
                     else None
                 ),

@@ -29,6 +29,7 @@
       var v = document.createElement("video");
       v.className = "card-video"; v.src = r.clip.video_url; v.poster = r.clip.poster_url;
       v.controls = true; v.loop = true; v.muted = true; v.playsInline = true; v.preload = "metadata";
+      if (r.clip.preview_url) v.dataset.preview = r.clip.preview_url;
       var media = card.querySelector(".card-media");
       if (media) media.replaceChildren(v);
       var link = card.querySelector(".card-title a");

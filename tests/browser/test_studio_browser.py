@@ -55,6 +55,13 @@ def test_variations_remix_compare_retry(
         "() => [...document.querySelectorAll('.render-card video')].every(v => v.readyState >= 2)", timeout=30_000
     )
     _shot(page, screenshot_dir, "studio-batch")
+    # Hovering a card shows its animated WebP preview (the card was made by the live feed).
+    page.hover(f"#card-{jobs[0].id} .card-media")
+    preview = page.wait_for_selector(f"#card-{jobs[0].id} .card-preview", timeout=5_000)
+    assert preview.get_attribute("src").split("?")[0].endswith("preview.webp")
+    page.wait_for_function(
+        f"() => document.querySelector('#card-{jobs[0].id} .card-preview').naturalWidth > 0", timeout=10_000
+    )
 
     # 3. Remix the first with a changed prompt; the new clip's page shows its lineage.
     first = jobs[0]
@@ -102,8 +109,16 @@ def test_variations_remix_compare_retry(
 
     settings.RENDER_ENGINE = "tests.engines.FaultEngine"
     monkeypatch.setenv(FAULT_VARIABLE, "error")
-    failing = make_job(artist, prompt="a lantern that will not render", width=512, height=512, num_frames=9, steps=2)
-    assert run_render(job_id=str(failing.id)) == "failed"
+    import signal
+
+    live_worker.proc.send_signal(signal.SIGSTOP)  # the session's worker must not claim this one first
+    try:
+        failing = make_job(
+            artist, prompt="a lantern that will not render", width=512, height=512, num_frames=9, steps=2
+        )
+        assert run_render(job_id=str(failing.id)) == "failed"
+    finally:
+        live_worker.proc.send_signal(signal.SIGCONT)
     page.goto(f"{base}/renders/{failing.id}/")
     assert "please try again" in page.inner_text("#job-error")
     page.click("#retry")
