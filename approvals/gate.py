@@ -226,6 +226,21 @@ def available_actions(*, clip: Clip, user, now: datetime | None = None) -> list[
     return offered
 
 
+#: States in which the artist may delete the clip (named in CLIP_DELETE_GUARDS): not public and not on its way.
+DELETABLE = (P.PRIVATE, P.CHANGES_REQUESTED, P.REJECTED, P.WITHDRAWN)
+
+
+def delete_refusal(clip: Clip) -> str | None:
+    """Why the artist may not delete the clip at the gate (CLIP_DELETE_GUARDS), or None."""
+    if clip.publication in DELETABLE:
+        return None
+    if clip.publication == P.PUBLISHED:
+        return _("This clip is published: withdraw it from the gallery first, then delete it.")
+    return _("This clip is on its way to publication (%(state)s); it cannot be deleted now.") % {
+        "state": label(clip.publication).lower()
+    }
+
+
 def set_state(clip: Clip, state: str, **fields) -> None:
     """Move the clip to `state` and save it with the given gate columns: the only writer of them.
 

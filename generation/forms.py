@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from generation.jobs.iterate import MAX_VARIATIONS
 from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
 from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 
@@ -38,6 +40,21 @@ class RenderForm(forms.Form):
     )
 
     preset = forms.ChoiceField(label="Model", choices=[], required=False)
+    variations = forms.TypedChoiceField(
+        label=_("Variations"),
+        choices=[(n, str(n)) for n in range(1, MAX_VARIATIONS + 1)],
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+        help_text=_("Renders of the same settings with different seeds (a given seed is the first), side by side."),
+        error_messages={"invalid_choice": _("Variations must be a whole number from 1 to 4.")},
+    )
+    parent = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The render to start from must be given by its id.")},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -48,3 +65,47 @@ class RenderForm(forms.Form):
     def cleaned_size(self) -> tuple[int, int]:
         width, height = self.cleaned_data["resolution"].split("x")
         return int(width), int(height)
+
+
+LIBRARY_SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "longest": ("-duration_s", "-created_at", "-id"),
+    "shortest": ("duration_s", "-created_at", "-id"),
+}
+
+
+class LibraryFilterForm(forms.Form):
+    """The studio library's filters (GET): status, publication state, preset, prompt text, order."""
+
+    q = forms.CharField(label=_("Search prompts"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    publication = forms.RegexField(
+        label=_("Publication"),
+        required=False,
+        regex=r"^[a-z_]{1,24}$",
+        error_messages={"invalid": _("Publication must be one of the states listed.")},
+    )
+    preset = forms.CharField(label=_("Model"), required=False, max_length=32)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("longest", _("Longest first")),
+            ("shortest", _("Shortest first")),
+        ],
+        error_messages={"invalid_choice": _("Order must be newest, oldest, longest or shortest.")},
+    )
+
+    def __init__(self, *args, publications=(), presets=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from generation.jobs.states import JobStatus
+
+        self.fields["status"].choices = [("", _("Any status")), *JobStatus.choices]
+        self.fields["status"].error_messages["invalid_choice"] = _("Status must be one of the states listed.")
+        self.presets = list(presets)
+        wanted = self.data.get("publication", "") if self.is_bound else ""
+        #: The publication filter's options: (state, selected).
+        self.publication_options = [(state, state == wanted) for state in publications]

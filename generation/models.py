@@ -15,6 +15,16 @@ from generation.runtime.presets import preset_choices
 __all__ = ["JobStatus"]  # the states live in generation.jobs.states; the model's field uses them
 
 
+class JobOrigin(models.TextChoices):
+    """How a render came to be (RenderJob.origin; generation.jobs.iterate)."""
+
+    NEW = "new", _("a new prompt")
+    VARIATION = "variation", _("a variation")
+    AGAIN = "again", _("rendered again")
+    REMIX = "remix", _("a remix")
+    RETRY = "retry", _("a retry")
+
+
 class RenderJob(models.Model):
     """One prompt to render. The database is the source of truth; the broker only carries the id."""
 
@@ -52,6 +62,29 @@ class RenderJob(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
+    retry_helps = models.BooleanField(
+        default=False, help_text="Failed for a reason a new attempt may not meet (a lost worker, a passing error)."
+    )
+    seconds_charged = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Seconds the quota counts when not the whole duration (a cancelled render)."
+    )
+
+    # --- iteration: where the job comes from, and the batch of variations it belongs to ---
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The render this one was made again, remixed or retried from.",
+    )
+    origin = models.CharField(
+        max_length=16, blank=True, choices=JobOrigin.choices, help_text="How the render came to be."
+    )
+    batch = models.UUIDField(null=True, blank=True, db_index=True, help_text="Variations submitted together.")
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by its artist: kept as a tombstone (quota, lineage), files gone."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +100,8 @@ class RenderJob(models.Model):
             models.Index(fields=["status", "created_at"]),
             # An artist's renders, newest first (the renders API and the studio; generation.selectors.jobs_of).
             models.Index(fields=["artist", "-created_at", "-id"], name="job_artist_created"),
+            # The live feed: an artist's renders finished lately (generation.live.feed_jobs).
+            models.Index(fields=["artist", "finished_at"], name="job_artist_finished"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(duration_s__gte=1, duration_s__lte=10), name="job_duration_1_10"),

@@ -61,10 +61,21 @@ RENDER_FIELDS = (
     "eta_s",
     "error",
     "created_at",
+    "retry_helps",
+    "preset",
+    "parent_id",
+    "origin",
+    "batch",
     "clip__id",
     "clip__media_key",
     "clip__video",
     "clip__poster",
+    "clip__preview",
+    "clip__size_bytes",
+    "clip__width",
+    "clip__height",
+    "clip__fps",
+    "clip__num_frames",
     "clip__publication",
     "clip__is_public",
     "clip__published_at",
@@ -155,9 +166,10 @@ def clips_of(*, artist: User, publication: str | None = None) -> QuerySet[Clip]:
 
 
 def jobs_of(*, artist: User) -> QuerySet[RenderJob]:
-    """An artist's renders, newest first (index `job_artist_created`), with the columns their status shows."""
+    """An artist's renders, newest first (index `job_artist_created`), with the columns their status shows;
+    deleted ones (tombstones) left out."""
     return (
-        RenderJob.objects.filter(artist=artist)
+        RenderJob.objects.filter(artist=artist, deleted_at__isnull=True)
         .select_related("clip")
         .only(*RENDER_FIELDS)
         .order_by("-created_at", "-id")
@@ -170,7 +182,7 @@ _CLIP_COLUMNS = [f.attname for f in Clip._meta.concrete_fields if f"clip__{f.att
 
 
 def _job_row(now: datetime, *, artist_id: int, job_id: uuid.UUID) -> QuerySet:
-    return RenderJob.objects.filter(artist_id=artist_id, id=job_id).values(*RENDER_FIELDS)
+    return RenderJob.objects.filter(artist_id=artist_id, id=job_id, deleted_at__isnull=True).values(*RENDER_FIELDS)
 
 
 # Every status poll reads one render: its SQL is compiled once per process (core.compiled_query).
@@ -205,6 +217,54 @@ def job_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
     return job
 
 
+def batch_of(*, artist: User, batch: uuid.UUID | str) -> QuerySet[RenderJob]:
+    """The artist's variations of one submission, in the order they were submitted."""
+    return (
+        RenderJob.objects.filter(artist=artist, batch=batch, deleted_at__isnull=True)
+        .select_related("clip")
+        .order_by("created_at", "id")
+    )
+
+
 def job_detail_of(*, artist: User, job_id: uuid.UUID | str) -> RenderJob | None:
     """One of the artist's renders, every column (its page shows the settings too)."""
-    return RenderJob.objects.filter(artist=artist, id=job_id).select_related("clip").first()
+    return RenderJob.objects.filter(artist=artist, id=job_id, deleted_at__isnull=True).select_related("clip").first()
+
+
+def library_of(
+    *,
+    artist: User,
+    status: str = "",
+    publication: str = "",
+    preset: str = "",
+    q: str = "",
+    order: tuple[str, ...] = ("-created_at", "-id"),
+) -> QuerySet[RenderJob]:
+    """The studio's library: jobs_of() filtered by status, the clip's publication state, preset and prompt
+    text, in `order`."""
+    qs = jobs_of(artist=artist)
+    if status:
+        qs = qs.filter(status=status)
+    if publication:
+        qs = qs.filter(clip__publication=publication)
+    if preset:
+        qs = qs.filter(preset=preset)
+    if q:
+        qs = qs.filter(prompt__icontains=q)
+    return qs.order_by(*order)
+
+
+def library_facets(*, artist: User) -> dict[str, list[str]]:
+    """The publication states and presets the artist's library holds (the filters' options): two queries."""
+    return {
+        "publications": sorted(
+            set(Clip.objects.filter(artist=artist).values_list("publication", flat=True).distinct())
+        ),
+        "presets": sorted(
+            set(
+                RenderJob.objects.filter(artist=artist, deleted_at__isnull=True)
+                .values_list("preset", flat=True)
+                .distinct()
+            )
+        ),
+    }

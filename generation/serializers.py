@@ -28,6 +28,10 @@ class RenderClipOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     video_url = serializers.CharField(source="video_src")
     poster_url = serializers.CharField(source="poster_src")
+    preview_url = serializers.SerializerMethodField(help_text="The animated WebP preview; null if there is none.")
+
+    def get_preview_url(self, clip) -> str | None:
+        return clip.media_url("preview") if clip.preview else None
 
 
 class RenderOutputSerializer(serializers.Serializer):
@@ -51,6 +55,14 @@ class RenderOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     queue = serializers.SerializerMethodField()
     clip = serializers.SerializerMethodField()
+    preset = serializers.CharField()
+    parent = serializers.UUIDField(source="parent_id", allow_null=True, help_text="The render this one came from.")
+    origin = serializers.CharField(help_text="new, variation, again, remix or retry ('' for older renders).")
+    batch = serializers.UUIDField(allow_null=True, help_text="Shared by the variations of one submission.")
+    retry_possible = serializers.SerializerMethodField(help_text="Failed, and a retry may succeed.")
+
+    def get_retry_possible(self, job) -> bool:
+        return job.status == JobStatus.FAILED and bool(job.retry_helps)
 
     def get_error(self, job) -> str | None:
         return job.error or None
@@ -98,10 +110,20 @@ def render_cards(jobs, *, queue: dict) -> list[dict]:
                 "created_at": _DATETIME.to_representation(job.created_at),
                 "queue": QueueOutputSerializer(estimate).data if estimate else None,
                 "clip": (
-                    {"id": str(clip.id), "video_url": clip.video_src, "poster_url": clip.poster_src}
+                    {
+                        "id": str(clip.id),
+                        "video_url": clip.video_src,
+                        "poster_url": clip.poster_src,
+                        "preview_url": clip.media_url("preview") if clip.preview else None,
+                    }
                     if clip is not None
                     else None
                 ),
+                "preset": job.preset,
+                "parent": str(job.parent_id) if job.parent_id else None,
+                "origin": job.origin,
+                "batch": str(job.batch) if job.batch else None,
+                "retry_possible": job.status == JobStatus.FAILED and bool(job.retry_helps),
             }
         )
     return cards

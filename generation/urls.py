@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from generation import views
 from generation.media import media_serve
@@ -11,4 +11,5 @@ urlpatterns = [
     path("clips/<uuid:clip_id>/", views.clip_detail, name="clip_detail"),
     path("media/<path:path>", media_serve, name="media"),
     path("farm/", views.farm, name="farm"),
+    path("", include("generation.studio_urls")),
 ]

@@ -16,8 +16,8 @@ from core.api.conditional import conditional_get
 from core.forms import form_add_service_errors
 from core.permissions import require_role
 from generation import selectors
-from generation.forms import RenderForm
-from generation.jobs import submit, transitions
+from generation.forms import LIBRARY_SORTS, LibraryFilterForm, RenderForm
+from generation.jobs import iterate, transitions
 from generation.jobs.estimates import queue_estimate
 from generation.jobs.farm import farm_overview
 from generation.jobs.quotas import QuotaExceeded, quota_status
@@ -36,14 +36,22 @@ def dashboard(request):
         if request.user.is_moderator:
             return redirect("review_queue")
         raise PermissionDenied("Only invited artists can render.")
-    form = RenderForm(request.POST or None)
+    remix = _remix_source(request) if request.method == "GET" else None
+    form = RenderForm(request.POST or None, initial=remix_initial(remix) if remix else None)
     refused = None
     if request.method == "POST":
         if form.is_valid():
             width, height = form.cleaned_size()
             try:
-                job = submit.job_create(
+                parent = (
+                    iterate.parent_of(artist=request.user, job_id=form.cleaned_data["parent"])
+                    if form.cleaned_data.get("parent")
+                    else None
+                )
+                done = iterate.variations_submit(
                     artist=request.user,
+                    variations=form.cleaned_data["variations"],
+                    parent=parent,
                     prompt=form.cleaned_data["prompt"],
                     negative_prompt=form.cleaned_data["negative_prompt"],
                     duration_s=form.cleaned_data["duration_s"],
@@ -59,12 +67,30 @@ def dashboard(request):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, "Your prompt is queued.")
-                return redirect("job_detail", job_id=job.id)
-    page = Paginator(selectors.jobs_of(artist=request.user), 12).get_page(request.GET.get("page"))
+                if len(done) > 1:
+                    messages.success(request, gettext("Your %(count)d variations are queued.") % {"count": len(done)})
+                    return redirect("batch_detail", batch=done[0].job.batch)
+                messages.success(request, gettext("Your prompt is queued."))
+                return redirect("job_detail", job_id=done[0].job.id)
+    library = LibraryFilterForm(request.GET or None, **selectors.library_facets(artist=request.user))
+    filters = library.cleaned_data if library.is_valid() else {}
+    order = LIBRARY_SORTS[filters.get("sort") or "newest"]
+    page = Paginator(
+        selectors.library_of(
+            artist=request.user,
+            status=filters.get("status") or "",
+            publication=filters.get("publication") or "",
+            preset=filters.get("preset") or "",
+            q=(filters.get("q") or "").strip(),
+            order=order,
+        ),
+        12,
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     preset = get_preset(settings.GENERATION_PRESET)
     frame_table = [(d, preset.num_frames(d)) for d in range(1, 11)]
-    status = 429 if refused else 400 if request.method == "POST" else 200
+    status = 429 if refused else 400 if request.method == "POST" or (request.GET and library.errors) else 200
     response = render(
         request,
         "generation/dashboard.html",
@@ -76,12 +102,43 @@ def dashboard(request):
             "resolutions": RESOLUTIONS,
             "quota": quota_status(artist=request.user),
             "preset_rules": _preset_rules(),
+            "remix": remix,
+            "library": library,
+            "filtered": any(filters.get(k) for k in ("status", "publication", "preset", "q")),
+            "page_query": query.urlencode(),
         },
         status=status,
     )
     for name, value in refused.headers.items() if refused else ():
         response[name] = value
     return response
+
+
+def _remix_source(request):
+    """The artist's render named by `?remix=`, whose settings pre-fill the form; None (and a message) when
+    there is no such render."""
+    wanted = request.GET.get("remix")
+    if not wanted:
+        return None
+    try:
+        return iterate.parent_of(artist=request.user, job_id=wanted)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+
+
+def remix_initial(job: RenderJob) -> dict:
+    """The studio form's values for a remix of `job`: its settings (seed included), and `job` as parent."""
+    return {
+        "prompt": job.prompt,
+        "negative_prompt": job.negative_prompt,
+        "duration_s": job.duration_s,
+        "resolution": f"{job.width}x{job.height}",
+        "seed": job.seed,
+        "preset": job.preset,
+        "parent": job.id,
+        "variations": 1,
+    }
 
 
 def _preset_rules() -> dict:
@@ -116,7 +173,13 @@ def job_detail(request, job_id):
     return render(
         request,
         "generation/job_detail.html",
-        {"job": job, "clip": getattr(job, "clip", None), "queue": queue_estimate(job)},
+        {
+            "job": job,
+            "clip": getattr(job, "clip", None),
+            "queue": queue_estimate(job),
+            "retry_refusal": iterate.retry_refusal(job) if job.status == "failed" else None,
+            "lineage": iterate.lineage_of(job),
+        },
     )
 
 
@@ -152,7 +215,12 @@ def clip_detail(request, clip_id):
     if clip is None:
         raise Http404("No such clip.")
     # Publication status, decisions and actions come from the gate's template tags (approvals/templatetags).
-    return render(request, "generation/clip_detail.html", {"clip": clip, "job": clip.job})
+    own = request.user.is_authenticated and clip.artist_id == request.user.pk
+    return render(
+        request,
+        "generation/clip_detail.html",
+        {"clip": clip, "job": clip.job, "lineage": iterate.lineage_of(clip.job) if own else None, "own": own},
+    )
 
 
 @login_required

@@ -125,6 +125,24 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("render detail queued", a, "GET", f"/api/v1/renders/{created['id']}", expect=200)
     call("render detail done", a, "GET", f"/api/v1/renders/{private.job_id}", expect=200)
     call("render cancel", a, "POST", f"/api/v1/renders/{queued.id}/cancel", expect=200)
+    # Iterating (generation.studio_api): variations, again, retry, delete.
+    from django.conf import settings
+
+    monkeypatch.setattr(settings, "QUOTA_CONCURRENT_JOBS", 10)
+    batch = call(
+        "batch create",
+        a,
+        "POST",
+        "/api/v1/renders/batches",
+        {"prompt": "a red kite, two ways", "duration_s": 1, "width": 512, "height": 512, "variations": 2},
+        expect=201,
+    )
+    call("batch detail", a, "GET", f"/api/v1/renders/batches/{batch['batch']}", expect=200)
+    call("render again", a, "POST", f"/api/v1/renders/{private.job_id}/again", expect=201)
+    failed = make_job(artist, status="failed", error="The render failed on the worker.", retry_helps=True)
+    call("render retry", a, "POST", f"/api/v1/renders/{failed.id}/retry", expect=201)
+    call("changes", a, "GET", "/api/v1/changes", expect=200)
+    call("render delete", a, "POST", f"/api/v1/renders/{failed.id}/delete", expect=200)
     call("clip list", a, "GET", "/api/v1/clips", expect=200)
     call("clip list published", a, "GET", "/api/v1/clips?publication=published", expect=200)
     call("clip detail own private", a, "GET", f"/api/v1/clips/{private.id}", expect=200)

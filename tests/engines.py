@@ -1,6 +1,6 @@
 """Test engines, chosen with the RENDER_ENGINE setting (a worker process takes it from the environment):
 
-    RENDER_ENGINE=tests.engines.FaultEngine  VERNISSAGE_TEST_FAULT=oom:1 | oom:2 | error | encode-error
+    RENDER_ENGINE=tests.engines.FaultEngine  VERNISSAGE_TEST_FAULT=oom:1 | oom:2 | error | encode-error | load
     RENDER_ENGINE=tests.engines.SleepEngine  VERNISSAGE_TEST_SLEEP_MS=200
     RENDER_ENGINE=tests.engines.WarmSleepEngine  (SleepEngine that holds one preset's pipeline, as Engine does)
 
@@ -27,9 +27,9 @@ def _fault() -> tuple[str, int]:
     value = os.environ.get(FAULT_VARIABLE, "").strip()
     if value.startswith("oom:") and value[4:].isdigit():
         return "oom", int(value[4:])
-    if value in ("", "error", "encode-error"):
+    if value in ("", "error", "encode-error", "load"):
         return value, 0
-    raise ValueError(f"{FAULT_VARIABLE} must be empty, oom:N, error or encode-error, not {value!r}.")
+    raise ValueError(f"{FAULT_VARIABLE} must be empty, oom:N, error, encode-error or load, not {value!r}.")
 
 
 class FailsHalfWay:
@@ -57,13 +57,20 @@ class FaultEngine(Engine):
     - oom:N: a real torch.OutOfMemoryError from inside the pipeline's step callback, at the first step of
       each of the first N pipeline calls (oom:1 exercises the low-memory retry, oom:2 its failure);
     - error: a RuntimeError from inside the step callback at the first step;
-    - encode-error: the render succeeds and its frames fail half way through, while the outputs are written.
+    - encode-error: the render succeeds and its frames fail half way through, while the outputs are written;
+    - load: the preset's pipeline is loaded from an empty folder, which diffusers refuses (a broken model).
     """
 
     def render(
         self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
     ):
         kind, ooms = _fault()
+        if kind == "load":
+            import dataclasses
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as empty:
+                return super().render(dataclasses.replace(request, model=empty), on_step, options)
         if kind == "encode-error":
             return FailsHalfWay(super().render(request, on_step, options))
         calls = 0

@@ -27,6 +27,12 @@ def publication_label(clip) -> str:
     return gate.label(clip.publication)
 
 
+@register.filter
+def state_label(state: str) -> str:
+    """A publication state's name as people read it, from the state's value (the studio's filter)."""
+    return gate.label(state)
+
+
 @register.inclusion_tag("approvals/_publication_status.html", takes_context=True)
 def publication_status(context, clip):
     _, is_owner, is_moderator = _viewer(context, clip)

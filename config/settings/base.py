@@ -204,6 +204,10 @@ REVIEW_TARGET_HOURS = env_int("VERNISSAGE_REVIEW_TARGET_HOURS", 48, minimum=1)
 REVIEW_CLAIM_MINUTES = env_int("VERNISSAGE_REVIEW_CLAIM_MINUTES", 15, minimum=1)
 # What may keep an approved clip out of the gallery for now (approvals.holds): contests awaiting results.
 PUBLICATION_HOLDS = ["contests.holds.clip_is_held"]
+# What may refuse an artist's deletion of a clip (generation.jobs.iterate): on its way to publication, in a contest.
+# Live counts in the header, polled with the studio's feed (generation.live).
+LIVE_COUNTS = {"notifications": "approvals.live.unread_count", "review_queue": "approvals.live.review_queue_version"}
+CLIP_DELETE_GUARDS = ["approvals.gate.delete_refusal", "contests.holds.delete_refusal"]
 
 # Artists: exports' lifetime, limits on uploaded images (checked before decoding).
 ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)

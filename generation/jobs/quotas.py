@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from core import clock
@@ -87,7 +88,10 @@ def _usage(now: datetime, *, artist_id: int, day_start: datetime) -> QuerySet:
         .values("pk")
         .annotate(
             active=Subquery(jobs.filter(status__in=ACTIVE).annotate(n=Count("id")).values("n")),
-            seconds=Subquery(counted_today.annotate(total=Sum("duration_s")).values("total")),
+            # A cancelled render counts only the seconds it rendered (seconds_charged); the others their duration.
+            seconds=Subquery(
+                counted_today.annotate(total=Sum(Coalesce(F("seconds_charged"), F("duration_s")))).values("total")
+            ),
             jobs_override=Subquery(override.values("concurrent_jobs")[:1]),
             seconds_override=Subquery(override.values("seconds_per_day")[:1]),
             priority=Exists(override.filter(ArtistQuota.in_priority_lane(now))),

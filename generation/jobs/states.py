@@ -32,6 +32,7 @@ class FailureClass(models.TextChoices):
     OUT_OF_MEMORY = "out_of_memory", "Out of GPU memory"
     LOST = "lost", "Worker lost too many times"
     OUTPUT = "output", "Could not mark or sign the clip"
+    MODEL_LOAD = "model_load", "The model could not be loaded"
 
 
 S = JobStatus

@@ -114,9 +114,11 @@ def job_submit(
     seed: int | None = None,
     request: HttpRequest | None = None,
     preset: str = "",
+    lineage: dict[str, Any] | None = None,
 ) -> Submission:
     """Validate and queue a render, with its queue place and the quota left; it is dispatched outside the
-    request once the transaction commits."""
+    request once the transaction commits. `lineage`: the iteration columns (parent, origin, batch) the new
+    job records (generation.jobs.iterate)."""
     sentry_forget(prompt, negative_prompt)  # no error report of this request carries the prompt
     if not artist.is_artist:
         raise ValidationError("Only invited artists can submit prompts.")
@@ -147,6 +149,7 @@ def job_submit(
             model_version_id=ModelVersion.current_id(preset=spec.key),
             progress_total=spec.steps,
             **params,
+            **(lineage or {}),
         )
         audit_record(
             action="job.submitted",

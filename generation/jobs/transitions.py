@@ -8,6 +8,7 @@ that run names it (a fencing token).
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -154,18 +155,40 @@ def _delete_stored(names: list[str]) -> None:
             log.exception("could not delete %s after a failed store", name)
 
 
-def job_fail(*, job_id: uuid.UUID | str, attempt: int, message: str, failure: str = FailureClass.ERROR) -> bool:
+def job_fail(
+    *,
+    job_id: uuid.UUID | str,
+    attempt: int,
+    message: str,
+    failure: str = FailureClass.ERROR,
+    retry_helps: bool = False,
+) -> bool:
     """RUNNING -> FAILED with a message the artist can read and its class (FailureClass); False if this run
-    no longer owns the job."""
+    no longer owns the job. `retry_helps`: the failure may not happen again (the artist is offered a retry);
+    False when it would."""
     with transaction.atomic():
         updated = RenderJob.objects.filter(id=job_id, status__in=_FAIL, attempts=attempt).update(
-            status=JobStatus.FAILED, error=message[:2000], failure=failure, finished_at=clock.now(), eta_s=None
+            status=JobStatus.FAILED,
+            error=message[:2000],
+            failure=failure,
+            finished_at=clock.now(),
+            eta_s=None,
+            retry_helps=retry_helps,
         )
         if updated:
             audit_record(action="job.failed", obj=RenderJob(id=job_id), detail={"error": message[:200]})
             render_failed.send(sender=RenderJob, job_id=job_id)
             dispatch_on_commit()
     return bool(updated)
+
+
+def seconds_rendered(job: RenderJob) -> int:
+    """The seconds of video a running render has made so far, rounded up: its denoising steps done over
+    all of them, times its duration (what a cancel leaves on the artist's quota; the rest is refunded)."""
+    if not job.progress_total:
+        return 0
+    done = min(job.progress_step, job.progress_total) / job.progress_total
+    return min(job.duration_s, math.ceil(job.duration_s * done))
 
 
 def job_cancel(*, job_id: uuid.UUID | str, artist: User, request: HttpRequest | None = None) -> RenderJob:
@@ -181,8 +204,15 @@ def job_cancel(*, job_id: uuid.UUID | str, artist: User, request: HttpRequest | 
         job.status = JobStatus.CANCELLED
         job.finished_at = clock.now()
         job.eta_s = None
-        job.save(update_fields=["cancel_requested", "status", "finished_at", "eta_s"])
-        audit_record(action="job.cancelled", actor=artist, request=request, obj=job, detail={"was": was})
+        job.seconds_charged = seconds_rendered(job) if was == JobStatus.RUNNING else 0
+        job.save(update_fields=["cancel_requested", "status", "finished_at", "eta_s", "seconds_charged"])
+        audit_record(
+            action="job.cancelled",
+            actor=artist,
+            request=request,
+            obj=job,
+            detail={"was": was, "seconds_charged": job.seconds_charged},
+        )
         dispatch_on_commit()
     return job
 
@@ -208,6 +238,7 @@ def jobs_recover_stale() -> dict[str, int]:
                     failure=FailureClass.LOST,
                     finished_at=now,
                     eta_s=None,
+                    retry_helps=True,  # lost workers, not the job: another attempt may well finish
                     error=(
                         f"The render stopped {job.attempts} times without finishing (its worker was lost). "
                         "Please try again."

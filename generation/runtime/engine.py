@@ -38,6 +38,12 @@ class RenderOutOfMemory(Exception):
     """The render ran out of memory, also on its retry with offload and VAE tiling."""
 
 
+class ModelLoadFailed(ValueError):
+    """The preset's pipeline could not be loaded (missing or broken weights, a bad source): every render of
+    it fails the same way until an admin fixes the preset. A ValueError, as a bad source or config was before
+    (callers such as bench/render_bench.py refuse it as one); the original error is its cause."""
+
+
 @dataclass(frozen=True)
 class RenderRequest:
     prompt: str
@@ -252,7 +258,12 @@ class Engine:
             if self._key != key:
                 self.unload()
                 started = time.monotonic()
-                self._pipe = self._load(preset, request, options, device, dtype)
+                try:
+                    self._pipe = self._load(preset, request, options, device, dtype)
+                except torch.OutOfMemoryError:
+                    raise
+                except Exception as exc:
+                    raise ModelLoadFailed(str(exc) or type(exc).__name__) from exc
                 self._key = key
                 self._memory = (False, "none")
                 self.load_count += 1

@@ -39,7 +39,14 @@ OUT_OF_MEMORY_MESSAGE = (
     "The GPU ran out of memory for this clip, even with memory saving turned on. Try a shorter clip or a smaller size."
 )
 FAILED_MESSAGE = "The render failed on the worker. Nothing was stored; please try again."
-TIMED_OUT_MESSAGE = "The render took longer than this clip's time limit ({limit} s) and was stopped."
+TIMED_OUT_MESSAGE = (
+    "The render took longer than this clip's time limit ({limit} s) and was stopped. The same settings would "
+    "take as long again: try a shorter clip or a smaller size."
+)
+MODEL_LOAD_MESSAGE = (
+    "The model of this preset ({preset}) could not be loaded on the worker, so the same render would fail "
+    "again. The site's admins have been told; pick another model or wait until they fix it."
+)
 
 
 def job_time_limit(job: RenderJob) -> int:
@@ -89,7 +96,7 @@ def run_render(*, job_id: str) -> str:
 
 def _run(*, job_id: str, worker_name: str) -> str:
     from generation.runtime.encode import write_outputs
-    from generation.runtime.engine import RenderCancelled, RenderOutOfMemory, RenderRequest
+    from generation.runtime.engine import ModelLoadFailed, RenderCancelled, RenderOutOfMemory, RenderRequest
 
     attempt = with_fresh_connection(
         lambda: transitions.job_claim(job_id=job_id, worker=worker_name), what=f"job {job_id}: claim"
@@ -152,7 +159,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
             "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
         }
         written, cpu_written = time.monotonic(), time.process_time()
-        hooks = OutputHooks(job)
+        # The hooks may write (the watermark's payload row): on a fresh connection if the render's was lost.
+        hooks = with_fresh_connection(lambda: OutputHooks(job), what=f"job {job_id}: output hooks")
         outputs = write_outputs(
             hooks.frames(video.frames()),
             num_frames=len(video),
@@ -211,9 +219,13 @@ def _run(*, job_id: str, worker_name: str) -> str:
         log.exception("job %s: out of memory, also with offload and VAE tiling", job_id)
         _fail(job_id, attempt, OUT_OF_MEMORY_MESSAGE, FailureClass.OUT_OF_MEMORY)
         return "failed"
+    except ModelLoadFailed:
+        log.exception("job %s: the pipeline of preset %s could not be loaded", job_id, job.preset)
+        _fail(job_id, attempt, MODEL_LOAD_MESSAGE.format(preset=job.preset), FailureClass.MODEL_LOAD)
+        return "failed"
     except Exception:
         log.exception("job %s failed", job_id)
-        _fail(job_id, attempt, FAILED_MESSAGE, FailureClass.ERROR)
+        _fail(job_id, attempt, FAILED_MESSAGE, FailureClass.ERROR, retry_helps=True)
         return "failed"
     finally:
         if video is not None:
@@ -222,8 +234,10 @@ def _run(*, job_id: str, worker_name: str) -> str:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _fail(job_id: str, attempt: int, message: str, failure: str) -> None:
+def _fail(job_id: str, attempt: int, message: str, failure: str, *, retry_helps: bool = False) -> None:
     with_fresh_connection(
-        lambda: transitions.job_fail(job_id=job_id, attempt=attempt, message=message, failure=failure),
+        lambda: transitions.job_fail(
+            job_id=job_id, attempt=attempt, message=message, failure=failure, retry_helps=retry_helps
+        ),
         what=f"job {job_id}: fail",
     )

@@ -4,6 +4,7 @@ farm page, and the worker's final write on a fresh connection."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -239,7 +240,9 @@ def test_the_final_write_is_retried_on_a_fresh_connection(artist, settings, capl
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.attempts == 1
     assert Clip.objects.filter(job=job).count() == 1
-    assert "store failed (try 1 of 6); retrying on a fresh connection" in caplog.text
+    # The first write after the render meets the dead connection: the watermark's payload (the output hooks),
+    # or the store itself when the mark is off; either is tried again on a fresh connection.
+    assert re.search(r"(output hooks|store) failed \(try 1 of 6\); retrying on a fresh connection", caplog.text)
 
 
 @pytest.mark.parametrize(
