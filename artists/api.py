@@ -64,7 +64,7 @@ class AttachmentOutputSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="The file, for its artist and moderators (a download).")
 
     def get_url(self, attachment) -> str:
-        return reverse("artists:attachment", args=[attachment.pk])
+        return reverse("api_feedback_attachment", args=[attachment.feedback_id, attachment.pk])
 
 
 class FeedbackItemOutputSerializer(serializers.Serializer):
@@ -164,6 +164,37 @@ class FeedbackDetailApi(APIView):
         if item is None:
             raise Http404
         return Response(self.OutputSerializer(item).data)
+
+
+_BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="The image, as a download.")
+
+
+class FeedbackAttachmentApi(APIView):
+    """An attachment of a feedback item, to its artist and moderators, as a download that is never sniffed."""
+
+    required_scopes = ("clips:read", "review")
+    OutputSerializer = None  # a file (an image), not JSON
+
+    @extend_schema(
+        summary="A feedback attachment",
+        operation_id="feedback_attachment_retrieve",
+        responses={(200, kind): _BINARY for kind in ("image/png", "image/jpeg", "image/webp")},
+    )
+    def get(self, request, feedback_id: int, attachment_id: int):
+        item = selectors.feedback_visible(user=request.user, feedback_id=feedback_id)
+        attachment = item.attachments.filter(pk=attachment_id).first() if item is not None else None
+        if attachment is None:
+            raise Http404
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=True,
+            filename=f"feedback-{attachment.feedback_id}-{attachment.pk}.{attachment.extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
 
 
 class TriageListApi(generics.GenericAPIView):

@@ -7,6 +7,11 @@ from artists import api
 urlpatterns = [
     path("feedback", api.FeedbackListCreateApi.as_view(), name="api_feedback"),
     path("feedback/<int:feedback_id>", api.FeedbackDetailApi.as_view(), name="api_feedback_item"),
+    path(
+        "feedback/<int:feedback_id>/attachments/<int:attachment_id>",
+        api.FeedbackAttachmentApi.as_view(),
+        name="api_feedback_attachment",
+    ),
     path("feedback/<int:feedback_id>/triage", api.FeedbackTriageApi.as_view(), name="api_feedback_triage"),
     path("triage", api.TriageListApi.as_view(), name="api_triage"),
     path("changelog", api.ChangelogListCreateApi.as_view(), name="api_changelog"),

@@ -81,6 +81,14 @@ def _body(response):
     return response.content
 
 
+def _png_base64() -> str:
+    import base64
+
+    from tests.artists.conftest import png_bytes
+
+    return base64.b64encode(png_bytes()).decode()
+
+
 def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     from accounts.services.tokens import scopes_for, token_issue
     from approvals.gate import Publication as P
@@ -243,9 +251,16 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
         a,
         "POST",
         "/api/v1/feedback",
-        {"kind": "bug", "title": "Hands melt", "text": "At 0:03 the hands melt.", "clip": str(published.id)},
+        {
+            "kind": "bug",
+            "title": "Hands melt",
+            "text": "At 0:03 the hands melt.",
+            "clip": str(published.id),
+            "images": [{"name": "frame.png", "data": _png_base64()}],
+        },
         expect=201,
     )
+    call("feedback attachment", a, "GET", item["attachments"][0]["url"], expect=200)
     call("feedback list", a, "GET", "/api/v1/feedback", expect=200)
     call("triage list", m, "GET", "/api/v1/triage", expect=200)
     call(

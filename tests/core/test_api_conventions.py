@@ -1,7 +1,7 @@
 """DESIGN.md rule 9, checked: every API v1 view is an `<Entity><Action>Api` with `@extend_schema` beside each
 HTTP method, its scope declared on the class and an output serializer; every operation's 2xx answer is
-described by a schema (no bare `object`); a file answer (the ledger's CSV, an export's ZIP) is documented with
-its own media type and `OutputSerializer = None`."""
+described by a schema (no bare `object`); a file answer (the ledger's CSV, an export's ZIP, a feedback image)
+is documented with its own media type and `OutputSerializer = None`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 SCHEMA_VIEWS = {"api_schema", "api_docs", "api_redoc"}  # drf-spectacular's own views
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 #: The non-JSON answers the API gives: files, documented as strings of their media type.
-FILE_TYPES = {"text/csv": {"type": "string"}, "application/zip": {"type": "string", "format": "binary"}}
+FILE_TYPES = {
+    "text/csv": {"type": "string"},
+    **{
+        kind: {"type": "string", "format": "binary"}
+        for kind in ("application/zip", "image/png", "image/jpeg", "image/webp")
+    },
+}
 
 
 def _api_views():
