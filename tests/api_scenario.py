@@ -179,7 +179,9 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
         expect=200,
     )
 
-    # Tokens.
+    # Tokens and invitations.
+    call("invitation create", tok["admin"], "POST", "/api/v1/invitations", {"email": "new@example.org"}, expect=201)
+    call("invitation list", m, "GET", "/api/v1/invitations", expect=200)
     call("token list", a, "GET", "/api/v1/tokens", expect=200)
     call("token revoke", a, "POST", f"/api/v1/tokens/{spare.token.pk}/revoke", expect=200)
 
@@ -276,6 +278,14 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("changelog", None, "GET", "/api/v1/changelog", expect=200)
     call("ledger", a, "GET", "/api/v1/ledger", expect=200)
     call("ledger balance", a, "GET", "/api/v1/ledger/balance", expect=200)
+    call(
+        "ledger desk",
+        tok["admin"],
+        "POST",
+        "/api/v1/ledger/desk",
+        {"action": "testing", "artist": "north", "quantity": "1.50", "memo": "Soak test"},
+        expect=201,
+    )
     call("ledger csv", a, "GET", "/api/v1/ledger.csv", expect=200)
     terms = terms_publish(use="featured", text="We may feature the clip in the gallery's row.", actor=admin)
     call(
@@ -287,6 +297,15 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
         expect=200,
     )
     call("consent list", a, "GET", "/api/v1/consent", expect=200)
+    call("promo kit", m, "GET", "/api/v1/promo-kit?use=featured", expect=200)
+    call(
+        "promo use",
+        m,
+        "POST",
+        f"/api/v1/promo-kit/{published.id}/uses",
+        {"use": "featured", "purpose": "The spring newsletter."},
+        expect=201,
+    )
     call(
         "consent revoke",
         a,
