@@ -104,3 +104,26 @@ def test_someone_elses_clip_is_a_404_even_with_a_bad_embargo(api, artist):
     response = api(artist).post(f"/api/v1/clips/{clip.id}/publication", {"publish_at": "nope"}, format="json")
     assert response.status_code == 404
     assert Clip.objects.get(id=clip.id).publication == P.PRIVATE
+
+
+def test_an_embargo_without_a_zone_is_read_as_utc_and_one_with_a_zone_is_converted(api, artist):
+    from datetime import UTC, datetime
+
+    naive, zoned = make_clip(artist), make_clip(artist)
+    client = api(artist)
+    assert (
+        client.post(
+            f"/api/v1/clips/{naive.id}/publication", {"publish_at": "2099-01-01T12:00:00"}, format="json"
+        ).status_code
+        == 202
+    )
+    assert (
+        client.post(
+            f"/api/v1/clips/{zoned.id}/publication", {"publish_at": "2099-01-01T12:00:00+02:00"}, format="json"
+        ).status_code
+        == 202
+    )
+    naive.refresh_from_db()
+    zoned.refresh_from_db()
+    assert naive.publish_at == datetime(2099, 1, 1, 12, tzinfo=UTC)
+    assert zoned.publish_at == datetime(2099, 1, 1, 10, tzinfo=UTC)
