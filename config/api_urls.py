@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("approvals.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("contests.api_urls")),
+    path("", include("artists.api_urls")),
     path("", include("evaluation.api_urls")),
     path("", include("webhooks.api_urls")),
     path("", include("core.api.urls")),

@@ -188,7 +188,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.add_error_responses"],
-    "ENUM_NAME_OVERRIDES": {"PhaseEnum": "contests.models.Phase"},  # `phase` and `contest_phase`: one enum
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "contests.models.Phase",  # `phase` and `contest_phase`: one enum
+        "InvitationStateEnum": ["pending", "accepted", "expired"],
+    },
 }
 
 # Accounts: invitations, token lifetime and leak detection.
