@@ -137,7 +137,9 @@ class ThreadMessageCreateApi(APIView):
         )
         clip, side = _thread(clip_id, request.user)
         item = next(
-            i for i in selectors.thread_timeline(clip=clip, viewer=request.user, viewer_side=side) if i.message == message
+            i
+            for i in selectors.thread_timeline(clip=clip, viewer=request.user, viewer_side=side)
+            if i.message == message
         )
         return Response(self.OutputSerializer(item).data, status=status.HTTP_201_CREATED)
 

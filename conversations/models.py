@@ -28,7 +28,9 @@ class Message(models.Model):
     clip = models.ForeignKey("generation.Clip", on_delete=models.CASCADE, related_name="thread_messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     side = models.CharField(
-        max_length=10, choices=Side.choices, help_text="Whether the author wrote as the clip's artist or as a moderator."
+        max_length=10,
+        choices=Side.choices,
+        help_text="Whether the author wrote as the clip's artist or as a moderator.",
     )
     text = models.TextField()
     at_seconds = models.DecimalField(

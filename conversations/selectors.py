@@ -14,8 +14,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from approvals.models import Decision, Review
 from conversations.models import Message, ReadMark, Side
 from generation.models import Clip
@@ -31,7 +34,7 @@ class Item:
     kind: str  # "message" | "requested" | "appeal" | "decision" | "withdrawn"
     at: datetime
     side: str
-    author: object = None  # the User, or None (a deleted account)
+    author: User | None = None  # None: a deleted account
     who: str = ""  # the author as the viewer reads it
     text: str = ""
     title: str = ""  # what happened, for events
@@ -49,12 +52,12 @@ def _events(reviews: list[Review]) -> list[Item]:
     for r in reviews:
         take_down = r.decision == Decision.TAKE_DOWN and not r.is_appeal
         if r.is_appeal:
-            title = (
-                _("Appealed the takedown") if r.appeal_of == Decision.TAKE_DOWN else _("Appealed the decision")
-            )
+            title = _("Appealed the takedown") if r.appeal_of == Decision.TAKE_DOWN else _("Appealed the decision")
             items.append(Item("appeal", r.requested_at, Side.ARTIST, r.clip.artist, title=title, text=r.appeal_message))
         elif not take_down:
-            items.append(Item("requested", r.requested_at, Side.ARTIST, r.clip.artist, title=_("Asked for publication")))
+            items.append(
+                Item("requested", r.requested_at, Side.ARTIST, r.clip.artist, title=_("Asked for publication"))
+            )
         if r.decided_at is None:
             continue
         if not r.decision:
@@ -96,18 +99,18 @@ def moderator_labels(items: list[Item], *, viewer_side: str | None) -> dict[int 
     return labels
 
 
-def read_mark(*, clip: Clip, user) -> datetime | None:
+def read_mark(*, clip: Clip, user: User | AnonymousUser | None) -> datetime | None:
     """When `user` last read the clip's thread, or None."""
     if user is None or not user.is_authenticated:
         return None
     return ReadMark.objects.filter(clip=clip, user=user).values_list("read_at", flat=True).first()
 
 
-def thread_messages(*, clip: Clip):
+def thread_messages(*, clip: Clip) -> QuerySet[Message]:
     return Message.objects.filter(clip=clip).select_related("author").order_by("created_at", "id")
 
 
-def thread_timeline(*, clip: Clip, viewer=None, viewer_side: str | None) -> list[Item]:
+def thread_timeline(*, clip: Clip, viewer: User | AnonymousUser | None = None, viewer_side: str | None) -> list[Item]:
     """The clip's messages and publication events, oldest first, each author named for the viewer; messages
     from others after the viewer's read mark are `unread`."""
     reviews = list(
@@ -142,7 +145,7 @@ def thread_timeline(*, clip: Clip, viewer=None, viewer_side: str | None) -> list
     return items
 
 
-def unread_count(*, clip: Clip, user) -> int:
+def unread_count(*, clip: Clip, user: User | AnonymousUser | None) -> int:
     """Messages of the clip's thread written by others since `user` last read it."""
     if user is None or not user.is_authenticated:
         return 0
@@ -158,9 +161,7 @@ def moderator_participants(*, clip: Clip) -> set[int]:
     ids = set(
         Message.objects.filter(clip=clip, side=Side.MODERATOR, author__isnull=False).values_list("author_id", flat=True)
     )
-    ids |= set(
-        Review.objects.filter(clip=clip, moderator__isnull=False).values_list("moderator_id", flat=True)
-    )
+    ids |= set(Review.objects.filter(clip=clip, moderator__isnull=False).values_list("moderator_id", flat=True))
     ids |= set(
         Review.objects.filter(clip=clip, decided_at__isnull=True, claimed_by__isnull=False).values_list(
             "claimed_by_id", flat=True

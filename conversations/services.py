@@ -8,6 +8,7 @@ site (approvals' notifications) and by email (core.mail's outbox), once the mess
 from __future__ import annotations
 
 import re
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -15,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from approvals.notify import user_notify
 from conversations import selectors
 from conversations.access import is_excluded, thread_side
@@ -37,7 +40,7 @@ def clip_duration(clip: Clip) -> Decimal:
     return (Decimal(clip.num_frames) / Decimal(clip.fps)).quantize(Decimal("0.01"))
 
 
-def moment_parse(*, value, clip: Clip) -> Decimal | None:
+def moment_parse(*, value: str | float | Decimal | None, clip: Clip) -> Decimal | None:
     """A moment of the clip's video from "0:03", "1:05.5" or seconds ("3.5"); None when blank.
 
     ValidationError (on `at`) when it is not a time or falls outside the clip."""
@@ -49,7 +52,10 @@ def moment_parse(*, value, clip: Clip) -> Decimal | None:
     match = _MOMENT.match(text)
     if match is None:
         raise ValidationError(
-            {"at": _("“%(value)s” is not a moment of the video: write it as 0:03 or in seconds.") % {"value": text[:20]}}
+            {
+                "at": _("“%(value)s” is not a moment of the video: write it as 0:03 or in seconds.")
+                % {"value": text[:20]}
+            }
         )
     try:
         if match["secs"] is not None:
@@ -69,7 +75,7 @@ def moment_parse(*, value, clip: Clip) -> Decimal | None:
     return seconds.quantize(Decimal("0.01"))
 
 
-def _participant(*, clip_id, user) -> tuple[Clip, str]:
+def _participant(*, clip_id: uuid.UUID | str, user: User | None) -> tuple[Clip, str]:
     clip = Clip.objects.select_related("artist", "job").filter(id=clip_id).first()
     if clip is None:
         raise Clip.DoesNotExist
@@ -77,19 +83,22 @@ def _participant(*, clip_id, user) -> tuple[Clip, str]:
     if side is None:
         if user is not None and user.is_authenticated and user.is_moderator:
             raise PermissionDenied(
-                _("You judge a contest this clip is entered in: its conversation is between its artist and the other moderators.")
+                _(
+                    "You judge a contest this clip is entered in: its conversation is between its artist "
+                    "and the other moderators."
+                )
             )
         raise Clip.DoesNotExist  # someone else's clip: as if it did not exist
     return clip, side
 
 
-def thread_for(*, clip_id, user) -> tuple[Clip, str]:
+def thread_for(*, clip_id: uuid.UUID | str, user: User | None) -> tuple[Clip, str]:
     """The clip and the side `user` takes in its thread; Clip.DoesNotExist for anyone who takes no part
     (as for a missing clip), PermissionDenied for a moderator kept out of it (a judge of its contest)."""
     return _participant(clip_id=clip_id, user=user)
 
 
-def _recipients(*, clip: Clip, author, side: str) -> list:
+def _recipients(*, clip: Clip, author: User, side: str) -> list[User]:
     users = get_user_model().objects.filter(is_active=True).exclude(pk=author.pk)
     moderators = [
         u
@@ -104,42 +113,52 @@ def _recipients(*, clip: Clip, author, side: str) -> list:
     return moderators
 
 
-def _notify(*, clip: Clip, message: Message) -> int:
+def _notify(*, clip: Clip, message: Message, author: User) -> int:
+    """Tell the other side (and the moderators who took part) of a new message: in the site, and by email."""
     prompt = clip.job.prompt[:60]
     excerpt = message.text if len(message.text) <= 160 else message.text[:159] + "…"
     moment = f" {_('at')} {selectors.format_seconds(message.at_seconds)}" if message.at_seconds is not None else ""
-    sent = 0
-    for user in _recipients(clip=clip, author=message.author, side=message.side):
+    names: dict[str, str] = {}
+    for side in (Side.ARTIST, Side.MODERATOR):
         if message.side == Side.ARTIST:
-            who = clip.artist.credit_name
-            subject = _("%(artist)s wrote about their clip") % {"artist": who}
+            names[side] = clip.artist.credit_name
         else:
-            side = Side.MODERATOR if user.pk != clip.artist_id else Side.ARTIST
-            items = selectors.thread_timeline(clip=clip, viewer_side=side)
-            labels = selectors.moderator_labels(items, viewer_side=side)
-            who = labels.get(message.author_id, labels[None])
-            subject = _("New message about your clip") if side == Side.ARTIST else _("New message on a clip you reviewed")
+            labels = selectors.moderator_labels(
+                selectors.thread_timeline(clip=clip, viewer_side=side), viewer_side=side
+            )
+            names[side] = labels.get(author.pk, labels[None])
+    sent = 0
+    for user in _recipients(clip=clip, author=author, side=message.side):
+        side = Side.ARTIST if user.pk == clip.artist_id else Side.MODERATOR
+        if message.side == Side.ARTIST:
+            subject = _("%(artist)s wrote about their clip") % {"artist": names[side]}
+        elif side == Side.ARTIST:
+            subject = _("New message about your clip")
+        else:
+            subject = _("New message on a clip you reviewed")
+        values = {"who": names[side], "moment": moment, "prompt": prompt}
         text = _("%(who)s wrote%(moment)s on the conversation about “%(prompt)s”: %(excerpt)s") % {
-            "who": who,
-            "moment": moment,
-            "prompt": prompt,
+            **values,
             "excerpt": excerpt,
         }
         body = _("%(who)s wrote%(moment)s on the conversation about “%(prompt)s”:\n\n%(text)s") % {
-            "who": who,
-            "moment": moment,
-            "prompt": prompt,
+            **values,
             "text": message.text,
         }
-        user_notify(
-            user=user, clip=clip, message=text, email_subject=subject if user.email else "", email_body=body
-        )
+        user_notify(user=user, clip=clip, message=text, email_subject=subject if user.email else "", email_body=body)
         sent += 1
     return sent
 
 
 def message_post(
-    *, clip_id, user, text: str, at=None, frame: tuple[str, bytes] | None = None, captured: bool = False, request=None
+    *,
+    clip_id: uuid.UUID | str,
+    user: User,
+    text: str,
+    at: str | float | Decimal | None = None,
+    frame: tuple[str, bytes] | None = None,
+    captured: bool = False,
+    request: HttpRequest | None = None,
 ) -> Message:
     """Add one message to the clip's thread as its artist or a moderator, and tell the other side.
 
@@ -151,8 +170,10 @@ def message_post(
         raise ValidationError({"text": _("Write a message.")})
     if len(text) > MAX_TEXT_CHARS:
         raise ValidationError(
-            {"text": _("A message is at most %(limit)s characters; this one is %(length)s.")
-             % {"limit": f"{MAX_TEXT_CHARS:,}", "length": f"{len(text):,}"}}
+            {
+                "text": _("A message is at most %(limit)s characters; this one is %(length)s.")
+                % {"limit": f"{MAX_TEXT_CHARS:,}", "length": f"{len(text):,}"}
+            }
         )
     if "\x00" in text:
         raise ValidationError({"text": _("The message contains a null character.")})
@@ -169,8 +190,10 @@ def message_post(
         count = Message.objects.filter(clip=clip).count()
         if count >= settings.CONVERSATION_MAX_MESSAGES:
             raise ValidationError(
-                {"text": _("This conversation has reached its limit of %(limit)s messages.")
-                 % {"limit": settings.CONVERSATION_MAX_MESSAGES}}
+                {
+                    "text": _("This conversation has reached its limit of %(limit)s messages.")
+                    % {"limit": settings.CONVERSATION_MAX_MESSAGES}
+                }
             )
         now = clock.now()
         message = Message(clip=clip, author=user, side=side, text=text, at_seconds=seconds, created_at=now)
@@ -189,11 +212,11 @@ def message_post(
             obj=clip,
             detail={"message": message.pk, "side": side, "frame": image is not None, "at": str(seconds or "")},
         )
-        _notify(clip=clip, message=message)
+        _notify(clip=clip, message=message, author=user)
     return message
 
 
-def thread_mark_read(*, clip_id, user) -> ReadMark:
+def thread_mark_read(*, clip_id: uuid.UUID | str, user: User) -> ReadMark:
     """Record that `user` has read the clip's thread up to now."""
     clip, _side = _participant(clip_id=clip_id, user=user)
     mark, _created = ReadMark.objects.update_or_create(clip=clip, user=user, defaults={"read_at": clock.now()})

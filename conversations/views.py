@@ -30,7 +30,13 @@ def _failed(request, clip_id, form, errors: list[str], back: str):
     return render(
         request,
         "conversations/post_failed.html",
-        {"form": form, "errors": errors, "clip_id": clip_id, "back": back, "back_url": _back_url(request, clip_id, back)},
+        {
+            "form": form,
+            "errors": errors,
+            "clip_id": clip_id,
+            "back": back,
+            "back_url": _back_url(request, clip_id, back),
+        },
         status=400,
     )
 
@@ -92,4 +98,3 @@ def thread_frame(request, message_id: int):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
