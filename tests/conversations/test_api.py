@@ -121,3 +121,24 @@ def test_the_schema_lists_the_endpoints(api, artist):
         paths = yaml.safe_load(schema.content)["paths"]
     for tail in ("", "/messages", "/read", "/frames/{message_id}"):
         assert f"/api/v1/clips/{{clip_id}}/thread{tail}" in paths
+
+
+def test_a_moderator_who_judges_the_entry_is_refused_403(api, client, artist, moderator):
+    from contests.models import Contest
+    from tests.approvals.helpers import _enter_in_holding_contest
+    from tests.factories import PASSWORD, make_clip, make_user
+
+    clip = make_clip(artist)
+    _enter_in_holding_contest(clip, artist)
+    judging_moderator = make_user("modjudge", role="moderator")
+    Contest.objects.get(slug="holding").judges.add(judging_moderator)
+    services.message_post(clip_id=clip.id, user=artist, text="About my entry.")
+    answer = api(judging_moderator).get(_url(clip))
+    assert answer.status_code == 403 and "judge a contest" in answer.json()["detail"]
+    assert api(judging_moderator).post(_url(clip, "/messages"), {"text": "x"}, format="json").status_code == 403
+    assert api(moderator).get(_url(clip)).status_code == 200
+    assert client.login(username="modjudge", password=PASSWORD)
+    page = client.get(f"/clips/{clip.id}/").content.decode()
+    assert 'id="thread"' not in page and "About my entry." not in page
+    assert client.post(f"/thread/{clip.id}/messages/", {"text": "x"}).status_code == 403
+    assert Message.objects.count() == 1

@@ -190,3 +190,12 @@ def test_timeline_order_is_by_time(pending_clip, artist, moderator):
     Message.objects.filter(pk=first.pk).update(created_at=clock.now() - timedelta(days=1))
     items = _timeline(pending_clip, moderator, Side.MODERATOR)
     assert [i.kind for i in items] == ["message", "requested"]
+
+
+def test_the_moderator_holding_the_review_hears_of_the_artists_message(pending_clip, artist, moderator):
+    from approvals import services as gate
+
+    third = make_user("mod3", role="moderator")
+    gate.review_claim(clip_id=pending_clip.id, moderator=third)
+    services.message_post(clip_id=pending_clip.id, user=artist, text="A question for whoever reviews it.")
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"mod3"}
