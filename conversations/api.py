@@ -2,7 +2,7 @@
 
 Its artist uses clips:read / clips:write, moderators `review`; anyone else gets 404, as for a missing clip,
 and a moderator who judges one of the clip's contests 403. A frame is sent as base64 in `frame` (within the
-API's JSON limit) and fetched from its message's `frame_url` with the same token.
+API's JSON limit) and read back, base64 too, from its message's `frame_url` with the same token.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -160,19 +160,33 @@ class ThreadReadApi(APIView):
         return Response(self.OutputSerializer(_payload(clip, side, request.user)).data)
 
 
+class FrameOutputSerializer(serializers.Serializer):
+    """A message's image: its type, size and bytes (base64), as stored after the upload check."""
+
+    message = serializers.IntegerField(source="pk")
+    content_type = serializers.CharField(source="frame_content_type")
+    width = serializers.IntegerField(source="frame_width")
+    height = serializers.IntegerField(source="frame_height")
+    captured = serializers.BooleanField(source="frame_captured", help_text="Captured from the clip's video.")
+    data = serializers.SerializerMethodField(help_text="The image, base64-encoded.")
+
+    def get_data(self, message) -> str:
+        with message.frame.open("rb") as handle:
+            return base64.b64encode(handle.read()).decode("ascii")
+
+
 class ThreadFrameApi(APIView):
     """GET the image attached to one message of the clip's conversation."""
 
     required_scopes = READ_SCOPES
+    OutputSerializer = FrameOutputSerializer
 
-    @extend_schema(
-        responses={(200, "image/*"): bytes}, operation_id="clips_thread_frame_retrieve", summary="A message's frame"
-    )
+    @extend_schema(responses=OutputSerializer, operation_id="clips_thread_frame_retrieve", summary="A message's frame")
     def get(self, request, clip_id, message_id):
         clip, _side = _thread(clip_id, request.user)
         message = Message.objects.filter(pk=message_id, clip=clip).exclude(frame="").first()
         if message is None:
             raise Http404
-        response = FileResponse(message.frame.open("rb"), content_type=message.frame_content_type)
+        response = Response(self.OutputSerializer(message).data)
         response["Cache-Control"] = "private, no-store"
         return response

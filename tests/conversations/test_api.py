@@ -38,8 +38,10 @@ def test_artist_and_moderator_talk_through_the_api(api, pending_clip, artist, mo
     )
     assert reply.status_code == 201 and reply.json()["who"] == "mod1"
     frame_url = reply.json()["frame_url"]
-    assert artist_api.get(frame_url).status_code == 200
-    assert artist_api.get(frame_url)["Content-Type"] == "image/png"
+    got = artist_api.get(frame_url)
+    assert got.status_code == 200 and got["Cache-Control"] == "private, no-store"
+    assert got.json()["content_type"] == "image/png" and got.json()["captured"] is True
+    assert base64.b64decode(got.json()["data"])[:8] == b"\x89PNG\r\n\x1a\n"
 
     as_artist = artist_api.get(_url(pending_clip)).json()
     assert as_artist["unread"] == 1 and as_artist["items"][-1]["who"] == "Moderator A"
