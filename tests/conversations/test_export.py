@@ -39,3 +39,18 @@ def test_the_export_holds_the_conversation_and_its_frames(pending_clip, artist, 
     assert thread[2]["who"] == "Moderator A" and thread[2]["at_seconds"] == 2.0 and thread[2]["frame"] == frames[0]
     assert thread[3]["clause"] == "P6" and thread[3]["text"] == "north: render again"
     assert "mod1" not in json.dumps(thread)
+
+
+def test_a_deleted_account_leaves_no_image_it_sent(pending_clip, artist, moderator, django_capture_on_commit_callbacks):
+    from artists.accounts import account_delete
+    from tests.factories import PASSWORD
+
+    sent = services.message_post(clip_id=pending_clip.id, user=artist, text="mine", frame=("f.png", png_bytes()))
+    kept = services.message_post(clip_id=pending_clip.id, user=moderator, text="theirs", frame=("g.png", png_bytes()))
+    name = sent.frame.name
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=artist, password=PASSWORD)
+    sent.refresh_from_db()
+    kept.refresh_from_db()
+    assert not sent.frame and not default_storage.exists(name)
+    assert kept.frame and default_storage.exists(kept.frame.name)
