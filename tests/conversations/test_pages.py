@@ -106,3 +106,13 @@ def test_mark_read(client, pending_clip, artist, moderator):
     assert ReadMark.objects.filter(user=moderator).exists()
     page = client.get(f"/review/{pending_clip.id}/").content.decode()
     assert 'id="thread-unread"' not in page
+
+
+def test_an_image_over_the_limit_is_refused_before_it_is_read(client, settings, pending_clip, artist):
+    big = SimpleUploadedFile("big.png", png_bytes() + b"\0" * (settings.ARTIST_UPLOAD_MAX_BYTES + 1))
+    response = _login(client, artist).post(f"/thread/{pending_clip.id}/messages/", {"text": "big", "frame": big})
+    assert response.status_code == 400 and "the limit is" in response.content.decode()
+    huge = SimpleUploadedFile("huge.png", b"\0" * (settings.REQUEST_BODY_LIMITS["/thread/"] + 1))
+    response = client.post(f"/thread/{pending_clip.id}/messages/", {"text": "huge", "frame": huge})
+    assert response.status_code == 413
+    assert not Message.objects.exists()
