@@ -30,6 +30,8 @@ from core.uploads import image_clean
 from generation.models import Clip
 
 MAX_TEXT_CHARS = 4000
+#: A message that opens with a moment ("at 0:03 the hand melts") is about that moment when none is given.
+_LEADING_MOMENT = re.compile(r"^at\s+(\d{1,4}:[0-5]\d(?:\.\d{1,2})?)(?!\d)", re.IGNORECASE)
 _MOMENT = re.compile(r"^(?:(?P<m>\d{1,4}):(?P<s>[0-5]?\d(?:\.\d{1,2})?)|(?P<secs>\d{1,6}(?:\.\d{1,2})?))$")
 
 
@@ -162,7 +164,8 @@ def message_post(
 ) -> Message:
     """Add one message to the clip's thread as its artist or a moderator, and tell the other side.
 
-    `at` is a moment of the video ("0:03" or seconds), `frame` an image as (name, bytes). Every part is
+    `at` is a moment of the video ("0:03" or seconds; without it, a text that opens "at 0:03" names it),
+    `frame` an image as (name, bytes). Every part is
     checked before anything is stored; ValidationError names the field that is wrong."""
     clip, side = _participant(clip_id=clip_id, user=user)
     text = (text or "").strip()
@@ -177,6 +180,9 @@ def message_post(
         )
     if "\x00" in text:
         raise ValidationError({"text": _("The message contains a null character.")})
+    if at is None or (isinstance(at, str) and not at.strip()):
+        leading = _LEADING_MOMENT.match(text)
+        at = leading.group(1) if leading else None
     seconds = moment_parse(value=at, clip=clip)
     image = None
     if frame is not None:

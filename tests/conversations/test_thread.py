@@ -199,3 +199,14 @@ def test_the_moderator_holding_the_review_hears_of_the_artists_message(pending_c
     gate.review_claim(clip_id=pending_clip.id, moderator=third)
     services.message_post(clip_id=pending_clip.id, user=artist, text="A question for whoever reviews it.")
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"mod3"}
+
+
+def test_a_message_that_opens_with_a_moment_is_about_it(pending_clip, artist):
+    said = services.message_post(clip_id=pending_clip.id, user=artist, text="at 0:03 the hand melts")
+    assert said.at_seconds == Decimal("3.00")
+    given = services.message_post(clip_id=pending_clip.id, user=artist, text="At 0:03 it melts", at="1")
+    assert given.at_seconds == Decimal("1.00")  # the moment given wins
+    plain = services.message_post(clip_id=pending_clip.id, user=artist, text="Around 0:03 it melts")
+    assert plain.at_seconds is None
+    with pytest.raises(ValidationError, match="after its end"):
+        services.message_post(clip_id=pending_clip.id, user=artist, text="at 0:09 it melts")
