@@ -11,6 +11,12 @@ BACK = (("clip", "clip"), ("review", "review"))
 
 
 class MessageForm(forms.Form):
+    """Its fields' ids start with thread_ (thread_text, thread_at...): the clip and review pages hold other forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "thread_%s")
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT_CHARS}),

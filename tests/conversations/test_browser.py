@@ -51,7 +51,7 @@ def test_artist_and_moderator_exchange_messages_and_a_moment_seeks_the_video(liv
     # The artist asks a question on the clip page.
     artist_page, artist_errors = _page(browser, base, artist.username)
     artist_page.goto(f"{base}/clips/{clip.id}/")
-    artist_page.fill("#id_text", "Is the last second good enough to publish?")
+    artist_page.fill("#thread_text", "Is the last second good enough to publish?")
     with artist_page.expect_navigation():
         artist_page.click("#thread-send")
     assert "Your message was sent." in artist_page.inner_text(".messages")
@@ -72,9 +72,9 @@ def test_artist_and_moderator_exchange_messages_and_a_moment_seeks_the_video(liv
     mod_page.click("#thread-capture")
     mod_page.wait_for_function("() => document.getElementById('thread-capture-status').textContent.length > 0")
     assert "0:03" in mod_page.inner_text("#thread-capture-status")
-    assert mod_page.input_value("#id_at") == "0:03"
+    assert mod_page.input_value("#thread_at") == "0:03"
     # Typed key by key: the review page's single-key shortcuts (a, c, r, n, q) stay out of the way.
-    mod_page.click("#id_text")
+    mod_page.click("#thread_text")
     mod_page.keyboard.type("At this moment the hand melts into the cloth; can you render a cleaner take?")
     with mod_page.expect_navigation():
         mod_page.click("#thread-send")
