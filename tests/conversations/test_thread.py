@@ -210,3 +210,22 @@ def test_a_message_that_opens_with_a_moment_is_about_it(pending_clip, artist):
     assert plain.at_seconds is None
     with pytest.raises(ValidationError, match="after its end"):
         services.message_post(clip_id=pending_clip.id, user=artist, text="at 0:09 it melts")
+
+
+def test_the_timeline_costs_the_same_for_1_and_30_messages(pending_clip, artist, moderator, second_moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost():
+        clip = Clip.objects.select_related("artist", "job").get(pk=pending_clip.pk)
+        with CaptureQueriesContext(connection) as queries:
+            items = _timeline(clip, artist, Side.ARTIST)
+            [(i.who, i.text, i.message and i.message.frame) for i in items]
+        return len(queries)
+
+    services.message_post(clip_id=pending_clip.id, user=artist, text="first")
+    one = cost()
+    for n in range(29):
+        author = (artist, moderator, second_moderator)[n % 3]
+        services.message_post(clip_id=pending_clip.id, user=author, text=f"message {n}", frame=("f.png", png_bytes()))
+    assert cost() == one
