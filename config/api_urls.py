@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("generation.api_urls")),
     path("", include("approvals.api_urls")),
+    path("", include("conversations.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("contests.api_urls")),
     path("", include("artists.api_urls")),

@@ -179,6 +179,21 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
         expect=200,
     )
 
+    # A clip's conversation: the artist writes (with a frame), the moderator reads, answers and marks it read.
+    frame = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+    call("thread post", a, "POST", f"/api/v1/clips/{rejected.id}/thread/messages", {"text": "Why?"}, expect=201)
+    said = call(
+        "thread post frame",
+        m,
+        "POST",
+        f"/api/v1/clips/{rejected.id}/thread/messages",
+        {"text": "This frame.", "at": "0:00.1", "frame": frame},
+        expect=201,
+    )
+    call("thread read", m, "GET", f"/api/v1/clips/{rejected.id}/thread", expect=200)
+    call("thread frame", a, "GET", f"/api/v1/clips/{rejected.id}/thread/frames/{said['id']}", expect=200)
+    call("thread mark read", a, "POST", f"/api/v1/clips/{rejected.id}/thread/read", expect=200)
+
     # Tokens and invitations.
     call("invitation create", tok["admin"], "POST", "/api/v1/invitations", {"email": "new@example.org"}, expect=201)
     call("invitation list", m, "GET", "/api/v1/invitations", expect=200)

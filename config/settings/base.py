@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "generation",
     "approvals",
+    "conversations",  # a thread on each clip; contests and artists (its export) sit above it
     "contests",
     "artists",
     "evaluation",  # above artists: it pays through the ledger and reads the consent terms
@@ -206,6 +207,16 @@ REVIEW_TARGET_HOURS = env_int("VERNISSAGE_REVIEW_TARGET_HOURS", 48, minimum=1)
 REVIEW_CLAIM_MINUTES = env_int("VERNISSAGE_REVIEW_CLAIM_MINUTES", 15, minimum=1)
 # What may keep an approved clip out of the gallery for now (approvals.holds): contests awaiting results.
 PUBLICATION_HOLDS = ["contests.holds.clip_is_held"]
+
+# Conversations on clips (conversations/): how moderators appear to artists ("pseudonyms": Moderator A,
+# B... per clip; "names": their names), who is kept out (contests' judges), and a bound per thread.
+CONVERSATION_MODERATOR_NAMES = env_str("VERNISSAGE_THREAD_MODERATOR_NAMES", "pseudonyms").strip().lower()
+if CONVERSATION_MODERATOR_NAMES not in ("names", "pseudonyms"):
+    raise ImproperlyConfigured(
+        f"VERNISSAGE_THREAD_MODERATOR_NAMES must be names or pseudonyms, not {CONVERSATION_MODERATOR_NAMES!r}."
+    )
+CONVERSATION_EXCLUSIONS = ["contests.conversations.user_judges_clip"]
+CONVERSATION_MAX_MESSAGES = env_int("VERNISSAGE_THREAD_MAX_MESSAGES", 500, minimum=1)
 
 # Artists: exports' lifetime, limits on uploaded images (checked before decoding).
 ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)
