@@ -372,4 +372,44 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("rating get", a, "GET", f"/api/v1/clips/{private.id}/rating", expect=200)
     call("rating tags", a, "GET", "/api/v1/evaluation/tags", expect=200)
     call("model versions", a, "GET", "/api/v1/evaluation/versions", expect=200)
+
+    # Blind pairwise rounds: the model team opens one, an artist plays it by side, the team reads and closes it.
+    v1 = ModelVersion.objects.get(preset="tiny", label="v1")
+    v2 = ModelVersion.objects.create(preset="tiny", label="v2", release_notes="Smoother motion.")
+    for version in (v1, v2):
+        make_clip(other, prompt="a kite at dusk", seed=7, model_version=version)
+    opened = call(
+        "round open",
+        tok["admin"],
+        "POST",
+        "/api/v1/evaluation/rounds",
+        {"title": "v1 vs v2", "version_a": v1.pk, "version_b": v2.pk, "prompts": ["a kite at dusk"]},
+        expect=201,
+    )
+    call("rounds", a, "GET", "/api/v1/evaluation/rounds", expect=200)
+    shown = call("round next pair", a, "GET", f"/api/v1/evaluation/rounds/{opened['id']}/next", expect=200)
+    call("round pair video", a, "GET", shown["pair"]["left"]["video_url"], expect=200)
+    call(
+        "round vote",
+        a,
+        "POST",
+        f"/api/v1/evaluation/rounds/{opened['id']}/votes",
+        {"pair": shown["pair"]["id"], "choice": "left", "tags": ["motion"]},
+        expect=201,
+    )
+    call("evaluation results", tok["admin"], "GET", f"/api/v1/evaluation/results?round={opened['id']}", expect=200)
+    call("round close", tok["admin"], "POST", f"/api/v1/evaluation/rounds/{opened['id']}/close", expect=200)
+
+    # Evaluation consent: read the terms, agree to them, revoke.
+    evaluation_terms = terms_publish(use="model_evaluation", text="Rated clips may go into datasets.", actor=admin)
+    call("evaluation consent", a, "GET", "/api/v1/evaluation/consent", expect=200)
+    call(
+        "evaluation consent grant",
+        a,
+        "POST",
+        "/api/v1/evaluation/consent/grant",
+        {"terms_version": evaluation_terms.version},
+        expect=200,
+    )
+    call("evaluation consent revoke", a, "POST", "/api/v1/evaluation/consent/revoke", expect=200)
     return call

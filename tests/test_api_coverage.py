@@ -9,6 +9,7 @@ PAGE_ONLY). Each counterpart must be an operation the schema documents.
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -50,6 +51,20 @@ PAGE_ACTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "payout": ("POST", "/api/v1/ledger/desk"),
         "reverse": ("POST", "/api/v1/ledger/desk"),
     },
+    # A clip's conversation.
+    "thread_post": {"post": ("POST", "/api/v1/clips/{clip_id}/thread/messages")},
+    "thread_read": {"post": ("POST", "/api/v1/clips/{clip_id}/thread/read")},
+    # Structured feedback: ratings, blind pairwise rounds (the model team opens and closes them), consent.
+    "evaluation:rate": {"post": ("PUT", "/api/v1/clips/{clip_id}/rating")},
+    "evaluation:rounds": {
+        "open": ("POST", "/api/v1/evaluation/rounds"),
+        "close": ("POST", "/api/v1/evaluation/rounds/{round_id}/close"),
+    },
+    "evaluation:play": {"post": ("POST", "/api/v1/evaluation/rounds/{round_id}/votes")},
+    "evaluation:consent": {
+        "grant": ("POST", "/api/v1/evaluation/consent/grant"),
+        "revoke": ("POST", "/api/v1/evaluation/consent/revoke"),
+    },
     # Webhooks.
     "webhooks:list": {"post": ("POST", "/api/v1/webhooks")},
     "webhooks:ping": {"post": ("POST", "/api/v1/webhooks/{endpoint_id}/ping")},
@@ -73,6 +88,13 @@ PAGE_READS: dict[str, tuple[str, str]] = {
     "contest_progress": ("GET", "/api/v1/contests/{slug}/progress"),
     "contest_judge": ("GET", "/api/v1/contests/{slug}/judging"),
     "review_queue": ("GET", "/api/v1/reviews"),
+    "thread_frame": ("GET", "/api/v1/clips/{clip_id}/thread/frames/{message_id}"),
+    "evaluation:versions": ("GET", "/api/v1/evaluation/versions"),
+    "evaluation:rounds": ("GET", "/api/v1/evaluation/rounds"),
+    "evaluation:play": ("GET", "/api/v1/evaluation/rounds/{round_id}/next"),
+    "evaluation:pair_video": ("GET", "/api/v1/evaluation/rounds/{round_id}/pairs/{pair_id}/{side}.mp4"),
+    "evaluation:results": ("GET", "/api/v1/evaluation/results"),
+    "evaluation:consent": ("GET", "/api/v1/evaluation/consent"),
 }
 
 #: Page routes that accept a POST and stay with the browser session on purpose, each with its reason.
@@ -172,6 +194,12 @@ def test_every_counterpart_is_an_operation_of_the_schema(operations):
     assert not unknown, f"API counterparts the schema does not document: {unknown}"
 
 
+def _template(name: str) -> str:
+    from django.template.loader import get_template
+
+    return get_template(name).template.source
+
+
 def test_every_action_a_page_form_offers_is_mapped():
     """A page whose one route does several things (a form's choice) has each of them mapped."""
     from approvals.forms import DecisionForm
@@ -181,6 +209,12 @@ def test_every_action_a_page_form_offers_is_mapped():
         "review_decide": {value for value, _ in DecisionForm.base_fields["decision"].choices},
         "artists:consent": {value for value, _ in ConsentForm.base_fields["action"].choices},
         "artists:ledger_desk": {value for value, _ in LedgerDeskForm.ACTIONS},
+        # Pages without a form class: the actions are read from the forms their templates render.
+        "evaluation:consent": set(re.findall(r'name="action" value="(\w+)"', _template("evaluation/consent.html"))),
+        "evaluation:rounds": {
+            "close" if 'name="close"' in form else "open"
+            for form in re.findall(r"<form method=\"post\".*?</form>", _template("evaluation/rounds.html"), re.S)
+        },
     }
     for name, actions in offered.items():
         assert actions == set(PAGE_ACTIONS[name]), (name, actions, set(PAGE_ACTIONS[name]))

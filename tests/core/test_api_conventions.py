@@ -1,7 +1,7 @@
 """DESIGN.md rule 9, checked: every API v1 view is an `<Entity><Action>Api` with `@extend_schema` beside each
 HTTP method, its scope declared on the class and an output serializer; every operation's 2xx answer is
-described by a schema (no bare `object`); a file answer (the ledger's CSV, an export's ZIP, a feedback image)
-is documented with its own media type and `OutputSerializer = None`."""
+described by a schema (no bare `object`); a file answer (the ledger's CSV, an export's ZIP, a feedback image, a
+round's video) is documented with its own media type and `OutputSerializer = None`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ FILE_TYPES = {
     "text/csv": {"type": "string"},
     **{
         kind: {"type": "string", "format": "binary"}
-        for kind in ("application/zip", "image/png", "image/jpeg", "image/webp")
+        for kind in ("application/zip", "image/png", "image/jpeg", "image/webp", "video/mp4")
     },
 }
 
