@@ -192,6 +192,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PhaseEnum": "contests.models.Phase",  # `phase` and `contest_phase`: one enum
         "InvitationStateEnum": ["pending", "accepted", "expired"],
+        "RoundStatusEnum": "evaluation.models.RoundStatus",  # a round's and its next pair's `status`
+        "PairSideEnum": ["left", "right"],
+        "PairChoiceEnum": ["left", "right", "tie"],
     },
 }
 
