@@ -1,15 +1,19 @@
-"""REST API v1: your personal tokens (list, revoke)."""
+"""REST API v1: your personal tokens (list, revoke), who you are, and invitations (moderators, admins)."""
 
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Invitation, Role
+from accounts.services.invitations import invitable_roles, invitation_create
 from accounts.services.tokens import SCOPES, token_revoke
+from core import clock
 
 
 class TokenOutputSerializer(serializers.ModelSerializer):
@@ -106,3 +110,71 @@ class MeRetrieveApi(APIView):
             "token_scopes": list(token.scopes or []) if token else None,
         }
         return Response(self.OutputSerializer(data).data)
+
+
+class InvitationOutputSerializer(serializers.ModelSerializer):
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "state", "created_at", "expires_at", "accepted_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["pending", "accepted", "expired"]))
+    def get_state(self, invitation) -> str:
+        if invitation.accepted_at is not None:
+            return "accepted"
+        return "expired" if invitation.expires_at <= clock.now() else "pending"
+
+
+class IssuedInvitationOutputSerializer(InvitationOutputSerializer):
+    accept_url = serializers.SerializerMethodField(help_text="The single-use sign-up link, shown this once.")
+
+    class Meta(InvitationOutputSerializer.Meta):
+        fields = [*InvitationOutputSerializer.Meta.fields, "accept_url"]
+        read_only_fields = fields
+
+    def get_accept_url(self, invitation) -> str:
+        return self.context["url"]
+
+
+def _require_inviter(request) -> None:
+    if not (request.user.has_perm("accounts.invite_users") and invitable_roles(request.user)):
+        raise PermissionDenied(_("Only moderators and admins can invite."))
+
+
+class InvitationListCreateApi(generics.GenericAPIView):
+    """Moderators and admins: the invitations, newest first; POST {email, role} to invite someone (the link is
+    emailed and answered once). The roles you may invite are those of the invitations page."""
+
+    required_scopes = "review"
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        role = serializers.ChoiceField(choices=Role.choices, required=False, default=Role.ARTIST)
+
+    OutputSerializer = InvitationOutputSerializer
+    serializer_class = OutputSerializer
+
+    def get_queryset(self):
+        return Invitation.objects.order_by("-created_at", "-id")
+
+    @extend_schema(summary="Invitations", operation_id="invitations_list", responses=OutputSerializer(many=True))
+    def get(self, request):
+        _require_inviter(request)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Invite someone",
+        operation_id="invitations_create",
+        request=InputSerializer,
+        responses={201: IssuedInvitationOutputSerializer},
+    )
+    def post(self, request):
+        _require_inviter(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = invitation_create(invited_by=request.user, request=request._request, **serializer.validated_data)
+        data = IssuedInvitationOutputSerializer(issued.invitation, context={"url": issued.url}).data
+        return Response(data, status=status.HTTP_201_CREATED)

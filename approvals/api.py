@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -37,12 +38,47 @@ class DecisionOutputSerializer(serializers.Serializer):
     decided_at = IsoDateTimeField()
 
 
+class DecisionHistoryOutputSerializer(DecisionOutputSerializer):
+    """One decision in a clip's history: the clause (id and text), the reason, who decided as a role, when."""
+
+    decided_by = serializers.SerializerMethodField(
+        help_text="The role of whoever decided: moderator or admin (never a name)."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=["moderator", "admin"]))
+    def get_decided_by(self, review) -> str:
+        return selectors.decider_role(review)
+
+
 class ClipGateOutputSerializer(ClipOutputSerializer):
     """A clip with what the requester may do with it at the gate now (approvals.gate.available_actions):
-    exactly the actions the services would accept; for its artist and moderators, the latest decision."""
+    exactly the actions the services would accept; for its artist and moderators, the latest decision, every
+    decision (newest first) and a pending embargo."""
 
     actions = serializers.SerializerMethodField()
     last_decision = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+    publish_at = serializers.SerializerMethodField()
+
+    def _insider(self, clip) -> bool:
+        user = self.context.get("user")
+        return bool(user is not None and user.is_authenticated and (clip.artist_id == user.pk or user.is_moderator))
+
+    @extend_schema_field(DecisionHistoryOutputSerializer(many=True))
+    def get_decisions(self, clip):
+        if not self._insider(clip):
+            return []
+        return DecisionHistoryOutputSerializer(selectors.decisions_of_clip(clip=clip), many=True).data
+
+    @extend_schema_field(
+        serializers.DateTimeField(
+            allow_null=True, help_text="The embargo: an approved clip is published then (artist and moderators)."
+        )
+    )
+    def get_publish_at(self, clip):
+        if not self._insider(clip) or clip.publish_at is None:
+            return None
+        return clip.publish_at.isoformat()
 
     def get_actions(self, clip) -> list[str]:
         user = self.context.get("user")
@@ -286,22 +322,48 @@ class ClipTakeDownApi(APIView):
 
 
 class ClipPublicationRequestApi(APIView):
-    """Ask for your clip to be reviewed for publication."""
+    """Ask for your clip to be reviewed for publication, with an optional embargo (`publish_at`): once
+    approved, the clip waits for that moment and is then published (the page's embargo, the same service)."""
 
     required_scopes = "clips:write"
+
+    class InputSerializer(serializers.Serializer):
+        publish_at = serializers.DateTimeField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Optional embargo, ISO 8601 with a time zone (UTC if none), in the future.",
+        )
+
+        def validate_publish_at(self, value):
+            if value is not None and value <= clock.now():
+                raise serializers.ValidationError(_("The embargo time must be in the future (or left empty)."))
+            return value
+
     OutputSerializer = ClipGateOutputSerializer
 
     @extend_schema(
-        request=None,
+        request=InputSerializer,
         responses={202: OutputSerializer},
         summary="Ask for publication",
         operation_id="clips_publication_create",
     )
     def post(self, request, clip_id):
+        serializer = self.InputSerializer(data=request.data)
         try:
-            services.clip_request_publication(clip_id=clip_id, artist=request.user, request=request._request)
+            serializer.is_valid(raise_exception=True)
+            services.clip_request_publication(
+                clip_id=clip_id,
+                artist=request.user,
+                publish_at=serializer.validated_data["publish_at"],
+                request=request._request,
+            )
         except Clip.DoesNotExist:
             raise Http404 from None
+        except serializers.ValidationError:
+            if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
+                raise Http404 from None
+            raise
         clip = clip_visible_or_none(user=request.user, clip_id=clip_id)
         return Response(
             self.OutputSerializer(clip, context={"user": request.user}).data, status=status.HTTP_202_ACCEPTED
@@ -323,3 +385,84 @@ class ClipDetailApi(APIView):
         if clip is None:
             raise Http404
         return Response(self.OutputSerializer(clip, context={"user": request.user}).data)
+
+
+class NotificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.CharField()
+    url = serializers.CharField(help_text="The page it is about (a path on this site), or empty.")
+    created_at = IsoDateTimeField()
+    read_at = IsoDateTimeField(allow_null=True)
+
+
+class NotificationListApi(generics.GenericAPIView):
+    """Your notifications, newest first (`?unread=yes` for the unread ones). Reading them here marks nothing
+    read: POST their ids to /notifications/read (the notifications page marks what it shows)."""
+
+    required_scopes = "clips:read"
+
+    class InputSerializer(serializers.Serializer):
+        unread = serializers.ChoiceField(choices=["yes", "no"], required=False, help_text="yes: only unread ones.")
+
+    OutputSerializer = NotificationOutputSerializer
+    serializer_class = OutputSerializer
+
+    @extend_schema(
+        summary="Your notifications",
+        operation_id="notifications_list",
+        parameters=[InputSerializer],
+        responses=OutputSerializer(many=True),
+    )
+    def get(self, request):
+        query = self.InputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.notifications_of(user=request.user)
+        if query.validated_data.get("unread") == "yes":
+            rows = rows.filter(read_at__isnull=True)
+        page = self.paginate_queryset(rows.order_by("-created_at", "-id"))
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class NotificationReadApi(APIView):
+    """Mark notifications read: the ones named in `ids`, or every unread one with `all: true`."""
+
+    required_scopes = "clips:read"
+
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            required=False,
+            default=list,
+            max_length=500,
+        )
+        all = serializers.BooleanField(required=False, default=False, help_text="Every unread notification.")
+
+        def validate(self, data):
+            if not data["ids"] and not data["all"]:
+                raise serializers.ValidationError(
+                    {"ids": [_("Name the notifications to mark read, or send all: true.")]}
+                )
+            if data["ids"] and data["all"]:
+                raise serializers.ValidationError({"all": [_("Send either ids or all, not both.")]})
+            return data
+
+    class OutputSerializer(serializers.Serializer):
+        marked = serializers.IntegerField(help_text="How many were unread and are now read.")
+
+    @extend_schema(
+        summary="Mark notifications read",
+        operation_id="notifications_read_create",
+        request=InputSerializer,
+        responses=OutputSerializer,
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ids = data["ids"]
+        if data["all"]:
+            ids = list(
+                selectors.notifications_of(user=request.user).filter(read_at__isnull=True).values_list("id", flat=True)
+            )
+        marked = services.notifications_mark_read(user=request.user, ids=ids)
+        return Response(self.OutputSerializer({"marked": marked}).data)

@@ -81,6 +81,25 @@ def last_decision(*, clip: Clip) -> Review | None:
     )
 
 
+def decisions_of_clip(*, clip: Clip) -> QuerySet[Review]:
+    """The clip's decisions (takedowns included; a withdrawal closes a review without one), newest first."""
+    return (
+        Review.objects.filter(clip=clip, decided_at__isnull=False)
+        .exclude(decision="")
+        .select_related("clause", "moderator")
+        .prefetch_related("moderator__groups")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def decider_role(review: Review) -> str:
+    """Who decided, as a role (the API names no moderator): `admin` for an admin account, else `moderator`."""
+    moderator = review.moderator
+    if moderator is not None and (moderator.is_superuser or any(g.name == "admin" for g in moderator.groups.all())):
+        return "admin"
+    return "moderator"
+
+
 def reviews_of_clip(*, clip: Clip) -> QuerySet[Review]:
     return Review.objects.filter(clip=clip).select_related("moderator", "clause").order_by("-requested_at")
 

@@ -2,7 +2,8 @@
 
 Deleting an account withdraws the artist's published clips (through approvals' withdraw), revokes
 every consent, erases personal data (name, email, bio, links, tokens, exports, notifications,
-attachments) and keeps the ledger: its entries stay on the account row, renamed to a pseudonym.
+attachments, the images sent in clip conversations) and keeps the ledger: its entries stay on the account
+row, renamed to a pseudonym.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from approvals.gate import Publication
 from artists.models import ArtistProfile, Attachment, ClipConsent, Export
+from conversations.models import Message as ThreadMessage
 from core import clock
 from core.audit import audit_record
 from generation.models import Clip
@@ -84,6 +86,9 @@ def account_delete(*, user, password: str, request=None) -> str:
             files.append(attachment.file.name)
         Attachment.objects.filter(feedback__artist=user).delete()
         user.feedback_items.update(credit=False)
+        for message in ThreadMessage.objects.filter(author=user).exclude(frame=""):  # images they sent
+            files.append(message.frame.name)
+        ThreadMessage.objects.filter(author=user).exclude(frame="").update(frame="", frame_captured=False)
         for export in Export.objects.filter(artist=user):
             if export.file:
                 files.append(export.file.name)

@@ -24,6 +24,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from artists.models import ClipConsent, Export, ExportStatus, Feedback, LedgerEntry, PromoUse
+from conversations.models import Side
+from conversations.selectors import thread_timeline
 from core import clock, spreadsheet
 from core.audit import audit_record
 from generation.models import Clip, RenderJob
@@ -129,6 +131,25 @@ def _write(zf: zipfile.ZipFile, name: str, field) -> None:
             shutil.copyfileobj(handle, out, 1024 * 1024)  # streamed: a long video never sits in memory
 
 
+def _write_conversation(zf: zipfile.ZipFile, folder: str, clip: Clip) -> None:
+    """The clip's conversation as its artist reads it (moderators named as the setting says), with frames."""
+    items = []
+    for item in thread_timeline(clip=clip, viewer=None, viewer_side=Side.ARTIST):
+        record = {"kind": item.kind, "at": item.at, "side": item.side, "who": item.who, "text": item.text}
+        if item.kind != "message":
+            record.update({"title": item.title, "decision": item.decision, "clause": item.clause_code})
+        else:
+            record["at_seconds"] = None if item.at_seconds is None else float(item.at_seconds)
+            message = item.message
+            if message is not None and message.frame:
+                name = f"{folder}/conversation/{message.pk}.{message.frame_extension}"
+                _write(zf, name, message.frame)
+                record["frame"] = name
+        items.append(record)
+    if items:
+        zf.writestr(f"{folder}/conversation.json", _dump(items))
+
+
 def _build_zip(export: Export, path: str) -> None:
     artist = export.artist
     clips = list(Clip.objects.filter(artist=artist).select_related("job"))
@@ -141,7 +162,8 @@ def _build_zip(export: Export, path: str) -> None:
             "README.txt",
             "Everything you made and gave on Vernissage, exported "
             f"{clock.now():%Y-%m-%d %H:%M} UTC.\nclips/: each clip's video, poster and clip.json "
-            "(prompt, settings, decisions, consents)\nrenders.json: every prompt you submitted\n"
+            "(prompt, settings, decisions, consents), conversation.json and conversation/ (your conversation "
+            "with the moderators and its frames)\nrenders.json: every prompt you submitted\n"
             "feedback.json and feedback/: your feedback, responses and attachments\n"
             "ledger.csv: your contribution ledger\n",
         )
@@ -163,6 +185,7 @@ def _build_zip(export: Export, path: str) -> None:
             _write(zf, f"{folder}/video.mp4", clip.video)
             _write(zf, f"{folder}/poster.jpg", clip.poster)
             zf.writestr(f"{folder}/clip.json", _dump(_clip_record(clip)))
+            _write_conversation(zf, folder, clip)
             done += 1
             _progress(export.id, done / total)
         jobs = [

@@ -185,3 +185,42 @@ def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> Ledger
     except IntegrityError:
         raise ValidationError("This entry is already reversed.") from None
     return entry
+
+
+#: What the ledger desk records (its page and its API): approved testing hours, a payout, a reversal.
+DESK_ACTIONS = ("testing", "payout", "reverse")
+
+
+def ledger_desk_record(
+    *,
+    action: str,
+    artist_username: str = "",
+    quantity=None,
+    entry_id: int | None = None,
+    memo: str = "",
+    actor,
+    request=None,
+) -> LedgerEntry:
+    """One ledger desk action by an admin: testing hours or a payout for the artist named by username, or the
+    reversal of an entry (the memo is its reason)."""
+    if action not in DESK_ACTIONS:
+        raise ValidationError({"action": f"Choose one of: {', '.join(DESK_ACTIONS)}."})
+    if action == "reverse":
+        if not entry_id:
+            raise ValidationError({"entry": "Give the number of the entry to reverse."})
+        return ledger_reverse(entry_id=entry_id, reason=memo, actor=actor, request=request)
+    artist = get_user_model().objects.filter(username=artist_username or "").first()
+    if artist is None:
+        raise ValidationError({"artist": "No artist with that username."})
+    if quantity is None:
+        raise ValidationError({"quantity": "Give the hours or the amount."})
+    if action == "testing":
+        return ledger_record(
+            artist=artist,
+            kind=EntryKind.TESTING,
+            quantity=quantity,
+            memo=memo or "Approved testing hours",
+            actor=actor,
+            request=request,
+        )
+    return ledger_payout(artist=artist, amount=quantity, memo=memo or "Payout", actor=actor, request=request)

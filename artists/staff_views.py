@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
@@ -15,8 +14,8 @@ from artists import selectors
 from artists.consent import promo_use_record
 from artists.feedback import changelog_add, feedback_triage
 from artists.forms import ChangelogForm, LedgerDeskForm, PromoUseForm, TriageForm
-from artists.ledger import ledger_payout, ledger_record, ledger_reverse
-from artists.models import EntryKind, FeedbackStatus, LedgerEntry, LedgerRate, Use
+from artists.ledger import ledger_desk_record
+from artists.models import FeedbackStatus, LedgerEntry, LedgerRate, Use
 from core.forms import form_add_service_errors
 from core.permissions import require_role
 from core.redirects import next_url
@@ -159,34 +158,15 @@ def ledger_desk(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            artist = None
-            if data["action"] in ("testing", "payout"):
-                artist = get_user_model().objects.filter(username=data["artist"]).first()
-                if artist is None:
-                    raise ValidationError({"artist": "No artist with that username."})
-                if data["quantity"] is None:
-                    raise ValidationError({"quantity": "Give the hours or the amount."})
-            if data["action"] == "testing":
-                entry = ledger_record(
-                    artist=artist,
-                    kind=EntryKind.TESTING,
-                    quantity=data["quantity"],
-                    memo=data["memo"] or "Approved testing hours",
-                    actor=request.user,
-                    request=request,
-                )
-            elif data["action"] == "payout":
-                entry = ledger_payout(
-                    artist=artist,
-                    amount=data["quantity"],
-                    memo=data["memo"] or "Payout",
-                    actor=request.user,
-                    request=request,
-                )
-            else:
-                if not data["entry"]:
-                    raise ValidationError({"entry": "Give the number of the entry to reverse."})
-                entry = ledger_reverse(entry_id=data["entry"], reason=data["memo"], actor=request.user, request=request)
+            entry = ledger_desk_record(
+                action=data["action"],
+                artist_username=data["artist"],
+                quantity=data["quantity"],
+                entry_id=data["entry"],
+                memo=data["memo"],
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("generation.urls")),
     path("", include("approvals.urls")),
+    path("thread/", include("conversations.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("contests/", include("contests.urls")),

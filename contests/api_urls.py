@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from contests import api, judging_api
+from contests import api, judging_api, manage_api
 
 urlpatterns = [
     path("contests", api.ContestListApi.as_view(), name="api_contests"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path(
         "contests/<slug:slug>/entries/<uuid:entry_id>", api.ContestEntryWithdrawApi.as_view(), name="api_contest_entry"
     ),
+    path("contests/<slug:slug>/progress", manage_api.ContestProgressApi.as_view(), name="api_contest_progress"),
+    path("contests/<slug:slug>/results", manage_api.ContestResultsPublishApi.as_view(), name="api_contest_results"),
     path("contests/<slug:slug>/judging", judging_api.JudgingEntryListApi.as_view(), name="api_contest_judging"),
     path(
         "contests/<slug:slug>/judging/<uuid:entry_id>", judging_api.JudgingScoreApi.as_view(), name="api_contest_score"

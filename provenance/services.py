@@ -6,13 +6,17 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -136,3 +140,26 @@ def trace_clip(*, trace: Trace) -> Clip | None:
     if trace.job_id is None:
         return None
     return Clip.objects.filter(job_id=trace.job_id).select_related("artist").first()
+
+
+def trace_bytes(
+    *,
+    chunks: Iterable[bytes] | None = None,
+    clip: Clip | None = None,
+    actor: Any = None,
+    source: str,
+    file_name: str = "",
+    request: Any = None,
+) -> Trace:
+    """trace_file for an upload (its chunks) or a clip of this site (its stored video), through a scratch file
+    that is removed afterwards; TraceError when the file cannot be read as a video."""
+    with tempfile.TemporaryDirectory(prefix="vernissage-trace-") as folder:
+        path = Path(folder) / "leaked"
+        with open(path, "wb") as out:
+            if clip is not None:
+                with default_storage.open(clip.video.name, "rb") as handle:
+                    shutil.copyfileobj(handle, out)
+            else:
+                for chunk in chunks or ():
+                    out.write(chunk)
+        return trace_file(path=path, actor=actor, source=source, file_name=file_name, request=request)

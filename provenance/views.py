@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -40,28 +35,27 @@ def trace_page(request):
 
 
 def _trace(request, form: TraceForm) -> Trace | None:
-    with tempfile.TemporaryDirectory(prefix="vernissage-trace-") as folder:
-        path = Path(folder) / "leaked"
-        upload = form.cleaned_data.get("file")
+    upload = form.cleaned_data.get("file")
+    try:
         if upload is not None:
-            source, name = Trace.Source.UPLOAD, upload.name
-            with open(path, "wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-        else:
-            address = form.cleaned_data["url"]
-            clip = selectors.clip_for_address(address=address, host=request.get_host())
-            if clip is None:
-                form.add_error("url", _("That address names no clip of this site."))
-                return None
-            source, name = Trace.Source.URL, address
-            with default_storage.open(clip.video.name, "rb") as handle, open(path, "wb") as out:
-                shutil.copyfileobj(handle, out)
-        try:
-            return services.trace_file(path=path, actor=request.user, source=source, file_name=name, request=request)
-        except services.TraceError as exc:
-            form.add_error(None, str(exc))
+            return services.trace_bytes(
+                chunks=upload.chunks(),
+                actor=request.user,
+                source=Trace.Source.UPLOAD,
+                file_name=upload.name,
+                request=request,
+            )
+        address = form.cleaned_data["url"]
+        clip = selectors.clip_for_address(address=address, host=request.get_host())
+        if clip is None:
+            form.add_error("url", _("That address names no clip of this site."))
             return None
+        return services.trace_bytes(
+            clip=clip, actor=request.user, source=Trace.Source.URL, file_name=address, request=request
+        )
+    except services.TraceError as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 def _result(trace: Trace) -> dict:

@@ -68,16 +68,30 @@ class Caller:
                 "headers": {
                     h: response.headers.get(h.lower(), [None])[0] for h in HEADERS if h.lower() in response.headers
                 },
-                "body": response.json(),
+                "body": _body(response),
             }
         )
+        return _body(response)
+
+
+def _body(response):
+    """JSON answers decoded; a CSV or a ZIP as its bytes."""
+    if response.headers.get("content-type", [""])[0].startswith("application/json"):
         return response.json()
+    return response.content
+
+
+def _png_base64() -> str:
+    import base64
+
+    from tests.artists.conftest import png_bytes
+
+    return base64.b64encode(png_bytes()).decode()
 
 
 def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     from accounts.services.tokens import scopes_for, token_issue
     from approvals.gate import Publication as P
-    from contests.judging import contest_publish_results
     from tests.approvals.helpers import clip_in_state, ensure_starter_policy
     from tests.contests.conftest import SECOND, T0, Clock, make_contest, make_judge
     from tests.factories import make_clip, make_job, make_user
@@ -98,6 +112,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
             ("moderator", moderator),
             ("judge1", judges[0]),
             ("judge2", judges[1]),
+            ("admin", admin),
         )
     }
     spare = token_issue(user=artist, name="spare")
@@ -152,7 +167,14 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("me", a, "GET", "/api/v1/me", expect=200)
 
     # Publication, review, appeal, withdrawal, take-down.
-    call("publication request", a, "POST", f"/api/v1/clips/{private.id}/publication", expect=202)
+    call(
+        "publication request",
+        a,
+        "POST",
+        f"/api/v1/clips/{private.id}/publication",
+        {"publish_at": (T0 + 24 * 3600 * SECOND).isoformat()},
+        expect=202,
+    )
     call("appeal", a, "POST", f"/api/v1/clips/{rejected.id}/appeal", {"message": "It is my own poster."}, expect=202)
     call("review list", m, "GET", "/api/v1/reviews", expect=200)
     call("review claim", m, "POST", f"/api/v1/reviews/{private.id}/claim", expect=200)
@@ -175,7 +197,26 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
         expect=200,
     )
 
-    # Tokens.
+    # A clip's conversation: the artist writes (with a frame), the moderator reads, answers and marks it read.
+    frame = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+    call("thread post", a, "POST", f"/api/v1/clips/{rejected.id}/thread/messages", {"text": "Why?"}, expect=201)
+    said = call(
+        "thread post frame",
+        m,
+        "POST",
+        f"/api/v1/clips/{rejected.id}/thread/messages",
+        {"text": "This frame.", "at": "0:00.1", "frame": frame},
+        expect=201,
+    )
+    call("thread read", m, "GET", f"/api/v1/clips/{rejected.id}/thread", expect=200)
+    traced = call("trace", m, "POST", "/api/v1/provenance/traces", {"url": f"/clips/{rejected.id}/"}, expect=201)
+    call("trace read", m, "GET", f"/api/v1/provenance/traces/{traced['id']}", expect=200)
+    call("thread frame", a, "GET", f"/api/v1/clips/{rejected.id}/thread/frames/{said['id']}", expect=200)
+    call("thread mark read", a, "POST", f"/api/v1/clips/{rejected.id}/thread/read", expect=200)
+
+    # Tokens and invitations.
+    call("invitation create", tok["admin"], "POST", "/api/v1/invitations", {"email": "new@example.org"}, expect=201)
+    call("invitation list", m, "GET", "/api/v1/invitations", expect=200)
     call("token list", a, "GET", "/api/v1/tokens", expect=200)
     call("token revoke", a, "POST", f"/api/v1/tokens/{spare.token.pk}/revoke", expect=200)
 
@@ -220,12 +261,108 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("my entries judging", a, "GET", "/api/v1/contests/entries", expect=200)
     clock.set(contest.judging_ends_at)
     call("contest detail awaiting", None, "GET", "/api/v1/contests/spring", expect=200)
-    contest_publish_results(contest_id=contest.pk, admin=admin)
+    call("progress", tok["admin"], "GET", "/api/v1/contests/spring/progress", expect=200)
+    call("results publish", tok["admin"], "POST", "/api/v1/contests/spring/results", expect=200)
     call("contest list results", None, "GET", "/api/v1/contests", expect=200)
     call("contest detail results", None, "GET", "/api/v1/contests/spring", expect=200)
     call("my entries results", a, "GET", "/api/v1/contests/entries", expect=200)
     call("entry list results", tok["other"], "GET", "/api/v1/contests/spring/entries", expect=200)
     call("judging results", tok["judge2"], "GET", "/api/v1/contests/spring/judging", expect=200)
+
+    # Notifications, feedback and its triage, the changelog, the ledger, consent, exports, the profile.
+    from artists.consent import terms_publish
+    from artists.exports import export_build
+
+    notices = call("notifications", a, "GET", "/api/v1/notifications?unread=yes", expect=200)
+    call(
+        "notifications read",
+        a,
+        "POST",
+        "/api/v1/notifications/read",
+        {"ids": [notices["results"][0]["id"]]},
+        expect=200,
+    )
+    call("notifications read all", a, "POST", "/api/v1/notifications/read", {"all": True}, expect=200)
+    item = call(
+        "feedback create",
+        a,
+        "POST",
+        "/api/v1/feedback",
+        {
+            "kind": "bug",
+            "title": "Hands melt",
+            "text": "At 0:03 the hands melt.",
+            "clip": str(published.id),
+            "images": [{"name": "frame.png", "data": _png_base64()}],
+        },
+        expect=201,
+    )
+    call("feedback attachment", a, "GET", item["attachments"][0]["url"], expect=200)
+    call("feedback list", a, "GET", "/api/v1/feedback", expect=200)
+    call("triage list", m, "GET", "/api/v1/triage", expect=200)
+    call(
+        "feedback triage",
+        m,
+        "POST",
+        f"/api/v1/feedback/{item['id']}/triage",
+        {"status": "accepted", "response": "Confirmed; fixed in the next model."},
+        expect=200,
+    )
+    call("feedback detail", a, "GET", f"/api/v1/feedback/{item['id']}", expect=200)
+    call("changelog add", m, "POST", "/api/v1/changelog", {"title": "Hands", "feedback": [item["id"]]}, expect=201)
+    call("changelog", None, "GET", "/api/v1/changelog", expect=200)
+    call("ledger", a, "GET", "/api/v1/ledger", expect=200)
+    call("ledger balance", a, "GET", "/api/v1/ledger/balance", expect=200)
+    call(
+        "ledger desk",
+        tok["admin"],
+        "POST",
+        "/api/v1/ledger/desk",
+        {"action": "testing", "artist": "north", "quantity": "1.50", "memo": "Soak test"},
+        expect=201,
+    )
+    call("ledger csv", a, "GET", "/api/v1/ledger.csv", expect=200)
+    terms = terms_publish(use="featured", text="We may feature the clip in the gallery's row.", actor=admin)
+    call(
+        "consent grant",
+        a,
+        "POST",
+        "/api/v1/consent/grant",
+        {"clip": str(published.id), "use": "featured", "terms_version": terms.version},
+        expect=200,
+    )
+    call("consent list", a, "GET", "/api/v1/consent", expect=200)
+    call("promo kit", m, "GET", "/api/v1/promo-kit?use=featured", expect=200)
+    call(
+        "promo use",
+        m,
+        "POST",
+        f"/api/v1/promo-kit/{published.id}/uses",
+        {"use": "featured", "purpose": "The spring newsletter."},
+        expect=201,
+    )
+    call(
+        "consent revoke",
+        a,
+        "POST",
+        "/api/v1/consent/revoke",
+        {"clip": str(published.id), "use": "featured"},
+        expect=200,
+    )
+    export = call("export request", a, "POST", "/api/v1/exports", expect=202)
+    export_build(export_id=export["id"])
+    call("export list", a, "GET", "/api/v1/exports", expect=200)
+    call("export status", a, "GET", f"/api/v1/exports/{export['id']}", expect=200)
+    call("export download", a, "GET", f"/api/v1/exports/{export['id']}/download", expect=200)
+    call("profile", a, "GET", "/api/v1/profile", expect=200)
+    call(
+        "profile edit",
+        a,
+        "PATCH",
+        "/api/v1/profile",
+        {"bio": "Light and water.", "links": ["https://example.org/north"]},
+        expect=200,
+    )
 
     # Webhooks: register (the secret once), list, read, ping, deliveries, re-enable, delete.
     from django.conf import settings
@@ -255,4 +392,44 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("rating get", a, "GET", f"/api/v1/clips/{private.id}/rating", expect=200)
     call("rating tags", a, "GET", "/api/v1/evaluation/tags", expect=200)
     call("model versions", a, "GET", "/api/v1/evaluation/versions", expect=200)
+
+    # Blind pairwise rounds: the model team opens one, an artist plays it by side, the team reads and closes it.
+    v1 = ModelVersion.objects.get(preset="tiny", label="v1")
+    v2 = ModelVersion.objects.create(preset="tiny", label="v2", release_notes="Smoother motion.")
+    for version in (v1, v2):
+        make_clip(other, prompt="a kite at dusk", seed=7, model_version=version)
+    opened = call(
+        "round open",
+        tok["admin"],
+        "POST",
+        "/api/v1/evaluation/rounds",
+        {"title": "v1 vs v2", "version_a": v1.pk, "version_b": v2.pk, "prompts": ["a kite at dusk"]},
+        expect=201,
+    )
+    call("rounds", a, "GET", "/api/v1/evaluation/rounds", expect=200)
+    shown = call("round next pair", a, "GET", f"/api/v1/evaluation/rounds/{opened['id']}/next", expect=200)
+    call("round pair video", a, "GET", shown["pair"]["left"]["video_url"], expect=200)
+    call(
+        "round vote",
+        a,
+        "POST",
+        f"/api/v1/evaluation/rounds/{opened['id']}/votes",
+        {"pair": shown["pair"]["id"], "choice": "left", "tags": ["motion"]},
+        expect=201,
+    )
+    call("evaluation results", tok["admin"], "GET", f"/api/v1/evaluation/results?round={opened['id']}", expect=200)
+    call("round close", tok["admin"], "POST", f"/api/v1/evaluation/rounds/{opened['id']}/close", expect=200)
+
+    # Evaluation consent: read the terms, agree to them, revoke.
+    evaluation_terms = terms_publish(use="model_evaluation", text="Rated clips may go into datasets.", actor=admin)
+    call("evaluation consent", a, "GET", "/api/v1/evaluation/consent", expect=200)
+    call(
+        "evaluation consent grant",
+        a,
+        "POST",
+        "/api/v1/evaluation/consent/grant",
+        {"terms_version": evaluation_terms.version},
+        expect=200,
+    )
+    call("evaluation consent revoke", a, "POST", "/api/v1/evaluation/consent/revoke", expect=200)
     return call

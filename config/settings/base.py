@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "generation",
     "provenance",  # the watermark table and traces: reads generation's jobs
     "approvals",
+    "conversations",  # a thread on each clip; contests and artists (its export) sit above it
     "contests",
     "artists",
     "evaluation",  # above artists: it pays through the ledger and reads the consent terms
@@ -189,7 +190,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.add_error_responses"],
-    "ENUM_NAME_OVERRIDES": {"PhaseEnum": "contests.models.Phase"},  # `phase` and `contest_phase`: one enum
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "contests.models.Phase",  # `phase` and `contest_phase`: one enum
+        "InvitationStateEnum": ["pending", "accepted", "expired"],
+        "RoundStatusEnum": "evaluation.models.RoundStatus",  # a round's and its next pair's `status`
+        "PairSideEnum": ["left", "right"],
+        "PairChoiceEnum": ["left", "right", "tie"],
+    },
 }
 
 # Accounts: invitations, token lifetime and leak detection.
@@ -208,6 +215,16 @@ PUBLICATION_HOLDS = ["contests.holds.clip_is_held"]
 # Live counts in the header, polled with the studio's feed (generation.live).
 LIVE_COUNTS = {"notifications": "approvals.live.unread_count", "review_queue": "approvals.live.review_queue_version"}
 CLIP_DELETE_GUARDS = ["approvals.gate.delete_refusal", "contests.holds.delete_refusal"]
+
+# Conversations on clips (conversations/): how moderators appear to artists ("pseudonyms": Moderator A,
+# B... per clip; "names": their names), who is kept out (contests' judges), and a bound per thread.
+CONVERSATION_MODERATOR_NAMES = env_str("VERNISSAGE_THREAD_MODERATOR_NAMES", "pseudonyms").strip().lower()
+if CONVERSATION_MODERATOR_NAMES not in ("names", "pseudonyms"):
+    raise ImproperlyConfigured(
+        f"VERNISSAGE_THREAD_MODERATOR_NAMES must be names or pseudonyms, not {CONVERSATION_MODERATOR_NAMES!r}."
+    )
+CONVERSATION_EXCLUSIONS = ["contests.conversations.user_judges_clip"]
+CONVERSATION_MAX_MESSAGES = env_int("VERNISSAGE_THREAD_MAX_MESSAGES", 500, minimum=1)
 
 # Artists: exports' lifetime, limits on uploaded images (checked before decoding).
 ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)

@@ -39,6 +39,7 @@ REQUEST_BODY_LIMITS = {
     "/admin/login/": 16 * 1024,
     "/invite/": 64 * 1024,
     "/artists/feedback/": 4 * ARTIST_UPLOAD_MAX_BYTES + _MIB,  # at most 4 images (artists.feedback.MAX_ATTACHMENTS)
+    "/thread/": ARTIST_UPLOAD_MAX_BYTES + _MIB,  # a message with one frame (conversations)
 }
 # Extra or changed limits: "/path/=bytes,/other/=bytes".
 for _item in env_list("VERNISSAGE_BODY_LIMITS"):

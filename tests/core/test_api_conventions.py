@@ -1,6 +1,7 @@
 """DESIGN.md rule 9, checked: every API v1 view is an `<Entity><Action>Api` with `@extend_schema` beside each
 HTTP method, its scope declared on the class and an output serializer; every operation's 2xx answer is
-described by a schema (no bare `object`)."""
+described by a schema (no bare `object`); a file answer (the ledger's CSV, an export's ZIP, a feedback image, a
+round's video) is documented with its own media type and `OutputSerializer = None`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 SCHEMA_VIEWS = {"api_schema", "api_docs", "api_redoc"}  # drf-spectacular's own views
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+#: The non-JSON answers the API gives: files, documented as strings of their media type.
+FILE_TYPES = {
+    "text/csv": {"type": "string"},
+    **{
+        kind: {"type": "string", "format": "binary"}
+        for kind in ("application/zip", "image/png", "image/jpeg", "image/webp", "video/mp4")
+    },
+}
 
 
 def _api_views():
@@ -74,5 +83,10 @@ def test_every_operation_describes_its_answer():
         success = {code: r for code, r in op["responses"].items() if code.startswith("2")}
         assert success, f"{method.upper()} {path}: no 2xx response"
         for code, response in success.items():
-            body = response.get("content", {}).get("application/json", {}).get("schema")
+            content = response.get("content", {})
+            if set(content) and set(content) <= set(FILE_TYPES):
+                for media_type, described in content.items():
+                    assert described.get("schema") == FILE_TYPES[media_type], f"{method.upper()} {path} {code}"
+                continue
+            body = content.get("application/json", {}).get("schema")
             assert body and _is_described(body, components), f"{method.upper()} {path} {code}: {body}"

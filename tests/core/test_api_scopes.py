@@ -24,6 +24,7 @@ PUBLIC = {
     ("api/v1/gallery", "GET"),
     ("api/v1/contests", "GET"),
     ("api/v1/contests/<slug:slug>", "GET"),
+    ("api/v1/changelog", "GET"),  # the changelog page is public too
     ("api/v1/schema", "GET"),
     ("api/v1/docs", "GET"),
     ("api/v1/redoc", "GET"),
