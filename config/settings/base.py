@@ -196,6 +196,8 @@ SPECTACULAR_SETTINGS = {
         "RoundStatusEnum": "evaluation.models.RoundStatus",  # a round's and its next pair's `status`
         "PairSideEnum": ["left", "right"],
         "PairChoiceEnum": ["left", "right", "tie"],
+        "FeedbackKindEnum": "artists.models.FeedbackKind",  # feedback's `kind`
+        "ThreadItemKindEnum": ["message", "requested", "appeal", "decision", "withdrawn"],  # a thread item's
     },
 }
 
