@@ -187,12 +187,9 @@ def job_delete(*, artist: User, job_id: Any, request: HttpRequest | None = None)
     becomes a tombstone. ValidationError with the reason when it may not be deleted."""
     names: list[str] = []
     with transaction.atomic():
-        job = (
-            RenderJob.objects.select_for_update()
-            .filter(artist=artist, id=job_id, deleted_at__isnull=True)
-            .select_related("clip")
-            .first()
-        )
+        # The job's row only (the clip is locked next, by its own query): PostgreSQL cannot lock the nullable
+        # side of the join a select_related("clip") makes.
+        job = RenderJob.objects.select_for_update().filter(artist=artist, id=job_id, deleted_at__isnull=True).first()
         if job is None:
             raise RenderJob.DoesNotExist
         clip = Clip.objects.select_for_update().filter(job=job).first()
