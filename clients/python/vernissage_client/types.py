@@ -27,6 +27,7 @@ class RenderClip(TypedDict):
     id: str
     video_url: str
     poster_url: str
+    preview_url: str | None
 
 
 class Render(TypedDict):
@@ -48,6 +49,11 @@ class Render(TypedDict):
     created_at: str
     queue: Queue | None
     clip: RenderClip | None
+    preset: str
+    parent: str | None
+    origin: str
+    batch: str | None
+    retry_possible: bool
 
 
 class Clause(TypedDict):
