@@ -68,8 +68,9 @@ class StaffIdleTimeoutMiddleware:
                     return JsonResponse({"detail": text, "code": "session_expired"}, status=401)
                 messages.info(request, text)
                 return redirect(reverse(settings.LOGIN_URL) + _next_query(request))
-            request.session[LAST_SEEN_KEY] = now
-            request.session.set_expiry(idle_s)
+            if request.headers.get("X-Background-Poll") != "1":  # a page's own live poll is not activity
+                request.session[LAST_SEEN_KEY] = now
+                request.session.set_expiry(idle_s)
         return self.get_response(request)
 
 

@@ -43,7 +43,7 @@
   // inserted after data-after).
   var refresh = document.getElementById("live-refresh"), seen = {};
   function refreshParts() {
-    fetch(location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+    fetch(location.href, {credentials: "same-origin", headers: {"Accept": "text/html", "X-Background-Poll": "1"}})
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (!html) return;
@@ -73,7 +73,7 @@
 
   function tick() {
     if (document.hidden) { setTimeout(tick, every); return; }
-    var headers = {"Accept": "application/json"};
+    var headers = {"Accept": "application/json", "X-Background-Poll": "1"};  // not activity (staff idle timeout)
     if (etag) headers["If-None-Match"] = etag;
     fetch(url, {headers: headers, credentials: "same-origin", cache: "no-store"})
       .then(function (r) {

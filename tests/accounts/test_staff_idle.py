@@ -66,3 +66,17 @@ def test_artists_are_not_timed_out(minutes_later, artist):
     assert client.get("/studio/").status_code == 200
     minutes_later(600)
     assert client.get("/studio/").status_code == 200
+
+
+def test_a_pages_live_poll_is_not_activity(minutes_later, moderator):
+    """The live poll of an open page (static/js/studio-live.js sends X-Background-Poll) never keeps an idle
+    staff session alive; it is still signed out once the idle time has passed."""
+    client = Client()
+    client.force_login(moderator)
+    assert client.get("/review/").status_code == 200
+    for minute in (10, 20, 29):
+        minutes_later(minute)
+        assert client.get("/studio/live", HTTP_X_BACKGROUND_POLL="1").status_code == 200
+    minutes_later(31)  # 31 minutes after the last page the moderator asked for
+    answer = client.get("/studio/live", HTTP_X_BACKGROUND_POLL="1")
+    assert answer.status_code == 302 and "_auth_user_id" not in client.session
