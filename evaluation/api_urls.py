@@ -2,23 +2,25 @@
 
 from django.urls import path
 
-from evaluation import api
+from evaluation.api import consent, ratings, results, rounds
 
 urlpatterns = [
-    path("clips/<uuid:clip_id>/rating", api.RatingDetailApi.as_view(), name="api_clip_rating"),
-    path("evaluation/tags", api.TagListApi.as_view(), name="api_evaluation_tags"),
-    path("evaluation/versions", api.VersionListApi.as_view(), name="api_evaluation_versions"),
-    path("evaluation/rounds", api.RoundListCreateApi.as_view(), name="api_evaluation_rounds"),
-    path("evaluation/rounds/<int:round_id>/close", api.RoundCloseApi.as_view(), name="api_evaluation_round_close"),
-    path("evaluation/rounds/<int:round_id>/next", api.RoundNextPairApi.as_view(), name="api_evaluation_next_pair"),
-    path("evaluation/rounds/<int:round_id>/votes", api.VoteCreateApi.as_view(), name="api_evaluation_votes"),
+    path("clips/<uuid:clip_id>/rating", ratings.RatingDetailApi.as_view(), name="api_clip_rating"),
+    path("evaluation/tags", ratings.TagListApi.as_view(), name="api_evaluation_tags"),
+    path("evaluation/versions", ratings.VersionListApi.as_view(), name="api_evaluation_versions"),
+    path("evaluation/rounds", rounds.RoundListCreateApi.as_view(), name="api_evaluation_rounds"),
+    path("evaluation/rounds/<int:round_id>/close", rounds.RoundCloseApi.as_view(), name="api_evaluation_round_close"),
+    path("evaluation/rounds/<int:round_id>/next", rounds.RoundNextPairApi.as_view(), name="api_evaluation_next_pair"),
+    path("evaluation/rounds/<int:round_id>/votes", rounds.VoteCreateApi.as_view(), name="api_evaluation_votes"),
     path(
         "evaluation/rounds/<int:round_id>/pairs/<int:pair_id>/<str:side>.mp4",
-        api.PairVideoApi.as_view(),
+        rounds.PairVideoApi.as_view(),
         name="api_evaluation_pair_video",
     ),
-    path("evaluation/results", api.ResultsApi.as_view(), name="api_evaluation_results"),
-    path("evaluation/consent", api.EvaluationConsentDetailApi.as_view(), name="api_evaluation_consent"),
-    path("evaluation/consent/grant", api.EvaluationConsentGrantApi.as_view(), name="api_evaluation_consent_grant"),
-    path("evaluation/consent/revoke", api.EvaluationConsentRevokeApi.as_view(), name="api_evaluation_consent_revoke"),
+    path("evaluation/results", results.ResultsApi.as_view(), name="api_evaluation_results"),
+    path("evaluation/consent", consent.EvaluationConsentDetailApi.as_view(), name="api_evaluation_consent"),
+    path("evaluation/consent/grant", consent.EvaluationConsentGrantApi.as_view(), name="api_evaluation_consent_grant"),
+    path(
+        "evaluation/consent/revoke", consent.EvaluationConsentRevokeApi.as_view(), name="api_evaluation_consent_revoke"
+    ),
 ]

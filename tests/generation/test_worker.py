@@ -175,6 +175,36 @@ def test_progress_is_written_at_most_once_a_second(artist, job_factory):
     assert job.progress_total == 40 and job.heartbeat_at is not None
 
 
+def test_quick_steps_look_at_the_job_row_a_few_times_a_second_and_still_see_a_cancel(artist, job_factory, monkeypatch):
+    """Steps of a few milliseconds are not slowed by a query each: the row is read at most every
+    STOP_CHECK_INTERVAL_S (and after the first and the last step); a cancel is seen within that time."""
+    from generation.worker import progress as progress_module
+
+    job = job_factory(artist, **{**SMALL, "steps": 200})
+    attempt = transitions.job_claim(job_id=job.id, worker="test")
+    clock = [100.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    progress = progress_module.Progress(str(job.id), attempt, time_limit=600)
+    interval = progress_module.STOP_CHECK_INTERVAL_S
+    stops = []
+    for step in range(0, 201):  # 200 steps of 10 ms: 2 s in all
+        stops.append(progress(step, 200))
+        clock[0] += 0.01
+    assert not any(stops)
+    # The first step, one every `interval` of the 2 s, and the last: not 201.
+    assert int(2.0 / interval) <= progress.checks <= 2 + int(2.0 / interval)
+    # A cancel between two looks is seen at the first step past the interval.
+    transitions.job_cancel(job_id=job.id, artist=artist)
+    progress = progress_module.Progress(str(job.id), attempt, time_limit=600)
+    seen_at = None
+    for step in range(1, 200):
+        clock[0] += 0.01
+        if progress(step, 200):
+            seen_at = step
+            break
+    assert seen_at is not None and seen_at * 0.01 <= interval + 0.01 + 1e-9
+
+
 def test_a_run_replaced_by_the_sweep_cannot_store_or_fail(artist, job_factory):
     job = job_factory(artist, **SMALL)
     first = transitions.job_claim(job_id=job.id, worker="old")
