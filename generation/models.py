@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from generation.jobs.phases import JobPhase, progress_text
 from generation.jobs.states import ACTIVE, FailureClass, JobStatus
 from generation.runtime.presets import preset_choices
 
@@ -56,6 +57,16 @@ class RenderJob(models.Model):
     progress_step = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     eta_s = models.PositiveIntegerField(null=True, blank=True)
+    phase = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        choices=JobPhase.choices,
+        help_text="What the worker is doing (generation.jobs.phases).",
+    )
+    timings = models.JSONField(
+        default=dict, blank=True, help_text="Seconds each phase took, and the first ETA shown (the worker's record)."
+    )
     error = models.TextField(blank=True)
     failure = models.CharField(
         max_length=16, choices=FailureClass.choices, blank=True, help_text="A failed job's class of failure."
@@ -118,6 +129,17 @@ class RenderJob(models.Model):
         if not self.progress_total:
             return 0.0
         return round(min(1.0, self.progress_step / self.progress_total), 4)
+
+    @property
+    def progress_text(self) -> str:
+        """The phase, step and ETA in words while running (generation.jobs.phases.progress_text)."""
+        return progress_text(
+            running=self.status == JobStatus.RUNNING,
+            phase=self.phase,
+            step=self.progress_step,
+            total=self.progress_total,
+            eta_s=self.eta_s,
+        )
 
     @property
     def is_active(self) -> bool:

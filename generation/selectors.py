@@ -59,6 +59,7 @@ RENDER_FIELDS = (
     "progress_step",
     "progress_total",
     "eta_s",
+    "phase",
     "error",
     "created_at",
     "retry_helps",

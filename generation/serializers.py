@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import IsoDateTimeField
+from generation.jobs.phases import JobPhase
 from generation.models import JobStatus, media_version_of, versioned_url
 
 
@@ -50,7 +51,15 @@ class RenderOutputSerializer(serializers.Serializer):
     progress = serializers.FloatField()
     step = serializers.IntegerField(source="progress_step")
     total_steps = serializers.IntegerField(source="progress_total")
-    eta_s = serializers.IntegerField(allow_null=True, help_text="Seconds of rendering left, while running.")
+    eta_s = serializers.IntegerField(
+        allow_null=True, help_text="Seconds left, while running: every phase still to come, from measured times."
+    )
+    phase = serializers.ChoiceField(
+        choices=JobPhase.choices,
+        help_text="What the worker is doing: loading, starting, denoising, decoding, encoding, storing ('' if idle).",
+    )
+    phase_label = serializers.CharField(source="get_phase_display")
+    progress_text = serializers.CharField(help_text="The phase, step and ETA in words ('' when not running).")
     error = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     queue = serializers.SerializerMethodField()
@@ -106,6 +115,9 @@ def render_cards(jobs, *, queue: dict) -> list[dict]:
                 "step": job.progress_step,
                 "total_steps": job.progress_total,
                 "eta_s": job.eta_s,
+                "phase": job.phase,
+                "phase_label": job.get_phase_display(),
+                "progress_text": job.progress_text,
                 "error": job.error or None,
                 "created_at": _DATETIME.to_representation(job.created_at),
                 "queue": QueueOutputSerializer(estimate).data if estimate else None,

@@ -95,6 +95,16 @@ QUOTA_CONCURRENT_JOBS = env_int("VERNISSAGE_QUOTA_CONCURRENT_JOBS", 2, minimum=1
 QUOTA_SECONDS_PER_DAY = env_int("VERNISSAGE_QUOTA_SECONDS_PER_DAY", 300, minimum=1)
 QUEUE_HORIZON_S = env_int("VERNISSAGE_QUEUE_HORIZON_S", 7200, minimum=1)  # refuse new jobs past this wait
 QUEUE_RENDER_ESTIMATE_S = env_int("VERNISSAGE_QUEUE_RENDER_ESTIMATE_S", 60, minimum=1)  # until renders are measured
+# What the ETA assumes of a preset's jobs until some have been measured (generation.jobs.phases): seconds per
+# denoising step per megapixel-frame, decode + encode seconds per megapixel-frame, storing, claim to first step
+# with the model warm and cold.
+RENDER_ETA_PRIOR = {
+    "step_s_per_mpf": 0.01,
+    "post_s_per_mpf": 0.08,
+    "store_s": 0.3,
+    "start_s": 0.3,
+    "load_s": 5.0,
+}
 
 # What a prompt must pass before it is queued: dotted paths of checks that raise ValidationError to refuse.
 PROMPT_CHECKS = ["approvals.policy.prompt_check"]

@@ -6,6 +6,7 @@ the renders that run at once are the live workers (generation.jobs.farm).
 from __future__ import annotations
 
 import math
+import statistics
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from generation.models import ArtistQuota, RenderJob
 
 _ESTIMATE_KEY = "generation:render-seconds-estimate"
 _ESTIMATE_TTL_S = 60
+_PHASE_KEYS = ("start", "denoise", "post", "store")
 
 
 @dataclass(frozen=True)
@@ -55,23 +57,33 @@ def _delay_reason(farm: FarmState) -> str:
 
 
 def render_seconds_estimate() -> float:
-    """Mean wall time of the last 50 finished renders (cached a minute), or QUEUE_RENDER_ESTIMATE_S."""
+    """Median worker time (claim to stored) of the last 50 finished renders, from the phases each measured
+    (generation.jobs.phases; cached a minute, dropped when a job finishes), or QUEUE_RENDER_ESTIMATE_S."""
     value = cache.get(_ESTIMATE_KEY)
     if value is None:
         recent = list(
             RenderJob.objects.filter(status=JobStatus.SUCCEEDED, started_at__isnull=False, finished_at__isnull=False)
             .order_by("-finished_at")
-            .values_list("started_at", "finished_at")[:50]
+            .values_list("started_at", "finished_at", "timings")[:50]
         )
-        # Both are set (the filter), but the fields are nullable.
-        seconds = [(done - start).total_seconds() for start, done in recent if start is not None and done is not None]
-        if seconds:
-            value = sum(seconds) / len(seconds)
-            value = max(value, 0.01)
-        else:
-            value = float(settings.QUEUE_RENDER_ESTIMATE_S)
+        seconds = [_worker_seconds(start, done, timings) for start, done, timings in recent]
+        known = [s for s in seconds if s is not None]
+        value = max(float(statistics.median(known)), 0.01) if known else float(settings.QUEUE_RENDER_ESTIMATE_S)
         cache.set(_ESTIMATE_KEY, value, _ESTIMATE_TTL_S)
     return float(value)
+
+
+def forget_render_seconds() -> None:
+    """Drop the cached estimate (a job has just finished)."""
+    cache.delete(_ESTIMATE_KEY)
+
+
+def _worker_seconds(start: datetime | None, done: datetime | None, timings: Any) -> float | None:
+    if isinstance(timings, dict) and all(isinstance(timings.get(k), int | float) for k in _PHASE_KEYS):
+        return float(sum(timings[k] for k in _PHASE_KEYS))
+    if start is not None and done is not None:
+        return (done - start).total_seconds()
+    return None
 
 
 def _lanes(also_artist: int | None = None, *, now: datetime | None = None) -> QuerySet[RenderJob, dict[str, Any]]:
@@ -90,6 +102,8 @@ def _lanes(also_artist: int | None = None, *, now: datetime | None = None) -> Qu
             queued=Count("id", filter=Q(status=JobStatus.QUEUED)),
             oldest=Min("created_at", filter=Q(status=JobStatus.QUEUED)),
             in_flight=Count("id", filter=Q(status__in=IN_FLIGHT)),
+            # The soonest a running render of the artist's expects to end (its worker's ETA).
+            running_left=Min("eta_s", filter=Q(status=JobStatus.RUNNING)),
             priority=Exists(priority),
             last_served=Subquery(
                 RenderJob.objects.filter(artist_id=OuterRef("artist_id"), dispatched_at__isnull=False)
@@ -143,12 +157,22 @@ _QUEUE_FOR_JOB = CompiledQuery(
 )
 
 
-def _start_s(ahead: int, in_flight: int, slots: int) -> int:
+def _soonest_end(rows: Sequence[dict[str, Any]]) -> float | None:
+    """Seconds until the first running render expects to end, by its worker's ETA (None: none reported)."""
+    left = [row["running_left"] for row in rows if row.get("running_left") is not None]
+    return float(min(left)) if left else None
+
+
+def _start_s(ahead: int, in_flight: int, slots: int, soonest: float | None = None) -> int:
+    """Behind `ahead` jobs with `in_flight` running: the first free slot (a running render's own ETA, or half a
+    render), then a typical render per wave of jobs ahead."""
     slots = max(1, slots)  # with no live worker: as if one were back
     per_render = render_seconds_estimate()
     waves = ahead // slots
-    busy = 0.5 if in_flight >= slots else 0.0  # a free slot only after a running render ends
-    return math.ceil((waves + busy) * per_render)
+    busy = 0.0
+    if in_flight >= slots:  # a free slot only after a running render ends
+        busy = soonest if soonest is not None else 0.5 * per_render
+    return math.ceil(waves * per_render + busy)
 
 
 def queue_estimates(*, artist_id: int, jobs: Sequence[RenderJob], one: bool = False) -> dict[uuid.UUID, QueueEstimate]:
@@ -176,6 +200,7 @@ def queue_estimates(*, artist_id: int, jobs: Sequence[RenderJob], one: bool = Fa
     farm = farm_state_of(rows[0]) if rows else farm_state()
     oldest = mine["oldest"] if mine and mine["oldest"] else queued[0].created_at
     priority = bool(mine and mine["priority"])
+    soonest = _soonest_end(rows)
     estimates = {}
     for job in queued:
         k = rank.get(job.id, len(order))
@@ -190,7 +215,7 @@ def queue_estimates(*, artist_id: int, jobs: Sequence[RenderJob], one: bool = Fa
         estimates[job.id] = QueueEstimate(
             position=ahead + 1,
             jobs_ahead=ahead,
-            estimated_start_s=_start_s(ahead, in_flight, farm.slots),
+            estimated_start_s=_start_s(ahead, in_flight, farm.slots, soonest),
             slots=farm.slots,
             delayed=_delay_reason(farm),
         )
@@ -215,7 +240,7 @@ def wait_for_new_job(*, artist_id: int, priority: bool) -> QueueEstimate:
     return QueueEstimate(
         position=ahead + 1,
         jobs_ahead=ahead,
-        estimated_start_s=_start_s(ahead, in_flight, farm.slots),
+        estimated_start_s=_start_s(ahead, in_flight, farm.slots, _soonest_end(rows)),
         slots=farm.slots,
         delayed=_delay_reason(farm),
     )

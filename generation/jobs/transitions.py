@@ -24,7 +24,9 @@ from accounts.models import User
 from core import clock
 from core.audit import audit_record
 from generation.jobs.dispatch import dispatch_on_commit
+from generation.jobs.estimates import forget_render_seconds
 from generation.jobs.farm import stale_slots_q
+from generation.jobs.phases import JobPhase, forget_figures
 from generation.jobs.states import IN_FLIGHT, FailureClass, JobStatus, edge
 from generation.models import Clip, RenderJob, RenderWorker
 from generation.signals import render_failed, render_finished
@@ -53,6 +55,7 @@ def job_claim(*, job_id: uuid.UUID | str, worker: str = "") -> int | None:
             attempts=F("attempts") + 1,
             progress_step=0,
             eta_s=None,
+            phase=JobPhase.STARTING,
             worker=worker[:255],
         )
         if not claimed:
@@ -68,16 +71,22 @@ def _running(job_id: uuid.UUID | str, attempt: int) -> QuerySet[RenderJob]:
     return RenderJob.objects.filter(id=job_id, status=JobStatus.RUNNING, attempts=attempt, cancel_requested=False)
 
 
-def job_progress(*, job_id: uuid.UUID | str, attempt: int, step: int, total: int, eta_s: int | None) -> bool:
-    """Record progress and a heartbeat for this run; returns True when it must stop (cancelled, lost or gone)."""
-    return not _running(job_id, attempt).update(
-        progress_step=step, progress_total=total, eta_s=eta_s, heartbeat_at=clock.now()
-    )
+def job_progress(
+    *, job_id: uuid.UUID | str, attempt: int, step: int, total: int, eta_s: int | None, phase: str | None = None
+) -> bool:
+    """Record progress (the phase too when given: generation.jobs.phases.JobPhase) and a heartbeat for this
+    run; returns True when it must stop (cancelled, lost or gone)."""
+    fields: dict[str, Any] = {"progress_step": step, "progress_total": total, "eta_s": eta_s}
+    if phase is not None:
+        fields["phase"] = phase
+    return not _running(job_id, attempt).update(heartbeat_at=clock.now(), **fields)
 
 
-def job_heartbeat(*, job_id: uuid.UUID | str, attempt: int) -> bool:
-    """Mark this run alive; returns True when it must stop (cancelled, lost or gone)."""
-    return not _running(job_id, attempt).update(heartbeat_at=clock.now())
+def job_heartbeat(*, job_id: uuid.UUID | str, attempt: int, eta_s: int | None = None) -> bool:
+    """Mark this run alive (with a fresh ETA when given); returns True when it must stop (cancelled, lost or
+    gone)."""
+    fields: dict[str, Any] = {} if eta_s is None else {"eta_s": eta_s}
+    return not _running(job_id, attempt).update(heartbeat_at=clock.now(), **fields)
 
 
 def job_must_stop(*, job_id: uuid.UUID | str, attempt: int) -> bool:
@@ -105,6 +114,7 @@ def job_succeed(
     size_bytes: int,
     metadata: dict[str, Any],
     media_key: str,
+    timings: dict[str, Any] | None = None,
 ) -> Clip | None:
     """RUNNING -> SUCCEEDED with its Clip and files, all or nothing; None (nothing stored) if this run
     no longer owns the job (cancelled or recovered meanwhile)."""
@@ -134,8 +144,16 @@ def job_succeed(
                 saved.append(getattr(clip, field).name)
             clip.save()
             RenderJob.objects.filter(id=job_id).update(
-                status=JobStatus.SUCCEEDED, progress_step=F("progress_total"), eta_s=0, finished_at=clock.now()
+                status=JobStatus.SUCCEEDED,
+                progress_step=F("progress_total"),
+                eta_s=0,
+                phase="",
+                timings=timings or {},
+                finished_at=clock.now(),
             )
+            preset = job.preset
+            transaction.on_commit(lambda: forget_figures(preset))  # learn from this job's timings
+            transaction.on_commit(forget_render_seconds)
             audit_record(action="job.succeeded", obj=job, detail={"clip": str(clip.id), "attempt": attempt})
             render_finished.send(sender=RenderJob, job_id=job.id, clip_id=clip.id)
             dispatch_on_commit()
@@ -173,6 +191,7 @@ def job_fail(
             failure=failure,
             finished_at=clock.now(),
             eta_s=None,
+            phase="",
             retry_helps=retry_helps,
         )
         if updated:
@@ -204,8 +223,9 @@ def job_cancel(*, job_id: uuid.UUID | str, artist: User, request: HttpRequest | 
         job.status = JobStatus.CANCELLED
         job.finished_at = clock.now()
         job.eta_s = None
+        job.phase = ""
         job.seconds_charged = seconds_rendered(job) if was == JobStatus.RUNNING else 0
-        job.save(update_fields=["cancel_requested", "status", "finished_at", "eta_s", "seconds_charged"])
+        job.save(update_fields=["cancel_requested", "status", "finished_at", "eta_s", "phase", "seconds_charged"])
         audit_record(
             action="job.cancelled",
             actor=artist,
@@ -238,6 +258,7 @@ def jobs_recover_stale() -> dict[str, int]:
                     failure=FailureClass.LOST,
                     finished_at=now,
                     eta_s=None,
+                    phase="",
                     retry_helps=True,  # lost workers, not the job: another attempt may well finish
                     error=(
                         f"The render stopped {job.attempts} times without finishing (its worker was lost). "
@@ -255,6 +276,7 @@ def jobs_recover_stale() -> dict[str, int]:
                     heartbeat_at=None,
                     progress_step=0,
                     eta_s=None,
+                    phase="",
                     worker="",
                 )
                 requeued += done

@@ -23,6 +23,7 @@ from django.db import DatabaseError, connection
 from core.logs import log_bind
 from core.sentry import sentry_forget
 from generation.jobs import transitions
+from generation.jobs.phases import JobPhase, phase_figures
 from generation.jobs.states import FailureClass
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
@@ -123,8 +124,14 @@ def _run(*, job_id: str, worker_name: str) -> str:
     options = engine_options(job.preset)
     encoder_preset = x264_preset(job.preset)
     limit = job_time_limit(job)
-    progress = Progress(job_id, attempt, time_limit=limit)
-    heartbeat = Heartbeat(job_id, attempt, time_limit=limit)
+    cold = warm_state()["warm_preset"] != job.preset
+    plan = with_fresh_connection(
+        lambda: phase_figures(job.preset, width=job.width, height=job.height, num_frames=job.num_frames),
+        what=f"job {job_id}: figures",
+    ).plan(width=job.width, height=job.height, num_frames=job.num_frames, steps=job.steps, cold=cold)
+    progress = Progress(job_id, attempt, time_limit=limit, plan=plan, cold=cold)
+    progress.enter(JobPhase.LOADING if cold else JobPhase.STARTING, total=job.steps)  # the first ETA shown
+    heartbeat = Heartbeat(job_id, attempt, time_limit=limit, progress=progress)
     heartbeat.start()
     scratch.remove_abandoned()
     workdir = scratch.job_folder(job_id)
@@ -158,6 +165,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
             "low_memory_retry": video.low_memory,
             "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
         }
+        progress.enter(JobPhase.DECODING)  # an engine that did not report its last step
+        progress.enter(JobPhase.ENCODING)
         written, cpu_written = time.monotonic(), time.process_time()
         # The hooks may write (the watermark's payload row): on a fresh connection if the render's was lost.
         hooks = with_fresh_connection(lambda: OutputHooks(job), what=f"job {job_id}: output hooks")
@@ -179,6 +188,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
             time.process_time() - cpu_written,
         )
 
+        progress.enter(JobPhase.STORING)
+
         def store():
             handles = {name: path.open("rb") for name, path in outputs.paths().items()}
             try:
@@ -193,6 +204,7 @@ def _run(*, job_id: str, worker_name: str) -> str:
                     size_bytes=outputs.video.stat().st_size,
                     metadata=metadata,
                     media_key=os.urandom(16).hex(),
+                    timings=progress.timings(),
                 )
             finally:
                 for handle in handles.values():

@@ -15,8 +15,7 @@
     var q = document.getElementById("job-queue");
     if (s.queue) { q.textContent = "Place in the queue: " + s.queue.position + " (" + s.queue.jobs_ahead + " ahead); should start in about " + s.queue.estimated_start_s + " s." + (s.queue.delayed ? " (" + s.queue.delayed + ")" : ""); q.hidden = false; }
     else { q.hidden = true; }
-    document.getElementById("job-eta").textContent = s.status === "running"
-      ? ("step " + s.step + " of " + s.total_steps + (s.eta_s != null ? ", about " + s.eta_s + " s left" : "")) : "";
+    document.getElementById("job-eta").textContent = s.progress_text || "";  // phase, step and ETA, in words
     if (s.error) { var e = document.getElementById("job-error"); e.textContent = s.error; e.hidden = false; }
     if (s.clip) {
       var form = document.getElementById("cancel-form"); if (form) form.remove();

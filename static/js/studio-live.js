@@ -19,7 +19,7 @@
     var bar = card.querySelector(".card-progress");
     if (bar) bar.value = r.progress;
     var step = card.querySelector(".card-step");
-    if (step) step.textContent = r.status === "running" ? (r.step + " / " + r.total_steps) : "";
+    if (step) step.textContent = r.progress_text || "";  // the phase, step and ETA, in words (the server's)
     if (r.error) {
       var err = card.querySelector(".card-error");
       if (!err) { err = document.createElement("p"); err.className = "card-error error"; card.appendChild(err); }

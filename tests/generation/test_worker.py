@@ -170,7 +170,8 @@ def test_progress_is_written_at_most_once_a_second(artist, job_factory):
         on_step=progress,
     )
     elapsed = time.monotonic() - started
-    assert 1 <= progress.writes <= 1 + int(elapsed)
+    # Once a second, and at the two changes of phase this sees (denoising at step 0, decoding after the last).
+    assert 2 <= progress.writes <= 2 + int(elapsed)
     job.refresh_from_db()
     assert job.progress_total == 40 and job.heartbeat_at is not None
 

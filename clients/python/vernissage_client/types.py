@@ -45,6 +45,9 @@ class Render(TypedDict):
     step: int
     total_steps: int
     eta_s: int | None
+    phase: str
+    phase_label: str
+    progress_text: str
     error: str | None
     created_at: str
     queue: Queue | None
