@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import views
+from approvals import compare_picker, views
 
 urlpatterns = [
     path("gallery/", views.gallery, name="gallery"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("review/next", views.review_next, name="review_next"),
     path("review/<uuid:clip_id>/", views.review_page, name="review_page"),
+    path("review/artists/<int:artist_id>/clips", compare_picker.artist_clips, name="review_artist_clips"),
     path("review/<uuid:clip_id>/decide", views.review_decide, name="review_decide"),
     path("notifications/", views.notifications, name="notifications"),
     path("transparency/", views.transparency, name="transparency"),

@@ -160,7 +160,8 @@ def compare(request):
     for key, label in COMPARE_ROWS:
         values = [_compare_value(c, key) for c in clips]
         rows.append({"label": label, "values": values, "differs": len({str(v) for v in values}) > 1})
-    return render(request, "generation/compare.html", {"clips": clips, "rows": rows})
+    picked_from = clips[0].artist_id if request.user.is_moderator else None  # back to the moderators' picker
+    return render(request, "generation/compare.html", {"clips": clips, "rows": rows, "picked_from": picked_from})
 
 
 def _compare_value(clip: Clip, key: str):
@@ -195,4 +196,6 @@ def _compare_clips(request):
         found = {k: c for k, c in found.items() if c.artist_id == request.user.pk}
     if len(found) != len(ids):
         return [], gettext("Some of these clips are not yours to compare, or do not exist.")
+    if len({c.artist_id for c in found.values()}) > 1:
+        return [], gettext("Compare the clips of one artist at a time.")
     return [found[i] for i in ids], None
