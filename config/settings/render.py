@@ -103,7 +103,7 @@ RENDER_ETA_PRIOR = {
     "post_s_per_mpf": 0.08,
     "store_s": 0.3,
     "start_s": 0.3,
-    "load_s": 5.0,
+    "load_s": 8.0,
 }
 
 # What a prompt must pass before it is queued: dotted paths of checks that raise ValidationError to refuse.

@@ -2,19 +2,20 @@
 
 A run goes through QUEUED, then (on the worker) LOADING the model (or only reading the job when the model is
 warm), DENOISING step i of n, DECODING the latents, ENCODING the MP4 and its previews, and STORING them. The
-worker records how long each phase took in the job's `timings`; `phase_figures` keeps, per preset and size
-bucket, the median of the recent jobs' times, normalised by the work each phase does (seconds per denoising
-step per megapixel-frame, seconds of decode + encode per megapixel-frame), with a prior from the
-RENDER_ETA_PRIOR setting until a bucket has been measured. The worker's ETA and the queue estimate both
-predict from these figures. They are read from the cache (one query per preset when it is cold, at most
-every ETA_FIGURES_TTL_S seconds, and refreshed when a job finishes), never per status request.
+worker records how long each phase took in the job's `timings`; `preset_figures` learns from a preset's recent
+jobs a robust line (Theil-Sen: medians of slopes) of seconds per denoising step and of decode + encode seconds
+against the work (megapixel-frames), medians of the fixed phases, and per size bucket the median of its own
+jobs' times over that line; the RENDER_ETA_PRIOR setting stands in until a preset has been measured.
+The worker's ETA and the queue estimate both predict from these figures. They are read from the cache (one
+query per preset when it is cold, at most every ETA_FIGURES_TTL_S seconds, and refreshed when a job finishes),
+never per status request.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +28,8 @@ from generation.jobs.states import JobStatus
 ETA_FIGURES_TTL_S = 300
 #: How many of a preset's last finished jobs the figures are the median of.
 RECENT_JOBS = 60
+#: A size bucket's own figures are used once this many of its jobs were measured.
+MIN_IN_BUCKET = 3
 _KEY = "generation:eta-figures:{preset}"
 
 
@@ -62,14 +65,16 @@ class Figures:
     start_s: float  # claim to the first step with the model warm
     load_s: float  # claim to the first step with the model cold
     measured: int = 0  # how many jobs these are the median of (0: the prior)
+    step_s_base: float = 0.0  # seconds per denoising step whatever the size
+    post_s_base: float = 0.0  # seconds of decoding + encoding whatever the size
 
     def plan(self, *, width: int, height: int, num_frames: int, steps: int, cold: bool) -> dict[str, float]:
         """Predicted seconds of each worker phase of a job of this size."""
         mpf = megapixel_frames(width, height, num_frames)
         return {
             JobPhase.LOADING: self.load_s if cold else self.start_s,
-            JobPhase.DENOISING: self.step_s_per_mpf * steps * mpf,
-            JobPhase.ENCODING: self.post_s_per_mpf * mpf,  # decoding and encoding, as measured together
+            JobPhase.DENOISING: (self.step_s_base + self.step_s_per_mpf * mpf) * steps,
+            JobPhase.ENCODING: self.post_s_base + self.post_s_per_mpf * mpf,  # decoding and encoding, measured together
             JobPhase.STORING: self.store_s,
         }
 
@@ -78,7 +83,11 @@ def prior() -> Figures:
     """The RENDER_ETA_PRIOR setting's figures, used until a preset's jobs have been measured."""
     values = settings.RENDER_ETA_PRIOR
     return Figures(
-        **{name: float(values[name]) for name in ("step_s_per_mpf", "post_s_per_mpf", "store_s", "start_s", "load_s")}
+        step_s_per_mpf=float(values["step_s_per_mpf"]),
+        post_s_per_mpf=float(values["post_s_per_mpf"]),
+        store_s=float(values["store_s"]),
+        start_s=float(values["start_s"]),
+        load_s=float(values["load_s"]),
     )
 
 
@@ -96,8 +105,25 @@ def _times(entries: list[tuple[float, int, dict]], name: str, cold: bool | None 
     ]
 
 
+def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """(seconds whatever the size, seconds per megapixel-frame): the Theil-Sen line through (size, seconds), the
+    median of the slopes between every two jobs of different sizes, robust to a few outliers; through the
+    origin (the median of seconds over size) when all the jobs have about the same size."""
+    slopes = [
+        (ys[j] - ys[i]) / (xs[j] - xs[i])
+        for i in range(len(xs))
+        for j in range(i + 1, len(xs))
+        if abs(xs[j] - xs[i]) > 0.05 * max(xs[i], xs[j])
+    ]
+    if not slopes:
+        return 0.0, float(statistics.median(y / x for x, y in zip(xs, ys, strict=True)))
+    rate = max(float(statistics.median(slopes)), 0.0)
+    base = max(float(statistics.median(y - rate * x for x, y in zip(xs, ys, strict=True))), 0.0)
+    return base, rate
+
+
 def _learn(rows: list[tuple[int, int, int, int, dict]]) -> dict[int | None, Figures]:
-    """{bucket: figures, None: the preset's figures over all buckets} from (width, height, frames, steps,
+    """{bucket: figures, None: the preset's line over all buckets} from (width, height, frames, steps,
     timings) rows of finished jobs."""
     base = prior()
     by_bucket: dict[int | None, list[tuple[float, int, dict]]] = {None: []}
@@ -109,20 +135,43 @@ def _learn(rows: list[tuple[int, int, int, int, dict]]) -> dict[int | None, Figu
         entry = (megapixel_frames(width, height, frames), max(steps, 1), timings)
         by_bucket[None].append(entry)
         by_bucket.setdefault(size_bucket(width, height, frames), []).append(entry)
-    figures: dict[int | None, Figures] = {}
+    everything = by_bucket.pop(None)
+    if not everything:
+        return {}
+    # A cold worker's first job is slower in every phase (first calls warm up): rates from warm jobs if any.
+    warm = [entry for entry in everything if not entry[2].get("cold")] or everything
+    xs = [mpf for mpf, _, _ in warm]
+    step_base, step_rate = _fit(xs, [float(t["denoise"]) / s for _, s, t in warm])
+    post_base, post_rate = _fit(xs, [float(t.get("post", 0.0)) for _, _, t in warm])
+    line = Figures(
+        step_s_per_mpf=step_rate,
+        post_s_per_mpf=post_rate,
+        step_s_base=step_base,
+        post_s_base=post_base,
+        store_s=_median(_times(everything, "store"), base.store_s),
+        start_s=_median(_times(everything, "start", cold=False), base.start_s),
+        load_s=_median(_times(everything, "start", cold=True), base.load_s),
+        measured=len(everything),
+    )
+    figures: dict[int | None, Figures] = {None: line}
     for bucket, entries in by_bucket.items():
-        if not entries:
-            continue
-
-        figures[bucket] = Figures(
-            step_s_per_mpf=_median([float(t["denoise"]) / (s * mpf) for mpf, s, t in entries], base.step_s_per_mpf),
-            post_s_per_mpf=_median([float(t.get("post", 0.0)) / mpf for mpf, _, t in entries], base.post_s_per_mpf),
-            store_s=_median(_times(entries, "store"), base.store_s),
-            start_s=_median(_times(entries, "start", cold=False), base.start_s),
-            load_s=_median(_times(entries, "start", cold=True), base.load_s),
+        # A size bucket: the preset's line, scaled by the median of its own jobs' times over the line's.
+        own = [entry for entry in entries if not entry[2].get("cold")] or entries
+        step = _median([float(t["denoise"]) / s / _at(step_base, step_rate, m) for m, s, t in own], 1.0)
+        post = _median([float(t.get("post", 0.0)) / _at(post_base, post_rate, m) for m, _, t in own], 1.0)
+        figures[bucket] = replace(
+            line,
+            step_s_per_mpf=step_rate * step,
+            step_s_base=step_base * step,
+            post_s_per_mpf=post_rate * post,
+            post_s_base=post_base * post,
             measured=len(entries),
         )
     return figures
+
+
+def _at(base: float, rate: float, mpf: float) -> float:
+    return max(base + rate * mpf, 1e-6)
 
 
 def preset_figures(preset: str) -> dict[int | None, Figures]:
@@ -149,15 +198,13 @@ def forget_figures(preset: str) -> None:
 
 
 def phase_figures(preset: str, *, width: int, height: int, num_frames: int) -> Figures:
-    """The figures for a job: its size bucket's, else the nearest measured bucket's, else the prior."""
+    """The figures for a job: its size bucket's when MIN_IN_BUCKET jobs of it were measured, else the line
+    through all the preset's measured sizes, else the prior."""
     figures = preset_figures(preset)
-    bucket = size_bucket(width, height, num_frames)
-    if bucket in figures:
-        return figures[bucket]
-    measured = [b for b in figures if b is not None]
-    if measured:
-        return figures[min(measured, key=lambda b: abs(b - bucket))]
-    return prior()
+    own = figures.get(size_bucket(width, height, num_frames))
+    if own is not None and own.measured >= MIN_IN_BUCKET:
+        return own
+    return figures.get(None) or prior()
 
 
 def predicted_seconds(*, preset: str, width: int, height: int, num_frames: int, steps: int, cold: bool) -> float:

@@ -55,7 +55,7 @@ def test_figures_are_the_median_of_the_recent_jobs_of_the_size_bucket(artist, jo
     assert plan[JobPhase.DENOISING] == pytest.approx(2.0) and plan[JobPhase.ENCODING] == pytest.approx(1.0)
 
 
-def test_an_unmeasured_size_borrows_the_nearest_bucket_and_scales_with_the_work(artist, job_factory):
+def test_an_unmeasured_size_borrows_the_presets_figures_and_scales_with_the_work(artist, job_factory):
     _finished(job_factory, artist, timings=TIMINGS)
     assert size_bucket(256, 256, 49) != size_bucket(64, 64, 9)
     figures = phase_figures("tiny", width=256, height=256, num_frames=49)
@@ -63,6 +63,21 @@ def test_an_unmeasured_size_borrows_the_nearest_bucket_and_scales_with_the_work(
     small = figures.plan(width=64, height=64, num_frames=9, steps=3, cold=False)
     big = figures.plan(width=256, height=256, num_frames=49, steps=3, cold=False)
     assert big[JobPhase.DENOISING] == pytest.approx(small[JobPhase.DENOISING] * 16 * 49 / 9)
+
+
+def test_over_sizes_a_fixed_cost_and_a_cost_per_size_are_learnt(artist, job_factory):
+    """Small jobs are mostly fixed cost: a line through the sizes, not a rate through zero."""
+    sizes = [(64, 64, 9), (128, 128, 9), (256, 256, 9), (256, 256, 25), (128, 128, 25)]
+    for width, height, frames in sizes:
+        mpf = width * height * frames / 1e6
+        timings = {**TIMINGS, "denoise": 3 * (0.1 + 0.5 * mpf), "post": 0.4 + 2.0 * mpf}
+        _finished(job_factory, artist, timings=timings, width=width, height=height, num_frames=frames)
+    _finished(job_factory, artist, timings={**TIMINGS, "denoise": 90.0, "post": 90.0}, width=96, height=96)  # outlier
+    figures = phase_figures("tiny", width=512, height=512, num_frames=49)
+    assert figures.step_s_base == pytest.approx(0.1) and figures.step_s_per_mpf == pytest.approx(0.5)
+    assert figures.post_s_base == pytest.approx(0.4) and figures.post_s_per_mpf == pytest.approx(2.0)
+    plan = figures.plan(width=512, height=512, num_frames=49, steps=8, cold=False)
+    assert plan[JobPhase.ENCODING] == pytest.approx(0.4 + 2.0 * 512 * 512 * 49 / 1e6)
 
 
 def test_broken_timings_rows_are_ignored(artist, job_factory):
