@@ -215,6 +215,12 @@ class DownloadUnavailableError(APIException):
     default_code = "download_unavailable"
 
 
+class PreparingOutputSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the file is not there yet.")
+    code = serializers.CharField(help_text="download_preparing")
+    errors = serializers.DictField(help_text="Empty.")
+
+
 class ClipDownloadApi(APIView):
     """The clip's MP4 as a download, as the studio's download button gives it: the pre-release marked copy
     when the clip's preset has the mark (202 with Retry-After while the worker makes it)."""
@@ -227,7 +233,9 @@ class ClipDownloadApi(APIView):
         operation_id="clips_download_retrieve",
         responses={
             (200, "video/mp4"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The MP4."),
-            202: OpenApiResponse(description="Being prepared; ask again after Retry-After seconds."),
+            202: OpenApiResponse(
+                response=PreparingOutputSerializer, description="Being prepared; ask again after Retry-After seconds."
+            ),
             404: OpenApiResponse(description="No such clip."),
             503: OpenApiResponse(description="The marked copy could not be made."),
         },
