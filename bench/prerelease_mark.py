@@ -49,10 +49,12 @@ def main() -> None:
     psnr = 10 * np.log10(255**2 / max(np.mean(mse), 1e-9))
     print(f"{WIDTH}x{HEIGHT}, {len(after)} frames; badge {right - left}x{bottom - top} px at ({left}, {top})")
     print(f"badge share of the frame        {inside.mean() * 100:.1f} %")
-    print(f"mean |diff| outside the badge   {np.mean(outside_diffs):.2f} levels (max per frame {max(outside_diffs):.2f})")
+    worst = max(outside_diffs)
+    print(f"mean |diff| outside the badge   {np.mean(outside_diffs):.2f} levels (max per frame {worst:.2f})")
     print(f"mean |diff| inside the badge    {np.mean(inside_diffs):.2f} levels")
     print(f"PSNR outside the badge          {psnr:.1f} dB (stored vs marked copy, both decoded)")
-    print(f"watermark read from the copy    {'payload %08x, %d bit errors' % (found.payload, found.errors) if found.payload is not None else 'NOT FOUND'}")
+    read = f"payload {found.payload:08x}, {found.errors} bit errors" if found.payload is not None else "NOT FOUND"
+    print(f"watermark read from the copy    {read}")
     out = ROOT / "docs" / "screenshots" / "prerelease-mark.png"
     Image.fromarray(after[len(after) // 2]).save(out)
     print(f"wrote {out.relative_to(ROOT)}")

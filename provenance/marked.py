@@ -29,6 +29,8 @@ from provenance.models import MarkedCopy
 log = logging.getLogger(__name__)
 S = MarkedCopy.Status
 FOLDER = "marked"
+QUEUED_RESEND_S = 60
+MAKING_LOST_S = 15 * 60  # far above the time one copy takes (seconds): its worker died
 
 
 def _text_for(clip: Clip) -> str:
@@ -81,9 +83,14 @@ def download_file(clip: Clip) -> str:
         raise DownloadUnavailable(
             _("The pre-release copy of this clip could not be made: %(error)s") % {"error": copy.error}
         )
-    # a copy still queued after a while may have lost its message: asking again re-sends it
-    if copy.status == S.QUEUED and (now() - copy.created_at).total_seconds() > 60:
+    # a copy still queued after a while may have lost its message, one being made for long its worker:
+    # asking again re-sends it (the claim makes a duplicate delivery a no-op)
+    waited = (now() - copy.created_at).total_seconds()
+    if copy.status == S.QUEUED and waited > QUEUED_RESEND_S:
         _dispatch(copy)
+    elif copy.status == S.MAKING and waited > MAKING_LOST_S:
+        if MarkedCopy.objects.filter(id=copy.id, status=S.MAKING).update(status=S.QUEUED, created_at=now()):
+            _dispatch(copy)
     raise DownloadPreparing(
         _(
             "This clip leaves the portal with a pre-release mark; its marked copy is being made. "

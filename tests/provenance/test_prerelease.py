@@ -204,3 +204,23 @@ def test_bad_environment_names_the_variable(monkeypatch):
         env_flags("PROVENANCE_PRERELEASE_PRESETS")
     monkeypatch.setenv("PROVENANCE_PRERELEASE_PRESETS", "tiny=on, ltx=off")
     assert env_flags("PROVENANCE_PRERELEASE_PRESETS") == {"tiny": True, "ltx": False}
+
+
+def test_a_copy_whose_worker_died_is_queued_again_on_the_next_ask(artist, clip_factory, settings):
+    from datetime import timedelta
+
+    from core.clock import now
+
+    settings.PROVENANCE_PRERELEASE_MARK = ON
+    clip = clip_factory(artist)
+    client = _client(artist)
+    assert client.get(reverse("clip_download", args=[clip.id])).status_code == 202
+    MarkedCopy.objects.update(status=MarkedCopy.Status.MAKING, created_at=now() - timedelta(minutes=5))
+    assert client.get(reverse("clip_download", args=[clip.id])).status_code == 202
+    assert MarkedCopy.objects.get().status == MarkedCopy.Status.MAKING  # still within its time
+    MarkedCopy.objects.update(created_at=now() - timedelta(minutes=20))
+    assert client.get(reverse("clip_download", args=[clip.id])).status_code == 202
+    assert MarkedCopy.objects.get().status == MarkedCopy.Status.QUEUED
+    _make_pending_copies()
+    answer = client.get(reverse("clip_download", args=[clip.id]))
+    assert answer.status_code == 200 and _body(answer) != _stored(clip)
