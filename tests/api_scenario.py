@@ -161,6 +161,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("clip list", a, "GET", "/api/v1/clips", expect=200)
     call("clip list published", a, "GET", "/api/v1/clips?publication=published", expect=200)
     call("clip detail own private", a, "GET", f"/api/v1/clips/{private.id}", expect=200)
+    call("clip download own private", a, "GET", f"/api/v1/clips/{private.id}/download", expect=200)
     call("clip detail anonymous", None, "GET", f"/api/v1/clips/{published.id}", expect=200)
     call("gallery", None, "GET", "/api/v1/gallery", expect=200)
     call("quota", a, "GET", "/api/v1/quota", expect=200)
