@@ -224,3 +224,19 @@ def test_a_copy_whose_worker_died_is_queued_again_on_the_next_ask(artist, clip_f
     _make_pending_copies()
     answer = client.get(reverse("clip_download", args=[clip.id]))
     assert answer.status_code == 200 and _body(answer) != _stored(clip)
+
+
+def test_deleting_the_clip_removes_its_marked_copies_files(
+    rendered, artist, settings, django_capture_on_commit_callbacks
+):
+    from generation.jobs.iterate import clip_delete
+
+    settings.PROVENANCE_PRERELEASE_MARK = ON
+    _client(artist).get(reverse("clip_download", args=[rendered.id]))
+    assert _make_pending_copies() == 1
+    name = MarkedCopy.objects.get(clip=rendered).video
+    assert name and default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        clip_delete(artist=artist, clip_id=rendered.id)
+    assert not MarkedCopy.objects.filter(video=name).exists()
+    assert not default_storage.exists(name)
