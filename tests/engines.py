@@ -105,11 +105,12 @@ class FaultEngine(Engine):
 
 
 class SleepEngine(Engine):
-    """Load tests: loads no model, so it can run any preset (availability: nothing missing). Sleeps VERNISSAGE_TEST_SLEEP_MS (200 by default) spread over the request's steps instead
-    of running a pipeline, asking on_step at step 0 and after every step as the real engine does (so
-    progress, cancel and the time limit work as in production), then returns 4 real 64x64 frames that the
-    real output writer makes a real MP4, poster, preview and contact sheet of. The clip row keeps the job's
-    size; the stand-in video is always 64x64."""
+    """Load tests: loads no model, so it can run any preset (its availability check finds nothing missing).
+    Sleeps VERNISSAGE_TEST_SLEEP_MS (200 by default) spread over the request's steps instead of running a
+    pipeline, asking on_step at step 0 and after every step as the real engine does (so progress, cancel and
+    the time limit work as in production), then returns 4 real 64x64 frames that the real output writer makes
+    a real MP4, poster, preview and contact sheet of. The clip row keeps the job's size; the stand-in video is
+    always 64x64."""
 
     def availability(self, preset, *, source: str, revision: str, need_gib: float, have_gib: float) -> str:
         return ""

@@ -123,10 +123,7 @@ def farm_state() -> FarmState:
 def failure_counts() -> dict[tuple[str, str], int]:
     """(failure class or "unknown", preset) -> failed jobs, in one query (the farm page and /metrics)."""
     rows = (
-        RenderJob.objects.filter(status=JobStatus.FAILED)
-        .order_by()
-        .values("failure", "preset")
-        .annotate(n=Count("id"))
+        RenderJob.objects.filter(status=JobStatus.FAILED).order_by().values("failure", "preset").annotate(n=Count("id"))
     )
     return {(row["failure"] or "unknown", row["preset"]): row["n"] for row in rows}
 

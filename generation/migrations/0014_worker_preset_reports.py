@@ -5,32 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0013_failure_class_model_load'),
+        ("generation", "0013_failure_class_model_load"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='renderjob',
-            name='failure',
-            field=models.CharField(blank=True, choices=[('error', 'Error in the render'), ('timeout', 'Past its time limit'), ('out_of_memory', 'Out of GPU memory'), ('lost', 'Worker lost too many times'), ('output', 'Could not mark or sign the clip'), ('model_load', 'The model could not be loaded'), ('settings', 'Settings the model cannot render')], help_text="A failed job's class of failure.", max_length=16),
+            model_name="renderjob",
+            name="failure",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("error", "Error in the render"),
+                    ("timeout", "Past its time limit"),
+                    ("out_of_memory", "Out of GPU memory"),
+                    ("lost", "Worker lost too many times"),
+                    ("output", "Could not mark or sign the clip"),
+                    ("model_load", "The model could not be loaded"),
+                    ("settings", "Settings the model cannot render"),
+                ],
+                help_text="A failed job's class of failure.",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='RenderWorkerPreset',
+            name="RenderWorkerPreset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('preset', models.CharField(db_index=True, max_length=32)),
-                ('source', models.CharField(blank=True, help_text='The source it checked.', max_length=255)),
-                ('ok', models.BooleanField(default=False, help_text='It can load the preset now.')),
-                ('reason', models.CharField(blank=True, help_text='Why it cannot.', max_length=255)),
-                ('checked_at', models.DateTimeField()),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='preset_reports', to='generation.renderworker')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("preset", models.CharField(db_index=True, max_length=32)),
+                ("source", models.CharField(blank=True, help_text="The source it checked.", max_length=255)),
+                ("ok", models.BooleanField(default=False, help_text="It can load the preset now.")),
+                ("reason", models.CharField(blank=True, help_text="Why it cannot.", max_length=255)),
+                ("checked_at", models.DateTimeField()),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preset_reports",
+                        to="generation.renderworker",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['preset', 'worker'],
-                'indexes': [models.Index(fields=['preset', 'ok'], name='worker_preset_ok')],
-                'constraints': [models.UniqueConstraint(fields=('worker', 'preset'), name='one_report_per_worker_preset')],
+                "ordering": ["preset", "worker"],
+                "indexes": [models.Index(fields=["preset", "ok"], name="worker_preset_ok")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("worker", "preset"), name="one_report_per_worker_preset")
+                ],
             },
         ),
     ]

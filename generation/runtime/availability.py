@@ -48,9 +48,9 @@ def weights_problem(source: str, revision: str = "") -> str:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import LocalEntryNotFoundError
 
-    kwargs = {"revision": revision} if revision and revision != "local folder" else {}
+    wanted = revision if revision and revision != "local folder" else None
     try:
-        snapshot = snapshot_download(source, local_files_only=True, **kwargs)
+        snapshot = snapshot_download(source, revision=wanted, local_files_only=True)
     except (LocalEntryNotFoundError, OSError, ValueError):
         return f"{source} is not in this worker's Hugging Face cache (no download is made)"
     return _components_missing(Path(snapshot))

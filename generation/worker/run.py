@@ -99,8 +99,8 @@ def run_render(*, job_id: str) -> str:
 
 
 def _run(*, job_id: str, worker_name: str) -> str:
-    from generation.runtime.encode import write_outputs
     from generation.runtime.availability import ImpossibleSettings
+    from generation.runtime.encode import write_outputs
     from generation.runtime.engine import ModelLoadFailed, RenderCancelled, RenderOutOfMemory, RenderRequest
 
     attempt = with_fresh_connection(

@@ -13,8 +13,8 @@ from django.urls import reverse
 from generation.availability import workers_recheck
 from generation.models import PresetConfig, RenderJob, RenderWorkerPreset
 from tests.factories import PASSWORD, make_user
-from tests.integration.test_farm import HEARTBEAT_S, farm, worker_node  # noqa: F401 (the fixture)
 from tests.fixtures import wait_until
+from tests.integration.test_farm import HEARTBEAT_S, farm, worker_node  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,10 @@ def test_a_preset_that_became_unrunnable_is_refused_before_anything_is_queued(fa
         "avail-b", engine="generation.runtime.engine.Engine", RENDER_WORKER_PRESETS="tiny,ltx-video", HF_HUB_OFFLINE="1"
     )
     client = admin_client()
-    assert client.post("/admin/generation/presetconfig/add/", {"key": "ltx-video", "source": str(folder)}).status_code == 302
+    assert (
+        client.post("/admin/generation/presetconfig/add/", {"key": "ltx-video", "source": str(folder)}).status_code
+        == 302
+    )
     wait_until(
         lambda: (r := reports_of(worker).get("ltx-video")) and r.ok and r.source == str(folder),
         timeout=30,

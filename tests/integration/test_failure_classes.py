@@ -23,8 +23,8 @@ from generation.worker.run import (
     TIMED_OUT_MESSAGE,
 )
 from tests.factories import make_job, make_user
-from tests.integration.test_farm import farm  # noqa: F401 (the fixture)
 from tests.fixtures import wait_until
+from tests.integration.test_farm import farm  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -81,7 +81,7 @@ def test_each_failure_class_through_a_real_worker(farm, artist, api, settings): 
     client = Client()
     client.force_login(admin)
     page = client.get(reverse("farm")).content.decode()
-    for fault, (failure, _, retry) in CASES.items():
+    for failure, _, retry in CASES.values():
         row = page.split(f'id="failures-{failure}"')[1].split("</tr>")[0]
         assert '<td class="count">1</td>' in row, (failure, row)
         assert ("yes" if retry else "no") in row
@@ -92,9 +92,7 @@ def test_a_worker_lost_mid_render_fails_as_lost_with_a_retry(farm, artist, api, 
     settings.RENDER_HEARTBEAT_TIMEOUT = 3
     worker = farm("doomed", sleep_ms=60_000)
     job = make_job(artist, **SMALL)
-    wait_until(
-        lambda: RenderJob.objects.get(id=job.id).status == JobStatus.RUNNING, timeout=60, message="rendering"
-    )
+    wait_until(lambda: RenderJob.objects.get(id=job.id).status == JobStatus.RUNNING, timeout=60, message="rendering")
     worker.stop(kill=True)  # SIGKILL mid-render
     time.sleep(settings.RENDER_WORKER_TIMEOUT + 1)
     assert sweep_jobs()["failed"] == 1
