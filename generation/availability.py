@@ -57,7 +57,8 @@ def enable_refusal(*, key: str, source: str) -> str | None:
     if any(r.ok and r.source == source for r in reports):
         return None
     label = get_preset(key).label if key in PRESETS else key
-    why = "; ".join(f"{r.worker.name}: {r.reason or _('checked another source')}" for r in reports)
+    not_yet = _("has not checked this source yet (workers check at every heartbeat: save it disabled, then enable it)")
+    why = "; ".join(f"{r.worker.name}: {r.reason if r.source == source else not_yet}" for r in reports)
     if why:
         return str(
             _("No live render worker can load %(preset)s from %(source)s (%(why)s), so it cannot be enabled.")

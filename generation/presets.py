@@ -83,3 +83,41 @@ def preset_enabled_or_error(*, key: str | None) -> PresetChoice:
     if key in PRESETS:
         raise ValueError(f"The preset {key!r} is not enabled on this site; choose one of {names}.")
     raise ValueError(f"Unknown preset {key!r}; choose one of {names}.")
+
+
+def preset_config_save(
+    *,
+    key: str,
+    actor,
+    request=None,
+    enabled: bool | None = None,
+    source: str | None = None,
+    revision: str | None = None,
+) -> PresetConfig:
+    """Change an admin's row for a registry preset (made if missing); ValidationError naming the field when the
+    change is refused (enabling a preset no live render worker can load: PresetConfig.clean). Audited; the
+    workers are asked to check the preset at once."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from core.audit import audit_record
+    from generation.availability import workers_recheck
+
+    if key not in PRESETS:
+        raise ValidationError({"key": f"Unknown preset {key!r}; choose one of {', '.join(PRESETS)}."})
+    with transaction.atomic():
+        config = PresetConfig.objects.select_for_update().filter(key=key).first() or PresetConfig(key=key)
+        for field, value in (("enabled", enabled), ("source", source), ("revision", revision)):
+            if value is not None:
+                setattr(config, field, value)
+        config.full_clean()
+        config.save()
+        audit_record(
+            action="preset.changed",
+            actor=actor,
+            request=request,
+            obj=config,
+            detail={"key": key, "enabled": config.enabled, "source": config.source, "revision": config.revision},
+        )
+        transaction.on_commit(workers_recheck)
+    return config
