@@ -27,7 +27,7 @@ from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.estimates import forget_render_seconds
 from generation.jobs.farm import stale_slots_q
 from generation.jobs.phases import JobPhase, forget_figures
-from generation.jobs.states import IN_FLIGHT, FailureClass, JobStatus, edge
+from generation.jobs.states import IN_FLIGHT, RETRY_HELPS, FailureClass, JobStatus, edge
 from generation.models import Clip, RenderJob, RenderWorker
 from generation.signals import render_failed, render_finished
 
@@ -259,7 +259,7 @@ def jobs_recover_stale() -> dict[str, int]:
                     finished_at=now,
                     eta_s=None,
                     phase="",
-                    retry_helps=True,  # lost workers, not the job: another attempt may well finish
+                    retry_helps=FailureClass.LOST in RETRY_HELPS,  # lost workers, not the job: it may well finish
                     error=(
                         f"The render stopped {job.attempts} times without finishing (its worker was lost). "
                         "Please try again."

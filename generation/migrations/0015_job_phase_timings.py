@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("generation", "0013_failure_class_model_load"),
+        ("generation", "0014_worker_preset_reports"),
     ]
 
     operations = [
