@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from generation import api, studio_api
+from generation import api, assets_api, studio_api
 
 urlpatterns = [
     path("renders", api.RenderListCreateApi.as_view(), name="api_renders"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("renders/<uuid:job_id>/retry", studio_api.RenderRetryApi.as_view(), name="api_render_retry"),
     path("renders/<uuid:job_id>/delete", studio_api.RenderDeleteApi.as_view(), name="api_render_delete"),
     path("changes", studio_api.LiveFeedApi.as_view(), name="api_changes"),
+    path("assets", assets_api.AssetCreateApi.as_view(), name="api_assets"),
     path("clips", api.ClipListApi.as_view(), name="api_clips"),
     path("gallery", api.GalleryListApi.as_view(), name="api_gallery"),
     path("quota", api.QuotaDetailApi.as_view(), name="api_quota"),

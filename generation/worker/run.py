@@ -8,6 +8,7 @@ connection the database dropped mid-render still records its result.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -28,6 +29,7 @@ from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
 from generation.worker import farm, scratch
 from generation.worker.engine import engine_options, render_engine, warm_state, x264_preset
+from generation.worker.first_frame import first_frame_path
 from generation.worker.hooks import OutputHookFailed, OutputHooks
 from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
 
@@ -107,6 +109,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
     job = with_fresh_connection(lambda: RenderJob.objects.get(id=job_id), what=f"job {job_id}: read")
     log_bind(job_id=job_id, attempt=attempt, artist_id=job.artist_id)
     sentry_forget(job.prompt, job.negative_prompt)
+    scratch.remove_abandoned()
+    workdir = scratch.job_folder(job_id)
     request = RenderRequest(
         prompt=job.prompt,
         negative_prompt=job.negative_prompt,
@@ -126,11 +130,10 @@ def _run(*, job_id: str, worker_name: str) -> str:
     progress = Progress(job_id, attempt, time_limit=limit)
     heartbeat = Heartbeat(job_id, attempt, time_limit=limit)
     heartbeat.start()
-    scratch.remove_abandoned()
-    workdir = scratch.job_folder(job_id)
     video = None
     started = time.monotonic()
     try:
+        request = dataclasses.replace(request, image_path=first_frame_path(job, workdir))
         engine = render_engine()
         video = engine.render(request, on_step=progress, options=options)
         log.info(
@@ -156,6 +159,7 @@ def _run(*, job_id: str, worker_name: str) -> str:
             "fps": job.fps,
             "num_frames": job.num_frames,
             "low_memory_retry": video.low_memory,
+            "image_to_video": bool(job.conditioning_image),
             "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
         }
         written, cpu_written = time.monotonic(), time.process_time()
