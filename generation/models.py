@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import uuid
 
@@ -252,7 +253,7 @@ class Clip(models.Model):
         return round(self.num_frames / self.fps, 2) if self.fps else 0.0
 
 
-def media_version_of(*, pk, is_public: bool, published_at) -> str:
+def media_version_of(*, pk: object, is_public: bool, published_at: datetime.datetime | None) -> str:
     """Clip.media_version from the columns alone (for reads that fetch rows, not model instances)."""
     if not is_public:
         return ""
@@ -314,7 +315,7 @@ class ArtistQuota(models.Model):
         return f"Quota of {self.user}"
 
     @staticmethod
-    def in_priority_lane(now) -> models.Q:
+    def in_priority_lane(now: datetime.datetime) -> models.Q:
         """Overrides whose priority lane is on at `now`."""
         return models.Q(priority=True) & (models.Q(priority_until__isnull=True) | models.Q(priority_until__gt=now))
 

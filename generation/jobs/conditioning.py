@@ -52,7 +52,10 @@ def first_frame_fit(image: Any, *, width: int, height: int) -> bytes:
     if isinstance(image, bytes):
         image = Image.open(io.BytesIO(image))
     image = image.convert("RGB")
-    fitted = image.crop(crop_box(*image.size, width, height)).resize((width, height), Image.Resampling.LANCZOS)
+    src_width, src_height = image.size
+    fitted = image.crop(crop_box(src_width, src_height, width, height)).resize(
+        (width, height), Image.Resampling.LANCZOS
+    )
     out = io.BytesIO()
     fitted.save(out, format="PNG")
     return out.getvalue()

@@ -100,9 +100,10 @@ def test_render_again_keeps_its_own_copy_and_deleting_removes_it(client, artist)
     job = RenderJob.objects.get()
     again = iterate.render_again(artist=artist, job_id=job.id).job
     assert again.conditioning_image.name and again.conditioning_image.name != job.conditioning_image.name
-    with default_storage.open(job.conditioning_image.name, "rb") as a, default_storage.open(
-        again.conditioning_image.name, "rb"
-    ) as b:
+    with (
+        default_storage.open(job.conditioning_image.name, "rb") as a,
+        default_storage.open(again.conditioning_image.name, "rb") as b,
+    ):
         assert a.read() == b.read()
     RenderJob.objects.filter(id=job.id).update(status="failed")
     name = job.conditioning_image.name
@@ -126,9 +127,10 @@ def test_a_remix_keeps_or_changes_the_first_frame(client, artist):
     assert dropped.parent_id == parent.id and not dropped.conditioning_image
     client.post(reverse("dashboard"), FORM | {"parent": str(parent.id), "image": upload(picture(300, 600))})
     changed = RenderJob.objects.exclude(id__in=[parent.id, kept.id, dropped.id]).get()
-    with default_storage.open(changed.conditioning_image.name, "rb") as a, default_storage.open(
-        parent.conditioning_image.name, "rb"
-    ) as b:
+    with (
+        default_storage.open(changed.conditioning_image.name, "rb") as a,
+        default_storage.open(parent.conditioning_image.name, "rb") as b,
+    ):
         assert a.read() != b.read()
 
 
@@ -254,3 +256,116 @@ def test_api_bad_input(api, artist, other_artist, clip_factory, monkeypatch):
     response = client.post("/api/v1/renders", API_BODY | {"image": upload(picture())}, format="multipart")
     assert response.status_code == 400 and "cannot start from an image" in " ".join(response.json()["errors"]["image"])
     assert not RenderJob.objects.filter(artist=artist).exists() and stored_files() == before_files
+
+
+# --- the tiny image-to-video build, through the worker ---------------------------------------------------
+
+
+def _first_frame_of(clip: Clip) -> np.ndarray:
+    import av
+
+    with default_storage.open(clip.video.name, "rb") as handle, av.open(handle) as container:
+        frame = next(container.decode(video=0))
+        return frame.to_ndarray(format="rgb24").astype(np.float64)
+
+
+def _render_first_frames(artist, image: bytes | None, *, seed: int = 42) -> tuple[np.ndarray, np.ndarray | None]:
+    from generation.jobs.conditioning import Conditioning
+    from generation.jobs.submit import job_submit
+
+    conditioning = Conditioning(image=image) if image else None
+    job = job_submit(
+        artist=artist, prompt="a red boat", duration_s=1, width=512, height=512, seed=seed, conditioning=conditioning
+    ).job
+    assert run_render(job_id=str(job.id)) == "succeeded"
+    job.refresh_from_db()
+    reference = None
+    if job.conditioning_image:
+        with default_storage.open(job.conditioning_image.name, "rb") as handle:
+            reference = np.asarray(Image.open(handle).convert("RGB"), dtype=np.float64)
+    return _first_frame_of(Clip.objects.get(job=job)), reference
+
+
+def test_the_worker_renders_image_to_video_and_reports_the_distances(artist, capsys):
+    """Through the worker, same seed: the image pipeline's first frame is not the text-to-video one."""
+    t2v, _ = _render_first_frames(artist, None)
+    i2v, reference = _render_first_frames(artist, picture())
+    again, _ = _render_first_frames(artist, picture())
+    assert reference is not None and reference.shape == (512, 512, 3)
+    # The same image and seed again differ only by each clip's own forensic watermark and its encoding.
+    noise = np.abs(again - i2v).mean()
+    assert np.abs(i2v - t2v).mean() > 4 * noise + 1.0
+    with capsys.disabled():
+        print(
+            f"\nfirst-frame MAE to the image at 512x512 (0-255): i2v {np.abs(i2v - reference).mean():.2f}, "
+            f"t2v {np.abs(t2v - reference).mean():.2f}; i2v vs t2v {np.abs(i2v - t2v).mean():.2f}, "
+            f"same image again {noise:.2f}"
+        )
+
+
+def test_the_engine_passes_the_image_to_the_image_pipeline(tmp_path):
+    """The engine (no watermark, no encoding): the image pipeline runs, is deterministic, and reads the image."""
+    from generation.runtime.engine import Engine, RenderRequest
+
+    paths = []
+    for i, (w, h) in enumerate(((640, 480), (480, 640))):
+        path = tmp_path / f"{i}.png"
+        Image.open(io.BytesIO(picture(w, h))).resize((64, 64)).save(path)
+        paths.append(str(path))
+    engine = Engine()
+    base = RenderRequest(
+        prompt="a red boat", negative_prompt="", width=64, height=64, num_frames=9, steps=3, guidance=3.0, seed=1
+    )
+
+    def first(request):
+        video = engine.render(request)
+        try:
+            return video.frame(0).astype(np.int64)
+        finally:
+            video.close()
+
+    t2v = first(base)
+    one, one_again = (
+        first(dataclasses.replace(base, image_path=paths[0])),
+        first(dataclasses.replace(base, image_path=paths[0])),
+    )
+    two = first(dataclasses.replace(base, image_path=paths[1]))
+    assert type(engine.pipeline(base)._vernissage_image_pipe).__name__ == "LTXImageToVideoPipeline"
+    assert engine.load_count == 1  # the image pipeline shares the warm pipeline's components
+    assert np.array_equal(one, one_again)
+    assert not np.array_equal(one, t2v) and not np.array_equal(one, two)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known gap: the tiny preset's VAE has random weights and does not reconstruct the encoded image, so an "
+    "image-to-video first frame is not closer to its image than a text-to-video one (README, image-to-video).",
+)
+def test_the_image_to_video_first_frame_is_closer_to_its_image_than_text_to_video(artist):
+    t2v, _ = _render_first_frames(artist, None, seed=7)
+    i2v, reference = _render_first_frames(artist, picture(), seed=7)
+    assert reference is not None
+    assert np.abs(i2v - reference).mean() < 0.8 * np.abs(t2v - reference).mean()
+
+
+def test_the_export_includes_the_first_frames(client, artist):
+    import json
+    import zipfile
+
+    from artists.exports import export_build, export_request
+    from artists.models import Export
+
+    client.force_login(artist)
+    client.post(reverse("dashboard"), FORM | {"image": upload(picture())})
+    job = RenderJob.objects.get()
+    assert run_render(job_id=str(job.id)) == "succeeded"
+    clip = Clip.objects.get(job=job)
+    export = export_request(artist=artist)
+    assert export_build(export_id=export.id) is True
+    export = Export.objects.get(id=export.id)
+    with default_storage.open(export.file.name, "rb") as handle:
+        zf = zipfile.ZipFile(io.BytesIO(handle.read()))
+    first = default_storage.open(job.conditioning_image.name, "rb").read()
+    assert zf.read(f"clips/{clip.id}/first-frame.png") == first
+    assert zf.read(f"renders/{job.id}/first-frame.png") == first
+    assert json.loads(zf.read("renders.json"))[0]["first_frame"] == f"renders/{job.id}/first-frame.png"
