@@ -39,6 +39,8 @@ def dashboard(request):
         raise PermissionDenied("Only invited artists can render.")
     remix = _remix_source(request) if request.method == "GET" else None
     form = RenderForm(request.POST or None, request.FILES or None, initial=remix_initial(remix) if remix else None)
+    if remix is None and not request.POST.get("parent"):
+        del form.fields["keep_image"]  # offered only on a remix of a render
     refused = None
     if request.method == "POST":
         if form.is_valid():
