@@ -31,7 +31,7 @@ def clip_frame(clip: Clip, time_s: float):
 
 def first_frame_path(job: RenderJob, folder: Path) -> str:
     """A local PNG of the job's first frame at its render size, or "" for text-to-video."""
-    if not job.conditioning_image and job.conditioning_clip_id:
+    if not job.conditioning_image and job.conditioning_time_s is not None:  # a clip's frame, not yet taken
         clip = Clip.objects.filter(id=job.conditioning_clip_id, artist_id=job.artist_id).first()
         if clip is None:
             raise ValueError("The clip this render starts from was deleted.")

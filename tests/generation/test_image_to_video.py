@@ -369,3 +369,16 @@ def test_the_export_includes_the_first_frames(client, artist):
     assert zf.read(f"clips/{clip.id}/first-frame.png") == first
     assert zf.read(f"renders/{job.id}/first-frame.png") == first
     assert json.loads(zf.read("renders.json"))[0]["first_frame"] == f"renders/{job.id}/first-frame.png"
+
+
+def test_a_render_whose_source_clip_was_deleted_fails_rather_than_render_without_its_frame(
+    client, artist, clip_factory
+):
+    source = clip_factory(artist)
+    client.force_login(artist)
+    client.post(reverse("dashboard"), FORM | {"from_clip": str(source.id), "from_time_s": "0"})
+    job = RenderJob.objects.exclude(id=source.job_id).get()
+    RenderJob.objects.filter(id=source.job_id).update(status="succeeded")
+    Clip.objects.filter(id=source.id).delete()
+    assert run_render(job_id=str(job.id)) == "failed"
+    assert not Clip.objects.filter(job=job).exists()
