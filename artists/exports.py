@@ -162,8 +162,10 @@ def _build_zip(export: Export, path: str, clips: list[Clip], videos: dict) -> No
             "README.txt",
             "Everything you made and gave on Vernissage, exported "
             f"{clock.now():%Y-%m-%d %H:%M} UTC.\nclips/: each clip's video, poster and clip.json "
-            "(prompt, settings, decisions, consents), conversation.json and conversation/ (your conversation "
-            "with the moderators and its frames)\nrenders.json: every prompt you submitted\n"
+            "(prompt, settings, decisions, consents), first-frame.png (the image an image-to-video clip starts from), "
+            "conversation.json and conversation/ (your conversation "
+            "with the moderators and its frames)\nrenders.json: every prompt you submitted; renders/: image-to-video "
+            "renders' first frames\n"
             "feedback.json and feedback/: your feedback, responses and attachments\n"
             "ledger.csv: your contribution ledger\n",
         )
@@ -184,10 +186,12 @@ def _build_zip(export: Export, path: str, clips: list[Clip], videos: dict) -> No
             folder = f"clips/{clip.id}"
             _write(zf, f"{folder}/video.mp4", _Stored(videos[clip.id]))
             _write(zf, f"{folder}/poster.jpg", clip.poster)
+            _write(zf, f"{folder}/first-frame.png", clip.conditioning_image)  # image-to-video only
             zf.writestr(f"{folder}/clip.json", _dump(_clip_record(clip)))
             _write_conversation(zf, folder, clip)
             done += 1
             _progress(export.id, done / total)
+        job_rows = list(RenderJob.objects.filter(artist=artist))
         jobs = [
             {
                 "job": str(j.id),
@@ -201,9 +205,12 @@ def _build_zip(export: Export, path: str, clips: list[Clip], videos: dict) -> No
                 "size": [j.width, j.height],
                 "duration_s": j.duration_s,
                 "created_at": j.created_at,
+                "first_frame": f"renders/{j.id}/first-frame.png" if j.conditioning_image else None,
             }
-            for j in RenderJob.objects.filter(artist=artist)
+            for j in job_rows
         ]
+        for j in job_rows:
+            _write(zf, f"renders/{j.id}/first-frame.png", j.conditioning_image)
         zf.writestr("renders.json", _dump(jobs))
         items = []
         for item in feedback:

@@ -8,9 +8,12 @@ to a matching `If-None-Match` (core.api.conditional), and cost a constant number
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,9 +21,11 @@ from rest_framework.views import APIView
 from accounts.api_auth import HasScope
 from core.api.conditional import ConditionalGetMixin
 from core.api.pagination import WindowCountPagination
+from core.api.parsers import JSONParser
 from core.permissions import role_permission
 from generation import selectors
 from generation.jobs import submit, transitions
+from generation.jobs.conditioning import conditioning_from_asset, conditioning_from_input
 from generation.jobs.estimates import queue_estimates
 from generation.jobs.quotas import quota_status
 from generation.jobs.submit import MAX_PROMPT_CHARS, MAX_SEED
@@ -48,6 +53,17 @@ def _with_quota_headers(response: Response, quota) -> Response:
     return response
 
 
+def conditioning_from_api(artist, values: dict):
+    """The first frame an API submission asks for (its fields popped from `values`), or None."""
+    image, asset = values.pop("image", None), values.pop("image_asset", None)
+    from_clip, from_time_s = values.pop("from_clip", None), values.pop("from_time_s", None)
+    if asset is not None:
+        if image is not None or from_clip is not None:
+            raise ValidationError({"image_asset": _("Give one first frame: an image, an asset or a clip's frame.")})
+        return conditioning_from_asset(artist=artist, asset_id=asset)
+    return conditioning_from_input(artist=artist, image=image, from_clip=from_clip, from_time_s=from_time_s)
+
+
 class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
     """POST a prompt to render; GET your renders, newest first."""
 
@@ -60,6 +76,7 @@ class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
     ]
     required_scopes = {"GET": ("renders:write", "clips:read"), "POST": "renders:write"}
     throttle_scope = "submissions"  # POSTs: VERNISSAGE_THROTTLE_SUBMISSIONS per account, on top of the quota
+    parser_classes = [JSONParser, MultiPartParser]  # multipart for a first frame (image-to-video)
 
     class InputSerializer(serializers.Serializer):
         prompt = serializers.CharField(max_length=MAX_PROMPT_CHARS, allow_blank=False, trim_whitespace=True)
@@ -77,6 +94,21 @@ class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
             max_length=32,
             help_text="One of the presets enabled on this site; empty for the default.",
         )
+        image = serializers.FileField(
+            required=False,
+            help_text="Image-to-video (multipart/form-data): the first frame, a PNG, JPEG or WebP; centre-cropped "
+            "and scaled to the render size.",
+        )
+        image_asset = serializers.UUIDField(
+            required=False, help_text="Image-to-video: the id of an image uploaded with POST /api/v1/assets."
+        )
+        from_clip = serializers.UUIDField(
+            required=False,
+            help_text="Image-to-video: one of your clips, whose frame at from_time_s is the first frame.",
+        )
+        from_time_s = serializers.FloatField(
+            required=False, min_value=0, help_text="Seconds into from_clip; 0 default."
+        )
 
     OutputSerializer = RenderOutputSerializer
     serializer_class = OutputSerializer
@@ -87,7 +119,7 @@ class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: OutputSerializer},
-        summary="Submit a prompt",
+        summary="Submit a prompt (optionally with a first frame: image-to-video)",
         operation_id="renders_create",
         description="Refused with 429 (and `Retry-After`, `X-Quota-*` headers) over the artist's quota "
         "or when the queue's estimated wait passes the horizon.",
@@ -95,7 +127,13 @@ class RenderListCreateApi(ConditionalGetMixin, generics.GenericAPIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        done = submit.job_submit(artist=request.user, request=request._request, **serializer.validated_data)
+        values = dict(serializer.validated_data)
+        done = submit.job_submit(
+            artist=request.user,
+            request=request._request,
+            conditioning=conditioning_from_api(request.user, values),
+            **values,
+        )
         # The new job, its queue place and the quota as the submission computed them: no re-read.
         data = self.OutputSerializer(done.job, context={"queue": {done.job.id: done.queue}}).data
         return _with_quota_headers(Response(data, status=status.HTTP_201_CREATED), done.quota)

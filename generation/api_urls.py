@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from generation import api, presets_api, studio_api
+from generation import api, assets_api, presets_api, studio_api
 
 urlpatterns = [
     path("renders", api.RenderListCreateApi.as_view(), name="api_renders"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("renders/<uuid:job_id>/retry", studio_api.RenderRetryApi.as_view(), name="api_render_retry"),
     path("renders/<uuid:job_id>/delete", studio_api.RenderDeleteApi.as_view(), name="api_render_delete"),
     path("changes", studio_api.LiveFeedApi.as_view(), name="api_changes"),
+    path("assets", assets_api.AssetCreateApi.as_view(), name="api_assets"),
     path("clips", api.ClipListApi.as_view(), name="api_clips"),
     path("clips/<uuid:clip_id>/download", studio_api.ClipDownloadApi.as_view(), name="api_clip_download"),
     path("gallery", api.GalleryListApi.as_view(), name="api_gallery"),

@@ -62,6 +62,26 @@ class RenderForm(forms.Form):
         help_text=_("Renders of the same settings with different seeds (a given seed is the first), side by side."),
         error_messages={"invalid_choice": _("Variations must be a whole number from 1 to 4.")},
     )
+    image = forms.FileField(
+        label=_("First frame (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_(
+            "Image-to-video: a PNG, JPEG or WebP the clip starts from, centre-cropped and scaled to the render size."
+        ),
+    )
+    from_clip = forms.UUIDField(
+        label=_("Or a frame of one of your clips (clip id)"),
+        required=False,
+        error_messages={"invalid": _("The clip to take a frame from must be given by its id.")},
+    )
+    from_time_s = forms.FloatField(
+        label=_("At (seconds)"),
+        required=False,
+        min_value=0,
+        error_messages={"invalid": _("The time must be a number of seconds.")},
+    )
+    keep_image = forms.BooleanField(label=_("Keep the first frame of the render I remix"), required=False, initial=True)
     parent = forms.UUIDField(
         required=False,
         widget=forms.HiddenInput,

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024
-_MEDIA_FIELDS = ("video", "poster", "preview", "contact_sheet")
+_MEDIA_FIELDS = ("video", "poster", "preview", "contact_sheet", "conditioning_image")
 
 
 def _iter_range(handle, start: int, length: int):

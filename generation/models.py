@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import uuid
 
@@ -24,6 +25,11 @@ class JobOrigin(models.TextChoices):
     AGAIN = "again", _("rendered again")
     REMIX = "remix", _("a remix")
     RETRY = "retry", _("a retry")
+
+
+def _conditioning_path(instance: RenderJob, filename: str) -> str:
+    # A random folder per image: never guessable.
+    return f"conditioning/{uuid.uuid4().hex}/{filename}"
 
 
 class RenderJob(models.Model):
@@ -96,6 +102,19 @@ class RenderJob(models.Model):
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="Deleted by its artist: kept as a tombstone (quota, lineage), files gone."
     )
+    # --- image-to-video: the first frame, already cropped to the render size (generation.jobs.conditioning) ---
+    conditioning_image = models.FileField(
+        upload_to=_conditioning_path, max_length=255, blank=True, help_text="The first frame (PNG, render size)."
+    )
+    conditioning_clip = models.ForeignKey(
+        "generation.Clip",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The clip whose frame is the first frame (the worker takes it at conditioning_time_s).",
+    )
+    conditioning_time_s = models.FloatField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
@@ -210,6 +229,9 @@ class Clip(models.Model):
     num_frames = models.PositiveIntegerField()
     size_bytes = models.PositiveBigIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
+    conditioning_image = models.FileField(
+        max_length=255, blank=True, help_text="Image-to-video: its job's first frame (the same stored file)."
+    )
 
     # --- owned by the publication gate (approvals.gate); written only by approvals.gate.set_state ---
     publication = models.CharField(
@@ -268,7 +290,7 @@ class Clip(models.Model):
         return round(self.num_frames / self.fps, 2) if self.fps else 0.0
 
 
-def media_version_of(*, pk, is_public: bool, published_at) -> str:
+def media_version_of(*, pk: object, is_public: bool, published_at: datetime.datetime | None) -> str:
     """Clip.media_version from the columns alone (for reads that fetch rows, not model instances)."""
     if not is_public:
         return ""
@@ -281,6 +303,30 @@ def versioned_url(url: str, *, version: str) -> str:
     if version and url.startswith(settings.MEDIA_URL):
         url += ("&" if "?" in url else "?") + f"v={version}"
     return url
+
+
+def _asset_path(instance: ImageAsset, filename: str) -> str:
+    return f"assets/{uuid.uuid4().hex}/{filename}"
+
+
+class ImageAsset(models.Model):
+    """An image an artist uploaded to start renders from (POST /api/v1/assets), stored as its sanitised
+    re-encoding (core.uploads)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    artist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="image_assets")
+    image = models.FileField(upload_to=_asset_path, max_length=255)
+    content_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Image {self.id}"
 
 
 class ArtistQuota(models.Model):
@@ -306,7 +352,7 @@ class ArtistQuota(models.Model):
         return f"Quota of {self.user}"
 
     @staticmethod
-    def in_priority_lane(now) -> models.Q:
+    def in_priority_lane(now: datetime.datetime) -> models.Q:
         """Overrides whose priority lane is on at `now`."""
         return models.Q(priority=True) & (models.Q(priority_until__isnull=True) | models.Q(priority_until__gt=now))
 

@@ -123,7 +123,7 @@ def clip_visible_or_none(*, user: User | AnonymousUser | None, clip_id: uuid.UUI
 
 def clip_for_media_path(*, user: User | AnonymousUser | None, path: str) -> Clip | None:
     """The clip owning a stored media file, if `user` may see it (only the columns the media view reads)."""
-    owns = Q(video=path) | Q(poster=path) | Q(preview=path) | Q(contact_sheet=path)
+    owns = Q(video=path) | Q(poster=path) | Q(preview=path) | Q(contact_sheet=path) | Q(conditioning_image=path)
     qs = Clip.objects.filter(owns).only("id", "artist_id", "media_key", "is_public", "published_at")
     if user is not None and user.is_authenticated:
         if user.is_moderator:

@@ -6,6 +6,7 @@ from generation import studio_views
 
 urlpatterns = [
     path("renders/<uuid:job_id>/again", studio_views.job_again, name="job_again"),
+    path("renders/<uuid:job_id>/first-frame", studio_views.job_first_frame, name="job_first_frame"),
     path("renders/<uuid:job_id>/retry", studio_views.job_retry, name="job_retry"),
     path("renders/<uuid:job_id>/delete", studio_views.job_delete, name="job_delete"),
     path("clips/<uuid:clip_id>/delete", studio_views.clip_delete, name="clip_delete"),

@@ -20,6 +20,21 @@ from generation.jobs.quotas import QuotaExceeded
 from generation.models import Clip, RenderJob
 
 
+@login_required
+@require_GET
+def job_first_frame(request, job_id):
+    """A render's first frame (image-to-video), to its artist and moderators only; 404 to anyone else."""
+    job = selectors.job_of(artist=request.user, job_id=job_id)
+    if job is None and getattr(request.user, "is_moderator", False):
+        job = RenderJob.objects.filter(id=job_id, deleted_at__isnull=True).first()
+    if job is None or not job.conditioning_image:
+        raise Http404(gettext("No such image."))
+    response = FileResponse(default_storage.open(job.conditioning_image.name, "rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _refused(request, exc: Exception, job_id):
     text = exc.message if isinstance(exc, QuotaExceeded) else " ".join(getattr(exc, "messages", [str(exc)]))
     messages.error(request, text)

@@ -18,6 +18,7 @@ from core.permissions import require_role
 from generation import selectors
 from generation.forms import LIBRARY_SORTS, LibraryFilterForm, RenderForm
 from generation.jobs import iterate, transitions
+from generation.jobs.conditioning import conditioning_from_input, conditioning_of
 from generation.jobs.estimates import queue_estimate
 from generation.jobs.farm import farm_overview
 from generation.jobs.quotas import QuotaExceeded, quota_status
@@ -37,7 +38,9 @@ def dashboard(request):
             return redirect("review_queue")
         raise PermissionDenied("Only invited artists can render.")
     remix = _remix_source(request) if request.method == "GET" else None
-    form = RenderForm(request.POST or None, initial=remix_initial(remix) if remix else None)
+    form = RenderForm(request.POST or None, request.FILES or None, initial=remix_initial(remix) if remix else None)
+    if remix is None and not request.POST.get("parent"):
+        del form.fields["keep_image"]  # offered only on a remix of a render
     refused = None
     if request.method == "POST":
         if form.is_valid():
@@ -48,7 +51,16 @@ def dashboard(request):
                     if form.cleaned_data.get("parent")
                     else None
                 )
+                conditioning = conditioning_from_input(
+                    artist=request.user,
+                    image=form.cleaned_data.get("image"),
+                    from_clip=form.cleaned_data.get("from_clip"),
+                    from_time_s=form.cleaned_data.get("from_time_s"),
+                )
+                if conditioning is None and parent is not None and form.cleaned_data.get("keep_image"):
+                    conditioning = conditioning_of(parent)
                 done = iterate.variations_submit(
+                    conditioning=conditioning,
                     artist=request.user,
                     variations=form.cleaned_data["variations"],
                     parent=parent,

@@ -36,7 +36,7 @@ class Caller:
         self.answered: set[tuple[str, str]] = set()
         self.log: list[dict] = []
 
-    def __call__(self, label, token, method, url, body=None, *, expect=None):
+    def __call__(self, label, token, method, url, body=None, *, expect=None, media_type="application/json"):
         parts = urlsplit(url)
         for path, pattern, methods in self.templates:  # noqa: B007  (path is used after the break)
             match = pattern.match(parts.path)
@@ -50,7 +50,7 @@ class Caller:
             kwargs["query"] = dict(parse_qsl(parts.query))
         if body is not None:
             kwargs["body"] = body
-            kwargs["media_type"] = "application/json"
+            kwargs["media_type"] = media_type
         case = self.schema[path][method].Case(**kwargs)
         response = case.call()
         if self.validate:
@@ -90,6 +90,8 @@ def _png_base64() -> str:
 
 
 def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
+    import base64
+
     from accounts.services.tokens import scopes_for, token_issue
     from approvals.gate import Publication as P
     from tests.approvals.helpers import clip_in_state, ensure_starter_policy
@@ -127,6 +129,15 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
         "/api/v1/renders",
         {"prompt": "a red kite over dunes", "duration_s": 1, "width": 512, "height": 512, "seed": 3},
         expect=201,
+    )
+    call(
+        "asset create",
+        a,
+        "POST",
+        "/api/v1/assets",
+        {"image": base64.b64decode(_png_base64())},
+        expect=201,
+        media_type="multipart/form-data",
     )
     queued = make_job(artist)
     private = make_clip(artist, prompt="a private clip")

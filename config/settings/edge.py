@@ -40,6 +40,9 @@ REQUEST_BODY_LIMITS = {
     "/invite/": 64 * 1024,
     "/artists/feedback/": 4 * ARTIST_UPLOAD_MAX_BYTES + _MIB,  # at most 4 images (artists.feedback.MAX_ATTACHMENTS)
     "/thread/": ARTIST_UPLOAD_MAX_BYTES + _MIB,  # a message with one frame (conversations)
+    "/studio/": ARTIST_UPLOAD_MAX_BYTES + _MIB,  # the render form with a first frame (image-to-video)
+    "/api/v1/renders": ARTIST_UPLOAD_MAX_BYTES + _MIB,  # multipart with a first frame; JSON is bounded by its parser
+    "/api/v1/assets": ARTIST_UPLOAD_MAX_BYTES + _MIB,  # one uploaded image
 }
 # Extra or changed limits: "/path/=bytes,/other/=bytes".
 for _item in env_list("VERNISSAGE_BODY_LIMITS"):

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import clock
 from core.audit import audit_record
+from generation.jobs.conditioning import conditioning_of
 from generation.jobs.states import ACTIVE, JobStatus
 from generation.jobs.submit import MAX_SEED, Submission, job_submit
 from generation.models import Clip, RenderJob
@@ -45,7 +46,7 @@ MAX_VARIATIONS = 4
 ORIGINS = ("new", "variation", "again", "remix", "retry")
 #: The settings a job is made of, as job_submit takes them.
 SETTINGS = ("prompt", "negative_prompt", "duration_s", "width", "height", "seed", "preset")
-_MEDIA_FIELDS = ("video", "poster", "preview", "contact_sheet")
+_MEDIA_FIELDS = ("video", "poster", "preview", "contact_sheet", "conditioning_image")
 
 
 def settings_of(job: RenderJob) -> dict[str, Any]:
@@ -129,7 +130,13 @@ def render_again(*, artist: User, job_id: Any, request: HttpRequest | None = Non
     """The same settings with a new seed; the new job's parent is the one it was made from."""
     parent = parent_of(artist=artist, job_id=job_id)
     values = settings_of(parent) | {"seed": None}
-    return job_submit(artist=artist, request=request, lineage={"parent": parent, "origin": "again"}, **values)
+    return job_submit(
+        artist=artist,
+        request=request,
+        lineage={"parent": parent, "origin": "again"},
+        conditioning=conditioning_of(parent),
+        **values,
+    )
 
 
 def retry_refusal(job: RenderJob) -> str | None:
@@ -151,7 +158,13 @@ def retry(*, artist: User, job_id: Any, request: HttpRequest | None = None) -> S
     refusal = retry_refusal(job)
     if refusal:
         raise ValidationError(refusal, code="retry_not_possible")
-    return job_submit(artist=artist, request=request, lineage={"parent": job, "origin": "retry"}, **settings_of(job))
+    return job_submit(
+        artist=artist,
+        request=request,
+        lineage={"parent": job, "origin": "retry"},
+        conditioning=conditioning_of(job),
+        **settings_of(job),
+    )
 
 
 # --- deleting ------------------------------------------------------------------------------------------
@@ -198,13 +211,15 @@ def job_delete(*, artist: User, job_id: Any, request: HttpRequest | None = None)
         if refusal:
             raise ValidationError(refusal, code="delete_refused")
         detail: dict[str, Any] = {"status": job.status}
+        if job.conditioning_image:
+            names.append(job.conditioning_image.name)
         if clip is not None:
-            names = [getattr(clip, field).name for field in _MEDIA_FIELDS if getattr(clip, field).name]
+            names += [getattr(clip, field).name for field in _MEDIA_FIELDS if getattr(clip, field).name]
             detail["clip"] = str(clip.id)
             clip.delete()
-        RenderJob.objects.filter(id=job.id).update(deleted_at=clock.now())
+        RenderJob.objects.filter(id=job.id).update(deleted_at=clock.now(), conditioning_image="")
         audit_record(action="job.deleted", actor=artist, request=request, obj=job, detail=detail)
-        transaction.on_commit(lambda: _remove_files(names))
+        transaction.on_commit(lambda: _remove_files(sorted(set(names))))
     return job
 
 

@@ -20,6 +20,7 @@ from accounts.models import User
 from core.audit import audit_record
 from core.sentry import sentry_forget
 from generation.jobs.admission import busy_retry_s, job_admit
+from generation.jobs.conditioning import Conditioning, conditioning_prepare, conditioning_store
 from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.estimates import QueueEstimate
 from generation.jobs.quotas import QuotaStatus, quota_confirm
@@ -115,10 +116,11 @@ def job_submit(
     request: HttpRequest | None = None,
     preset: str = "",
     lineage: dict[str, Any] | None = None,
+    conditioning: Conditioning | None = None,
 ) -> Submission:
     """Validate and queue a render, with its queue place and the quota left; it is dispatched outside the
     request once the transaction commits. `lineage`: the iteration columns (parent, origin, batch) the new
-    job records (generation.jobs.iterate)."""
+    job records (generation.jobs.iterate). `conditioning`: the first frame of an image-to-video render."""
     sentry_forget(prompt, negative_prompt)  # no error report of this request carries the prompt
     if not artist.is_artist:
         raise ValidationError("Only invited artists can submit prompts.")
@@ -134,6 +136,11 @@ def job_submit(
     prompt_screen(prompt=params["prompt"], negative_prompt=params["negative_prompt"])  # blocked: refused here
     choice = params.pop("preset")  # the enabled PresetChoice, with the source and revision the job records
     spec = choice.preset  # `preset` is the key asked for; this is the Preset it names
+    first_frame = (
+        conditioning_prepare(conditioning, preset=spec, width=params["width"], height=params["height"])
+        if conditioning is not None
+        else b""
+    )
     with transaction.atomic():
         # Quota (unlocked) and queue horizon: 429 when over.
         limits, estimate = job_admit(artist=artist, duration_s=params["duration_s"])
@@ -161,5 +168,7 @@ def job_submit(
         job._state.fields_cache["clip"] = None  # a new job has no clip: serialising it asks nothing more
         # Last: the locked count that includes this job (the lock lasts only until the commit).
         quota = quota_confirm(artist=artist, duration_s=job.duration_s, busy_retry_s=busy_retry_s(), limits=limits)
+        if conditioning is not None:  # stored last: a refusal above leaves no file behind
+            conditioning_store(job, png=first_frame, conditioning=conditioning)
         dispatch_on_commit()
     return Submission(job=job, queue=estimate, quota=quota)

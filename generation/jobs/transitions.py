@@ -138,6 +138,7 @@ def job_succeed(
                 num_frames=num_frames,
                 size_bytes=size_bytes,
                 metadata=metadata,
+                conditioning_image=job.conditioning_image.name or "",  # the job's stored first frame, shared
             )
             for field, handle in files.items():
                 getattr(clip, field).save(OUTPUT_NAMES[field], handle, save=False)

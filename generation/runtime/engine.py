@@ -19,6 +19,7 @@ import torch
 
 from .availability import ImpossibleSettings, memory_problem, settings_problems, weights_problem
 from .decode import LatentDecoder, ltx_latent_decoder, ltx_streamable
+from .image_input import LTX_PIPELINES, with_image
 from .presets import BUILTIN_SOURCE, Preset, get_preset
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class RenderRequest:
     preset: str = "tiny"
     model: str = ""  # hub id or local folder; empty uses the preset's source (or the tiny build)
     revision: str = ""
+    image_path: str = ""  # a first frame (local file, at the render size): image-to-video
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ class Video:
 def chunked_decode(pipe: DiffusionPipeline) -> bool:
     """Whether this pipeline's frames are decoded in chunks from its latents (LTX-Video's VAE), rather than
     returned whole by `pipe(...)`."""
-    return type(pipe).__name__ == "LTXPipeline" and ltx_streamable(pipe.vae)
+    return type(pipe).__name__ in LTX_PIPELINES and ltx_streamable(pipe.vae)
 
 
 def _resolve_device(name: str) -> str:
@@ -377,6 +379,7 @@ class Engine:
             "max_sequence_length": preset.max_sequence_length,
             "callback_on_step_end": callback,
         }
+        pipe, kwargs = with_image(pipe, preset, request.image_path, kwargs)
         chunked = chunked_decode(pipe)
         started, cpu_started = time.monotonic(), time.process_time()
         if chunked:  # latents out of the pipeline; the frames are decoded chunk by chunk as they are encoded

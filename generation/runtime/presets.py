@@ -58,6 +58,7 @@ class Preset:
     sizes: tuple[tuple[int, int], ...] = ()  # when set, the only sizes the model renders
     max_frames: int = 0  # 0: no limit beyond MAX_DURATION_S
     x264_preset: str = "veryfast"  # how hard libx264 works on this preset's clips (RENDER_X264_PRESET overrides)
+    image_pipeline_class: str = ""  # diffusers class of its image-to-video pipeline; empty = no image-to-video
 
     @property
     def frame_rule(self) -> str:
@@ -138,8 +139,21 @@ PRESETS: dict[str, Preset] = {
             "float32",
             revision="tiny-v1",
             x264_preset="ultrafast",
+            image_pipeline_class="LTXImageToVideoPipeline",
         ),
-        Preset("ltx-video", "LTX-Video", "LTXPipeline", "Lightricks/LTX-Video", 32, 8, 24, 40, 3.0, 128),
+        Preset(
+            "ltx-video",
+            "LTX-Video",
+            "LTXPipeline",
+            "Lightricks/LTX-Video",
+            32,
+            8,
+            24,
+            40,
+            3.0,
+            128,
+            image_pipeline_class="LTXImageToVideoPipeline",
+        ),
         Preset(
             "wan2.1-t2v-1.3b",
             "Wan 2.1 T2V 1.3B",
@@ -151,6 +165,7 @@ PRESETS: dict[str, Preset] = {
             40,
             5.0,
             512,
+            image_pipeline_class="WanImageToVideoPipeline",
         ),
         Preset(
             "cogvideox-2b",
@@ -166,6 +181,7 @@ PRESETS: dict[str, Preset] = {
             "float16",
             sizes=((720, 480),),
             max_frames=49,
+            image_pipeline_class="CogVideoXImageToVideoPipeline",
         ),
         Preset(
             "cogvideox-5b",
@@ -180,6 +196,7 @@ PRESETS: dict[str, Preset] = {
             226,
             sizes=((720, 480),),
             max_frames=49,
+            image_pipeline_class="CogVideoXImageToVideoPipeline",
         ),
     )
 }

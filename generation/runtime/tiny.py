@@ -1,7 +1,9 @@
-"""A tiny LTX-architecture text-to-video pipeline with random weights, built offline in code.
+"""A tiny LTX-architecture text-to-video pipeline with random weights, built offline in code, and its
+image-to-video build (the same components in LTXImageToVideoPipeline).
 
 Every code path is the real one (tokenizer, T5 encoder, LTX transformer, LTX VAE, flow-matching
-scheduler); only the sizes are tiny and the weights random, so the pictures are noise.
+scheduler); only the sizes are tiny and the weights random, so the pictures are noise (also the first frame
+of an image-to-video render: the random VAE does not reconstruct the encoded image).
 """
 
 from __future__ import annotations
@@ -9,7 +11,13 @@ from __future__ import annotations
 import string
 
 import torch
-from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+from diffusers import (
+    AutoencoderKLLTXVideo,
+    FlowMatchEulerDiscreteScheduler,
+    LTXImageToVideoPipeline,
+    LTXPipeline,
+    LTXVideoTransformer3DModel,
+)
 from transformers import T5Config, T5EncoderModel, T5Tokenizer
 
 WEIGHT_SEED = 0
@@ -76,5 +84,12 @@ def build_tiny_pipeline() -> LTXPipeline:
         text_encoder=text_encoder.eval(),
         tokenizer=tokenizer,
     )
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def build_tiny_image_pipeline(text_pipe: LTXPipeline | None = None) -> LTXImageToVideoPipeline:
+    """The tiny image-to-video build: the components of the tiny text-to-video pipeline (shared, not copied)."""
+    pipe = LTXImageToVideoPipeline(**(text_pipe or build_tiny_pipeline()).components)
     pipe.set_progress_bar_config(disable=True)
     return pipe

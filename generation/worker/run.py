@@ -8,6 +8,7 @@ connection the database dropped mid-render still records its result.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -29,6 +30,7 @@ from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
 from generation.worker import farm, scratch
 from generation.worker.engine import engine_options, render_engine, warm_state, x264_preset
+from generation.worker.first_frame import first_frame_path
 from generation.worker.hooks import OutputHookFailed, OutputHooks
 from generation.worker.progress import Heartbeat, Progress, RenderTimedOut
 
@@ -113,6 +115,8 @@ def _run(*, job_id: str, worker_name: str) -> str:
     job = with_fresh_connection(lambda: RenderJob.objects.get(id=job_id), what=f"job {job_id}: read")
     log_bind(job_id=job_id, attempt=attempt, artist_id=job.artist_id)
     sentry_forget(job.prompt, job.negative_prompt)
+    scratch.remove_abandoned()
+    workdir = scratch.job_folder(job_id)
     request = RenderRequest(
         prompt=job.prompt,
         negative_prompt=job.negative_prompt,
@@ -138,11 +142,10 @@ def _run(*, job_id: str, worker_name: str) -> str:
     progress.enter(JobPhase.LOADING if cold else JobPhase.STARTING, total=job.steps)  # the first ETA shown
     heartbeat = Heartbeat(job_id, attempt, time_limit=limit, progress=progress)
     heartbeat.start()
-    scratch.remove_abandoned()
-    workdir = scratch.job_folder(job_id)
     video = None
     started = time.monotonic()
     try:
+        request = dataclasses.replace(request, image_path=first_frame_path(job, workdir))
         engine = render_engine()
         video = engine.render(request, on_step=progress, options=options)
         log.info(
@@ -168,6 +171,7 @@ def _run(*, job_id: str, worker_name: str) -> str:
             "fps": job.fps,
             "num_frames": job.num_frames,
             "low_memory_retry": video.low_memory,
+            "image_to_video": bool(job.conditioning_image),
             "encoder": f"libx264 {encoder_preset} crf {settings.RENDER_X264_CRF}",
         }
         progress.enter(JobPhase.DECODING)  # an engine that did not report its last step

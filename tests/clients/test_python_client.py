@@ -126,6 +126,29 @@ def test_the_client_against_a_live_server(live_server, artist, moderator):
     assert missing.value.status == 404 and missing.value.code == "not_found"
 
 
+def test_the_client_renders_image_to_video(live_server, artist, settings):
+    import io
+
+    from PIL import Image
+
+    from generation.models import RenderJob
+
+    settings.QUOTA_CONCURRENT_JOBS = 4
+    client = Client(live_server.url, token=_token(artist))
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 40, 40)).save(out, format="PNG")
+    png = out.getvalue()
+    render = client.renders_create(prompt="a red sail", duration_s=1, width=512, height=512, image=("sail.png", png))
+    assert RenderJob.objects.get(id=render["id"]).conditioning_image
+    asset = client.assets_create(image=("sail.png", png))
+    assert asset["width"] == 320 and asset["height"] == 240
+    again = client.renders_create(prompt="a red sail", duration_s=1, width=512, height=512, image_asset=asset["id"])
+    assert RenderJob.objects.get(id=again["id"]).conditioning_image
+    with pytest.raises(ApiError) as refused:
+        client.assets_create(image=("sail.png", b"not an image"))
+    assert refused.value.status == 400 and "image" in refused.value.errors
+
+
 def _run_example(url: str, token: str, *extra: str) -> tuple[int, list[dict]]:
     done = subprocess.run(
         [

@@ -60,7 +60,7 @@ def test_each_route_has_its_limit_and_the_answer_suits_it():
     refused = _post(client, "/accounts/login/", 20 * 1024)
     assert refused.status_code == 413 and refused["Content-Type"].startswith("text/html")
     assert "at most 16 KiB" in refused.content.decode()
-    api = _post(client, "/api/v1/renders", 2 * MIB)
+    api = _post(client, "/api/v1/clips", 2 * MIB)
     assert api.status_code == 413
     assert api.json() == {
         "detail": "The request is too large: this address accepts at most 1 MiB.",
@@ -70,6 +70,9 @@ def test_each_route_has_its_limit_and_the_answer_suits_it():
     # Uploads get room for four images of VERNISSAGE_UPLOAD_MAX_BYTES; an anonymous one is then sent to log in.
     assert _post(client, "/artists/feedback/", 10 * MIB).status_code == 302
     assert body_limit_for("/artists/feedback/") > 20 * MIB > body_limit_for("/artists/ledger/")
+    # A render with a first frame (multipart) and an uploaded image get room for one image; JSON stays bounded
+    # by the API's parser (API_JSON_MAX_BYTES).
+    assert body_limit_for("/api/v1/renders") > 5 * MIB and body_limit_for("/api/v1/assets") > 5 * MIB
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from datetime import datetime
 from typing import Any, cast
 
@@ -39,6 +40,7 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "notifications_read_create": ("POST", "/api/v1/notifications/read"),
     "webhooks_create": ("POST", "/api/v1/webhooks"),
     "webhooks_destroy": ("DELETE", "/api/v1/webhooks/{endpoint_id}"),
+    "assets_create": ("POST", "/api/v1/assets"),
 }
 
 #: A render in one of these states will not change any more.
@@ -66,6 +68,7 @@ class Client:
         path: dict[str, str] | None = None,
         query: dict[str, str] | None = None,
         body: Any = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
         conditional: bool = False,
     ) -> Any:
         method, template = OPERATIONS[operation]
@@ -74,7 +77,9 @@ class Client:
             url += "?" + urllib.parse.urlencode(query)
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json", "User-Agent": self.user_agent}
         data = None
-        if body is not None:
+        if files:
+            data, headers["Content-Type"] = _multipart(body or {}, files)
+        elif body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         cached = self._etags.get(url) if conditional else None
@@ -114,8 +119,15 @@ class Client:
         seed: int | None = None,
         negative_prompt: str = "",
         preset: str = "",
+        image: tuple[str, bytes] | None = None,
+        image_asset: str | None = None,
+        from_clip: str | None = None,
+        from_time_s: float | None = None,
     ) -> Render:
-        body = {
+        """Submit a prompt; image-to-video with one first frame: `image` (file name, bytes), `image_asset` (an
+        id from assets_create) or `from_clip` and `from_time_s`."""
+        extra = {"image_asset": image_asset, "from_clip": from_clip, "from_time_s": from_time_s}
+        body: dict[str, Any] = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
             "duration_s": duration_s,
@@ -123,8 +135,16 @@ class Client:
             "height": height,
             "seed": seed,
             "preset": preset,
+            **{key: value for key, value in extra.items() if value is not None},
         }
+        if image is not None:
+            body = {key: value for key, value in body.items() if value is not None}
+            return cast(Render, self._call("renders_create", body=body, files={"image": image}))
         return cast(Render, self._call("renders_create", body=body))
+
+    def assets_create(self, *, image: tuple[str, bytes]) -> dict[str, Any]:
+        """Upload an image (file name, bytes) to start renders from; its `id` is a render's `image_asset`."""
+        return cast(dict[str, Any], self._call("assets_create", files={"image": image}))
 
     def renders_list(self, *, page: int = 1) -> Page[Render]:
         return cast(Page[Render], self._call("renders_list", query={"page": str(page)}, conditional=True))
@@ -193,6 +213,20 @@ class Client:
 
     def webhook_delete(self, endpoint_id: int) -> None:
         self._call("webhooks_destroy", path={"endpoint_id": str(endpoint_id)})
+
+
+def _multipart(fields: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body (RFC 7578) and its Content-Type."""
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        safe = filename.replace('"', "").replace("\r", "").replace("\n", "")
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{safe}"\r\n'
+        parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def _error(exc: urllib.error.HTTPError) -> ApiError:
