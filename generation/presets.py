@@ -30,6 +30,9 @@ class PresetChoice:
 
 
 def _choice(preset: Preset, config: PresetConfig | None) -> PresetChoice:
+    if preset.backend != "diffusers":  # a custom callable or an inference server: the job records which
+        where = preset.callable or preset.endpoint
+        return PresetChoice(preset=preset, source=(config.source if config else "") or where, revision=preset.revision)
     source = (
         (config.source if config else "")
         or (settings.GENERATION_MODEL if preset.key == settings.GENERATION_PRESET else "")
