@@ -143,11 +143,13 @@ class Engine:
     def _load(
         self, preset: Preset, request: RenderRequest, options: EngineOptions, device: str, dtype: torch.dtype
     ) -> DiffusionPipeline:
-        from .random_weights import RANDOM_SOURCE, build_random_pipeline
+        from .random_weights import RANDOM_SOURCE, SMALL_CONFIG_ROOT, SMALL_RANDOM_SOURCE, build_random_pipeline
 
         source = request.model or preset.source
         if source == RANDOM_SOURCE:
             pipe = build_random_pipeline(preset, device=device, dtype=dtype)
+        elif source == SMALL_RANDOM_SOURCE:
+            pipe = build_random_pipeline(preset, device=device, dtype=dtype, config_root=SMALL_CONFIG_ROOT)
         elif not source or source == BUILTIN_SOURCE:
             from .tiny import build_tiny_pipeline
 
