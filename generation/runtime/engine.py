@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     # it documents what is held.
     from diffusers import DiffusionPipeline
 
+    from .custom import ModelRequest
+
 log = logging.getLogger(__name__)
 
 
@@ -73,7 +75,7 @@ def chunked_decode(pipe: DiffusionPipeline) -> bool:
     return type(pipe).__name__ == "LTXPipeline" and ltx_streamable(pipe.vae)
 
 
-def pipeline_class(name: str) -> type:
+def pipeline_class(name: str) -> Any:
     """The pipeline class a preset names: a class of diffusers, or a dotted path to one."""
     import importlib
 
@@ -96,7 +98,7 @@ def call_arguments(pipe: DiffusionPipeline, kwargs: dict[str, Any]) -> dict[str,
     return {k: v for k, v in kwargs.items() if k in parameters}
 
 
-def model_request(request: RenderRequest, preset: Preset):
+def model_request(request: RenderRequest, preset: Preset) -> ModelRequest:
     """The request as a custom model or a remote server gets it (runtime/custom.py)."""
     from .custom import ModelRequest
 

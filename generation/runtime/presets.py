@@ -163,11 +163,11 @@ def use_preset_files(paths: Iterable[Path | str]) -> dict[str, Preset]:
     PresetFileError naming the file, the preset and the field when one is wrong (the registry is unchanged)."""
     from .preset_file import load_files
 
-    paths = [Path(p) for p in paths]
-    loaded = load_files(paths)
+    files = [Path(p) for p in paths]
+    loaded = load_files(list(files))
     PRESETS.clear()
     PRESETS.update(loaded)
-    PRESET_FILES[:] = paths
+    PRESET_FILES[:] = files
     return PRESETS
 
 

@@ -141,7 +141,7 @@ def _decode(kind: str, data: bytes, endpoint: str) -> list[np.ndarray]:
     if kind == "video/mp4":
         import av
 
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), "r") as container:
             return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
     raise ModelOutputInvalid(f"{endpoint}: the result must be application/x-npy or video/mp4, not {kind!r}.")
 
