@@ -5,11 +5,12 @@ Plain Python + torch + diffusers. The worker imports this lazily, on its first j
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -116,6 +117,30 @@ def model_request(request: RenderRequest, preset: Preset) -> ModelRequest:
         source=request.model or preset.source,
         revision=request.revision or preset.revision,
     )
+
+
+@contextlib.contextmanager
+def _steps_from_scheduler(pipe: DiffusionPipeline, callback: Callable | None) -> Iterator[None]:
+    """For a pipeline without callback_on_step_end: `callback` after each scheduler step, so progress and a
+    cancel still come within one step."""
+    if callback is None:
+        yield
+        return
+    scheduler = pipe.scheduler
+    step_of_scheduler = scheduler.step
+    done = [0]
+
+    def step(*args: Any, **kwargs: Any) -> Any:
+        out = step_of_scheduler(*args, **kwargs)
+        callback(pipe, done[0], None, {})
+        done[0] += 1
+        return out
+
+    scheduler.step = step
+    try:
+        yield
+    finally:
+        del scheduler.step  # the class's method again
 
 
 def _resolve_device(name: str) -> str:
@@ -323,6 +348,18 @@ class Engine:
             "callback_on_step_end": callback,
         }
         kwargs = call_arguments(pipe, kwargs)
+        with _steps_from_scheduler(pipe, callback if "callback_on_step_end" not in kwargs else None):
+            return self._run(pipe, request, kwargs, generator, low_memory=low_memory)
+
+    def _run(
+        self,
+        pipe: DiffusionPipeline,
+        request: RenderRequest,
+        kwargs: dict[str, Any],
+        generator: torch.Generator,
+        *,
+        low_memory: bool,
+    ) -> Video:
         chunked = chunked_decode(pipe)
         started, cpu_started = time.monotonic(), time.process_time()
         if chunked:  # latents out of the pipeline; the frames are decoded chunk by chunk as they are encoded

@@ -49,7 +49,6 @@ def build_random_pipeline(
     import transformers
 
     from .engine import pipeline_class
-    from .tiny import build_tokenizer
 
     folder = config_root / preset.key
     if not (folder / "model_index.json").is_file():
@@ -66,7 +65,7 @@ def build_random_pipeline(
         elif value[0] is None:
             components[name] = None
         elif name.startswith("tokenizer"):
-            components[name] = build_tokenizer(max_length=preset.max_sequence_length)
+            components[name] = _tokenizer(value[1], preset)
         elif value[0] == "transformers":
             config = transformers.AutoConfig.from_pretrained(folder / name)
             with torch.device(device), _default_dtype(dtype):
@@ -74,7 +73,7 @@ def build_random_pipeline(
         else:
             cls = getattr(diffusers, value[1])
             config = cls.load_config(folder / name)
-            if (folder / name / "scheduler_config.json").is_file():
+            if any((folder / name / f).is_file() for f in ("scheduler_config.json", "guider_config.json")):
                 components[name] = cls.from_config(config)
             else:
                 with torch.device(device), _default_dtype(dtype):
@@ -82,3 +81,16 @@ def build_random_pipeline(
     pipe = pipeline_class(preset.pipeline_class)(**components)
     pipe.set_progress_bar_config(disable=True)
     return pipe
+
+
+def _tokenizer(class_name: str, preset: Preset) -> Any:
+    """A tokenizer built in code for the class a pipeline's index names (no vocabulary download)."""
+    from .tiny import build_chat_tokenizer, build_tokenizer
+
+    if class_name.startswith("Qwen"):
+        return build_chat_tokenizer()
+    if class_name == "ByT5Tokenizer":
+        from transformers import ByT5Tokenizer
+
+        return ByT5Tokenizer()  # bytes: no vocabulary
+    return build_tokenizer(max_length=preset.max_sequence_length)

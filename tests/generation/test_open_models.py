@@ -10,13 +10,13 @@ from generation.runtime.engine import Engine, RenderRequest
 from generation.runtime.presets import get_preset
 from generation.runtime.random_weights import SMALL_RANDOM_SOURCE
 
-OPEN_MODELS = ["wan2.2-ti2v-5b", "ltx-video-0.9.7-distilled"]
+OPEN_MODELS = ["wan2.2-ti2v-5b", "ltx-video-0.9.7-distilled", "hunyuanvideo-1.5-480p"]
 
 
 @pytest.mark.parametrize("key", OPEN_MODELS)
 def test_an_open_model_renders_a_few_frames_from_its_small_config(key):
     preset = get_preset(key)
-    width = height = preset.size_multiple * 2
+    width, height = preset.size_multiple * 3, preset.size_multiple * 2
     num_frames = preset.frame_multiple + 1
     assert not preset.size_errors(width, height) and (num_frames - 1) % preset.frame_multiple == 0
     request = RenderRequest(
