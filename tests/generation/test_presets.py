@@ -29,6 +29,7 @@ def test_registry_has_the_shipped_presets_with_their_native_rules():
         "cogvideox-5b",
         "wan2.2-ti2v-5b",
         "ltx-video-0.9.7-distilled",
+        "hunyuanvideo-1.5-480p",
     }
     rules = {k: (p.size_multiple, p.frame_multiple, p.fps, p.pipeline_class) for k, p in PRESETS.items()}
     assert rules["ltx-video"] == (32, 8, 24, "LTXPipeline")
