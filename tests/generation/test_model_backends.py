@@ -93,3 +93,11 @@ def test_a_server_that_refuses_or_is_absent_is_a_model_that_cannot_load(settings
     with pytest.raises(ModelLoadFailed, match="STUB_TOKEN"):
         Engine().render(request)
     assert url.startswith("http://127.0.0.1:")
+
+
+def test_a_callable_that_cannot_be_imported_on_the_worker_is_a_model_that_cannot_load(settings, tmp_path):
+    # The file check finds the module and the function without importing them; the import happens here.
+    settings.RENDER_PRESETS_FILES = presets_file(tmp_path, 'callable = "tests.generation.broken_model:render"')
+    request = RenderRequest(prompt="a kite", negative_prompt="", preset="outside", **SMALL)
+    with pytest.raises(ModelLoadFailed, match="tests.generation.broken_model:render: No module named"):
+        Engine().render(request)
