@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from .availability import ImpossibleSettings, memory_problem, settings_problems, weights_problem
 from .decode import ltx_latent_decoder, ltx_streamable
 from .presets import BUILTIN_SOURCE, OFFLOAD_MODES, Preset, get_preset  # noqa: F401 (OFFLOAD_MODES: re-exported)
 from .video import FrameVideo, RenderCancelled, RenderOutOfMemory, Video, _KeepTensor
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     # it documents what is held.
     from diffusers import DiffusionPipeline
 
-    from .custom import ModelRequest
 
 log = logging.getLogger(__name__)
 
@@ -99,26 +99,6 @@ def call_arguments(pipe: DiffusionPipeline, kwargs: dict[str, Any]) -> dict[str,
     return {k: v for k, v in kwargs.items() if k in parameters}
 
 
-def model_request(request: RenderRequest, preset: Preset) -> ModelRequest:
-    """The request as a custom model or a remote server gets it (runtime/custom.py)."""
-    from .custom import ModelRequest
-
-    return ModelRequest(
-        prompt=request.prompt,
-        negative_prompt=request.negative_prompt,
-        width=request.width,
-        height=request.height,
-        num_frames=request.num_frames,
-        fps=request.fps or preset.fps,
-        steps=request.steps,
-        guidance=request.guidance,
-        seed=request.seed,
-        image=getattr(request, "image", None),
-        source=request.model or preset.source,
-        revision=request.revision or preset.revision,
-    )
-
-
 @contextlib.contextmanager
 def _steps_from_scheduler(pipe: DiffusionPipeline, callback: Callable | None) -> Iterator[None]:
     """For a pipeline without callback_on_step_end: `callback` after each scheduler step, so progress and a
@@ -165,6 +145,15 @@ class Engine:
         self._memory = (False, "none")  # (vae_tiling, offload) now applied to the resident pipeline
         self.load_count = 0
         self.last_load_seconds = 0.0
+
+    def availability(self, preset: Preset, *, source: str, revision: str, need_gib: float, have_gib: float) -> str:
+        """Why this engine cannot load `preset` from `source` now (weights, memory); empty when it can."""
+        if preset.backend != "diffusers":  # a callable (it imports, memory) or a server (it answers)
+            from .backends import elsewhere_problem
+
+            local = memory_problem(need_gib, have_gib) if preset.backend == "callable" else ""
+            return elsewhere_problem(preset) or local
+        return weights_problem(source or preset.source, revision) or memory_problem(need_gib, have_gib)
 
     # -- loading -------------------------------------------------------------------------------
     def _load(
@@ -267,10 +256,13 @@ class Engine:
         self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
     ) -> Video | FrameVideo:
         """The clip's frames, held once; RenderCancelled if on_step says stop. Out of memory: one retry with
-        model offload and VAE tiling, then RenderOutOfMemory."""
-        preset = get_preset(request.preset)
-        if preset.backend != "diffusers":
-            return self._render_elsewhere(preset, request, on_step)
+        model offload and VAE tiling, then RenderOutOfMemory; ImpossibleSettings outside the preset's rules."""
+        rules = get_preset(request.preset)
+        size = {"width": request.width, "height": request.height, "num_frames": request.num_frames}
+        if problems := settings_problems(rules, steps=request.steps, **size):
+            raise ImpossibleSettings(" ".join(problems))
+        if rules.backend != "diffusers":
+            return self._render_elsewhere(rules, request, on_step)
         pipe = self.pipeline(request, options)
         device = _resolve_device(options.device)
         self._apply_memory(options.vae_tiling, options.offload, device)
@@ -300,25 +292,14 @@ class Engine:
                 self.unload()
 
     def _render_elsewhere(self, preset: Preset, request: RenderRequest, on_step: StepCallback | None) -> FrameVideo:
-        """A custom callable's or a remote server's frames. A model that cannot be found, or a server that
-        does not take the render, is ModelLoadFailed."""
-        from .custom import render_callable, resolve_callable
-        from .remote import RemoteUnreachable, render_remote
+        """A custom callable's or a remote server's frames (runtime/backends.py)."""
+        from .backends import render_elsewhere
 
-        asked = model_request(request, preset)
         if preset.backend == "callable":
             with self._lock:  # the custom model needs the memory a resident pipeline holds
                 if self._pipe is not None:
                     self.unload()
-            try:
-                resolve_callable(preset.callable)
-            except Exception as exc:
-                raise ModelLoadFailed(f"{preset.callable}: {exc}") from exc
-            return render_callable(preset.callable, asked, on_step)
-        try:
-            return render_remote(preset.endpoint, asked, on_step, token_env=preset.endpoint_token_env)
-        except RemoteUnreachable as exc:
-            raise ModelLoadFailed(str(exc)) from exc
+        return render_elsewhere(preset, request, on_step)
 
     def _call(
         self, pipe: DiffusionPipeline, request: RenderRequest, on_step: StepCallback | None, *, low_memory: bool

@@ -48,6 +48,7 @@ FIELDS: dict[str, tuple[type, bool]] = {
     "vae_tiling": (bool, False),
     "offload": (str, False),
     "compile": (bool, False),
+    "memory_gib": (float, False),
 }
 TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list"}
 # field: (lowest, highest) for the numbers
@@ -59,6 +60,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "guidance": (0.0, 50.0),
     "max_sequence_length": (1, 8192),
     "max_frames": (0, 10_000),
+    "memory_gib": (0.0, 4096.0),
 }
 
 

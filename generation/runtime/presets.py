@@ -72,6 +72,7 @@ class Preset:
     vae_tiling: bool = False  # memory options; RENDER_VAE_TILING, RENDER_OFFLOAD, RENDER_PRESET_OPTIONS override
     offload: str = "none"
     compile: bool = False
+    memory_gib: float = 0.0  # device memory the model needs (0: not declared); a worker with less cannot run it
 
     @property
     def backend(self) -> str:

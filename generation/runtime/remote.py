@@ -5,6 +5,7 @@ The protocol (README.md, "A remote model"), every body JSON unless said otherwis
     GET  {endpoint}/renders/{id}         -> {"state": "queued|running|succeeded|failed|cancelled",
                                              "step": n, "steps": total, "error": "..."}
     POST {endpoint}/renders/{id}/cancel  -> 2xx (a render already over may answer 404)
+    GET  {endpoint}/health               -> 200 when the server takes renders (the worker's availability)
     GET  {endpoint}/renders/{id}/result  -> the frames: application/x-npy (numpy's .npy format, uint8,
                                             (frames, height, width, 3)) or video/mp4
 With `endpoint_token_env` set, every call carries `Authorization: Bearer <that variable's value>`.
@@ -62,6 +63,14 @@ class RemoteClient:
             headers["Content-Type"] = "application/json"
             payload = json.dumps(body).encode()
         return self.http.request(method, f"{self.endpoint}{path}", body=payload, headers=headers)
+
+    def health(self) -> str:
+        """Why the server cannot take renders now; empty when it answers its health check with 200."""
+        try:
+            response = self.call("GET", "/health")
+        except urllib3.exceptions.HTTPError as exc:
+            return f"{self.endpoint} cannot be reached: {exc}"
+        return "" if response.status == 200 else f"{self.endpoint}/health answered HTTP {response.status}"
 
     def submit(self, request: ModelRequest) -> str:
         body = {k: v for k, v in asdict(request).items() if k not in ("progress", "cancelled", "image")}

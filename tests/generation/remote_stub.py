@@ -54,6 +54,8 @@ class StubServer:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if self.token and environ.get("HTTP_AUTHORIZATION") != f"Bearer {self.token}":
             return self._json(start_response, "401 Unauthorized", {"error": "bad token"})
+        if method == "GET" and path == "/health":
+            return self._json(start_response, "200 OK", {"ok": True})
         if method == "POST" and path == "/renders":
             body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
             return self._json(start_response, "201 Created", {"id": self._submit(body)})

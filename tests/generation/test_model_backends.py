@@ -9,6 +9,7 @@ import pytest
 from generation.runtime.custom import ModelOutputInvalid, ModelRequest, render_callable
 from generation.runtime.engine import Engine, ModelLoadFailed, RenderCancelled, RenderRequest
 from generation.runtime.preset_file import SHIPPED_FILE
+from generation.runtime.presets import get_preset
 from tests.generation.remote_stub import StubServer
 
 SMALL = {"width": 64, "height": 32, "num_frames": 9, "steps": 3, "guidance": 1.0, "seed": 5}
@@ -101,3 +102,18 @@ def test_a_callable_that_cannot_be_imported_on_the_worker_is_a_model_that_cannot
     request = RenderRequest(prompt="a kite", negative_prompt="", preset="outside", **SMALL)
     with pytest.raises(ModelLoadFailed, match="tests.generation.broken_model:render: No module named"):
         Engine().render(request)
+
+
+def test_a_worker_reports_whether_it_can_run_a_callable_or_reach_a_server(settings, tmp_path):
+    def problem(body: str) -> str:
+        settings.RENDER_PRESETS_FILES = presets_file(tmp_path, body)
+        preset = get_preset("outside")
+        return Engine().availability(preset, source="", revision="", need_gib=0, have_gib=0)
+
+    assert problem('callable = "tests.generation.custom_model:render_stripes"') == ""
+    assert problem('callable = "tests.generation.broken_model:render"').startswith(
+        "tests.generation.broken_model:render cannot be imported here: No module named"
+    )
+    with StubServer() as stub:
+        assert problem(f'endpoint = "{stub.url}"') == ""
+    assert "cannot be reached" in problem(f'endpoint = "{stub.url}"')

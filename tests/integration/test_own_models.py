@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 
 from generation.jobs.dispatch import dispatch_pending
-from generation.models import Clip, JobStatus, PresetConfig, RenderJob
+from generation.models import Clip, JobStatus, PresetConfig, RenderJob, RenderWorkerPreset
 from generation.runtime.preset_file import SHIPPED_FILE
 from tests.factories import PASSWORD, make_user
 from tests.fixtures import WorkerProcess, wait_until
@@ -36,6 +36,9 @@ def own_model(farm_of_our_own, settings, tmp_path):
         settings.RENDER_PRESETS_FILES = files.split(",")
         worker = WorkerProcess(queues="render", extra_env={"RENDER_PRESETS_FILES": files, **env})
         started.append(worker)
+        # An admin may enable only what a live worker reports it can run (generation.availability).
+        reported = RenderWorkerPreset.objects.filter(preset="house", ok=True)
+        wait_until(reported.exists, timeout=60, message="the worker reported it can run the preset")
         admin = make_user("root", role="admin")
         type(admin).objects.filter(pk=admin.pk).update(is_superuser=True)
         client = Client()
