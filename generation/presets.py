@@ -41,6 +41,10 @@ def preset_choice(preset: Preset, config: PresetConfig | None) -> PresetChoice:
 
 
 def _choice(preset: Preset, config: PresetConfig | None, available: bool = True) -> PresetChoice:
+    if preset.backend != "diffusers":  # a custom callable or an inference server: the job records which
+        where = preset.callable or preset.endpoint
+        source = (config.source if config else "") or where
+        return PresetChoice(preset=preset, source=source, revision=preset.revision, available=available)
     source = (
         (config.source if config else "")
         or (settings.GENERATION_MODEL if preset.key == settings.GENERATION_PRESET else "")

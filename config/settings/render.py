@@ -7,10 +7,23 @@ import tempfile
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from generation.runtime.presets import PRESETS, X264_PRESETS  # pure Python: the rules of the render presets
+from generation.runtime.preset_file import SHIPPED_FILE, PresetFileError
+from generation.runtime.presets import PRESETS, X264_PRESETS, use_preset_files  # pure Python: the presets' rules
+
+# The model presets: TOML files (comma-separated), later entries replacing earlier ones of the same key;
+# checked here, so a bad file stops the site and every worker at start with a message naming the field.
+RENDER_PRESETS_FILES = env_list("RENDER_PRESETS_FILES", str(SHIPPED_FILE))
+try:
+    use_preset_files(RENDER_PRESETS_FILES)
+except PresetFileError as exc:
+    raise ImproperlyConfigured(f"RENDER_PRESETS_FILES: {exc}") from None
 
 GENERATION_MODEL = env_str("GENERATION_MODEL")  # hub id or local folder; empty = tiny offline
 GENERATION_PRESET = env_str("GENERATION_PRESET", "tiny")
+if GENERATION_PRESET not in PRESETS:
+    raise ImproperlyConfigured(
+        f"GENERATION_PRESET={GENERATION_PRESET!r} is not a preset of RENDER_PRESETS_FILES; known: {', '.join(PRESETS)}."
+    )
 # The farm: each render worker announces itself (generation.models.RenderWorker) every
 # RENDER_WORKER_HEARTBEAT seconds and is gone once RENDER_WORKER_TIMEOUT passes without a beat (one missed
 # beat, with half an interval of slack). The dispatcher's capacity is the live workers; RENDER_SLOTS, when

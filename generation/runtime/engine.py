@@ -5,6 +5,7 @@ Plain Python + torch + diffusers. The worker imports this lazily, on its first j
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
@@ -14,30 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import torch
 
 from .availability import ImpossibleSettings, memory_problem, settings_problems, weights_problem
-from .decode import LatentDecoder, ltx_latent_decoder, ltx_streamable
+from .decode import ltx_latent_decoder, ltx_streamable
 from .image_input import LTX_PIPELINES, with_image
-from .presets import BUILTIN_SOURCE, Preset, get_preset
+from .presets import BUILTIN_SOURCE, OFFLOAD_MODES, Preset, get_preset  # noqa: F401 (OFFLOAD_MODES: re-exported)
+from .video import FrameVideo, RenderCancelled, RenderOutOfMemory, Video, _KeepTensor
 
 if TYPE_CHECKING:
     # diffusers is not analysed (follow_imports = "skip" in pyproject.toml): the name is Any to mypy,
     # it documents what is held.
     from diffusers import DiffusionPipeline
 
+
 log = logging.getLogger(__name__)
-
-OFFLOAD_MODES = ("none", "model", "sequential", "group")
-
-
-class RenderCancelled(Exception):
-    """Raised from the step callback to stop a render within one denoising step."""
-
-
-class RenderOutOfMemory(Exception):
-    """The render ran out of memory, also on its retry with offload and VAE tiling."""
 
 
 class ModelLoadFailed(ValueError):
@@ -60,6 +52,7 @@ class RenderRequest:
     model: str = ""  # hub id or local folder; empty uses the preset's source (or the tiny build)
     revision: str = ""
     image_path: str = ""  # a first frame (local file, at the render size): image-to-video
+    fps: int = 0  # 0: the preset's (custom and remote models get it)
 
 
 @dataclass(frozen=True)
@@ -79,116 +72,57 @@ class EngineOptions:
 StepCallback = Callable[[int, int], bool]
 
 
-class _KeepTensor:
-    """Stands in for a pipeline's video_processor so `pipe(...)` returns the VAE output tensor as is (the
-    path for pipelines without a chunked decode): frames are then converted to uint8 one chunk at a time
-    instead of as a second full-size copy."""
-
-    @staticmethod
-    def postprocess_video(video, output_type="np"):
-        return video
-
-
-def _to_uint8(chunk: torch.Tensor) -> np.ndarray:
-    """(channels, frames, height, width) in [-1, 1] -> (frames, height, width, 3) uint8, C order."""
-    # x in [-1, 1] -> floor(x * 127.5 + 128) = round((x + 1) * 127.5), clamped, as uint8
-    chunk = chunk.float().mul(127.5).add_(128.0).clamp_(0.0, 255.0).to(torch.uint8)
-    return chunk.permute(1, 2, 3, 0).contiguous().cpu().numpy()
-
-
-class Video:
-    """A rendered clip whose frames come out as uint8 RGB, a chunk at a time. Either the VAE output tensor,
-    held once (`raw`), or the latents and a decoder that decodes them chunk by chunk while the frames are
-    consumed (`decoder`): then no more than a chunk of float video ever exists. A decoder that runs out of
-    memory goes on with spatial tiling from the frame where it stopped; if that fails too, RenderOutOfMemory."""
-
-    def __init__(
-        self,
-        raw: torch.Tensor | None = None,
-        *,
-        low_memory: bool,
-        pipe_seconds: float,
-        pipe_cpu_seconds: float = 0.0,
-        decoder: LatentDecoder | None = None,
-    ) -> None:
-        if (raw is None) == (decoder is None):
-            raise ValueError("A Video holds either the decoded frames or a decoder of its latents.")
-        self._raw = None if raw is None else (raw[0] if raw.ndim == 5 else raw)  # (C, F, H, W) in [-1, 1]
-        self._decoder = decoder
-        self.low_memory = low_memory
-        self.pipe_seconds = pipe_seconds  # the pipeline call (with a decoder: denoising only)
-        self.pipe_cpu_seconds = pipe_cpu_seconds  # CPU time of this process (all threads) during pipe(...)
-        self.decode_retried = False  # the chunked decode ran out of memory and went on tiled
-
-    def __len__(self) -> int:
-        if self._decoder is not None:
-            return self._decoder.num_frames
-        assert self._raw is not None, "the video was closed"
-        return self._raw.shape[1]
-
-    @property
-    def size(self) -> tuple[int, int]:
-        if self._decoder is not None:
-            return self._decoder.size
-        assert self._raw is not None, "the video was closed"
-        return self._raw.shape[3], self._raw.shape[2]
-
-    def frame(self, index: int) -> np.ndarray:
-        """One frame (height, width, 3) uint8 (with a decoder: decodes up to it)."""
-        if self._raw is not None:
-            return _to_uint8(self._raw[:, index : index + 1])[0]
-        for i, frame in enumerate(self.frames()):
-            if i == index:
-                return frame
-        raise IndexError(index)
-
-    def frames(self, *, chunk: int = 8) -> Iterator[np.ndarray]:
-        """Every frame in order; `chunk` frames at a time are converted from a held tensor."""
-        if self._raw is not None:
-            for start in range(0, len(self), chunk):
-                yield from _to_uint8(self._raw[:, start : min(start + chunk, len(self))])
-            return
-        decoder = self._decoder
-        assert decoder is not None, "the video was closed"
-        emitted = 0
-        try:
-            for part in decoder.chunks():
-                frames, part = _to_uint8(part[0]), None
-                emitted += len(frames)
-                yield from frames
-        except torch.OutOfMemoryError:
-            if decoder.windowed and decoder.vae.use_tiling:
-                raise RenderOutOfMemory("out of memory decoding with VAE tiling") from None
-            log.warning("out of memory decoding at frame %d; going on with VAE tiling", emitted)
-        else:
-            return
-        self.decode_retried = True
-        gc.collect()
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-        tiling = decoder.vae.use_tiling
-        decoder.vae.enable_tiling()
-        try:
-            for part in decoder.chunks(start_frame=emitted):
-                frames, part = _to_uint8(part[0]), None
-                yield from frames
-        except torch.OutOfMemoryError as exc:
-            raise RenderOutOfMemory(str(exc)) from exc
-        finally:
-            if not tiling:
-                decoder.vae.disable_tiling()
-
-    def close(self) -> None:
-        """Let go of the frames or latents (a closed video has no frames)."""
-        self._raw = None
-        if self._decoder is not None:
-            self._decoder.close()
-
-
 def chunked_decode(pipe: DiffusionPipeline) -> bool:
     """Whether this pipeline's frames are decoded in chunks from its latents (LTX-Video's VAE), rather than
     returned whole by `pipe(...)`."""
     return type(pipe).__name__ in LTX_PIPELINES and ltx_streamable(pipe.vae)
+
+
+def pipeline_class(name: str) -> Any:
+    """The pipeline class a preset names: a class of diffusers, or a dotted path to one."""
+    import importlib
+
+    import diffusers
+
+    if "." in name:
+        module, _, attr = name.rpartition(".")
+        return getattr(importlib.import_module(module), attr)
+    return getattr(diffusers, name)
+
+
+def call_arguments(pipe: DiffusionPipeline, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The arguments this pipeline's __call__ takes (pipelines differ: some have no guidance_scale or no
+    max_sequence_length, their own guider instead)."""
+    import inspect
+
+    parameters = inspect.signature(type(pipe).__call__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k in parameters}
+
+
+@contextlib.contextmanager
+def _steps_from_scheduler(pipe: DiffusionPipeline, callback: Callable | None) -> Iterator[None]:
+    """For a pipeline without callback_on_step_end: `callback` after each scheduler step, so progress and a
+    cancel still come within one step."""
+    if callback is None:
+        yield
+        return
+    scheduler = pipe.scheduler
+    step_of_scheduler = scheduler.step
+    done = [0]
+
+    def step(*args: Any, **kwargs: Any) -> Any:
+        out = step_of_scheduler(*args, **kwargs)
+        callback(pipe, done[0], None, {})
+        done[0] += 1
+        return out
+
+    scheduler.step = step
+    try:
+        yield
+    finally:
+        del scheduler.step  # the class's method again
 
 
 def _resolve_device(name: str) -> str:
@@ -216,25 +150,30 @@ class Engine:
 
     def availability(self, preset: Preset, *, source: str, revision: str, need_gib: float, have_gib: float) -> str:
         """Why this engine cannot load `preset` from `source` now (weights, memory); empty when it can."""
+        if preset.backend != "diffusers":  # a callable (it imports, memory) or a server (it answers)
+            from .backends import elsewhere_problem
+
+            local = memory_problem(need_gib, have_gib) if preset.backend == "callable" else ""
+            return elsewhere_problem(preset) or local
         return weights_problem(source or preset.source, revision) or memory_problem(need_gib, have_gib)
 
     # -- loading -------------------------------------------------------------------------------
     def _load(
         self, preset: Preset, request: RenderRequest, options: EngineOptions, device: str, dtype: torch.dtype
     ) -> DiffusionPipeline:
-        import diffusers
-
-        from .random_weights import RANDOM_SOURCE, build_random_pipeline
+        from .random_weights import RANDOM_SOURCE, SMALL_CONFIG_ROOT, SMALL_RANDOM_SOURCE, build_random_pipeline
 
         source = request.model or preset.source
         if source == RANDOM_SOURCE:
             pipe = build_random_pipeline(preset, device=device, dtype=dtype)
+        elif source == SMALL_RANDOM_SOURCE:
+            pipe = build_random_pipeline(preset, device=device, dtype=dtype, config_root=SMALL_CONFIG_ROOT)
         elif not source or source == BUILTIN_SOURCE:
             from .tiny import build_tiny_pipeline
 
             pipe = build_tiny_pipeline()
         else:
-            pipeline_cls = getattr(diffusers, preset.pipeline_class)
+            pipeline_cls = pipeline_class(preset.pipeline_class)
             kwargs: dict[str, Any] = {"dtype": dtype}
             if not Path(source).is_dir() and request.revision and request.revision != "local folder":
                 kwargs["revision"] = request.revision
@@ -317,13 +256,15 @@ class Engine:
     # -- rendering -----------------------------------------------------------------------------
     def render(
         self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
-    ) -> Video:
+    ) -> Video | FrameVideo:
         """The clip's frames, held once; RenderCancelled if on_step says stop. Out of memory: one retry with
         model offload and VAE tiling, then RenderOutOfMemory; ImpossibleSettings outside the preset's rules."""
         rules = get_preset(request.preset)
         size = {"width": request.width, "height": request.height, "num_frames": request.num_frames}
         if problems := settings_problems(rules, steps=request.steps, **size):
             raise ImpossibleSettings(" ".join(problems))
+        if rules.backend != "diffusers":
+            return self._render_elsewhere(rules, request, on_step)
         pipe = self.pipeline(request, options)
         device = _resolve_device(options.device)
         self._apply_memory(options.vae_tiling, options.offload, device)
@@ -351,6 +292,16 @@ class Engine:
             except Exception:  # cannot go back cleanly: load afresh on the next job
                 log.exception("could not restore memory settings; unloading the pipeline")
                 self.unload()
+
+    def _render_elsewhere(self, preset: Preset, request: RenderRequest, on_step: StepCallback | None) -> FrameVideo:
+        """A custom callable's or a remote server's frames (runtime/backends.py)."""
+        from .backends import render_elsewhere
+
+        if preset.backend == "callable":
+            with self._lock:  # the custom model needs the memory a resident pipeline holds
+                if self._pipe is not None:
+                    self.unload()
+        return render_elsewhere(preset, request, on_step)
 
     def _call(
         self, pipe: DiffusionPipeline, request: RenderRequest, on_step: StepCallback | None, *, low_memory: bool
@@ -380,6 +331,19 @@ class Engine:
             "callback_on_step_end": callback,
         }
         pipe, kwargs = with_image(pipe, preset, request.image_path, kwargs)
+        kwargs = call_arguments(pipe, kwargs)
+        with _steps_from_scheduler(pipe, callback if "callback_on_step_end" not in kwargs else None):
+            return self._run(pipe, request, kwargs, generator, low_memory=low_memory)
+
+    def _run(
+        self,
+        pipe: DiffusionPipeline,
+        request: RenderRequest,
+        kwargs: dict[str, Any],
+        generator: torch.Generator,
+        *,
+        low_memory: bool,
+    ) -> Video:
         chunked = chunked_decode(pipe)
         started, cpu_started = time.monotonic(), time.process_time()
         if chunked:  # latents out of the pipeline; the frames are decoded chunk by chunk as they are encoded

@@ -5,7 +5,9 @@ Pure Python (no torch, no Django), so the web process can validate and show exac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 MAX_DURATION_S = 10
 MIN_DURATION_S = 1
@@ -15,6 +17,8 @@ MAX_WIDTH, MAX_HEIGHT = 1024, 768
 BUILTIN_SOURCE = "built-in tiny pipeline"
 #: libx264's presets, fastest first (RENDER_X264_PRESET and a preset's `x264_preset` name one of them).
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
+#: How a worker may move a pipeline's weights off the GPU between uses (GPU only).
+OFFLOAD_MODES = ("none", "model", "sequential", "group")
 
 
 class PresetRuleError(ValueError):
@@ -41,24 +45,39 @@ class RenderPlan:
 
 @dataclass(frozen=True)
 class Preset:
-    """What a worker needs to build or load a pipeline, and the rules its outputs follow."""
+    """What a worker needs to build or load a model, and the rules its outputs follow (an entry of a presets
+    TOML file, generation/runtime/preset_file.py). A preset renders through one backend: a diffusers
+    `pipeline_class` loaded from `source`, a `callable` (package.module:function, see runtime/custom.py), or
+    an HTTP inference server at `endpoint` (runtime/remote.py)."""
 
     key: str
     label: str
-    pipeline_class: str
-    source: str  # hub id or local folder; empty for the pipeline built in code
-    size_multiple: int
-    frame_multiple: int  # frames = frame_multiple * k + 1
-    fps: int
-    steps: int
-    guidance: float
-    max_sequence_length: int
+    pipeline_class: str = ""  # a diffusers class name or a dotted path
+    source: str = ""  # hub id or local folder; empty for the pipeline built in code
+    size_multiple: int = 16
+    frame_multiple: int = 8  # frames = frame_multiple * k + 1
+    fps: int = 24
+    steps: int = 30
+    guidance: float = 5.0
+    max_sequence_length: int = 128
     dtype: str = "bfloat16"  # on GPU; CPU always runs float32
     revision: str = "main"
     sizes: tuple[tuple[int, int], ...] = ()  # when set, the only sizes the model renders
     max_frames: int = 0  # 0: no limit beyond MAX_DURATION_S
     x264_preset: str = "veryfast"  # how hard libx264 works on this preset's clips (RENDER_X264_PRESET overrides)
-    image_pipeline_class: str = ""  # diffusers class of its image-to-video pipeline; empty = no image-to-video
+    image_pipeline_class: str = ""  # diffusers class for image-to-video from the same weights; "" = none
+    callable: str = ""  # package.module:function that yields frames (runtime/custom.py)
+    endpoint: str = ""  # base URL of an inference server speaking runtime/remote.py's protocol
+    endpoint_token_env: str = ""  # environment variable holding the server's bearer token
+    vae_tiling: bool = False  # memory options; RENDER_VAE_TILING, RENDER_OFFLOAD, RENDER_PRESET_OPTIONS override
+    offload: str = "none"
+    compile: bool = False
+    memory_gib: float = 0.0  # device memory the model needs (0: not declared); a worker with less cannot run it
+
+    @property
+    def backend(self) -> str:
+        """'callable', 'remote' or 'diffusers'."""
+        return "callable" if self.callable else "remote" if self.endpoint else "diffusers"
 
     @property
     def frame_rule(self) -> str:
@@ -120,86 +139,10 @@ class Preset:
         return RenderPlan(width=width, height=height, num_frames=self.num_frames(duration_s), fps=self.fps)
 
 
-PRESETS: dict[str, Preset] = {
-    p.key: p
-    for p in (
-        # Random weights draw noise, which no x264 preset compresses much (veryfast: 24% smaller than
-        # ultrafast for 4x the CPU, bench/encode_options.py): the demo and test pipeline encodes fast.
-        Preset(
-            "tiny",
-            "Tiny (offline, random weights)",
-            "LTXPipeline",
-            "",
-            32,
-            8,
-            24,
-            8,
-            3.0,
-            128,
-            "float32",
-            revision="tiny-v1",
-            x264_preset="ultrafast",
-            image_pipeline_class="LTXImageToVideoPipeline",
-        ),
-        Preset(
-            "ltx-video",
-            "LTX-Video",
-            "LTXPipeline",
-            "Lightricks/LTX-Video",
-            32,
-            8,
-            24,
-            40,
-            3.0,
-            128,
-            image_pipeline_class="LTXImageToVideoPipeline",
-        ),
-        Preset(
-            "wan2.1-t2v-1.3b",
-            "Wan 2.1 T2V 1.3B",
-            "WanPipeline",
-            "Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
-            16,
-            4,
-            16,
-            40,
-            5.0,
-            512,
-            image_pipeline_class="WanImageToVideoPipeline",
-        ),
-        Preset(
-            "cogvideox-2b",
-            "CogVideoX 2B",
-            "CogVideoXPipeline",
-            "THUDM/CogVideoX-2b",
-            16,
-            8,
-            8,
-            50,
-            6.0,
-            226,
-            "float16",
-            sizes=((720, 480),),
-            max_frames=49,
-            image_pipeline_class="CogVideoXImageToVideoPipeline",
-        ),
-        Preset(
-            "cogvideox-5b",
-            "CogVideoX 5B",
-            "CogVideoXPipeline",
-            "THUDM/CogVideoX-5b",
-            16,
-            8,
-            8,
-            50,
-            6.0,
-            226,
-            sizes=((720, 480),),
-            max_frames=49,
-            image_pipeline_class="CogVideoXImageToVideoPipeline",
-        ),
-    )
-}
+#: The registry: the presets of the files RENDER_PRESETS_FILES names (the shipped presets.toml until the
+#: settings load theirs). One dict, replaced in place, so every module's `PRESETS` sees the same entries.
+PRESETS: dict[str, Preset] = {}
+PRESET_FILES: list[Path] = []
 DEFAULT_PRESET = "tiny"
 
 
@@ -214,3 +157,23 @@ def get_preset(key: str) -> Preset:
 def preset_choices() -> list[tuple[str, str]]:
     """(key, label) for every registered preset (model and form choices)."""
     return [(p.key, p.label) for p in PRESETS.values()]
+
+
+def use_preset_files(paths: Iterable[Path | str]) -> dict[str, Preset]:
+    """Load the presets of `paths` (later files replace earlier entries of the same key) into the registry;
+    PresetFileError naming the file, the preset and the field when one is wrong (the registry is unchanged)."""
+    from .preset_file import load_files
+
+    files = [Path(p) for p in paths]
+    loaded = load_files(list(files))
+    PRESETS.clear()
+    PRESETS.update(loaded)
+    PRESET_FILES[:] = files
+    return PRESETS
+
+
+def _load_shipped() -> None:
+    use_preset_files([Path(__file__).resolve().parent / "presets.toml"])
+
+
+_load_shipped()

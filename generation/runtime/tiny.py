@@ -18,7 +18,7 @@ from diffusers import (
     LTXPipeline,
     LTXVideoTransformer3DModel,
 )
-from transformers import T5Config, T5EncoderModel, T5Tokenizer
+from transformers import PreTrainedTokenizerFast, T5Config, T5EncoderModel, T5Tokenizer
 
 WEIGHT_SEED = 0
 MAX_TEXT_TOKENS = 128
@@ -31,6 +31,32 @@ def build_tokenizer(max_length: int = MAX_TEXT_TOKENS) -> T5Tokenizer:
         vocab.append(("\u2581" + char, -3.0))
         vocab.append((char, -4.0))
     return T5Tokenizer(vocab=vocab, extra_ids=0, model_max_length=max_length)
+
+
+def build_chat_tokenizer(max_length: int = 2048) -> PreTrainedTokenizerFast:
+    """A character-level tokenizer with a chat template (for pipelines whose text encoder is a chat model,
+    such as HunyuanVideo 1.5's Qwen2.5-VL), built offline in code."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    vocab = {
+        token: i for i, token in enumerate(specials + list(string.ascii_letters + string.digits + string.punctuation))
+    }
+    model = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<|endoftext|>"))
+    model.pre_tokenizer = pre_tokenizers.Split("", "isolated")
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=model,
+        pad_token="<|endoftext|>",
+        eos_token="<|im_end|>",
+        bos_token="<|im_start|>",
+        model_max_length=max_length,
+    )
+    tokenizer.chat_template = (
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n"
+        "{{ m['content'] if m['content'] is string else m['content'][0]['text'] }}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    return tokenizer
 
 
 def build_tiny_pipeline() -> LTXPipeline:

@@ -11,16 +11,21 @@ from django.utils.module_loading import import_string
 
 
 def engine_options(preset_key: str):
-    """Engine options for a preset: the RENDER_* settings, overridden per preset by RENDER_PRESET_OPTIONS."""
+    """Engine options for a preset: RENDER_PRESET_OPTIONS for it, else the RENDER_* settings where they turn an
+    option on, else the preset's own memory options (its entry in the presets file)."""
     from generation.runtime.engine import EngineOptions
+    from generation.runtime.presets import PRESETS
 
     per_preset = settings.RENDER_PRESET_OPTIONS.get(preset_key, {})
+    preset = PRESETS.get(preset_key)
     return EngineOptions(
         device=settings.RENDER_DEVICE,
         dtype=per_preset.get("dtype", settings.RENDER_DTYPE),
-        vae_tiling=bool(per_preset.get("vae_tiling", settings.RENDER_VAE_TILING)),
-        offload=per_preset.get("offload", settings.RENDER_OFFLOAD),
-        compile=bool(per_preset.get("compile", settings.RENDER_COMPILE)),
+        vae_tiling=bool(per_preset.get("vae_tiling", settings.RENDER_VAE_TILING or (preset and preset.vae_tiling))),
+        offload=per_preset.get(
+            "offload", settings.RENDER_OFFLOAD if settings.RENDER_OFFLOAD != "none" or not preset else preset.offload
+        ),
+        compile=bool(per_preset.get("compile", settings.RENDER_COMPILE or (preset and preset.compile))),
     )
 
 

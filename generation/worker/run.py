@@ -129,6 +129,7 @@ def _run(*, job_id: str, worker_name: str) -> str:
         preset=job.preset,
         model="" if job.model_source == BUILTIN_SOURCE else job.model_source,
         revision=job.model_revision,
+        fps=job.fps,
     )
     options = engine_options(job.preset)
     encoder_preset = x264_preset(job.preset)

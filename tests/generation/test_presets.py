@@ -20,8 +20,17 @@ durations = st.integers(min_value=-5, max_value=20)
 sides = st.integers(min_value=-64, max_value=2048)
 
 
-def test_registry_has_the_five_presets_with_their_native_rules():
-    assert set(PRESETS) == {"tiny", "ltx-video", "wan2.1-t2v-1.3b", "cogvideox-2b", "cogvideox-5b"}
+def test_registry_has_the_shipped_presets_with_their_native_rules():
+    assert set(PRESETS) == {
+        "tiny",
+        "ltx-video",
+        "wan2.1-t2v-1.3b",
+        "cogvideox-2b",
+        "cogvideox-5b",
+        "wan2.2-ti2v-5b",
+        "ltx-video-0.9.7-distilled",
+        "hunyuanvideo-1.5-480p",
+    }
     rules = {k: (p.size_multiple, p.frame_multiple, p.fps, p.pipeline_class) for k, p in PRESETS.items()}
     assert rules["ltx-video"] == (32, 8, 24, "LTXPipeline")
     assert rules["wan2.1-t2v-1.3b"] == (16, 4, 16, "WanPipeline")
