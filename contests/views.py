@@ -16,7 +16,7 @@ from contests import judging, selectors, services
 from contests.export import scores_csv_response
 from contests.judging_copies import judging_file_response
 from contests.models import Entry, EntryStatus, Phase
-from contests.timezones import in_viewer_timezone
+from core.timezones import in_viewer_timezone
 from generation.media import media_serve
 from generation.models import Clip
 
