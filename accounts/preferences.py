@@ -116,5 +116,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
             secure=request.is_secure(),
         )
     if time_zone is not None and request.user.is_authenticated:
-        messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": time_zone or _("your browser's zone")})
+        messages.success(
+            request, _("Times are now shown in %(zone)s.") % {"zone": time_zone or _("your browser's zone")}
+        )
     return response

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -214,7 +215,7 @@ def clip_publish(*, clip_id: uuid.UUID | str) -> bool:
         _hold_or_publish(clip, now)
         if clip.publication != P.PUBLISHED:
             return False  # a contest holds it until its results
-        notify.user_notify(user=clip.artist, message="Your clip is now published in the gallery.", clip=clip)
+        notify.user_notify(user=clip.artist, message=gettext("Your clip is now published in the gallery."), clip=clip)
     return True
 
 
@@ -303,9 +304,12 @@ def clip_take_down(
         notify.user_notify(
             user=clip.artist,
             clip=clip,
-            email_subject="Your clip was taken down",
-            message=f"Your clip was taken down under clause {clause_obj.code} ({clause_obj.title}): {reason} "
-            "You may appeal the takedown once.",
+            email_subject=gettext("Your clip was taken down"),
+            message=gettext(
+                "Your clip was taken down under clause %(code)s (%(title)s): %(reason)s "
+                "You may appeal the takedown once."
+            )
+            % {"code": clause_obj.code, "title": clause_obj.title, "reason": reason},
         )
         clip_taken_down.send(sender=Clip, clip_id=clip.id, review_id=takedown.pk)
         _left_publication(clip.id)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from approvals.gate import Publication
 from artists.models import ArtistProfile, Attachment, ClipConsent, Export
@@ -73,7 +74,7 @@ def _withdraw_all(user, request) -> tuple[int, list[str]]:
 def account_delete(*, user, password: str, request=None) -> str:
     """Withdraw published clips, erase personal data, keep the ledger under a pseudonym; returns it."""
     if not user.is_authenticated or not user.is_active:
-        raise ValidationError("This account is already closed.")
+        raise ValidationError(gettext("This account is already closed."))
     if not user.check_password(password or ""):
         raise ValidationError({"password": "The password is wrong; the account was not deleted."})
     pseudonym = f"former-artist-{os.urandom(5).hex()}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from approvals.notify import user_notify
 from artists.ledger import ledger_record
@@ -35,7 +36,7 @@ def feedback_create(
     `images` is a list of (name, bytes); every image is checked before anything is stored.
     """
     if not getattr(artist, "is_artist", False):
-        raise ValidationError("Only artists file feedback.")
+        raise ValidationError(_("Only artists file feedback."))
     if kind not in FeedbackKind.values:
         raise ValidationError({"kind": "Choose bug, suggestion or safety finding."})
     title, text = (title or "").strip(), (text or "").strip()
@@ -84,7 +85,7 @@ def feedback_triage(
 ) -> Feedback:
     """Move an item to a triage state with a response the artist reads; accepted items earn once."""
     if not getattr(moderator, "is_moderator", False):
-        raise ValidationError("Only moderators triage feedback.")
+        raise ValidationError(_("Only moderators triage feedback."))
     response = (response or "").strip()
     if not response:
         raise ValidationError({"response": "Write a response: the artist reads it."})
@@ -93,12 +94,12 @@ def feedback_triage(
     with transaction.atomic():
         item = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
         if item is None:
-            raise ValidationError("No such feedback item.")
+            raise ValidationError(_("No such feedback item."))
         allowed = TRIAGE.get(item.status, ())
         if status not in allowed:
             raise ValidationError(
-                f"Feedback that is {item.get_status_display().lower()} cannot become "
-                f"{dict(S.choices).get(status, status).lower()}."
+                _("Feedback that is %(lower)s cannot become %(lower2)s.")
+                % {"lower": item.get_status_display().lower(), "lower2": dict(S.choices).get(status, status).lower()}
             )
         original = None
         if status == S.DUPLICATE:
@@ -130,7 +131,7 @@ def feedback_triage(
 def changelog_add(*, title: str, body: str, feedback_ids: list[int], actor, request=None) -> ChangelogEntry:
     """Publish one changelog entry linked to the accepted or fixed feedback items behind it."""
     if not getattr(actor, "is_moderator", False):
-        raise ValidationError("Only moderators write the changelog.")
+        raise ValidationError(_("Only moderators write the changelog."))
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Give the change a title."})

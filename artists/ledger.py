@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from artists.models import RATED_KINDS, EntryKind, LedgerEntry, LedgerRate
 from core.audit import audit_record
@@ -34,7 +35,7 @@ def _decimal(value, *, what: str) -> Decimal:
 def _lock_artist(artist_id):
     user = get_user_model().objects.select_for_update().filter(pk=artist_id).first()
     if user is None:
-        raise ValidationError("No such artist.")
+        raise ValidationError(gettext("No such artist."))
     return user
 
 
@@ -84,7 +85,10 @@ def ledger_record(
     else:
         configured = LedgerRate.objects.filter(kind=kind).first()
         if configured is None:
-            raise ValidationError(f"No rate is configured for {EntryKind(kind).label.lower()}; an admin sets it.")
+            raise ValidationError(
+                gettext("No rate is configured for %(lower)s; an admin sets it.")
+                % {"lower": EntryKind(kind).label.lower()}
+            )
         rate = configured.amount
         amount = (rate * quantity).quantize(CENT)
     if amount <= 0:
@@ -125,7 +129,7 @@ def ledger_record(
 def ledger_payout(*, artist, amount, memo: str = "", actor, request=None) -> LedgerEntry:
     """Append a payout (a negative entry) of at most the artist's balance; admins only."""
     if not getattr(actor, "is_staff", False):
-        raise ValidationError("Only admins record payouts.")
+        raise ValidationError(gettext("Only admins record payouts."))
     amount = _decimal(amount, what="amount")
     if amount <= 0:
         raise ValidationError({"amount": "A payout must be more than zero."})
@@ -150,7 +154,7 @@ def ledger_payout(*, artist, amount, memo: str = "", actor, request=None) -> Led
 def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> LedgerEntry:
     """Append the reversal of one entry (its opposite amount); an entry is reversed at most once."""
     if not getattr(actor, "is_staff", False):
-        raise ValidationError("Only admins correct the ledger.")
+        raise ValidationError(gettext("Only admins correct the ledger."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Write why the entry is reversed: the artist reads it."})
@@ -158,12 +162,12 @@ def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> Ledger
         with transaction.atomic():
             original = LedgerEntry.objects.filter(pk=entry_id).first()
             if original is None:
-                raise ValidationError("No such ledger entry.")
+                raise ValidationError(gettext("No such ledger entry."))
             _lock_artist(original.artist_id)
             if original.kind == EntryKind.REVERSAL:
-                raise ValidationError("A reversal cannot itself be reversed; record a new entry instead.")
+                raise ValidationError(gettext("A reversal cannot itself be reversed; record a new entry instead."))
             if LedgerEntry.objects.filter(reverses=original).exists():
-                raise ValidationError("This entry is already reversed.")
+                raise ValidationError(gettext("This entry is already reversed."))
             entry = LedgerEntry.objects.create(
                 artist_id=original.artist_id,
                 kind=EntryKind.REVERSAL,
@@ -183,7 +187,7 @@ def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> Ledger
                 detail={"reverses": original.pk, "reason": reason[:500]},
             )
     except IntegrityError:
-        raise ValidationError("This entry is already reversed.") from None
+        raise ValidationError(gettext("This entry is already reversed.")) from None
     return entry
 
 

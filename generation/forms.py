@@ -24,7 +24,7 @@ class RenderForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What to avoid (optional)"}),
     )
     duration_s = forms.IntegerField(
-        label="Duration (seconds)",
+        label=_("Duration (seconds)"),
         min_value=MIN_DURATION_S,
         max_value=MAX_DURATION_S,
         initial=2,
@@ -35,11 +35,11 @@ class RenderForm(forms.Form):
         required=False,
         min_value=0,
         max_value=MAX_SEED,
-        help_text="Leave empty for a random seed; the seed used is always shown.",
+        help_text=_("Leave empty for a random seed; the seed used is always shown."),
         error_messages={"invalid": "Seed must be a whole number."},
     )
 
-    preset = forms.ChoiceField(label="Model", choices=[], required=False)
+    preset = forms.ChoiceField(label=_("Model"), choices=[], required=False)
     variations = forms.TypedChoiceField(
         label=_("Variations"),
         choices=[(n, str(n)) for n in range(1, MAX_VARIATIONS + 1)],

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_token_scopes_judging_and_tokens'),
+        ("accounts", "0005_token_scopes_judging_and_tokens"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('de', 'Deutsch')], help_text="The site's language.", max_length=8, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("de", "Deutsch")],
+                help_text="The site's language.",
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='time_zone',
-            field=models.CharField(blank=True, help_text='Times on every page are shown in it.', max_length=64, verbose_name='time zone'),
+            model_name="user",
+            name="time_zone",
+            field=models.CharField(
+                blank=True, help_text="Times on every page are shown in it.", max_length=64, verbose_name="time zone"
+            ),
         ),
     ]

@@ -12,27 +12,28 @@ move the table does not allow.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    DISPATCHED = "dispatched", "Dispatched"
-    RUNNING = "running", "Rendering"
-    SUCCEEDED = "succeeded", "Done"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    QUEUED = "queued", gettext_lazy("Queued")
+    DISPATCHED = "dispatched", gettext_lazy("Dispatched")
+    RUNNING = "running", gettext_lazy("Rendering")
+    SUCCEEDED = "succeeded", gettext_lazy("Done")
+    FAILED = "failed", gettext_lazy("Failed")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 class FailureClass(models.TextChoices):
     """Why a failed job failed, for the farm's operators (the /metrics failures counter): the artist reads
     `error`, a sentence; this is its class."""
 
-    ERROR = "error", "Error in the render"
-    TIMEOUT = "timeout", "Past its time limit"
-    OUT_OF_MEMORY = "out_of_memory", "Out of GPU memory"
-    LOST = "lost", "Worker lost too many times"
-    OUTPUT = "output", "Could not mark or sign the clip"
-    MODEL_LOAD = "model_load", "The model could not be loaded"
+    ERROR = "error", gettext_lazy("Error in the render")
+    TIMEOUT = "timeout", gettext_lazy("Past its time limit")
+    OUT_OF_MEMORY = "out_of_memory", gettext_lazy("Out of GPU memory")
+    LOST = "lost", gettext_lazy("Worker lost too many times")
+    OUTPUT = "output", gettext_lazy("Could not mark or sign the clip")
+    MODEL_LOAD = "model_load", gettext_lazy("The model could not be loaded")
 
 
 S = JobStatus
