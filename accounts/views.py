@@ -27,6 +27,7 @@ from core import clock
 from core.audit import audit_record, client_ip
 from core.forms import form_add_service_errors
 from core.ratelimit import ratelimit_hit, too_many_requests
+from core.timezones import ZONE_NAMES
 
 
 @login_required
@@ -114,7 +115,16 @@ def account(request):
     tokens = request.user.api_tokens.all()
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
-        request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token}, status=status
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "zones": ZONE_NAMES,
+            "settings_languages": settings.LANGUAGES,
+        },
+        status=status,
     )
 
 

@@ -2,7 +2,7 @@
 
 Each template is split by Django's own lexer; template tags are masked (their length kept, so positions stay
 those of the source), and the rest is scanned as HTML: the text between tags, and the attributes people read
-(title, alt, placeholder, aria-label, label, a button's value). Text inside {% translate %},
+(title, alt, placeholder, aria-label, label, a button's value), and the words given to `default` filters. Text inside {% translate %},
 {% blocktranslate %}...{% endblocktranslate %}, comments, <script>, <style>, <code>, <pre> and <kbd> is
 skipped. A run of text with a word of two letters or more, outside those, is a finding.
 tests/test_i18n.py runs it over every template; `manage.py check_templates_i18n` prints the findings.
@@ -46,6 +46,9 @@ READABLE_ATTRIBUTES = frozenset({"title", "alt", "placeholder", "aria-label", "a
 SKIPPED_ELEMENTS = frozenset({"script", "style", "code", "pre", "kbd", "samp"})
 _SKIP_OPEN = re.compile(r"{%\s*(blocktranslate|blocktrans|comment|verbatim)\b")
 _SKIP_CLOSE = re.compile(r"{%\s*end(blocktranslate|blocktrans|comment|verbatim)\b")
+#: Templates of another package's pages, extended here without words of their own (the API docs).
+SKIPPED_TEMPLATES = ("drf_spectacular/",)
+_FILTER_LITERAL = re.compile(r"""\|(?:default|default_if_none):(?:"([^"]*)"|'([^']*)')""")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
 
@@ -112,7 +115,7 @@ def findings(source: str) -> list[Finding]:
             result.append(Finding(source.count("\n", 0, a) + 1, text, a, b, attribute))
 
     pos, skipping = 0, ""
-    for tag in re.finditer(r"<(/?)([A-Za-z][\w-]*|!--)([^>]*)>", masked):
+    for tag in re.finditer(r"<(/?)([A-Za-z][\w-]*|!--|![A-Za-z]+)([^>]*)>", masked):
         closing, name, interior = tag.group(1), tag.group(2).lower(), tag.group(3)
         if not skipping:
             for a, b in _runs(masked, pos, tag.start()):
@@ -125,7 +128,7 @@ def findings(source: str) -> list[Finding]:
         if name in SKIPPED_ELEMENTS and not closing and not interior.rstrip().endswith("/"):
             skipping = name
             continue
-        if closing or name == "!--":
+        if closing or name.startswith("!"):
             continue
         offset = tag.start(3)
         attributes = {m.group(1).lower(): m for m in _ATTRIBUTE.finditer(interior)}
@@ -139,7 +142,12 @@ def findings(source: str) -> list[Finding]:
     if not skipping:
         for a, b in _runs(masked, pos, len(masked)):
             add(a, b)
-    return result
+    for literal in _FILTER_LITERAL.finditer(source):  # {{ x|default:"never" }}: write default:_("never")
+        group = 1 if literal.group(1) is not None else 2
+        if masked[literal.start()] == VAR and _readable(literal.group(group)):
+            a, b = literal.start(group), literal.end(group)
+            result.append(Finding(source.count("\n", 0, a) + 1, literal.group(group), a, b, "filter"))
+    return sorted(result, key=lambda finding: finding.start)
 
 
 def _value(match) -> str:
@@ -151,6 +159,8 @@ def _value(match) -> str:
 def template_findings(root: Path) -> Iterator[tuple[Path, Finding]]:
     """Every finding in the .html and .txt templates under `root`."""
     for path in sorted(root.rglob("*")):
+        if path.relative_to(root).as_posix().startswith(SKIPPED_TEMPLATES):
+            continue
         if path.suffix in {".html", ".txt"} and path.is_file():
             for finding in findings(path.read_text(encoding="utf-8")):
                 yield path, finding
