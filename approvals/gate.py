@@ -92,16 +92,16 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "take_down": {P.PUBLISHED: P.TAKEN_DOWN, P.HELD: P.TAKEN_DOWN},
 }
 _VERBS = {
-    "request": "sent for review",
-    "approve": "approved",
-    "changes": "sent back for changes",
-    "reject": "rejected",
-    "appeal": "appealed",
-    "publish": "published",
-    "hold": "held for a contest",
-    "release": "released from a contest",
-    "withdraw": "withdrawn",
-    "take_down": "taken down",
+    "request": gettext_lazy("sent for review"),
+    "approve": gettext_lazy("approved"),
+    "changes": gettext_lazy("sent back for changes"),
+    "reject": gettext_lazy("rejected"),
+    "appeal": gettext_lazy("appealed"),
+    "publish": gettext_lazy("published"),
+    "hold": gettext_lazy("held for a contest"),
+    "release": gettext_lazy("released from a contest"),
+    "withdraw": gettext_lazy("withdrawn"),
+    "take_down": gettext_lazy("taken down"),
 }
 
 
@@ -118,8 +118,8 @@ def target(clip: Clip, action: str) -> str:
     found = TRANSITIONS[action].get(clip.publication)
     if found is None:
         raise ValidationError(
-            _("A clip that is %(lower)s cannot be %(VERBS)s.")
-            % {"lower": label(clip.publication).lower(), "VERBS": _VERBS[action]}
+            _("A clip that is %(state)s cannot be %(done)s.")
+            % {"state": label(clip.publication).lower(), "done": _VERBS[action]}
         )
     return found
 

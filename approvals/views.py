@@ -134,16 +134,19 @@ def review_decide(request, clip_id):
         messages.error(request, " ".join(exc.messages))
         return redirect("review_queue")
     clip.refresh_from_db()
-    verbs = {
-        "approve": "approved and published"
-        if clip.is_public
-        else f"approved; it will be published at {clip.publish_at:%Y-%m-%d %H:%M} UTC"
-        if clip.publish_at
-        else "approved",
-        "changes": "sent back to its artist for changes",
-        "reject": "rejected",
-    }
-    messages.success(request, _("Clip %(verbs)s.") % {"verbs": verbs[data["decision"]]})
+    if data["decision"] == "approve" and clip.is_public:
+        done = _("Clip approved and published.")
+    elif data["decision"] == "approve" and clip.publish_at:
+        done = _("Clip approved; it will be published at %(when)s UTC.") % {
+            "when": format(clip.publish_at, "%Y-%m-%d %H:%M")
+        }
+    elif data["decision"] == "approve":
+        done = _("Clip approved.")
+    elif data["decision"] == "changes":
+        done = _("Clip sent back to its artist for changes.")
+    else:
+        done = _("Clip rejected.")
+    messages.success(request, done)
     return redirect("review_next")
 
 

@@ -47,16 +47,19 @@ def _lock_contest(contest_id: int) -> Contest:
 
 
 def _refuse_unless_open(contest: Contest, now: datetime, *, action: str) -> None:
+    """`action`: "enter" (an entry) or "priority" (a priority lane)."""
     if now < contest.opens_at:
-        raise ValidationError(
-            gettext("“%(title)s” opens at %(utc)s; %(action)s from then on.")
-            % {"title": contest.title, "utc": utc(contest.opens_at), "action": action}
-        )
+        opens = {
+            "enter": gettext("“%(title)s” opens at %(utc)s; entries are possible from then on."),
+            "priority": gettext("“%(title)s” opens at %(utc)s; a priority lane can be given from then on."),
+        }
+        raise ValidationError(opens[action] % {"title": contest.title, "utc": utc(contest.opens_at)})
     if now >= contest.closes_at:
-        raise ValidationError(
-            gettext("“%(title)s” closed at %(utc)s; %(action)s no longer possible.")
-            % {"title": contest.title, "utc": utc(contest.closes_at), "action": action}
-        )
+        closed = {
+            "enter": gettext("“%(title)s” closed at %(utc)s; entries are no longer possible."),
+            "priority": gettext("“%(title)s” closed at %(utc)s; a priority lane can no longer be given."),
+        }
+        raise ValidationError(closed[action] % {"title": contest.title, "utc": utc(contest.closes_at)})
 
 
 def entry_create(
@@ -72,7 +75,7 @@ def entry_create(
     with transaction.atomic():
         contest = _lock_contest(contest_id)
         now = clock.now()
-        _refuse_unless_open(contest, now, action="entries are")
+        _refuse_unless_open(contest, now, action="enter")
         clip = Clip.objects.select_for_update().filter(pk=clip_id).first() if clip_id is not None else None
         if clip is None or (clip.artist_id != artist.pk and clip.publication != Publication.PUBLISHED):
             raise ValidationError({"clip": gettext("No such clip.")})
@@ -224,7 +227,7 @@ def contest_grant_priority_lane(*, contest_id: int, admin: User, request: HttpRe
 
     with transaction.atomic():
         contest = _lock_contest(contest_id)
-        _refuse_unless_open(contest, clock.now(), action="a priority lane can be given")
+        _refuse_unless_open(contest, clock.now(), action="priority")
         artist_ids = set(
             Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE).values_list("artist_id", flat=True)
         )
