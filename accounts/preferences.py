@@ -24,12 +24,6 @@ from core.timezones import viewer_timezone, zone_named
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
-def account_language(user) -> str:
-    """The language to speak to `user` in (emails, notifications): the account's choice, else the default."""
-    language = getattr(user, "language", "") or ""
-    return language if language in LANGUAGE_CODES else settings.LANGUAGE_CODE
-
-
 class ViewerPreferencesMiddleware:
     """After authentication: activate the account's language (unless an API request names its own) and the
     viewer's time zone for the whole request, templates included."""

@@ -27,6 +27,7 @@ from approvals.policy import prompt_evaluate
 from approvals.signals import clip_decided, clip_left_publication, clip_published, clip_taken_down
 from core import clock
 from core.audit import audit_record
+from core.i18n import speaking_to
 from generation.models import Clip
 
 MAX_REASON_CHARS = 2000
@@ -200,7 +201,10 @@ def clips_release(
             audit_record(action="clip.released", actor=actor, request=request, obj=clip, detail={"reason": reason})
             _hold_or_publish(clip, now)
             if clip.publication == P.PUBLISHED:
-                notify.user_notify(user=clip.artist, clip=clip, message=_("Your clip is now published in the gallery."))
+                with speaking_to(clip.artist):
+                    notify.user_notify(
+                        user=clip.artist, clip=clip, message=_("Your clip is now published in the gallery.")
+                    )
             released += 1
     return released
 
@@ -215,7 +219,10 @@ def clip_publish(*, clip_id: uuid.UUID | str) -> bool:
         _hold_or_publish(clip, now)
         if clip.publication != P.PUBLISHED:
             return False  # a contest holds it until its results
-        notify.user_notify(user=clip.artist, message=gettext("Your clip is now published in the gallery."), clip=clip)
+        with speaking_to(clip.artist):
+            notify.user_notify(
+                user=clip.artist, message=gettext("Your clip is now published in the gallery."), clip=clip
+            )
     return True
 
 
@@ -301,16 +308,17 @@ def clip_take_down(
             obj=clip,
             detail={"reason": reason, "clause": clause_obj.code},
         )
-        notify.user_notify(
-            user=clip.artist,
-            clip=clip,
-            email_subject=gettext("Your clip was taken down"),
-            message=gettext(
-                "Your clip was taken down under clause %(code)s (%(title)s): %(reason)s "
-                "You may appeal the takedown once."
+        with speaking_to(clip.artist):
+            notify.user_notify(
+                user=clip.artist,
+                clip=clip,
+                email_subject=gettext("Your clip was taken down"),
+                message=gettext(
+                    "Your clip was taken down under clause %(code)s (%(title)s): %(reason)s "
+                    "You may appeal the takedown once."
+                )
+                % {"code": clause_obj.code, "title": clause_obj.title, "reason": reason},
             )
-            % {"code": clause_obj.code, "title": clause_obj.title, "reason": reason},
-        )
         clip_taken_down.send(sender=Clip, clip_id=clip.id, review_id=takedown.pk)
         _left_publication(clip.id)
     return clip

@@ -16,6 +16,7 @@ from artists.ledger import ledger_record
 from artists.models import Attachment, ChangelogEntry, EntryKind, Feedback, FeedbackKind, FeedbackStatus
 from core import clock
 from core.audit import audit_record
+from core.i18n import speaking_to
 from core.uploads import image_clean
 from generation.models import Clip
 
@@ -121,10 +122,13 @@ def feedback_triage(
                 actor=moderator,
                 request=request,
             )
-        user_notify(
-            user=item.artist,
-            message=f"Your feedback “{item.title}” was triaged: {item.get_status_display()}. {response}"[:500],
-        )
+        with speaking_to(item.artist):
+            message = _("Your feedback “%(title)s” was triaged: %(status)s. %(response)s") % {
+                "title": item.title,
+                "status": item.get_status_display(),
+                "response": response,
+            }
+            user_notify(user=item.artist, message=message[:500])
     return item
 
 

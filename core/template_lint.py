@@ -1,11 +1,11 @@
 """A lint for templates: words a person reads that are not marked for translation.
 
 Each template is split by Django's own lexer; template tags are masked (their length kept, so positions stay
-those of the source), and the rest is scanned as HTML: the text between tags, and the attributes people read
-(title, alt, placeholder, aria-label, label, a button's value), and the words given to `default` filters. Text inside {% translate %},
-{% blocktranslate %}...{% endblocktranslate %}, comments, <script>, <style>, <code>, <pre> and <kbd> is
-skipped. A run of text with a word of two letters or more, outside those, is a finding.
-tests/test_i18n.py runs it over every template; `manage.py check_templates_i18n` prints the findings.
+those of the source), and the rest is scanned as HTML: the text between tags, the attributes people read
+(title, alt, placeholder, aria-label, label, a button's value), and the words given to `default` filters.
+Text inside {% translate %}, {% blocktranslate %}...{% endblocktranslate %}, comments, <script>, <style>,
+<code>, <pre> and <kbd> is skipped. A run of text with a word of two letters or more, outside those, is a
+finding. `manage.py check_i18n` (make lint) fails on any; tests/test_i18n.py plants one.
 """
 
 from __future__ import annotations
