@@ -10,7 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-_COUNT = re.compile(r"(\d+) (translated|untranslated|fuzzy) messages?")
+_COUNT = re.compile(r"(\d+) (translated|untranslated|fuzzy) (?:messages?|translations?)")
 
 
 @dataclass(frozen=True)
