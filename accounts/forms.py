@@ -15,8 +15,8 @@ from core.mail import mail_send
 class InviteForm(forms.Form):
     """Offers exactly the roles the inviter may invite (accounts.services.invitations.MAY_INVITE)."""
 
-    email = forms.EmailField(error_messages={"invalid": _("Enter a valid email address.")})
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.ARTIST)
+    email = forms.EmailField(label=_("Email"), error_messages={"invalid": _("Enter a valid email address.")})
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ARTIST)
 
     def __init__(self, *args, inviter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,10 +26,13 @@ class InviteForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    email = forms.EmailField(help_text=_("The address the invitation was sent to."))
-    username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    email = forms.EmailField(label=_("Email"), help_text=_("The address the invitation was sent to."))
+    username = forms.CharField(label=_("Username"), max_length=150, validators=[UnicodeUsernameValidator()])
     display_name = forms.CharField(
-        max_length=80, required=False, help_text=_("How your credit appears on published clips.")
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_("How your credit appears on published clips."),
     )
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
@@ -55,8 +58,11 @@ class AcceptInvitationForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=80, required=False, help_text=_("What this token is for, e.g. 'render script'."))
+    name = forms.CharField(
+        label=_("Name"), max_length=80, required=False, help_text=_("What this token is for, e.g. 'render script'.")
+    )
     scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
         choices=(),
         widget=forms.CheckboxSelectMultiple,
         required=True,

@@ -20,9 +20,10 @@ def _clause_field(required: bool) -> forms.ModelChoiceField:
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[(d.value, d.label) for d in REVIEW_DECISIONS])
+    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=[(d.value, d.label) for d in REVIEW_DECISIONS])
     clause = _clause_field(required=False)
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=MAX_REASON_CHARS,
         widget=forms.Textarea(
@@ -42,6 +43,7 @@ class DecisionForm(forms.Form):
 
 class RequestPublicationForm(forms.Form):
     publish_at = forms.DateTimeField(
+        label=gettext_lazy("Publish at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=gettext_lazy("Optional embargo (UTC): once approved, the clip is published at this time."),
@@ -56,6 +58,7 @@ class RequestPublicationForm(forms.Form):
 
 class AppealForm(forms.Form):
     message = forms.CharField(
+        label=gettext_lazy("Message"),
         max_length=MAX_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Tell the moderators why the decision should change."},
@@ -65,6 +68,7 @@ class AppealForm(forms.Form):
 class TakeDownForm(forms.Form):
     clause = _clause_field(required=True)
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         max_length=MAX_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Write a reason: the artist will read it."},

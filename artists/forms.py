@@ -24,8 +24,8 @@ class MultipleImageField(forms.FileField):
 
 
 class FeedbackForm(forms.Form):
-    kind = forms.ChoiceField(choices=FeedbackKind.choices)
-    title = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FeedbackKind.choices)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, label=gettext_lazy("What happened")
     )
@@ -43,14 +43,20 @@ class FeedbackForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    status = forms.ChoiceField(choices=[c for c in FeedbackStatus.choices if c[0] != FeedbackStatus.NEW])
-    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=[c for c in FeedbackStatus.choices if c[0] != FeedbackStatus.NEW]
+    )
+    response = forms.CharField(
+        label=gettext_lazy("Response"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
     duplicate_of = forms.IntegerField(required=False, min_value=1, label=gettext_lazy("Duplicate of item #"))
 
 
 class ChangelogForm(forms.Form):
-    title = forms.CharField(max_length=160)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=160)
+    body = forms.CharField(
+        label=gettext_lazy("Body"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
     feedback = forms.CharField(max_length=200, label=gettext_lazy("Feedback items (numbers, comma separated)"))
 
     def clean_feedback(self):
@@ -62,20 +68,29 @@ class ChangelogForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    use = forms.ChoiceField(choices=Use.choices)
-    action = forms.ChoiceField(choices=[("grant", "grant"), ("revoke", "revoke")])
-    terms_version = forms.IntegerField(required=False, min_value=1)
+    use = forms.ChoiceField(label=gettext_lazy("Use"), choices=Use.choices)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=[("grant", "grant"), ("revoke", "revoke")])
+    terms_version = forms.IntegerField(label=gettext_lazy("Terms version"), required=False, min_value=1)
 
 
 class PromoUseForm(forms.Form):
-    use = forms.ChoiceField(choices=Use.choices)
-    purpose = forms.CharField(max_length=200)
+    use = forms.ChoiceField(label=gettext_lazy("Use"), choices=Use.choices)
+    purpose = forms.CharField(label=gettext_lazy("Purpose"), max_length=200)
 
 
 class LedgerDeskForm(forms.Form):
-    ACTIONS = [("testing", "Approved testing hours"), ("payout", "Payout"), ("reverse", "Reverse an entry")]
-    action = forms.ChoiceField(choices=ACTIONS)
-    artist = forms.CharField(max_length=150, required=False, help_text=gettext_lazy("Username (hours and payouts)."))
+    ACTIONS = [
+        ("testing", gettext_lazy("Approved testing hours")),
+        ("payout", gettext_lazy("Payout")),
+        ("reverse", gettext_lazy("Reverse an entry")),
+    ]
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS)
+    artist = forms.CharField(
+        label=gettext_lazy("Artist"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("Username (hours and payouts)."),
+    )
     quantity = forms.DecimalField(
         required=False, max_digits=10, decimal_places=2, label=gettext_lazy("Hours or amount")
     )
@@ -85,10 +100,16 @@ class LedgerDeskForm(forms.Form):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
-        max_length=80, required=False, help_text=gettext_lazy("Your credit on published clips.")
+        label=gettext_lazy("Display name"),
+        max_length=80,
+        required=False,
+        help_text=gettext_lazy("Your credit on published clips."),
     )
-    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False)
+    bio = forms.CharField(
+        label=gettext_lazy("Bio"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False
+    )
     links = forms.CharField(
+        label=gettext_lazy("Links"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,

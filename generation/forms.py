@@ -12,16 +12,18 @@ RESOLUTION_CHOICES = [(f"{w}x{h}", f"{w} × {h}") for w, h in RESOLUTIONS]
 
 class RenderForm(forms.Form):
     prompt = forms.CharField(
+        label=_("Prompt"),
         max_length=MAX_PROMPT_CHARS,
         widget=forms.Textarea(
-            attrs={"rows": 4, "placeholder": "A paper boat drifting down a rain-soaked street at dusk"}
+            attrs={"rows": 4, "placeholder": _("A paper boat drifting down a rain-soaked street at dusk")}
         ),
         error_messages={"required": "Write a prompt: it cannot be empty."},
     )
     negative_prompt = forms.CharField(
+        label=_("Negative prompt"),
         max_length=MAX_PROMPT_CHARS,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What to avoid (optional)"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What to avoid (optional)")}),
     )
     duration_s = forms.IntegerField(
         label=_("Duration (seconds)"),
@@ -30,8 +32,9 @@ class RenderForm(forms.Form):
         initial=2,
         error_messages={"invalid": "Duration must be a whole number of seconds."},
     )
-    resolution = forms.ChoiceField(choices=RESOLUTION_CHOICES, initial="512x512")
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=RESOLUTION_CHOICES, initial="512x512")
     seed = forms.IntegerField(
+        label=_("Seed"),
         required=False,
         min_value=0,
         max_value=MAX_SEED,
@@ -51,6 +54,7 @@ class RenderForm(forms.Form):
         error_messages={"invalid_choice": _("Variations must be a whole number from 1 to 4.")},
     )
     parent = forms.UUIDField(
+        label=_("Parent"),
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid": _("The render to start from must be given by its id.")},
