@@ -17,6 +17,7 @@ from artists.feedback import changelog_add, feedback_triage
 from artists.forms import ChangelogForm, LedgerDeskForm, PromoUseForm, TriageForm
 from artists.ledger import ledger_desk_record
 from artists.models import FeedbackStatus, LedgerEntry, LedgerRate, Use
+from artists.templatetags.money import money
 from core.forms import form_add_service_errors
 from core.permissions import require_role
 from core.redirects import next_url
@@ -175,7 +176,8 @@ def ledger_desk(request):
             form_add_service_errors(form, exc)
         else:
             messages.success(
-                request, _("Ledger entry #%(pk)s recorded: %(amount)s.") % {"pk": entry.pk, "amount": entry.amount}
+                request,
+                _("Ledger entry #%(pk)s recorded: %(amount)s.") % {"pk": entry.pk, "amount": money(entry.amount)},
             )
             return redirect("artists:ledger_desk")
     recent = LedgerEntry.objects.select_related("artist").order_by("-created_at", "-id")[:50]

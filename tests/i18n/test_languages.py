@@ -130,3 +130,22 @@ def test_the_javascript_catalogue_is_served_in_the_page_language(client):
     assert "Alle abspielen" in german and "Schritt %(step)s von %(total_steps)s" in german
     page = client.get("/").content.decode()
     assert page.index(reverse("javascript_catalog")) < page.index("/static/js/")  # loaded before the scripts
+
+
+def test_money_is_formatted_per_locale(artist):
+    from django.utils import translation
+
+    from artists.templatetags.money import money
+
+    with translation.override("en"):
+        assert (money("1234.5"), money(None)) == ("1,234.50", "")
+    with translation.override("de"):
+        assert money("1234.5") == "1.234,50"
+    assert (
+        '<strong id="balance">0,00</strong>'
+        in _login(artist, HTTP_ACCEPT_LANGUAGE="de").get(reverse("artists:ledger")).content.decode()
+    )
+    assert (
+        '<strong id="balance">0.00</strong>'
+        in _login(artist, HTTP_ACCEPT_LANGUAGE="en").get(reverse("artists:ledger")).content.decode()
+    )
