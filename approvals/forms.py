@@ -46,7 +46,9 @@ class RequestPublicationForm(forms.Form):
         label=gettext_lazy("Publish at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=gettext_lazy("Optional embargo (UTC): once approved, the clip is published at this time."),
+        help_text=gettext_lazy(
+            "Optional embargo, in your time zone: once approved, the clip is published at this time."
+        ),
     )
 
     def clean_publish_at(self):

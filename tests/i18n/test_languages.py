@@ -149,3 +149,12 @@ def test_money_is_formatted_per_locale(artist):
         '<strong id="balance">0.00</strong>'
         in _login(artist, HTTP_ACCEPT_LANGUAGE="en").get(reverse("artists:ledger")).content.decode()
     )
+
+
+def test_a_time_is_labelled_with_the_zone_it_is_shown_in(artist):
+    client = _login(artist, HTTP_ACCEPT_LANGUAGE="en")
+    quota = client.get(reverse("dashboard")).content.decode().split('id="quota">')[1].split("</p>")[0]
+    assert quota.endswith(" UTC.")
+    client.cookies["vernissage_tz"] = "Asia/Tokyo"
+    quota = client.get(reverse("dashboard")).content.decode().split('id="quota">')[1].split("</p>")[0]
+    assert quota.endswith(" Asia/Tokyo.") and "UTC" not in quota
