@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals.models import Decision, Review
 from core import clock
+from core.i18n import inline_label
 from generation.models import Clip
 
 
@@ -119,7 +120,7 @@ def target(clip: Clip, action: str) -> str:
     if found is None:
         raise ValidationError(
             _("A clip that is %(state)s cannot be %(done)s.")
-            % {"state": label(clip.publication).lower(), "done": _VERBS[action]}
+            % {"state": inline_label(label(clip.publication)), "done": _VERBS[action]}
         )
     return found
 
@@ -206,7 +207,8 @@ def check(*, clip: Clip, action: str, user, now: datetime | None = None, review=
     if action == Action.REVIEW:
         if review is None:
             raise ValidationError(
-                _("This clip is %(lower)s: there is nothing to review.") % {"lower": label(clip.publication).lower()}
+                _("This clip is %(lower)s: there is nothing to review.")
+                % {"lower": inline_label(label(clip.publication))}
             )
         _check_may_decide(review, clip, user, now)
         return None
@@ -215,7 +217,7 @@ def check(*, clip: Clip, action: str, user, now: datetime | None = None, review=
         by = f" by {last.moderator.credit_name}" if last and last.moderator else ""
         raise ValidationError(
             _("This clip is %(lower)s, not awaiting a decision: it was decided already%(by)s.")
-            % {"lower": label(clip.publication).lower(), "by": by}
+            % {"lower": inline_label(label(clip.publication)), "by": by}
         )
     found = target(clip, action)
     _check_may_decide(review, clip, user, now)
@@ -247,7 +249,7 @@ def delete_refusal(clip: Clip) -> str | None:
     if clip.publication == P.PUBLISHED:
         return _("This clip is published: withdraw it from the gallery first, then delete it.")
     return _("This clip is on its way to publication (%(state)s); it cannot be deleted now.") % {
-        "state": label(clip.publication).lower()
+        "state": inline_label(label(clip.publication))
     }
 
 

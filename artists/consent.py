@@ -18,6 +18,7 @@ from artists.ledger import ledger_record
 from artists.models import ClipConsent, ConsentTerms, EntryKind, PromoUse, Use
 from core import clock
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.models import Clip
 
 
@@ -66,7 +67,7 @@ def consent_grant(*, clip_id, artist, use: str, terms_version: int, request=None
         if clip.publication != Publication.PUBLISHED:
             raise ValidationError(
                 _("Consent applies to published clips; this one is %(lower)s.")
-                % {"lower": label(clip.publication).lower()}
+                % {"lower": inline_label(label(clip.publication))}
             )
         terms = terms_current(use=use)
         if terms is None:

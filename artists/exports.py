@@ -30,6 +30,7 @@ from conversations.models import Side
 from conversations.selectors import thread_timeline
 from core import clock, spreadsheet
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.models import Clip, RenderJob
 
 E = ExportStatus
@@ -285,7 +286,7 @@ def export_for_download(*, export_id, user) -> Export:
         )
     if export.status != E.READY:
         raise ValidationError(
-            _("This export is %(lower)s, not ready yet.") % {"lower": export.get_status_display().lower()}
+            _("This export is %(lower)s, not ready yet.") % {"lower": inline_label(export.get_status_display())}
         )
     return export
 

@@ -16,7 +16,7 @@ from artists.ledger import ledger_record
 from artists.models import Attachment, ChangelogEntry, EntryKind, Feedback, FeedbackKind, FeedbackStatus
 from core import clock
 from core.audit import audit_record
-from core.i18n import speaking_to
+from core.i18n import inline_label, speaking_to
 from core.uploads import image_clean
 from generation.models import Clip
 
@@ -100,7 +100,10 @@ def feedback_triage(
         if status not in allowed:
             raise ValidationError(
                 _("Feedback that is %(lower)s cannot become %(lower2)s.")
-                % {"lower": item.get_status_display().lower(), "lower2": dict(S.choices).get(status, status).lower()}
+                % {
+                    "lower": inline_label(item.get_status_display()),
+                    "lower2": inline_label(dict(S.choices).get(status, status)),
+                }
             )
         original = None
         if status == S.DUPLICATE:
@@ -118,7 +121,7 @@ def feedback_triage(
                 artist=item.artist,
                 kind=EntryKind.FEEDBACK,
                 reference=f"feedback:{item.pk}",
-                memo=f"Feedback #{item.pk} {item.get_status_display().lower()}",
+                memo=f"Feedback #{item.pk} {inline_label(item.get_status_display())}",
                 actor=moderator,
                 request=request,
             )

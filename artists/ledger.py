@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from artists.models import RATED_KINDS, EntryKind, LedgerEntry, LedgerRate
 from core.audit import audit_record
+from core.i18n import inline_label
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000")
@@ -87,7 +88,7 @@ def ledger_record(
         if configured is None:
             raise ValidationError(
                 gettext("No rate is configured for %(lower)s; an admin sets it.")
-                % {"lower": EntryKind(kind).label.lower()}
+                % {"lower": inline_label(EntryKind(kind).label)}
             )
         rate = configured.amount
         amount = (rate * quantity).quantize(CENT)

@@ -19,6 +19,7 @@ from artists.ledger import ledger_desk_record
 from artists.models import FeedbackStatus, LedgerEntry, LedgerRate, Use
 from artists.templatetags.money import money
 from core.forms import form_add_service_errors
+from core.i18n import inline_label
 from core.permissions import require_role
 from core.redirects import next_url
 
@@ -73,7 +74,8 @@ def triage_decide(request, feedback_id: int):
         else:
             messages.success(
                 request,
-                _("Feedback #%(pk)s is now %(lower)s.") % {"pk": item.pk, "lower": item.get_status_display().lower()},
+                _("Feedback #%(pk)s is now %(lower)s.")
+                % {"pk": item.pk, "lower": inline_label(item.get_status_display())},
             )
     return redirect(next_url(request, "artists:triage"))
 

@@ -29,6 +29,7 @@ from contests.judging_copies import judging_copy_dispatch
 from contests.models import Contest, Entry, EntryStatus
 from core import clock
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.models import Clip
 
 JUDGE_GROUP = Role.JUDGE  # the judge role's group (contests.apps declares its permission)
@@ -169,7 +170,7 @@ def entry_withdraw(*, entry_id: uuid.UUID | str, artist: User, request: HttpRequ
         if entry.status != EntryStatus.ACTIVE:
             raise ValidationError(
                 gettext("%(label)s is already out of the contest (%(lower)s).")
-                % {"label": entry.label, "lower": entry.get_status_display().lower()}
+                % {"label": entry.label, "lower": inline_label(entry.get_status_display())}
             )
         now = clock.now()
         if now >= entry.contest.closes_at:

@@ -22,3 +22,10 @@ def speaking_to(user) -> Iterator[str]:
     language = language_of(user)
     with translation.override(language):
         yield language
+
+
+def inline_label(label) -> str:
+    """A state's name inside a sentence: lower-cased in English ("is awaiting review"), as written in
+    languages whose nouns keep their capital ("„Wartet auf Prüfung“")."""
+    text = str(label)
+    return text.lower() if (translation.get_language() or "en").startswith("en") else text

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import clock
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.farm import stale_slots_q
 from generation.jobs.states import IN_FLIGHT, FailureClass, JobStatus, edge
@@ -201,7 +202,7 @@ def job_cancel(*, job_id: uuid.UUID | str, artist: User, request: HttpRequest | 
         if job.status not in _CANCEL:
             raise ValidationError(
                 _("This render is already %(lower)s; it cannot be cancelled.")
-                % {"lower": job.get_status_display().lower()}
+                % {"lower": inline_label(job.get_status_display())}
             )
         was = job.status
         job.cancel_requested = True
