@@ -4,7 +4,7 @@ remembered on the account, applied to every request.
 The language of a request is the account's when it chose one (LocaleMiddleware has already applied the
 language cookie, then Accept-Language); an API request that sends Accept-Language gets that language, so
 `detail` messages follow it (the `code`s never change). The zone is the account's, else the browser's
-(core.timezones), else UTC.
+(core.timezones), else UTC; API answers stay in UTC.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class ViewerPreferencesMiddleware:
         if language in LANGUAGE_CODES and not api_asks:
             translation.activate(language)
             request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        if request.path_info.startswith("/api/"):  # the API answers in UTC (ISO 8601 with its offset) for everyone
+            return self.get_response(request)
         zone = viewer_timezone(request, getattr(user, "time_zone", "") if authenticated else "")
         request.viewer_tz = zone  # type: ignore[attr-defined]
         timezone.activate(zone)

@@ -165,6 +165,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("gallery", None, "GET", "/api/v1/gallery", expect=200)
     call("quota", a, "GET", "/api/v1/quota", expect=200)
     call("me", a, "GET", "/api/v1/me", expect=200)
+    call("me preferences", a, "PATCH", "/api/v1/me/preferences", {"time_zone": "Europe/Berlin"}, expect=200)
 
     # Publication, review, appeal, withdrawal, take-down.
     call(
