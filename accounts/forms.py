@@ -66,7 +66,7 @@ class TokenForm(forms.Form):
         choices=(),
         widget=forms.CheckboxSelectMultiple,
         required=True,
-        error_messages={"required": "Choose at least one thing the token may do."},
+        error_messages={"required": _("Choose at least one thing the token may do.")},
         help_text=_("Give a token only what its script needs."),
     )
     expires_in_days = forms.TypedChoiceField(

@@ -15,7 +15,7 @@ def _clause_field(required: bool) -> forms.ModelChoiceField:
         to_field_name="code",
         required=required,
         empty_label=_("Choose the policy clause"),
-        error_messages={"invalid_choice": "Choose one of the policy clauses."},
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the policy clauses.")},
     )
 
 
@@ -63,7 +63,7 @@ class AppealForm(forms.Form):
         label=gettext_lazy("Message"),
         max_length=MAX_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Tell the moderators why the decision should change."},
+        error_messages={"required": gettext_lazy("Tell the moderators why the decision should change.")},
     )
 
 
@@ -73,5 +73,5 @@ class TakeDownForm(forms.Form):
         label=gettext_lazy("Reason"),
         max_length=MAX_REASON_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Write a reason: the artist will read it."},
+        error_messages={"required": gettext_lazy("Write a reason: the artist will read it.")},
     )

@@ -44,9 +44,14 @@ def _lock_clip(clip_id: uuid.UUID | str) -> Clip:
 def _clean_reason(reason: str, *, required: bool, what: str = "reason") -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({what: "Write a reason: the artist will read it."})
+        raise ValidationError({what: gettext("Write a reason: the artist will read it.")})
     if len(reason) > MAX_REASON_CHARS:
-        raise ValidationError({what: f"The text is {len(reason)} characters; the limit is {MAX_REASON_CHARS}."})
+        raise ValidationError(
+            {
+                what: gettext("The text is %(len)s characters; the limit is %(MAX_REASON_CHARS)s.")
+                % {"len": len(reason), "MAX_REASON_CHARS": MAX_REASON_CHARS}
+            }
+        )
     return reason
 
 
@@ -55,7 +60,7 @@ def _clause(clause: PolicyClause | str | None) -> PolicyClause:
         return clause
     found = PolicyClause.objects.filter(code=str(clause or "").strip(), active=True).first()
     if found is None:
-        raise ValidationError({"clause": "Choose the policy clause this decision rests on."})
+        raise ValidationError({"clause": gettext("Choose the policy clause this decision rests on.")})
     return found
 
 
@@ -77,7 +82,7 @@ def clip_request_publication(
         target = gate.check(clip=clip, action="request", user=artist)
         assert target is not None  # only `review` leads to no state
         if publish_at is not None and publish_at <= clock.now():
-            raise ValidationError({"publish_at": "The embargo time must be in the future (or left empty)."})
+            raise ValidationError({"publish_at": gettext("The embargo time must be in the future (or left empty).")})
         _, flagging = prompt_evaluate(prompt=clip.job.prompt, negative_prompt=clip.job.negative_prompt)
         set_state(clip, target, publish_at=publish_at, flagged=bool(flagging), policy_flags=[c.code for c in flagging])
         review = Review.objects.create(clip=clip)
@@ -120,7 +125,7 @@ def clip_decide(
 ) -> Review:
     """Decide the open review (or appeal) of a clip, exactly once: approve, request changes or reject."""
     if decision not in REVIEW_DECISIONS:
-        raise ValidationError({"decision": "Decision must be 'approve', 'changes' or 'reject'."})
+        raise ValidationError({"decision": gettext("Decision must be 'approve', 'changes' or 'reject'.")})
     gate.require_moderator(moderator)
     refusal = decision in REFUSALS
     reason = _clean_reason(reason, required=refusal)

@@ -30,10 +30,10 @@ def terms_current(*, use: str) -> ConsentTerms | None:
 def terms_publish(*, use: str, text: str, actor, request=None) -> ConsentTerms:
     """Publish the next version of a use's terms; consents under older versions stop counting."""
     if use not in Use.values:
-        raise ValidationError({"use": "Unknown use."})
+        raise ValidationError({"use": _("Unknown use.")})
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write the terms text."})
+        raise ValidationError({"text": _("Write the terms text.")})
     with transaction.atomic():
         last = ConsentTerms.objects.select_for_update().filter(use=use).order_by("-version").first()
         terms = ConsentTerms.objects.create(use=use, version=(last.version + 1) if last else 1, text=text)
@@ -61,7 +61,7 @@ def _own_clip(clip_id, artist) -> Clip:
 def consent_grant(*, clip_id, artist, use: str, terms_version: int, request=None) -> ClipConsent:
     """Consent to `use` of a published clip under the current terms version (the one the artist read)."""
     if use not in Use.values:
-        raise ValidationError({"use": "Unknown use."})
+        raise ValidationError({"use": _("Unknown use.")})
     with transaction.atomic():
         clip = _own_clip(clip_id, artist)
         if clip.publication != Publication.PUBLISHED:
@@ -130,7 +130,7 @@ def promo_use_record(*, clip_id, use: str, purpose: str, actor, request=None) ->
         raise ValidationError(_("Only the company's staff use clips for promotion."))
     purpose = (purpose or "").strip()
     if not purpose:
-        raise ValidationError({"purpose": "Say what the clip is used for: the artist sees it."})
+        raise ValidationError({"purpose": _("Say what the clip is used for: the artist sees it.")})
     with transaction.atomic():
         clip = Clip.objects.select_for_update().filter(id=clip_id).select_related("artist").first()
         if clip is None:

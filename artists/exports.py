@@ -31,6 +31,7 @@ from conversations.selectors import thread_timeline
 from core import clock, spreadsheet
 from core.audit import audit_record
 from core.i18n import inline_label
+from generation.downloads import DownloadPreparing, DownloadUnavailable, download_file
 from generation.models import Clip, RenderJob
 
 E = ExportStatus
@@ -153,9 +154,8 @@ def _write_conversation(zf: zipfile.ZipFile, folder: str, clip: Clip) -> None:
         zf.writestr(f"{folder}/conversation.json", _dump(items))
 
 
-def _build_zip(export: Export, path: str) -> None:
+def _build_zip(export: Export, path: str, clips: list[Clip], videos: dict) -> None:
     artist = export.artist
-    clips = list(Clip.objects.filter(artist=artist).select_related("job"))
     feedback = list(Feedback.objects.filter(artist=artist).prefetch_related("attachments"))
     total = max(1, len(clips) + len(feedback) + 2)
     done = 0
@@ -185,7 +185,7 @@ def _build_zip(export: Export, path: str) -> None:
         )
         for clip in clips:
             folder = f"clips/{clip.id}"
-            _write(zf, f"{folder}/video.mp4", clip.video)
+            _write(zf, f"{folder}/video.mp4", _Stored(videos[clip.id]))
             _write(zf, f"{folder}/poster.jpg", clip.poster)
             zf.writestr(f"{folder}/clip.json", _dump(_clip_record(clip)))
             _write_conversation(zf, folder, clip)
@@ -239,16 +239,58 @@ def _build_zip(export: Export, path: str) -> None:
         zf.writestr("ledger.csv", out.getvalue())
 
 
+class _Stored:
+    """A storage name where _write wants a file field."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _videos(export: Export, clips: list[Clip]) -> dict | None:
+    """The file each clip's video.mp4 is (the pre-release marked copy where its preset has the mark); None
+    while a copy is being made (the task asks again), FAILED with why when one cannot be made."""
+    videos = {}
+    for clip in clips:
+        try:
+            videos[clip.id] = download_file(clip=clip)
+        except DownloadPreparing:
+            waited = (clock.now() - export.created_at).total_seconds()
+            if waited < settings.ARTIST_EXPORT_MARK_WAIT_S:
+                return None
+            error = "The pre-release copies of your clips were not made in time; ask for a new export."
+        except DownloadUnavailable as exc:
+            error = exc.message
+        else:
+            continue
+        Export.objects.filter(id=export.id, status=E.QUEUED).update(
+            status=E.FAILED, error=error[:300], finished_at=clock.now()
+        )
+        return {}
+    return videos
+
+
 def export_build(*, export_id) -> bool:
-    """Build a queued export once: claim it, write the zip, store it, mark it READY (or FAILED with why)."""
+    """Build a queued export once: claim it, write the zip, store it, mark it READY (or FAILED with why).
+    While a clip's pre-release marked copy is being made it stays QUEUED and is asked for again."""
+    from artists.tasks import build_export
+
+    export = Export.objects.select_related("artist").filter(id=export_id, status=E.QUEUED).first()
+    if export is None:
+        return False
+    clips = list(Clip.objects.filter(artist=export.artist).select_related("job", "artist"))
+    videos = _videos(export, clips)
+    if videos is None:
+        build_export.apply_async((str(export_id),), countdown=settings.ARTIST_EXPORT_MARK_RETRY_S)
+        return False
+    if len(videos) != len(clips):
+        return False  # failed: a marked copy could not be made
     claimed = Export.objects.filter(id=export_id, status=E.QUEUED).update(status=E.RUNNING, progress=0.0)
     if not claimed:
         return False
-    export = Export.objects.select_related("artist").get(id=export_id)
     fd, path = tempfile.mkstemp(suffix=".zip")
     os.close(fd)
     try:
-        _build_zip(export, path)
+        _build_zip(export, path, clips, videos)
         with open(path, "rb") as handle:
             name = default_storage.save(f"exports/{os.urandom(16).hex()}/vernissage-export.zip", File(handle))
         size = os.path.getsize(path)

@@ -39,17 +39,19 @@ def feedback_create(
     if not getattr(artist, "is_artist", False):
         raise ValidationError(_("Only artists file feedback."))
     if kind not in FeedbackKind.values:
-        raise ValidationError({"kind": "Choose bug, suggestion or safety finding."})
+        raise ValidationError({"kind": _("Choose bug, suggestion or safety finding.")})
     title, text = (title or "").strip(), (text or "").strip()
     if not title or not text:
-        raise ValidationError({"title" if not title else "text": "Write a title and describe what you found."})
+        raise ValidationError({"title" if not title else "text": _("Write a title and describe what you found.")})
     if len(images) > MAX_ATTACHMENTS:
-        raise ValidationError({"images": f"Attach at most {MAX_ATTACHMENTS} images."})
+        raise ValidationError(
+            {"images": _("Attach at most %(MAX_ATTACHMENTS)s images.") % {"MAX_ATTACHMENTS": MAX_ATTACHMENTS}}
+        )
     clip = None
     if clip_id:
         clip = Clip.objects.filter(id=clip_id, artist=artist).first()
         if clip is None:
-            raise ValidationError({"clip": "You can attach only one of your own clips."})
+            raise ValidationError({"clip": _("You can attach only one of your own clips.")})
     cleaned = []
     for name, data in images:
         try:
@@ -89,9 +91,9 @@ def feedback_triage(
         raise ValidationError(_("Only moderators triage feedback."))
     response = (response or "").strip()
     if not response:
-        raise ValidationError({"response": "Write a response: the artist reads it."})
+        raise ValidationError({"response": _("Write a response: the artist reads it.")})
     if len(response) > 5000:
-        raise ValidationError({"response": "The response is over 5000 characters."})
+        raise ValidationError({"response": _("The response is over 5000 characters.")})
     with transaction.atomic():
         item = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
         if item is None:
@@ -109,7 +111,7 @@ def feedback_triage(
         if status == S.DUPLICATE:
             original = Feedback.objects.filter(pk=duplicate_of).exclude(pk=item.pk).first() if duplicate_of else None
             if original is None:
-                raise ValidationError({"duplicate_of": "Name the item this one duplicates."})
+                raise ValidationError({"duplicate_of": _("Name the item this one duplicates.")})
         item.status, item.response, item.duplicate_of = status, response, original
         item.triaged_by, item.triaged_at = moderator, clock.now()
         item.save(update_fields=["status", "response", "duplicate_of", "triaged_by", "triaged_at"])
@@ -141,10 +143,10 @@ def changelog_add(*, title: str, body: str, feedback_ids: list[int], actor, requ
         raise ValidationError(_("Only moderators write the changelog."))
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "Give the change a title."})
+        raise ValidationError({"title": _("Give the change a title.")})
     items = list(Feedback.objects.filter(pk__in=feedback_ids or [], status__in=EARNING))
     if not items or len(items) != len(set(feedback_ids)):
-        raise ValidationError({"feedback": "Link the accepted or fixed feedback items this change came from."})
+        raise ValidationError({"feedback": _("Link the accepted or fixed feedback items this change came from.")})
     with transaction.atomic():
         entry = ChangelogEntry.objects.create(title=title[:160], body=(body or "").strip()[:5000], created_by=actor)
         entry.feedback.set(items)

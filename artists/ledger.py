@@ -27,9 +27,9 @@ def _decimal(value, *, what: str) -> Decimal:
     try:
         number = Decimal(str(value)).quantize(CENT)
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({what: f"“{value}” is not a number."}) from None
+        raise ValidationError({what: gettext("“%(value)s” is not a number.") % {"value": value}}) from None
     if not number.is_finite() or abs(number) >= MAX_AMOUNT:
-        raise ValidationError({what: f"{value} is out of range."})
+        raise ValidationError({what: gettext("%(value)s is out of range.") % {"value": value}})
     return number
 
 
@@ -49,10 +49,15 @@ def balance_of(*, artist) -> Decimal:
 def rate_set(*, kind: str, amount, unit: str, actor=None, request=None) -> LedgerRate:
     """Set what one unit of a rated contribution earns from now on (past entries keep their rate)."""
     if kind not in RATED_KINDS:
-        raise ValidationError({"kind": f"{kind!r} has no rate; rated kinds are {', '.join(RATED_KINDS)}."})
+        raise ValidationError(
+            {
+                "kind": gettext("%(kind)s has no rate; rated kinds are %(join)s.")
+                % {"kind": repr(kind), "join": ", ".join(RATED_KINDS)}
+            }
+        )
     amount = _decimal(amount, what="amount")
     if amount < 0:
-        raise ValidationError({"amount": "A rate cannot be negative."})
+        raise ValidationError({"amount": gettext("A rate cannot be negative.")})
     rate, _ = LedgerRate.objects.update_or_create(kind=kind, defaults={"amount": amount, "unit": unit})
     audit_record(
         action="ledger.rate_set",
@@ -74,14 +79,16 @@ def ledger_record(
     returns the existing entry instead of paying twice.
     """
     if kind not in (*RATED_KINDS, EntryKind.PRIZE):
-        raise ValidationError({"kind": "Record payouts with ledger_payout and corrections with ledger_reverse."})
+        raise ValidationError(
+            {"kind": gettext("Record payouts with ledger_payout and corrections with ledger_reverse.")}
+        )
     quantity = _decimal(quantity, what="quantity")
     if quantity <= 0:
-        raise ValidationError({"quantity": "The quantity must be more than zero."})
+        raise ValidationError({"quantity": gettext("The quantity must be more than zero.")})
     rate = None
     if kind == EntryKind.PRIZE:
         if amount is None:
-            raise ValidationError({"amount": "A prize needs its amount."})
+            raise ValidationError({"amount": gettext("A prize needs its amount.")})
         amount = _decimal(amount, what="amount")
     else:
         configured = LedgerRate.objects.filter(kind=kind).first()
@@ -93,7 +100,7 @@ def ledger_record(
         rate = configured.amount
         amount = (rate * quantity).quantize(CENT)
     if amount <= 0:
-        raise ValidationError({"amount": "An earning must be more than zero."})
+        raise ValidationError({"amount": gettext("An earning must be more than zero.")})
     try:
         with transaction.atomic():
             _lock_artist(artist.pk)
@@ -133,12 +140,17 @@ def ledger_payout(*, artist, amount, memo: str = "", actor, request=None) -> Led
         raise ValidationError(gettext("Only admins record payouts."))
     amount = _decimal(amount, what="amount")
     if amount <= 0:
-        raise ValidationError({"amount": "A payout must be more than zero."})
+        raise ValidationError({"amount": gettext("A payout must be more than zero.")})
     with transaction.atomic():
         _lock_artist(artist.pk)
         balance = balance_of(artist=artist)
         if amount > balance:
-            raise ValidationError({"amount": f"The payout of {amount} is more than the balance of {balance}."})
+            raise ValidationError(
+                {
+                    "amount": gettext("The payout of %(amount)s is more than the balance of %(balance)s.")
+                    % {"amount": amount, "balance": balance}
+                }
+            )
         entry = LedgerEntry.objects.create(
             artist=artist, kind=EntryKind.PAYOUT, amount=-amount, memo=memo[:200], recorded_by=actor
         )
@@ -158,7 +170,7 @@ def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> Ledger
         raise ValidationError(gettext("Only admins correct the ledger."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Write why the entry is reversed: the artist reads it."})
+        raise ValidationError({"reason": gettext("Write why the entry is reversed: the artist reads it.")})
     try:
         with transaction.atomic():
             original = LedgerEntry.objects.filter(pk=entry_id).first()
@@ -209,16 +221,16 @@ def ledger_desk_record(
     """One ledger desk action by an admin: testing hours or a payout for the artist named by username, or the
     reversal of an entry (the memo is its reason)."""
     if action not in DESK_ACTIONS:
-        raise ValidationError({"action": f"Choose one of: {', '.join(DESK_ACTIONS)}."})
+        raise ValidationError({"action": gettext("Choose one of: %(join)s.") % {"join": ", ".join(DESK_ACTIONS)}})
     if action == "reverse":
         if not entry_id:
-            raise ValidationError({"entry": "Give the number of the entry to reverse."})
+            raise ValidationError({"entry": gettext("Give the number of the entry to reverse.")})
         return ledger_reverse(entry_id=entry_id, reason=memo, actor=actor, request=request)
     artist = get_user_model().objects.filter(username=artist_username or "").first()
     if artist is None:
-        raise ValidationError({"artist": "No artist with that username."})
+        raise ValidationError({"artist": gettext("No artist with that username.")})
     if quantity is None:
-        raise ValidationError({"quantity": "Give the hours or the amount."})
+        raise ValidationError({"quantity": gettext("Give the hours or the amount.")})
     if action == "testing":
         return ledger_record(
             artist=artist,

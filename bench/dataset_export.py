@@ -7,8 +7,10 @@
 For each size it makes a fresh database (SQLite in --var-dir by default, or the PostgreSQL database named,
 dropped and created again), fills it in one process (one consenting artist, N clips without files, each with
 a rating of two tags and a note), then, in a new process, streams GET /evaluation/export.jsonl (the view
-itself, called as an admin, every line read and dropped) over a window that holds all N clips. It prints, per
-size: rows and bytes streamed, seconds, the process's resident memory before the export, its peak (VmHWM)
+itself, called as an admin, every line read and dropped) over a window that holds all N clips, then, in
+another new process, the same export in Parquet (format=parquet: each row group written to a temporary file
+as it arrives; its rows counted from the file's footer after the peak is read). It prints, per size and
+format: rows and bytes streamed, seconds, the process's resident memory before the export, its peak (VmHWM)
 after it, and the growth. Figures only: no assertions. Constant memory means the peak does not grow with N.
 """
 
@@ -31,7 +33,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database", default="", help="a postgres:// URL (dropped and made again); default SQLite")
     parser.add_argument("--var-dir", default=str(ROOT / "var" / "exportbench"))
     parser.add_argument("--fill", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--export", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--export", choices=("jsonl", "parquet"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -145,7 +147,9 @@ def fill(n: int) -> None:
         )
 
 
-def export() -> dict:
+def export(kind: str) -> dict:
+    import tempfile
+
     import django
 
     django.setup()
@@ -158,22 +162,33 @@ def export() -> dict:
 
     admin = get_user_model().objects.get(username="bench-admin")
     since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date().isoformat()
-    request = RequestFactory().get("/evaluation/export.jsonl", {"since": since, "days": 3})
+    request = RequestFactory().get("/evaluation/export.jsonl", {"since": since, "days": 3, "format": kind})
     request.user = admin
+    if kind == "parquet":
+        import pyarrow.parquet  # noqa: F401  (imported before the baseline, as a web process has it loaded)
     rss_before = _status_kb("VmRSS")
     started = time.perf_counter()
     response = export_view(request)
     rows = size = 0
-    for chunk in response.streaming_content:
-        rows += chunk.count(b"\n")
-        size += len(chunk)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile() as out:
+        for chunk in response.streaming_content:
+            rows += chunk.count(b"\n")
+            size += len(chunk)
+            if kind == "parquet":
+                out.write(chunk)
+        seconds = time.perf_counter() - started
+        peak = _status_kb("VmHWM")
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            out.seek(0)
+            rows = pq.ParquetFile(out).metadata.num_rows
     return {
         "rows": rows,
         "bytes": size,
         "seconds": seconds,
         "rss_before_kb": rss_before,
-        "peak_kb": _status_kb("VmHWM"),
+        "peak_kb": peak,
     }
 
 
@@ -183,27 +198,34 @@ def main(argv: list[str] | None = None) -> int:
         fill(args.fill)
         return 0
     if args.export:
-        print(json.dumps(export()))
+        print(json.dumps(export(args.export)))
         return 0
     env = environment(args)
     backend = "PostgreSQL" if args.database else "SQLite"
     print(f"Dataset export bench on {backend}: each export in a fresh process, every line read and dropped")
     print(
-        f"{'rated clips':>12} {'rows':>7} {'MiB out':>8} {'seconds':>8} {'RSS before MiB':>15}"
+        f"{'rated clips':>12} {'format':>8} {'rows':>7} {'MiB out':>8} {'seconds':>8} {'RSS before MiB':>15}"
         f" {'peak MiB':>9} {'growth MiB':>11}"
     )
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
         fresh_database(args)
         subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([sys.executable, __file__, "--fill", str(n)], cwd=ROOT, env=env, check=True)
-        out = subprocess.run(
-            [sys.executable, __file__, "--export"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-        ).stdout
-        r = json.loads(out.strip().splitlines()[-1])
-        print(
-            f"{n:>12} {r['rows']:>7} {r['bytes'] / 2**20:>8.2f} {r['seconds']:>8.2f} {r['rss_before_kb'] / 1024:>15.1f}"
-            f" {r['peak_kb'] / 1024:>9.1f} {(r['peak_kb'] - r['rss_before_kb']) / 1024:>11.1f}"
-        )
+        for kind in ("jsonl", "parquet"):
+            out = subprocess.run(
+                [sys.executable, __file__, f"--export={kind}"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            print(
+                f"{n:>12} {kind:>8} {r['rows']:>7} {r['bytes'] / 2**20:>8.2f} {r['seconds']:>8.2f}"
+                f" {r['rss_before_kb'] / 1024:>15.1f}"
+                f" {r['peak_kb'] / 1024:>9.1f} {(r['peak_kb'] - r['rss_before_kb']) / 1024:>11.1f}"
+            )
     return 0
 
 

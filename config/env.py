@@ -46,6 +46,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_flags(name: str) -> dict[str, bool]:
+    """`key=on,other=off` as {key: True, other: False}; an entry that is not `key=yes/no` names the variable."""
+    flags: dict[str, bool] = {}
+    for item in env_list(name):
+        key, sep, raw = item.partition("=")
+        value = raw.strip().lower()
+        if not sep or not key.strip() or value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            raise ImproperlyConfigured(f"{name} must be key=on or key=off entries separated by commas, not {item!r}.")
+        flags[key.strip()] = value in {"1", "true", "yes", "on"}
+    return flags
+
+
 def required(name: str, *, when: bool, fallback: str = "") -> str:
     """A production value: when `when` holds it must be set (ImproperlyConfigured naming it), else `fallback`."""
     value = os.environ.get(name, "")

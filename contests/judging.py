@@ -33,7 +33,9 @@ def _clean_marks(contest: Contest, marks: Mapping) -> dict[int, int]:
     known = {str(c.pk) for c in criteria}
     unknown = sorted(set(by_key) - known)
     if unknown:
-        raise ValidationError({"scores": f"Not a criterion of this contest: {', '.join(unknown)}."})
+        raise ValidationError(
+            {"scores": _("Not a criterion of this contest: %(join)s.") % {"join": ", ".join(unknown)}}
+        )
     cleaned, errors = {}, []
     for criterion in criteria:
         raw = by_key.get(str(criterion.pk))
@@ -60,10 +62,13 @@ def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=N
     """Save (or revise) a judge's marks 1-10 for every criterion and a comment, during judging only."""
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError({"comment": "Write a comment for the artist: every entrant reads their feedback."})
+        raise ValidationError({"comment": _("Write a comment for the artist: every entrant reads their feedback.")})
     if len(comment) > MAX_COMMENT_CHARS:
         raise ValidationError(
-            {"comment": f"The comment is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}."}
+            {
+                "comment": _("The comment is %(len)s characters; the limit is %(MAX_COMMENT_CHARS)s.")
+                % {"len": len(comment), "MAX_COMMENT_CHARS": MAX_COMMENT_CHARS}
+            }
         )
     with transaction.atomic():
         entry = Entry.objects.select_for_update().select_related("contest", "clip").filter(pk=entry_id).first()

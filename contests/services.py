@@ -144,7 +144,12 @@ def _refuse_unless_enterable(contest: Contest, clip: Clip) -> None:
     state = label(clip.publication).lower()
     if not contest.holds_entries and clip.publication != Publication.PUBLISHED:
         raise ValidationError(
-            {"clip": f"This clip is {state}: only published clips can be entered. Ask for publication first."}
+            {
+                "clip": gettext(
+                    "This clip is %(state)s: only published clips can be entered. Ask for publication first."
+                )
+                % {"state": state}
+            }
         )
     if contest.holds_entries and clip.publication == Publication.PUBLISHED:
         raise ValidationError(

@@ -16,12 +16,23 @@ def judging_copy_make(entry_id: str) -> bool:
     from contests.judging_copies import JUDGING_FOLDER, entry_judging_copy_record
     from contests.models import Entry
     from generation.worker.copies import video_copy_encode
+    from provenance.credentials import sign_anonymous
 
-    entry = Entry.objects.select_related("clip").filter(pk=entry_id).first()
+    entry = Entry.objects.select_related("clip__job").filter(pk=entry_id).first()
     if entry is None or entry.judging_video or not entry.clip.video:
         return False
+    model = entry.clip.job.model_source or entry.clip.job.preset
+
+    def sign(video, poster) -> None:  # says a model made it, and nothing that leads to the job or the artist
+        if settings.PROVENANCE_SIGN:
+            sign_anonymous([video, poster], model=model)
+
     copy = video_copy_encode(
-        source=entry.clip.video.name, fps=entry.clip.fps, crf=settings.RENDER_X264_CRF + 2, folder=JUDGING_FOLDER
+        source=entry.clip.video.name,
+        fps=entry.clip.fps,
+        crf=settings.RENDER_X264_CRF + 2,
+        folder=JUDGING_FOLDER,
+        finish=sign,
     )
     return entry_judging_copy_record(entry_id=entry.pk, video=copy.video, poster=copy.poster, sha256=copy.sha256)
 

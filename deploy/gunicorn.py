@@ -33,8 +33,12 @@ MULTIPROC_DIR = Path(
 )
 
 bind = env_str("VERNISSAGE_WEB_BIND", f"127.0.0.1:{env_int('PORT', 8000, minimum=1)}")
-workers = env_int("VERNISSAGE_WEB_WORKERS", 2, minimum=1)
-threads = env_int("VERNISSAGE_WEB_THREADS", 4, minimum=1)
+# One process of 8 threads by default: a keep-alive connection stays with the process that accepted it, and
+# gunicorn's processes accept unevenly, so under a burst one process's clients queued while another idled
+# (bench/web_bench.py's storm, 2 x 4: pollers on one process at 24 ms, on the other at 900 ms, in one round).
+# One process keeps one queue for everyone; more processes use more cores (set it to the cores behind nginx).
+workers = env_int("VERNISSAGE_WEB_WORKERS", 1, minimum=1)
+threads = env_int("VERNISSAGE_WEB_THREADS", 8, minimum=1)
 worker_class = "gthread"
 backlog = env_int("VERNISSAGE_WEB_BACKLOG", 2048, minimum=1)
 timeout = env_int("VERNISSAGE_WEB_TIMEOUT", 60, minimum=1)  # a worker silent this long is restarted

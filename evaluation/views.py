@@ -23,6 +23,7 @@ from artists.models import Use
 from core.permissions import require_role
 from evaluation import selectors, services
 from evaluation.models import Pair, Round, RoundStatus
+from evaluation.parquet import parquet_missing, parquet_stream
 from generation.models import ModelVersion
 from generation.selectors import clip_visible_or_none
 
@@ -195,8 +196,8 @@ def _date(value: str, *, field: str) -> dt.date:
 @login_required
 @require_GET
 def export(request):
-    """The model team: JSON Lines of every consented clip with feedback created in [since, since + days),
-    streamed; a `Link: rel="next"` header names the following window."""
+    """The model team: JSON Lines (or, with format=parquet, Parquet) of every consented clip with feedback
+    created in [since, since + days), streamed; a `Link: rel="next"` header names the following window."""
     require_role(request, "staff", _("Only the model team (admins) exports the dataset."))
     try:
         since_text = request.GET.get("since", "")
@@ -210,21 +211,31 @@ def export(request):
             raise ValidationError({"days": _("days must be a whole number.")}) from None
         if not 1 <= days <= MAX_EXPORT_DAYS:
             raise ValidationError({"days": _("days must be from 1 to %(max)d.") % {"max": MAX_EXPORT_DAYS}})
+        kind = request.GET.get("format", "jsonl")
+        if kind not in ("jsonl", "parquet"):
+            raise ValidationError({"format": _("format must be jsonl or parquet.")})
+        if kind == "parquet" and (missing := parquet_missing()):
+            raise ValidationError({"format": missing})
     except ValidationError as exc:
         return _refused(request, exc, back=reverse("evaluation:results"))
     start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
     end = start + dt.timedelta(days=days)
 
-    def lines():
+    def rows():
         for row in selectors.export_rows(since=start, until=end):
             row["clip_url"] = request.build_absolute_uri(row.pop("clip_path"))
             row["video_url"] = request.build_absolute_uri(row.pop("video_path"))
-            yield json.dumps(row, ensure_ascii=False) + "\n"
+            yield row
 
-    response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{since.isoformat()}-{days}d.jsonl"'
+    if kind == "parquet":
+        response = StreamingHttpResponse(parquet_stream(rows()), content_type="application/vnd.apache.parquet")
+    else:
+        lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows())
+        response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{since.isoformat()}-{days}d.{kind}"'
     response["Cache-Control"] = "private, no-store"
-    following = reverse("evaluation:export") + "?" + urlencode({"since": end.date().isoformat(), "days": days})
+    window = {"since": end.date().isoformat(), "days": days, **({"format": kind} if kind != "jsonl" else {})}
+    following = reverse("evaluation:export") + "?" + urlencode(window)
     response["Link"] = f'<{request.build_absolute_uri(following)}>; rel="next"'
     return response
 

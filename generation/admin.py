@@ -42,7 +42,7 @@ class ClipAdmin(_NoDelete, admin.ModelAdmin):
 class PresetConfigAdmin(admin.ModelAdmin):
     """Admins enable the registry's presets and may pin where each loads from."""
 
-    list_display = ("key", "label", "enabled", "source", "revision", "rules", "updated_at")
+    list_display = ("key", "label", "enabled", "source", "revision", "rules", "workers_able", "updated_at")
     list_editable = ("enabled",)
     list_filter = ("enabled",)
 
@@ -58,10 +58,23 @@ class PresetConfigAdmin(admin.ModelAdmin):
         sizes = ", ".join(f"{w}x{h}" for w, h in p.sizes) if p.sizes else f"sides multiple of {p.size_multiple}"
         return f"{sizes}; {p.frame_rule} at {p.fps} fps; {p.steps} steps"
 
+    @admin.display(description="Live workers able to run it")
+    def workers_able(self, obj):
+        from generation.availability import farm_presets
+
+        row = next((p for p in farm_presets() if p["key"] == obj.key), None)
+        if row is None:
+            return ""
+        return ", ".join(row["able"]) or "none" + (f" ({'; '.join(row['unable'])})" if row["unable"] else "")
+
     def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
         from core.audit import audit_record
+        from generation.availability import workers_recheck
 
         super().save_model(request, obj, form, change)
+        transaction.on_commit(workers_recheck)  # a new source is checked at once, not at the next beat
         audit_record(
             action="preset.changed",
             request=request,

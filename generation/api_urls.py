@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from generation import api, studio_api
+from generation import api, presets_api, studio_api
 
 urlpatterns = [
     path("renders", api.RenderListCreateApi.as_view(), name="api_renders"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("renders/<uuid:job_id>/delete", studio_api.RenderDeleteApi.as_view(), name="api_render_delete"),
     path("changes", studio_api.LiveFeedApi.as_view(), name="api_changes"),
     path("clips", api.ClipListApi.as_view(), name="api_clips"),
+    path("clips/<uuid:clip_id>/download", studio_api.ClipDownloadApi.as_view(), name="api_clip_download"),
     path("gallery", api.GalleryListApi.as_view(), name="api_gallery"),
     path("quota", api.QuotaDetailApi.as_view(), name="api_quota"),
+    path("presets", presets_api.PresetListApi.as_view(), name="api_presets"),
+    path("presets/<str:key>", presets_api.PresetUpdateApi.as_view(), name="api_preset"),
 ]

@@ -10,6 +10,18 @@ from generation.runtime.presets import MAX_DURATION_S, MIN_DURATION_S, RESOLUTIO
 RESOLUTION_CHOICES = [(f"{w}x{h}", f"{w} × {h}") for w, h in RESOLUTIONS]
 
 
+class PresetSelect(forms.Select):
+    """The model choice; a preset no render worker can load now is shown, marked so, and cannot be picked."""
+
+    unavailable: set[str] = set()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.unavailable:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class RenderForm(forms.Form):
     prompt = forms.CharField(
         label=_("Prompt"),
@@ -17,7 +29,7 @@ class RenderForm(forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": _("A paper boat drifting down a rain-soaked street at dusk")}
         ),
-        error_messages={"required": "Write a prompt: it cannot be empty."},
+        error_messages={"required": _("Write a prompt: it cannot be empty.")},
     )
     negative_prompt = forms.CharField(
         label=_("Negative prompt"),
@@ -30,7 +42,7 @@ class RenderForm(forms.Form):
         min_value=MIN_DURATION_S,
         max_value=MAX_DURATION_S,
         initial=2,
-        error_messages={"invalid": "Duration must be a whole number of seconds."},
+        error_messages={"invalid": _("Duration must be a whole number of seconds.")},
     )
     resolution = forms.ChoiceField(label=_("Resolution"), choices=RESOLUTION_CHOICES, initial="512x512")
     seed = forms.IntegerField(
@@ -39,10 +51,10 @@ class RenderForm(forms.Form):
         min_value=0,
         max_value=MAX_SEED,
         help_text=_("Leave empty for a random seed; the seed used is always shown."),
-        error_messages={"invalid": "Seed must be a whole number."},
+        error_messages={"invalid": _("Seed must be a whole number.")},
     )
 
-    preset = forms.ChoiceField(label=_("Model"), choices=[], required=False)
+    preset = forms.ChoiceField(label=_("Model"), choices=[], required=False, widget=PresetSelect)
     variations = forms.TypedChoiceField(
         label=_("Variations"),
         choices=[(n, str(n)) for n in range(1, MAX_VARIATIONS + 1)],
@@ -64,7 +76,12 @@ class RenderForm(forms.Form):
         super().__init__(*args, **kwargs)
         from generation.presets import presets_enabled
 
-        self.fields["preset"].choices = [(c.key, c.preset.label) for c in presets_enabled()]
+        choices = presets_enabled()
+        unavailable = _("%(label)s (unavailable: no render worker can load it now)")
+        self.fields["preset"].choices = [
+            (c.key, c.preset.label if c.available else unavailable % {"label": c.preset.label}) for c in choices
+        ]
+        self.fields["preset"].widget.unavailable = {c.key for c in choices if not c.available}
 
     def cleaned_size(self) -> tuple[int, int]:
         width, height = self.cleaned_data["resolution"].split("x")

@@ -144,6 +144,21 @@ class PresetConfig(models.Model):
     def __str__(self) -> str:
         return f"{self.key} ({'enabled' if self.enabled else 'disabled'})"
 
+    def clean(self) -> None:
+        """Refuse to enable (or to move an enabled preset to) a source no live render worker can load."""
+        from django.core.exceptions import ValidationError
+
+        from generation.availability import enable_refusal
+        from generation.presets import preset_choice
+        from generation.runtime.presets import PRESETS
+
+        before = PresetConfig.objects.filter(pk=self.pk).values("enabled", "source").first() if self.pk else None
+        if not self.enabled or self.key not in PRESETS or before == {"enabled": True, "source": self.source}:
+            return
+        source = preset_choice(PRESETS[self.key], self).source
+        if refusal := enable_refusal(key=self.key, source=source):
+            raise ValidationError({"enabled": refusal})
+
 
 def _clip_path(instance: Clip, filename: str) -> str:
     # A random folder per clip: media paths are never guessable.
@@ -300,6 +315,27 @@ class RenderWorker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RenderWorkerPreset(models.Model):
+    """Whether one render worker can load one preset now, as the worker last checked (generation.worker.
+    availability): the weights present (a local folder, or the local Hugging Face cache: nothing is
+    downloaded) and enough memory on its device. Written only by the worker; gone with its row."""
+
+    worker = models.ForeignKey(RenderWorker, on_delete=models.CASCADE, related_name="preset_reports")
+    preset = models.CharField(max_length=32, db_index=True)
+    source = models.CharField(max_length=255, blank=True, help_text="The source it checked.")
+    ok = models.BooleanField(default=False, help_text="It can load the preset now.")
+    reason = models.CharField(max_length=255, blank=True, help_text="Why it cannot.")
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["preset", "worker"]
+        constraints = [models.UniqueConstraint(fields=["worker", "preset"], name="one_report_per_worker_preset")]
+        indexes = [models.Index(fields=["preset", "ok"], name="worker_preset_ok")]
+
+    def __str__(self) -> str:
+        return f"{self.preset} on {self.worker_id}: {'ok' if self.ok else self.reason}"
 
 
 class ModelVersion(models.Model):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from generation.models import PresetConfig
 from generation.runtime.presets import BUILTIN_SOURCE, PRESETS, Preset, get_preset
@@ -23,13 +24,24 @@ class PresetChoice:
     preset: Preset
     source: str
     revision: str
+    available: bool = True  # a live worker can load it, or no live worker has reported (generation.availability)
 
     @property
     def key(self) -> str:
         return self.preset.key
 
+    @property
+    def load_source(self) -> str:
+        """What the worker loads: empty for the pipeline built in code."""
+        return "" if self.source == BUILTIN_SOURCE else self.source
 
-def _choice(preset: Preset, config: PresetConfig | None) -> PresetChoice:
+
+def preset_choice(preset: Preset, config: PresetConfig | None) -> PresetChoice:
+    """The source and revision a job of `preset` records, given the admin's row for it (if any)."""
+    return _choice(preset, config)
+
+
+def _choice(preset: Preset, config: PresetConfig | None, available: bool = True) -> PresetChoice:
     source = (
         (config.source if config else "")
         or (settings.GENERATION_MODEL if preset.key == settings.GENERATION_PRESET else "")
@@ -39,15 +51,19 @@ def _choice(preset: Preset, config: PresetConfig | None) -> PresetChoice:
     revision = (config.revision if config else "") or preset.revision
     if source != BUILTIN_SOURCE and Path(source).is_absolute():
         revision = "local folder"
-    return PresetChoice(preset=preset, source=source, revision=revision)
+    return PresetChoice(preset=preset, source=source, revision=revision, available=available)
 
 
 def presets_enabled() -> list[PresetChoice]:
     """The presets artists may choose, in registry order (the settings default when none is enabled)."""
-    configs = {c.key: c for c in PresetConfig.objects.filter(enabled=True) if c.key in PRESETS}
+    from generation.availability import available_annotation, default_available
+
+    rows = PresetConfig.objects.filter(enabled=True).annotate(**available_annotation())
+    configs = {c.key: c for c in rows if c.key in PRESETS}
     if not configs:
-        return [_choice(get_preset(settings.GENERATION_PRESET), None)]
-    return [_choice(PRESETS[key], configs[key]) for key in PRESETS if key in configs]
+        default = get_preset(settings.GENERATION_PRESET)
+        return [_choice(default, None, default_available(default.key))]
+    return [_choice(PRESETS[key], configs[key], configs[key].available) for key in PRESETS if key in configs]
 
 
 def preset_enabled_or_error(*, key: str | None) -> PresetChoice:
@@ -55,11 +71,59 @@ def preset_enabled_or_error(*, key: str | None) -> PresetChoice:
     enabled = presets_enabled()
     if not key:
         default = [c for c in enabled if c.key == settings.GENERATION_PRESET]
-        return (default or enabled)[0]
-    for choice in enabled:
-        if choice.key == key:
-            return choice
+        found = [(default or enabled)[0]]
+    else:
+        found = [c for c in enabled if c.key == key]
+    if found and not found[0].available:
+        from generation.availability import UNAVAILABLE_MESSAGE
+
+        raise ValueError(str(UNAVAILABLE_MESSAGE % {"preset": found[0].preset.label}))
+    if found:
+        return found[0]
     names = ", ".join(c.key for c in enabled)
     if key in PRESETS:
         raise ValueError(f"The preset {key!r} is not enabled on this site; choose one of {names}.")
     raise ValueError(f"Unknown preset {key!r}; choose one of {names}.")
+
+
+def preset_config_save(
+    *,
+    key: str,
+    actor,
+    request=None,
+    enabled: bool | None = None,
+    source: str | None = None,
+    revision: str | None = None,
+) -> PresetConfig:
+    """Change an admin's row for a registry preset (made if missing); ValidationError naming the field when the
+    change is refused (enabling a preset no live render worker can load: PresetConfig.clean). Audited; the
+    workers are asked to check the preset at once."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from core.audit import audit_record
+    from generation.availability import workers_recheck
+
+    if key not in PRESETS:
+        raise ValidationError(
+            {
+                "key": _("Unknown preset %(key)s; choose one of %(join)s.")
+                % {"key": repr(key), "join": ", ".join(PRESETS)}
+            }
+        )
+    with transaction.atomic():
+        config = PresetConfig.objects.select_for_update().filter(key=key).first() or PresetConfig(key=key)
+        for field, value in (("enabled", enabled), ("source", source), ("revision", revision)):
+            if value is not None:
+                setattr(config, field, value)
+        config.full_clean()
+        config.save()
+        audit_record(
+            action="preset.changed",
+            actor=actor,
+            request=request,
+            obj=config,
+            detail={"key": key, "enabled": config.enabled, "source": config.source, "revision": config.revision},
+        )
+        transaction.on_commit(workers_recheck)
+    return config

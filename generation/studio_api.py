@@ -6,9 +6,12 @@ The same error shape (core.api.errors), scopes and quota headers as the renders 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +21,7 @@ from core.api.conditional import ConditionalGetMixin
 from core.permissions import role_permission
 from generation import live, selectors
 from generation.api import RenderListCreateApi, _with_quota_headers, render_data
+from generation.downloads import DownloadPreparing, DownloadUnavailable, download_file
 from generation.jobs import iterate
 from generation.jobs.submit import MAX_SEED
 from generation.models import RenderJob
@@ -204,3 +208,60 @@ class LiveFeedApi(ConditionalGetMixin, APIView):
                 "counts": live.live_counts(request.user),
             }
         )
+
+
+class DownloadUnavailableError(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "download_unavailable"
+
+
+class PreparingOutputSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the file is not there yet.")
+    code = serializers.CharField(help_text="download_preparing")
+    errors = serializers.DictField(help_text="Empty.")
+
+
+class ClipDownloadApi(APIView):
+    """The clip's MP4 as a download, as the studio's download button gives it: the pre-release marked copy
+    when the clip's preset has the mark (202 with Retry-After while the worker makes it)."""
+
+    required_scopes = "clips:read"
+    OutputSerializer = None  # a file (video/mp4), not JSON
+
+    @extend_schema(
+        summary="Download a clip",
+        operation_id="clips_download_retrieve",
+        responses={
+            (200, "video/mp4"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The MP4."),
+            202: OpenApiResponse(
+                response=PreparingOutputSerializer, description="Being prepared; ask again after Retry-After seconds."
+            ),
+            404: OpenApiResponse(description="No such clip."),
+            503: OpenApiResponse(description="The marked copy could not be made."),
+        },
+    )
+    def get(self, request, clip_id):
+        clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
+        if clip is None or not clip.video.name:
+            raise Http404("No such clip.")
+        try:
+            name = download_file(clip=clip)
+        except DownloadPreparing as exc:
+            response = Response(
+                {"detail": exc.message, "code": "download_preparing", "errors": {}}, status=status.HTTP_202_ACCEPTED
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            response["Cache-Control"] = "no-store"
+            return response
+        except DownloadUnavailable as exc:
+            raise DownloadUnavailableError(exc.message) from None
+        try:
+            handle = default_storage.open(name, "rb")
+        except FileNotFoundError:
+            raise Http404("The clip's file is missing.") from None
+        response = FileResponse(
+            handle, as_attachment=True, filename=iterate.download_name(clip.job), content_type="video/mp4"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store" if not clip.is_public else "public, max-age=60"
+        return response

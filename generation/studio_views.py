@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.api.conditional import conditional_get
 from generation import live, selectors
+from generation.downloads import DownloadPreparing, DownloadUnavailable, download_file
 from generation.jobs import iterate
 from generation.jobs.quotas import QuotaExceeded
 from generation.models import Clip, RenderJob
@@ -96,12 +97,28 @@ def _delete(request, job: RenderJob):
 @require_GET
 def clip_download(request, clip_id):
     """The clip's MP4 as an attachment named after its prompt and seed (the artist's own and moderators';
-    anyone's for a published clip)."""
+    anyone's for a published clip): the pre-release marked copy when the clip's preset has the mark (a page
+    saying it is being prepared, 202, until the worker has made it)."""
     clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
     if clip is None or not clip.video.name:
         raise Http404(_("No such clip."))
     try:
-        handle = default_storage.open(clip.video.name, "rb")
+        name = download_file(clip=clip)
+    except (DownloadPreparing, DownloadUnavailable) as exc:
+        preparing = isinstance(exc, DownloadPreparing)
+        retry_after = exc.retry_after if isinstance(exc, DownloadPreparing) else 0
+        page = render(
+            request,
+            "generation/download_preparing.html",
+            {"clip": clip, "message": exc.message, "preparing": preparing, "retry_after": retry_after},
+            status=202 if preparing else 503,
+        )
+        page["Cache-Control"] = "no-store"
+        if preparing:
+            page["Retry-After"] = str(retry_after)
+        return page
+    try:
+        handle = default_storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404(_("The clip's file is missing.")) from None
     response = FileResponse(

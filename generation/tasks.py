@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.signals import celeryd_after_setup, task_postrun, task_prerun, worker_init, worker_ready, worker_shutdown
+from celery.worker.control import control_command
 from django.conf import settings
 
 
@@ -68,6 +69,17 @@ def _idle(**_: object) -> None:
 
     if (member := farm.member()) is not None:
         member.task_busy(False)
+
+
+@control_command(name="check_presets")
+def _check_presets(state, **_: object) -> dict:
+    """Remote control: a render worker checks which presets it can load now and reports them."""
+    from generation.worker import farm
+
+    if (member := farm.member()) is None:
+        return {"ok": "not a render worker"}
+    member.check_presets()
+    return {"ok": "checking"}
 
 
 @shared_task(

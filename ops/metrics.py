@@ -22,7 +22,7 @@ from accounts.models import ApiToken
 from approvals.models import Review
 from artists.models import Export, ExportStatus
 from core import clock
-from generation.jobs.farm import live_cutoff
+from generation.jobs.farm import failure_counts, live_cutoff
 from generation.jobs.states import FailureClass, JobStatus
 from generation.models import RenderJob, RenderWorker
 from generation.runtime.presets import PRESETS
@@ -93,13 +93,7 @@ class DatabaseCollector:
         yield family
 
     def _failures(self) -> Iterator[Metric]:
-        counts = {
-            (row["failure"] or "unknown", row["preset"]): row["n"]
-            for row in RenderJob.objects.filter(status=JobStatus.FAILED)
-            .order_by()
-            .values("failure", "preset")
-            .annotate(n=Count("id"))
-        }
+        counts = failure_counts()
         family = CounterMetricFamily(
             f"{PREFIX}_render_failures",
             "Failed render jobs by class of failure (timeout, out_of_memory, lost, error) and preset.",

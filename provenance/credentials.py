@@ -52,33 +52,33 @@ def _signer() -> c2pa.Signer:
     return c2pa.Signer.from_info(info)
 
 
-def manifest_definition(*, title: str, mime: str, render: dict[str, Any]) -> dict[str, Any]:
-    """The manifest for one file of a render (`render`: job_id, preset, model, revision, created)."""
+def manifest_definition(
+    *, title: str, mime: str, render: dict[str, Any], extra_actions: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The manifest for one file of a render (`render`: job_id, preset, model, revision, created; without a
+    job_id, as for a blind judging copy, there is no render assertion and no time: only the model)."""
     agent = render.get("model") or render.get("preset") or "unknown model"
+    created: dict[str, Any] = {
+        "action": "c2pa.created",
+        "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
+        "softwareAgent": {"name": str(agent)},
+    }
+    if render.get("created"):
+        created["when"] = render["created"]
+    assertions: list[dict[str, Any]] = [
+        {"label": "c2pa.actions", "data": {"actions": [created, *(extra_actions or [])]}}
+    ]
+    if render.get("job_id"):
+        assertions.append({"label": RENDER_ASSERTION, "data": render})
     return {
         "claim_generator_info": [{"name": "Vernissage", "version": "1"}],
         "title": title,
         "format": mime,
-        "assertions": [
-            {
-                "label": "c2pa.actions",
-                "data": {
-                    "actions": [
-                        {
-                            "action": "c2pa.created",
-                            "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
-                            "softwareAgent": {"name": str(agent)},
-                            "when": render["created"],
-                        }
-                    ]
-                },
-            },
-            {"label": RENDER_ASSERTION, "data": render},
-        ],
+        "assertions": assertions,
     }
 
 
-def sign_files(paths: list[Path], *, render: dict[str, Any]) -> None:
+def sign_files(paths: list[Path], *, render: dict[str, Any], extra_actions: list[dict[str, Any]] | None = None) -> None:
     """Sign each file in place (MP4 or JPEG); SigningError when any cannot be signed."""
     try:
         signer = _signer()
@@ -90,7 +90,9 @@ def sign_files(paths: list[Path], *, render: dict[str, Any]) -> None:
         for path in paths:
             mime = MIME_TYPES[path.suffix.lower()]
             signed = path.with_name(f"signed-{path.name}")
-            builder = c2pa.Builder(manifest_definition(title=path.name, mime=mime, render=render))
+            builder = c2pa.Builder(
+                manifest_definition(title=path.name, mime=mime, render=render, extra_actions=extra_actions)
+            )
             try:
                 with open(path, "rb") as source, open(signed, "wb") as dest:
                     builder.sign(signer, mime, source, dest)
@@ -102,6 +104,12 @@ def sign_files(paths: list[Path], *, render: dict[str, Any]) -> None:
             os.replace(signed, path)
     finally:
         signer.close()
+
+
+def sign_anonymous(paths: list[Path], *, model: str) -> None:
+    """Sign files that must not lead back to their job or artist (blind judging copies): only that `model`
+    made them (c2pa.created, trainedAlgorithmicMedia); no job id, no time, titled by their random names."""
+    sign_files(paths, render={"model": model})
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,30 @@ class Trace(models.Model):
 
     def __str__(self) -> str:
         return f"trace {self.pk}: {'job ' + str(self.job_id) if self.found else 'no mark'}"
+
+
+class MarkedCopy(models.Model):
+    """A clip's copy with the visible pre-release mark, made once per text (and badge style) by the render
+    worker, for the downloads and exports that leave the portal; the stored clip keeps playing unmarked."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        MAKING = "making", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    clip = models.ForeignKey("generation.Clip", on_delete=models.CASCADE, related_name="marked_copies")
+    fingerprint = models.CharField(max_length=64)
+    text = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    video = models.CharField(max_length=255, blank=True)  # storage name
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clip", "fingerprint"], name="marked_copy_once_per_text")]
+
+    def __str__(self) -> str:
+        return f"marked copy of clip {self.clip_id} ({self.status})"

@@ -161,9 +161,15 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("clip list", a, "GET", "/api/v1/clips", expect=200)
     call("clip list published", a, "GET", "/api/v1/clips?publication=published", expect=200)
     call("clip detail own private", a, "GET", f"/api/v1/clips/{private.id}", expect=200)
+    call("clip download own private", a, "GET", f"/api/v1/clips/{private.id}/download", expect=200)
     call("clip detail anonymous", None, "GET", f"/api/v1/clips/{published.id}", expect=200)
     call("gallery", None, "GET", "/api/v1/gallery", expect=200)
     call("quota", a, "GET", "/api/v1/quota", expect=200)
+    from tests.factories import make_report, make_worker
+
+    make_report(make_worker("scenario@test"), "tiny", source="built-in tiny pipeline")  # a worker that can run it
+    call("presets", a, "GET", "/api/v1/presets", expect=200)
+    call("preset enable", tok["admin"], "PATCH", "/api/v1/presets/tiny", {"enabled": True}, expect=200)
     call("me", a, "GET", "/api/v1/me", expect=200)
     call("me preferences", a, "PATCH", "/api/v1/me/preferences", {"time_zone": "Europe/Berlin"}, expect=200)
 

@@ -1,6 +1,7 @@
 """Test engines, chosen with the RENDER_ENGINE setting (a worker process takes it from the environment):
 
     RENDER_ENGINE=tests.engines.FaultEngine  VERNISSAGE_TEST_FAULT=oom:1 | oom:2 | error | encode-error | load
+                                             | settings | hang | prompt (the fault the prompt names: "fault=oom:2")
     RENDER_ENGINE=tests.engines.SleepEngine  VERNISSAGE_TEST_SLEEP_MS=200
     RENDER_ENGINE=tests.engines.WarmSleepEngine  (SleepEngine that holds one preset's pipeline, as Engine does)
 
@@ -22,14 +23,20 @@ SLEEP_VARIABLE = "VERNISSAGE_TEST_SLEEP_MS"
 SLEEP_FRAMES, SLEEP_SIZE = 4, 64  # the stand-in clip: 4 frames of 64x64
 
 
-def _fault() -> tuple[str, int]:
-    """(kind, out-of-memory errors to force) from VERNISSAGE_TEST_FAULT."""
+FAULTS = ("", "error", "encode-error", "load", "settings", "hang")
+
+
+def _fault(prompt: str = "") -> tuple[str, int]:
+    """(kind, out-of-memory errors to force) from VERNISSAGE_TEST_FAULT (or, with `prompt`, from the
+    request's prompt: a worker process started once runs a different fault per job)."""
     value = os.environ.get(FAULT_VARIABLE, "").strip()
+    if value == "prompt":
+        value = next((word[6:] for word in prompt.split() if word.startswith("fault=")), "")
     if value.startswith("oom:") and value[4:].isdigit():
         return "oom", int(value[4:])
-    if value in ("", "error", "encode-error", "load"):
+    if value in FAULTS:
         return value, 0
-    raise ValueError(f"{FAULT_VARIABLE} must be empty, oom:N, error, encode-error or load, not {value!r}.")
+    raise ValueError(f"{FAULT_VARIABLE} must be empty, prompt, oom:N or one of {FAULTS}, not {value!r}.")
 
 
 class FailsHalfWay:
@@ -58,15 +65,20 @@ class FaultEngine(Engine):
       each of the first N pipeline calls (oom:1 exercises the low-memory retry, oom:2 its failure);
     - error: a RuntimeError from inside the step callback at the first step;
     - encode-error: the render succeeds and its frames fail half way through, while the outputs are written;
-    - load: the preset's pipeline is loaded from an empty folder, which diffusers refuses (a broken model).
+    - load: the preset's pipeline is loaded from an empty folder, which diffusers refuses (a broken model);
+    - settings: the request's width is made 8 pixels wider, which the preset's rules refuse;
+    - hang: the first step takes as long as RENDER_TIME_BASE + 2 seconds (past a small job's time limit).
     """
 
     def render(
         self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
     ):
-        kind, ooms = _fault()
+        import dataclasses
+
+        kind, ooms = _fault(request.prompt)
+        if kind == "settings":
+            return super().render(dataclasses.replace(request, width=request.width + 8), on_step, options)
         if kind == "load":
-            import dataclasses
             import tempfile
 
             with tempfile.TemporaryDirectory() as empty:
@@ -83,17 +95,25 @@ class FaultEngine(Engine):
                 raise torch.OutOfMemoryError(f"CUDA out of memory (forced by {FAULT_VARIABLE}).")
             elif kind == "error":
                 raise RuntimeError(f"Render failure forced by {FAULT_VARIABLE}.")
+            elif kind == "hang" and step == 1:
+                from django.conf import settings
+
+                time.sleep(settings.RENDER_TIME_BASE + settings.RENDER_MS_PER_MPX_STEP / 1000 + 2)
             return bool(on_step is not None and on_step(step, total))
 
         return super().render(request, faulty_step, options)
 
 
 class SleepEngine(Engine):
-    """Load tests: sleeps VERNISSAGE_TEST_SLEEP_MS (200 by default) spread over the request's steps instead
-    of running a pipeline, asking on_step at step 0 and after every step as the real engine does (so
-    progress, cancel and the time limit work as in production), then returns 4 real 64x64 frames that the
-    real output writer makes a real MP4, poster, preview and contact sheet of. The clip row keeps the job's
-    size; the stand-in video is always 64x64."""
+    """Load tests: loads no model, so it can run any preset (its availability check finds nothing missing).
+    Sleeps VERNISSAGE_TEST_SLEEP_MS (200 by default) spread over the request's steps instead of running a
+    pipeline, asking on_step at step 0 and after every step as the real engine does (so progress, cancel and
+    the time limit work as in production), then returns 4 real 64x64 frames that the real output writer makes
+    a real MP4, poster, preview and contact sheet of. The clip row keeps the job's size; the stand-in video is
+    always 64x64."""
+
+    def availability(self, preset, *, source: str, revision: str, need_gib: float, have_gib: float) -> str:
+        return ""
 
     def render(
         self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()

@@ -118,3 +118,13 @@ def make_worker(name: str, *, presets: list[str] | None = None, warm_preset: str
 def make_workers(count: int, **overrides) -> list:
     """`count` live render workers, w1@test, w2@test, ..."""
     return [make_worker(f"w{i}@test", **overrides) for i in range(1, count + 1)]
+
+
+def make_report(worker, preset: str, *, source: str, ok: bool = True, reason: str = ""):
+    """What a worker's availability check writes for one preset (generation.worker.availability)."""
+    from core import clock
+    from generation.models import RenderWorkerPreset
+
+    return RenderWorkerPreset.objects.create(
+        worker=worker, preset=preset, source=source, ok=ok, reason=reason, checked_at=clock.now()
+    )

@@ -100,7 +100,7 @@ def invitation_create(
         )
         raise ValidationError({"role": _refusal(role, allowed)})
     if get_user_model().objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this email already exists."})
+        raise ValidationError({"email": _("An account with this email already exists.")})
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -167,9 +167,9 @@ def invitation_accept(
         if invitation.accepted_at is not None:
             raise ValidationError(_("This invitation has already been used. Log in instead."))
         if email.strip().lower() != invitation.email:
-            raise ValidationError({"email": "This invitation was sent to a different email address."})
+            raise ValidationError({"email": _("This invitation was sent to a different email address.")})
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError({"username": "This username is taken."})
+            raise ValidationError({"username": _("This username is taken.")})
         user = User.objects.create_user(
             username=username, email=invitation.email, password=password, display_name=display_name
         )

@@ -235,6 +235,9 @@ CONVERSATION_MAX_MESSAGES = env_int("VERNISSAGE_THREAD_MAX_MESSAGES", 500, minim
 
 # Artists: exports' lifetime, limits on uploaded images (checked before decoding).
 ARTIST_EXPORT_TTL_DAYS = env_int("VERNISSAGE_EXPORT_TTL_DAYS", 7, minimum=1)
+# An export waits for its clips' pre-release marked copies (provenance.marked), asking again every few seconds.
+ARTIST_EXPORT_MARK_RETRY_S = env_int("VERNISSAGE_EXPORT_MARK_RETRY_S", 5, minimum=1)
+ARTIST_EXPORT_MARK_WAIT_S = env_int("VERNISSAGE_EXPORT_MARK_WAIT_S", 1800, minimum=10)
 ARTIST_UPLOAD_MAX_BYTES = env_int("VERNISSAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 ARTIST_UPLOAD_MAX_PIXELS = env_int("VERNISSAGE_UPLOAD_MAX_PIXELS", 25_000_000, minimum=1)
 

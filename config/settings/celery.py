@@ -43,6 +43,7 @@ CELERY_TASK_ROUTES = {
     "generation.tasks.render_job": {"queue": "render"},
     # Re-encodes with PyAV, which only the render worker has.
     "contests.tasks.judging_copy_make": {"queue": "render"},
+    "provenance.tasks.marked_copy_make": {"queue": "render"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = False

@@ -3,7 +3,7 @@ carries, and the trace tool (provenance app)."""
 
 import hashlib
 
-from config.env import env_bool, env_int, env_str
+from config.env import env_bool, env_flags, env_int, env_str
 from config.settings.base import DEBUG, SECRET_KEY, VAR_DIR
 from config.settings.edge import REQUEST_BODY_LIMITS
 
@@ -41,3 +41,21 @@ PROVENANCE_TRACE_TIMEOUT = env_int("PROVENANCE_TRACE_TIMEOUT", 120, minimum=5)
 PROVENANCE_TRACE_MAX_BYTES = env_int("PROVENANCE_TRACE_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
 # The trace page takes uploads up to that size (VERNISSAGE_BODY_LIMITS still wins when it names the path).
 REQUEST_BODY_LIMITS.setdefault("/provenance/trace/", PROVENANCE_TRACE_MAX_BYTES + 1024 * 1024)
+
+# The visible pre-release mark (provenance.prerelease): a small semi-transparent badge in a corner of the
+# frames of clips that leave the portal (downloads, the API download, data exports), never of what plays in
+# it. "default" is the site's; "presets" overrides it per preset key. Off unless set.
+#   PROVENANCE_PRERELEASE_MARK=1                       every preset
+#   PROVENANCE_PRERELEASE_PRESETS="tiny=on,ltx=off"    per preset (on/off, 1/0, true/false, yes/no)
+#   PROVENANCE_PRERELEASE_TEXT="PRE-RELEASE"           the badge's text (up to 40 characters)
+#   PROVENANCE_PRERELEASE_CREDIT=1                     the artist's credit after the text
+PROVENANCE_PRERELEASE_MARK = {
+    "default": env_bool("PROVENANCE_PRERELEASE_MARK", False),
+    "presets": env_flags("PROVENANCE_PRERELEASE_PRESETS"),
+    "text": env_str("PROVENANCE_PRERELEASE_TEXT", "PRE-RELEASE"),
+    "credit": env_bool("PROVENANCE_PRERELEASE_CREDIT", True),
+}
+# Which file a download of a clip sends (generation.downloads): provenance's marked copy when the mark applies.
+CLIP_DOWNLOAD_HOOK = env_str("VERNISSAGE_CLIP_DOWNLOAD_HOOK", "provenance.marked.download_file")
+# The marked copy's x264 quality: low, so that outside the badge it stays within the watermark's tolerance.
+PROVENANCE_PRERELEASE_CRF = env_int("PROVENANCE_PRERELEASE_CRF", 14)

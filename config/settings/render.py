@@ -57,7 +57,8 @@ if RENDER_DTYPE not in ("auto", "float32", "float16", "bfloat16"):
 RENDER_VAE_TILING = env_bool("RENDER_VAE_TILING", False)
 RENDER_OFFLOAD = env_str("RENDER_OFFLOAD", "none")  # none | model | sequential | group
 RENDER_COMPILE = env_bool("RENDER_COMPILE", False)  # regional torch.compile of the transformer blocks
-# Per-preset memory options over the above, JSON: {"cogvideox-5b": {"vae_tiling": true, "offload": "model"}}
+# Per-preset memory options over the above, JSON: {"cogvideox-5b": {"vae_tiling": true, "offload": "model"}};
+# "memory_gib": the device memory a preset needs (a worker with less reports it cannot run it).
 try:
     RENDER_PRESET_OPTIONS = json.loads(env_str("RENDER_PRESET_OPTIONS") or "{}")
 except ValueError as exc:

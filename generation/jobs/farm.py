@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 
 from core import clock
-from generation.jobs.states import IN_FLIGHT, JobStatus
+from generation.jobs.states import IN_FLIGHT, RETRY_HELPS, FailureClass, JobStatus
 from generation.models import RenderJob, RenderWorker
 
 
@@ -120,6 +120,25 @@ def farm_state() -> FarmState:
     return FarmState(live=live, stale=stale)
 
 
+def failure_counts() -> dict[tuple[str, str], int]:
+    """(failure class or "unknown", preset) -> failed jobs, in one query (the farm page and /metrics)."""
+    rows = (
+        RenderJob.objects.filter(status=JobStatus.FAILED).order_by().values("failure", "preset").annotate(n=Count("id"))
+    )
+    return {(row["failure"] or "unknown", row["preset"]): row["n"] for row in rows}
+
+
+def failures_by_class() -> list[dict]:
+    """Every failure class with its label, whether a retry is offered for it, and its failed jobs."""
+    totals: dict[str, int] = {}
+    for (failure, _), n in failure_counts().items():
+        totals[failure] = totals.get(failure, 0) + n
+    return [
+        {"key": key, "label": label, "retry": key in RETRY_HELPS, "count": totals.get(key, 0)}
+        for key, label in FailureClass.choices
+    ] + [{"key": key, "label": key, "retry": False, "count": n} for key, n in totals.items() if key not in FailureClass]
+
+
 @dataclass(frozen=True)
 class WorkerView:
     worker: RenderWorker
@@ -145,7 +164,11 @@ def farm_overview() -> dict:
         .values_list("status", "n")
     )
     state = farm_state()
+    from generation.availability import farm_presets
+
     return {
+        "presets": farm_presets(),
+        "failures": failures_by_class(),
         "workers": workers,
         "live": state.live,
         "slots": state.slots,

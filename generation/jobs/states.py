@@ -12,29 +12,35 @@ move the table does not allow.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", gettext_lazy("Queued")
-    DISPATCHED = "dispatched", gettext_lazy("Dispatched")
-    RUNNING = "running", gettext_lazy("Rendering")
-    SUCCEEDED = "succeeded", gettext_lazy("Done")
-    FAILED = "failed", gettext_lazy("Failed")
-    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+    QUEUED = "queued", _("Queued")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RUNNING = "running", _("Rendering")
+    SUCCEEDED = "succeeded", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class FailureClass(models.TextChoices):
     """Why a failed job failed, for the farm's operators (the /metrics failures counter): the artist reads
     `error`, a sentence; this is its class."""
 
-    ERROR = "error", gettext_lazy("Error in the render")
-    TIMEOUT = "timeout", gettext_lazy("Past its time limit")
-    OUT_OF_MEMORY = "out_of_memory", gettext_lazy("Out of GPU memory")
-    LOST = "lost", gettext_lazy("Worker lost too many times")
-    OUTPUT = "output", gettext_lazy("Could not mark or sign the clip")
-    MODEL_LOAD = "model_load", gettext_lazy("The model could not be loaded")
+    ERROR = "error", _("Error in the render")
+    TIMEOUT = "timeout", _("Past its time limit")
+    OUT_OF_MEMORY = "out_of_memory", _("Out of GPU memory")
+    LOST = "lost", _("Worker lost too many times")
+    OUTPUT = "output", _("Could not mark or sign the clip")
+    MODEL_LOAD = "model_load", _("The model could not be loaded")
+    SETTINGS = "settings", _("Settings the model cannot render")
 
+
+#: The classes whose jobs the artist is offered a retry of: a passing error and a lost worker. A timeout,
+#: out of memory after the low-memory retry, a model that cannot load and settings the model refuses would
+#: fail the same way again.
+RETRY_HELPS = frozenset({FailureClass.ERROR, FailureClass.LOST})
 
 S = JobStatus
 

@@ -27,7 +27,7 @@ from core.audit import audit_record
 from core.i18n import inline_label
 from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.farm import stale_slots_q
-from generation.jobs.states import IN_FLIGHT, FailureClass, JobStatus, edge
+from generation.jobs.states import IN_FLIGHT, RETRY_HELPS, FailureClass, JobStatus, edge
 from generation.models import Clip, RenderJob, RenderWorker
 from generation.signals import render_failed, render_finished
 
@@ -243,7 +243,7 @@ def jobs_recover_stale() -> dict[str, int]:
                     failure=FailureClass.LOST,
                     finished_at=now,
                     eta_s=None,
-                    retry_helps=True,  # lost workers, not the job: another attempt may well finish
+                    retry_helps=FailureClass.LOST in RETRY_HELPS,  # lost workers, not the job: it may well finish
                     error=(
                         f"The render stopped {job.attempts} times without finishing (its worker was lost). "
                         "Please try again."

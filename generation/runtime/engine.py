@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from .availability import ImpossibleSettings, memory_problem, settings_problems, weights_problem
 from .decode import LatentDecoder, ltx_latent_decoder, ltx_streamable
 from .presets import BUILTIN_SOURCE, Preset, get_preset
 
@@ -211,6 +212,10 @@ class Engine:
         self.load_count = 0
         self.last_load_seconds = 0.0
 
+    def availability(self, preset: Preset, *, source: str, revision: str, need_gib: float, have_gib: float) -> str:
+        """Why this engine cannot load `preset` from `source` now (weights, memory); empty when it can."""
+        return weights_problem(source or preset.source, revision) or memory_problem(need_gib, have_gib)
+
     # -- loading -------------------------------------------------------------------------------
     def _load(
         self, preset: Preset, request: RenderRequest, options: EngineOptions, device: str, dtype: torch.dtype
@@ -312,7 +317,11 @@ class Engine:
         self, request: RenderRequest, on_step: StepCallback | None = None, options: EngineOptions = EngineOptions()
     ) -> Video:
         """The clip's frames, held once; RenderCancelled if on_step says stop. Out of memory: one retry with
-        model offload and VAE tiling, then RenderOutOfMemory."""
+        model offload and VAE tiling, then RenderOutOfMemory; ImpossibleSettings outside the preset's rules."""
+        rules = get_preset(request.preset)
+        size = {"width": request.width, "height": request.height, "num_frames": request.num_frames}
+        if problems := settings_problems(rules, steps=request.steps, **size):
+            raise ImpossibleSettings(" ".join(problems))
         pipe = self.pipeline(request, options)
         device = _resolve_device(options.device)
         self._apply_memory(options.vae_tiling, options.offload, device)

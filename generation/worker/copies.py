@@ -12,9 +12,11 @@ import hashlib
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from django.core.files import File
 from django.core.files.storage import default_storage
 
@@ -29,8 +31,19 @@ class VideoCopy:
     frames: int
 
 
-def video_copy_encode(*, source: str, fps: int, crf: int, folder: str = COPY_FOLDER) -> VideoCopy:
-    """Decode the stored video `source` and store a fresh H.264 encoding of its frames and a poster."""
+def video_copy_encode(
+    *,
+    source: str,
+    fps: int,
+    crf: int,
+    folder: str = COPY_FOLDER,
+    frame: Callable[[np.ndarray], np.ndarray] | None = None,
+    finish: Callable[[Path, Path], None] | None = None,
+) -> VideoCopy:
+    """Decode the stored video `source` and store a fresh H.264 encoding of its frames and a poster.
+
+    `frame` changes each decoded frame (uint8 RGB) before it is encoded (a visible mark); `finish` is given
+    the written video and poster before they are stored (signing them); what it raises stores nothing."""
     import av
 
     from generation.runtime.encode import Mp4Writer, write_poster
@@ -44,8 +57,10 @@ def video_copy_encode(*, source: str, fps: int, crf: int, folder: str = COPY_FOL
             with av.open(str(original)) as container:
                 stream = container.streams.video[0]
                 middle = max(0, (stream.frames or 1) // 2)
-                for index, frame in enumerate(container.decode(stream)):
-                    rgb = frame.to_ndarray(format="rgb24")
+                for index, decoded in enumerate(container.decode(stream)):
+                    rgb = decoded.to_ndarray(format="rgb24")
+                    if frame is not None:
+                        rgb = frame(rgb)
                     writer.add(rgb)
                     if index == middle or not poster.exists():
                         write_poster(rgb, poster)
@@ -53,6 +68,8 @@ def video_copy_encode(*, source: str, fps: int, crf: int, folder: str = COPY_FOL
             writer.abort()
             raise
         frames = writer.close()
+        if finish is not None:
+            finish(copy, poster)
         digest = hashlib.sha256(copy.read_bytes()).hexdigest()
         name = uuid.uuid4().hex
         with copy.open("rb") as handle:

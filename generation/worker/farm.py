@@ -74,6 +74,7 @@ class Member:
         self.loads = 0
         self.jobs_done = 0
         self.beats = 0
+        self.preset_reports: dict[str, tuple[str, str]] | None = None  # as last written (worker.availability)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._done = threading.Event()
@@ -167,6 +168,7 @@ class Member:
             try:
                 joined = self.beat()
                 self.beats += 1
+                self._report_presets(joined)
                 if joined or self._idle_beside_a_queue():
                     from generation.jobs.dispatch import dispatch_pending
 
@@ -178,6 +180,18 @@ class Member:
             except Exception:  # the broker may be down while dispatching: the next beat tries again
                 log.exception("farm heartbeat of %s: dispatch failed", self.name)
                 return
+
+    def check_presets(self) -> None:
+        """Check the presets at the next beat, at once (the `check_presets` control command)."""
+        self._wake.set()
+
+    def _report_presets(self, joined: bool) -> None:
+        from generation.worker.availability import presets_check, reports_write
+
+        found = presets_check(self.presets)
+        if joined or found != self.preset_reports:
+            reports_write(worker_name=self.name, found=found)
+            self.preset_reports = found
 
     def _idle_beside_a_queue(self) -> bool:
         from generation.jobs.states import JobStatus

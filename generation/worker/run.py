@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection
 from core.logs import log_bind
 from core.sentry import sentry_forget
 from generation.jobs import transitions
-from generation.jobs.states import FailureClass
+from generation.jobs.states import RETRY_HELPS, FailureClass
 from generation.models import RenderJob
 from generation.runtime.presets import BUILTIN_SOURCE
 from generation.worker import farm, scratch
@@ -42,6 +42,10 @@ FAILED_MESSAGE = "The render failed on the worker. Nothing was stored; please tr
 TIMED_OUT_MESSAGE = (
     "The render took longer than this clip's time limit ({limit} s) and was stopped. The same settings would "
     "take as long again: try a shorter clip or a smaller size."
+)
+SETTINGS_MESSAGE = (
+    "This model cannot render these settings ({why}), so the same render would fail again. Change the "
+    "size or duration and submit it anew."
 )
 MODEL_LOAD_MESSAGE = (
     "The model of this preset ({preset}) could not be loaded on the worker, so the same render would fail "
@@ -95,6 +99,7 @@ def run_render(*, job_id: str) -> str:
 
 
 def _run(*, job_id: str, worker_name: str) -> str:
+    from generation.runtime.availability import ImpossibleSettings
     from generation.runtime.encode import write_outputs
     from generation.runtime.engine import ModelLoadFailed, RenderCancelled, RenderOutOfMemory, RenderRequest
 
@@ -219,13 +224,17 @@ def _run(*, job_id: str, worker_name: str) -> str:
         log.exception("job %s: out of memory, also with offload and VAE tiling", job_id)
         _fail(job_id, attempt, OUT_OF_MEMORY_MESSAGE, FailureClass.OUT_OF_MEMORY)
         return "failed"
+    except ImpossibleSettings as exc:
+        log.warning("job %s: settings preset %s cannot render: %s", job_id, job.preset, exc)
+        _fail(job_id, attempt, SETTINGS_MESSAGE.format(why=str(exc)[:500]), FailureClass.SETTINGS)
+        return "failed"
     except ModelLoadFailed:
         log.exception("job %s: the pipeline of preset %s could not be loaded", job_id, job.preset)
         _fail(job_id, attempt, MODEL_LOAD_MESSAGE.format(preset=job.preset), FailureClass.MODEL_LOAD)
         return "failed"
     except Exception:
         log.exception("job %s failed", job_id)
-        _fail(job_id, attempt, FAILED_MESSAGE, FailureClass.ERROR, retry_helps=True)
+        _fail(job_id, attempt, FAILED_MESSAGE, FailureClass.ERROR)
         return "failed"
     finally:
         if video is not None:
@@ -234,10 +243,11 @@ def _run(*, job_id: str, worker_name: str) -> str:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _fail(job_id: str, attempt: int, message: str, failure: str, *, retry_helps: bool = False) -> None:
+def _fail(job_id: str, attempt: int, message: str, failure: str) -> None:
+    """The job FAILED with its class; a retry is offered only for the classes it can help (RETRY_HELPS)."""
     with_fresh_connection(
         lambda: transitions.job_fail(
-            job_id=job_id, attempt=attempt, message=message, failure=failure, retry_helps=retry_helps
+            job_id=job_id, attempt=attempt, message=message, failure=failure, retry_helps=failure in RETRY_HELPS
         ),
         what=f"job {job_id}: fail",
     )

@@ -174,3 +174,19 @@ def test_entering_asks_the_render_worker_for_the_copy(live_worker, artist, judge
     wait_until(lambda: Entry.objects.get(pk=entry.pk).judging_sha256, timeout=60, message="judging copy made")
     entry.refresh_from_db()
     assert entry.judging_sha256 != _sha(clip.video.open("rb").read())
+
+
+def test_the_judging_copy_says_a_model_made_it_and_nothing_that_leads_to_the_job(judged):
+    from provenance.credentials import TRAINED_ALGORITHMIC_MEDIA, dump, read_credentials
+
+    _contest, entry, clip = judged
+    for field, mime in ((entry.judging_video, "video/mp4"), (entry.judging_poster, "image/jpeg")):
+        data = field.open("rb").read()
+        found = read_credentials(io.BytesIO(data), mime=mime)
+        assert found.present and found.valid, found.problems
+        assert found.source_type == TRAINED_ALGORITHMIC_MEDIA
+        assert found.job_id == "" and found.model == ""  # no render assertion
+        manifest = dump(io.BytesIO(data), mime=mime)
+        assert (clip.job.model_source or clip.job.preset) in manifest  # the software agent: the model
+        for trace in (str(clip.job_id), str(clip.id), clip.media_key, clip.artist.username, "lantern"):
+            assert trace not in manifest and trace.encode() not in data

@@ -13,7 +13,7 @@ from generation.jobs.submit import job_create
 from generation.models import PresetConfig
 from generation.presets import presets_enabled
 from generation.runtime.presets import BUILTIN_SOURCE
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_report, make_user, make_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def test_with_nothing_enabled_the_settings_default_is_the_one_choice(artist):
 
 def test_admin_enables_a_preset_in_the_admin_and_jobs_record_its_source_and_revision(artist):
     admin_user = make_user("root", role="admin")
+    make_report(make_worker("w1@test"), "ltx-video", source="Lightricks/LTX-Video")  # a worker that can load it
     client = Client()
     client.login(username="root", password=PASSWORD)
     response = client.post(
