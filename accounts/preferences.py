@@ -13,11 +13,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.timezones import viewer_timezone, zone_named
 
@@ -87,10 +88,13 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def preferences_view(request: HttpRequest) -> HttpResponse:
     """The header's language switch and the account page's zone: remembered on the account (and, for the
-    language, in the cookie, for the pages before signing in)."""
+    language, in the cookie, for the pages before signing in). A GET (a bookmarked address) goes to the
+    account page's form."""
+    if request.method == "GET":
+        return HttpResponseRedirect(reverse("account") + "#preferences")
     form = PreferencesForm(request.POST)
     response = HttpResponseRedirect(_next_url(request))
     if not form.is_valid():
