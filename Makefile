@@ -17,7 +17,13 @@ WORKER_STAMP := $(VENV)/.installed-worker
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(abspath $(VENV))/bin/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test install install-web install-worker lint lock worker clean
+.PHONY: run test install install-web install-worker lint lock worker clean messages
+
+## The translations Django reads: each locale/*/LC_MESSAGES/*.mo compiled from its .po (Debian's gettext: msgfmt)
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po
+	msgfmt --check -o $@ $<
+messages: $(MO_FILES)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,11 +55,11 @@ lock: $(STAMP)
 
 ## Start the site, a render worker, the housekeeping worker and Celery beat on http://127.0.0.1:$${PORT:-8000}:
 ## deploy/Procfile, started by honcho (bin/run --supervise: under bin/supervise.py, restarting what exits)
-run: $(WORKER_STAMP)
+run: $(WORKER_STAMP) messages
 	bin/run
 
 ## Install and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Every check, each run even when an earlier one fails; fails if any failed
@@ -62,6 +68,7 @@ lint: $(STAMP)
 	for check in "$(VENV)/bin/ruff check --output-format concise ." \
 	             "$(VENV)/bin/ruff format --check --output-format concise ." "$(VENV)/bin/mypy" \
 	             "$(VENV)/bin/lint-imports --no-logo" "$(PY) manage.py makemigrations --check --dry-run" \
+	             "$(PY) manage.py check_i18n" \
 	             "$(PY) -m pip check"; do \
 	  echo "--- $$check"; \
 	  $$check || failed="$$failed\n  $$check"; \

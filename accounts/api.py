@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -11,9 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken, Invitation, Role
+from accounts.preferences import preferences_set
 from accounts.services.invitations import invitable_roles, invitation_create
 from accounts.services.tokens import SCOPES, token_revoke
 from core import clock
+from core.timezones import zone_named
 
 
 class TokenOutputSerializer(serializers.ModelSerializer):
@@ -178,3 +181,35 @@ class InvitationListCreateApi(generics.GenericAPIView):
         issued = invitation_create(invited_by=request.user, request=request._request, **serializer.validated_data)
         data = IssuedInvitationOutputSerializer(issued.invitation, context={"url": issued.url}).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+class AccountPreferencesUpdateApi(APIView):
+    """Your language (en, de; empty: follow Accept-Language) and time zone (an IANA name; empty: the
+    browser's), as the header's switch and the account page set them."""
+
+    required_scopes = tuple(SCOPES)  # any scope will do: it changes only how the site speaks to you
+
+    class InputSerializer(serializers.Serializer):
+        language = serializers.ChoiceField(choices=[("", ""), *settings.LANGUAGES], required=False, allow_blank=True)
+        time_zone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+        def validate_time_zone(self, value: str) -> str:
+            if value and zone_named(value) is None:
+                raise serializers.ValidationError(_("This is not a time zone we know, such as Europe/Berlin."))
+            return value
+
+    class OutputSerializer(serializers.Serializer):
+        language = serializers.CharField()
+        time_zone = serializers.CharField()
+
+    @extend_schema(
+        summary="Set your language and time zone",
+        operation_id="me_preferences_update",
+        request=InputSerializer,
+        responses=OutputSerializer,
+    )
+    def patch(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        preferences_set(user=request.user, **serializer.validated_data)
+        return Response(self.OutputSerializer(request.user).data)

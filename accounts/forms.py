@@ -15,8 +15,8 @@ from core.mail import mail_send
 class InviteForm(forms.Form):
     """Offers exactly the roles the inviter may invite (accounts.services.invitations.MAY_INVITE)."""
 
-    email = forms.EmailField(error_messages={"invalid": _("Enter a valid email address.")})
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.ARTIST)
+    email = forms.EmailField(label=_("Email"), error_messages={"invalid": _("Enter a valid email address.")})
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ARTIST)
 
     def __init__(self, *args, inviter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,25 +26,28 @@ class InviteForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    email = forms.EmailField(help_text="The address the invitation was sent to.")
-    username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    email = forms.EmailField(label=_("Email"), help_text=_("The address the invitation was sent to."))
+    username = forms.CharField(label=_("Username"), max_length=150, validators=[UnicodeUsernameValidator()])
     display_name = forms.CharField(
-        max_length=80, required=False, help_text="How your credit appears on published clips."
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_("How your credit appears on published clips."),
     )
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
     def clean_username(self):
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("This username is taken.")
+            raise forms.ValidationError(_("This username is taken."))
         return username
 
     def clean(self):
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif p1:
             user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
             try:
@@ -55,16 +58,19 @@ class AcceptInvitationForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=80, required=False, help_text="What this token is for, e.g. 'render script'.")
+    name = forms.CharField(
+        label=_("Name"), max_length=80, required=False, help_text=_("What this token is for, e.g. 'render script'.")
+    )
     scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
         choices=(),
         widget=forms.CheckboxSelectMultiple,
         required=True,
-        error_messages={"required": "Choose at least one thing the token may do."},
-        help_text="Give a token only what its script needs.",
+        error_messages={"required": _("Choose at least one thing the token may do.")},
+        help_text=_("Give a token only what its script needs."),
     )
     expires_in_days = forms.TypedChoiceField(
-        label="Expires in",
+        label=_("Expires in"),
         coerce=int,
         initial=90,
         choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")],

@@ -23,7 +23,15 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """An account; what it may do comes from its groups (artist, judge, moderator, admin)."""
 
-    display_name = models.CharField(max_length=80, blank=True, help_text="Shown as the credit on published clips.")
+    display_name = models.CharField(max_length=80, blank=True, help_text=_("Shown as the credit on published clips."))
+    # Empty: follow the browser (Accept-Language, then the language cookie); set by the header's switch.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES, help_text=_("The site's language.")
+    )
+    # Empty: the browser's zone (the vernissage_tz cookie), else UTC; an IANA name (core.timezones).
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, help_text=_("Times on every page are shown in it.")
+    )
 
     @property
     def credit_name(self) -> str:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from accounts import security_views, views
+from accounts import preferences, security_views, views
 
 urlpatterns = [
     path("invitations/", views.invitations, name="invitations"),
     path("invite/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path("account/", views.account, name="account"),
+    path("account/preferences", preferences.preferences_view, name="account_preferences"),
     path("account/tokens/<int:token_id>/revoke", views.token_revoke_view, name="token_revoke"),
     path("account/security/", security_views.account_security, name="account_security"),
     path("account/security/verify/", security_views.second_factor_verify, name="second_factor_verify"),

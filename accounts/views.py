@@ -27,6 +27,7 @@ from core import clock
 from core.audit import audit_record, client_ip
 from core.forms import form_add_service_errors
 from core.ratelimit import ratelimit_hit, too_many_requests
+from core.timezones import ZONE_NAMES
 
 
 @login_required
@@ -46,7 +47,7 @@ def invitations(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": issued.invitation.email})
             form = InviteForm(inviter=request.user)
     page = Paginator(Invitation.objects.select_related("invited_by", "accepted_by"), 20).get_page(
         request.GET.get("page")
@@ -87,7 +88,7 @@ def invitation_accept_view(request, token: str):
             form_add_service_errors(form, exc)
         else:
             login(request, user, backend="accounts.backends.RoleBackend")
-            messages.success(request, "Welcome to Vernissage. Your account is ready.")
+            messages.success(request, _("Welcome to Vernissage. Your account is ready."))
             return redirect("dashboard")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}, status=status)
@@ -114,7 +115,16 @@ def account(request):
     tokens = request.user.api_tokens.all()
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
-        request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token}, status=status
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "zones": ZONE_NAMES,
+            "settings_languages": settings.LANGUAGES,
+        },
+        status=status,
     )
 
 
@@ -124,7 +134,10 @@ def token_revoke_view(request, token_id: int):
     try:
         token = token_revoke(token_id=token_id, user=request.user, request=request)
     except ApiToken.DoesNotExist:
-        messages.error(request, "No such token.")
+        messages.error(request, _("No such token."))
     else:
-        messages.success(request, f"Token {token.prefix}… revoked. Requests with it are refused from now on.")
+        messages.success(
+            request,
+            _("Token %(prefix)s… revoked. Requests with it are refused from now on.") % {"prefix": token.prefix},
+        )
     return redirect("account")

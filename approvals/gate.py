@@ -22,37 +22,39 @@ from datetime import datetime
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.models import Decision, Review
 from core import clock
+from core.i18n import inline_label
 from generation.models import Clip
 
 
 class Publication(models.TextChoices):
-    PRIVATE = "private", "Private"
-    PENDING_REVIEW = "pending_review", "Awaiting review"
-    APPROVED = "approved", "Approved"
-    HELD = "held", "Approved, held for a contest"
-    PUBLISHED = "published", "Published"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    REJECTED = "rejected", "Rejected"
-    APPEALED = "appealed", "Appeal under review"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    TAKEN_DOWN = "taken_down", "Taken down"
-    TAKEDOWN_APPEALED = "takedown_appealed", "Appeal of the takedown under review"
+    PRIVATE = "private", gettext_lazy("Private")
+    PENDING_REVIEW = "pending_review", gettext_lazy("Awaiting review")
+    APPROVED = "approved", gettext_lazy("Approved")
+    HELD = "held", gettext_lazy("Approved, held for a contest")
+    PUBLISHED = "published", gettext_lazy("Published")
+    CHANGES_REQUESTED = "changes_requested", gettext_lazy("Changes requested")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    APPEALED = "appealed", gettext_lazy("Appeal under review")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
+    TAKEN_DOWN = "taken_down", gettext_lazy("Taken down")
+    TAKEDOWN_APPEALED = "takedown_appealed", gettext_lazy("Appeal of the takedown under review")
 
 
 class Action(models.TextChoices):
     """What a person can do to a clip at the gate (`publish` is the embargo task's, nobody's button)."""
 
-    REQUEST = "request", "Ask for publication"
-    APPEAL = "appeal", "Appeal the decision"
-    WITHDRAW = "withdraw", "Withdraw"
-    REVIEW = "review", "Review this clip"  # claim the open review
-    APPROVE = "approve", "Approve"
-    CHANGES = "changes", "Request changes"
-    REJECT = "reject", "Reject"
-    TAKE_DOWN = "take_down", "Take down"
+    REQUEST = "request", gettext_lazy("Ask for publication")
+    APPEAL = "appeal", gettext_lazy("Appeal the decision")
+    WITHDRAW = "withdraw", gettext_lazy("Withdraw")
+    REVIEW = "review", gettext_lazy("Review this clip")  # claim the open review
+    APPROVE = "approve", gettext_lazy("Approve")
+    CHANGES = "changes", gettext_lazy("Request changes")
+    REJECT = "reject", gettext_lazy("Reject")
+    TAKE_DOWN = "take_down", gettext_lazy("Take down")
 
 
 P = Publication
@@ -91,16 +93,16 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "take_down": {P.PUBLISHED: P.TAKEN_DOWN, P.HELD: P.TAKEN_DOWN},
 }
 _VERBS = {
-    "request": "sent for review",
-    "approve": "approved",
-    "changes": "sent back for changes",
-    "reject": "rejected",
-    "appeal": "appealed",
-    "publish": "published",
-    "hold": "held for a contest",
-    "release": "released from a contest",
-    "withdraw": "withdrawn",
-    "take_down": "taken down",
+    "request": gettext_lazy("sent for review"),
+    "approve": gettext_lazy("approved"),
+    "changes": gettext_lazy("sent back for changes"),
+    "reject": gettext_lazy("rejected"),
+    "appeal": gettext_lazy("appealed"),
+    "publish": gettext_lazy("published"),
+    "hold": gettext_lazy("held for a contest"),
+    "release": gettext_lazy("released from a contest"),
+    "withdraw": gettext_lazy("withdrawn"),
+    "take_down": gettext_lazy("taken down"),
 }
 
 
@@ -116,13 +118,16 @@ def target(clip: Clip, action: str) -> str:
     """The state `action` moves the clip to; ValidationError naming the current state otherwise."""
     found = TRANSITIONS[action].get(clip.publication)
     if found is None:
-        raise ValidationError(f"A clip that is {label(clip.publication).lower()} cannot be {_VERBS[action]}.")
+        raise ValidationError(
+            _("A clip that is %(state)s cannot be %(done)s.")
+            % {"state": inline_label(label(clip.publication)), "done": _VERBS[action]}
+        )
     return found
 
 
 def require_moderator(user) -> None:
     if not getattr(user, "is_moderator", False):
-        raise ValidationError("Only moderators can decide on publication.")
+        raise ValidationError(_("Only moderators can decide on publication."))
 
 
 def open_review(clip: Clip, *, lock: bool = False) -> Review | None:
@@ -158,11 +163,14 @@ def _check_may_decide(review: Review, clip: Clip, moderator, now: datetime) -> N
         and review.claimed_until > now
     ):
         holder = review.claimed_by.credit_name if review.claimed_by else "another moderator"
-        raise ValidationError(f"{holder} is reviewing this clip until {review.claimed_until:%H:%M} UTC.")
+        raise ValidationError(
+            _("%(holder)s is reviewing this clip until %(claimed_until)s UTC.")
+            % {"holder": holder, "claimed_until": format(review.claimed_until, "%H:%M")}
+        )
     if review.is_appeal and appealed_decision_by(clip, review.appeal_of) == moderator.pk:
         if review.appeal_of == Decision.TAKE_DOWN:
             raise ValidationError(_("You took this clip down: its appeal must be decided by another moderator."))
-        raise ValidationError("You rejected this clip: its appeal must be decided by another moderator.")
+        raise ValidationError(_("You rejected this clip: its appeal must be decided by another moderator."))
 
 
 _UNSET = object()
@@ -178,34 +186,38 @@ def check(*, clip: Clip, action: str, user, now: datetime | None = None, review=
         if not getattr(user, "is_authenticated", False) or clip.artist_id != user.pk:
             raise Clip.DoesNotExist
         if action == Action.REQUEST and clip.publication == P.PENDING_REVIEW:
-            raise ValidationError("This clip is already waiting for review.")
+            raise ValidationError(_("This clip is already waiting for review."))
         if action == Action.APPEAL and clip.publication in APPEAL_OF:
             if appeal_used(clip, APPEAL_OF[clip.publication]):
                 if clip.publication == P.TAKEN_DOWN:
                     raise ValidationError(
                         _("You have already appealed this clip's takedown once; the appeal's decision is final.")
                     )
-                raise ValidationError("You have already appealed this clip once; the appeal's decision is final.")
+                raise ValidationError(_("You have already appealed this clip once; the appeal's decision is final."))
         return target(clip, action)
     require_moderator(user)
     _check_not_own(clip, user)
     if action == Action.TAKE_DOWN:
         return target(clip, action)
     if action not in (Action.REVIEW, *DECISIONS):
-        raise ValidationError(f"Unknown action “{action}”.")
+        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
     now = now or clock.now()
     if review is _UNSET:
         review = open_review(clip)
     if action == Action.REVIEW:
         if review is None:
-            raise ValidationError(f"This clip is {label(clip.publication).lower()}: there is nothing to review.")
+            raise ValidationError(
+                _("This clip is %(lower)s: there is nothing to review.")
+                % {"lower": inline_label(label(clip.publication))}
+            )
         _check_may_decide(review, clip, user, now)
         return None
     if review is None or clip.publication not in AWAITING_DECISION:
         last = Review.objects.filter(clip=clip, decided_at__isnull=False).order_by("-decided_at").first()
         by = f" by {last.moderator.credit_name}" if last and last.moderator else ""
         raise ValidationError(
-            f"This clip is {label(clip.publication).lower()}, not awaiting a decision: it was decided already{by}."
+            _("This clip is %(lower)s, not awaiting a decision: it was decided already%(by)s.")
+            % {"lower": inline_label(label(clip.publication)), "by": by}
         )
     found = target(clip, action)
     _check_may_decide(review, clip, user, now)
@@ -237,7 +249,7 @@ def delete_refusal(clip: Clip) -> str | None:
     if clip.publication == P.PUBLISHED:
         return _("This clip is published: withdraw it from the gallery first, then delete it.")
     return _("This clip is on its way to publication (%(state)s); it cannot be deleted now.") % {
-        "state": label(clip.publication).lower()
+        "state": inline_label(label(clip.publication))
     }
 
 

@@ -7,15 +7,16 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from approvals.normalise import prompt_normalise
 
 
 class Decision(models.TextChoices):
-    APPROVE = "approve", "Approved"
-    CHANGES = "changes", "Changes requested"
-    REJECT = "reject", "Rejected"
-    TAKE_DOWN = "take_down", "Taken down"  # recorded by clip_take_down, not a decision of a review
+    APPROVE = "approve", gettext_lazy("Approved")
+    CHANGES = "changes", gettext_lazy("Changes requested")
+    REJECT = "reject", gettext_lazy("Rejected")
+    TAKE_DOWN = "take_down", gettext_lazy("Taken down")  # recorded by clip_take_down, not a decision of a review
 
 
 #: What a moderator decides on an open review or appeal (take_down is its own action, on a published clip).
@@ -26,9 +27,9 @@ APPEALABLE = (Decision.REJECT, Decision.TAKE_DOWN)
 
 
 class PolicyAction(models.TextChoices):
-    NONE = "none", "Cited by moderators only"
-    FLAG = "flag", "Flag matching prompts for closer review"
-    BLOCK = "block", "Block matching prompts before rendering"
+    NONE = "none", gettext_lazy("Cited by moderators only")
+    FLAG = "flag", gettext_lazy("Flag matching prompts for closer review")
+    BLOCK = "block", gettext_lazy("Block matching prompts before rendering")
 
 
 def _lines(text: str) -> list[str]:

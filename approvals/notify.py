@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from approvals import gate
 from approvals.models import Decision, Notification, Review
 from core import clock
+from core.i18n import speaking_to
 from core.mail import mail_send
 from generation.models import Clip
 
@@ -35,28 +36,49 @@ def user_notify(
 
 
 def decision_made(*, clip: Clip, review: Review) -> None:
-    """Notify and email the artist of a moderator's decision, with the clause and reason."""
-    prompt = clip.job.prompt[:80]
-    kind = "request for publication"
-    if review.is_appeal:
-        kind = "appeal against the takedown" if review.appeal_of == Decision.TAKE_DOWN else "appeal"
+    """Notify and email the artist of a moderator's decision, with the clause and reason, in their language."""
+    with speaking_to(clip.artist):
+        subject, message = _decision_message(clip=clip, review=review)
+        user_notify(user=clip.artist, clip=clip, message=message, email_subject=subject)
+
+
+def _decision_message(*, clip: Clip, review: Review) -> tuple[str, str]:
+    values = {"prompt": clip.job.prompt[:80]}
     if review.decision == Decision.APPROVE:
         if clip.publication == gate.Publication.HELD:
-            when = "A contest holds it out of the gallery until its results; it is published with them."
+            when = _("A contest holds it out of the gallery until its results; it is published with them.")
         elif gate.pending_embargo(clip):
-            when = f"It will be published on {clip.publish_at:%Y-%m-%d %H:%M} UTC."
+            when = _("It will be published on %(when)s UTC.") % {"when": format(clip.publish_at, "%Y-%m-%d %H:%M")}
         else:
-            when = "It is now in the public gallery."
-        subject, message = "Your clip was approved", f"Your {kind} for “{prompt}” was approved. {when}"
+            when = _("It is now in the public gallery.")
+        if review.is_appeal and review.appeal_of == Decision.TAKE_DOWN:
+            text = _("Your appeal against the takedown for “%(prompt)s” was approved.")
+        elif review.is_appeal:
+            text = _("Your appeal for “%(prompt)s” was approved.")
+        else:
+            text = _("Your request for publication for “%(prompt)s” was approved.")
+        return _("Your clip was approved"), f"{text % values} {when}"
+    values.update(code=review.clause.code, title=review.clause.title, reason=review.reason)
+    if review.decision == Decision.CHANGES:
+        subject = _("Your clip needs changes")
+        if review.is_appeal and review.appeal_of == Decision.TAKE_DOWN:
+            text = _("Your appeal against the takedown for “%(prompt)s” needs changes.")
+        elif review.is_appeal:
+            text = _("Your appeal for “%(prompt)s” needs changes.")
+        else:
+            text = _("Your request for publication for “%(prompt)s” needs changes.")
     else:
-        verb = "needs changes" if review.decision == Decision.CHANGES else "was not approved"
-        subject = f"Your clip {verb}"
-        message = (
-            f"Your {kind} for “{prompt}” {verb}. Clause {review.clause.code} ({review.clause.title}): {review.reason}"
-        )
-        if review.decision == Decision.REJECT and not review.is_appeal:
-            message += " You may appeal this decision once."
-    user_notify(user=clip.artist, clip=clip, message=message, email_subject=subject)
+        subject = _("Your clip was not approved")
+        if review.is_appeal and review.appeal_of == Decision.TAKE_DOWN:
+            text = _("Your appeal against the takedown for “%(prompt)s” was not approved.")
+        elif review.is_appeal:
+            text = _("Your appeal for “%(prompt)s” was not approved.")
+        else:
+            text = _("Your request for publication for “%(prompt)s” was not approved.")
+    message = f"{text % values} " + _("Clause %(code)s (%(title)s): %(reason)s") % values
+    if review.decision == Decision.REJECT and not review.is_appeal:
+        message += " " + _("You may appeal this decision once.")
+    return subject, message
 
 
 def review_digest_send() -> int:
@@ -73,13 +95,14 @@ def review_digest_send() -> int:
         "url": f"{settings.SITE_URL}{reverse('review_queue')}",
     }
     moderators = [u for u in get_user_model().objects.filter(is_active=True).exclude(email="") if u.is_moderator]
-    subject = _("Review queue on %(day)s: %(open)s waiting") % {
-        "day": f"{clock.now():%Y-%m-%d}",
-        "open": summary["open"],
-    }
     sent = 0
     for user in moderators:
-        sent += mail_send(
-            to=[user.email], subject=subject, template="email/review_digest.txt", context=context, on_commit=False
-        )
+        with speaking_to(user):
+            subject = _("Review queue on %(day)s: %(open)s waiting") % {
+                "day": f"{clock.now():%Y-%m-%d}",
+                "open": summary["open"],
+            }
+            sent += mail_send(
+                to=[user.email], subject=subject, template="email/review_digest.txt", context=context, on_commit=False
+            )
     return sent

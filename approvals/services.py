@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -26,6 +27,7 @@ from approvals.policy import prompt_evaluate
 from approvals.signals import clip_decided, clip_left_publication, clip_published, clip_taken_down
 from core import clock
 from core.audit import audit_record
+from core.i18n import speaking_to
 from generation.models import Clip
 
 MAX_REASON_CHARS = 2000
@@ -42,9 +44,14 @@ def _lock_clip(clip_id: uuid.UUID | str) -> Clip:
 def _clean_reason(reason: str, *, required: bool, what: str = "reason") -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({what: "Write a reason: the artist will read it."})
+        raise ValidationError({what: gettext("Write a reason: the artist will read it.")})
     if len(reason) > MAX_REASON_CHARS:
-        raise ValidationError({what: f"The text is {len(reason)} characters; the limit is {MAX_REASON_CHARS}."})
+        raise ValidationError(
+            {
+                what: gettext("The text is %(len)s characters; the limit is %(MAX_REASON_CHARS)s.")
+                % {"len": len(reason), "MAX_REASON_CHARS": MAX_REASON_CHARS}
+            }
+        )
     return reason
 
 
@@ -53,7 +60,7 @@ def _clause(clause: PolicyClause | str | None) -> PolicyClause:
         return clause
     found = PolicyClause.objects.filter(code=str(clause or "").strip(), active=True).first()
     if found is None:
-        raise ValidationError({"clause": "Choose the policy clause this decision rests on."})
+        raise ValidationError({"clause": gettext("Choose the policy clause this decision rests on.")})
     return found
 
 
@@ -75,7 +82,7 @@ def clip_request_publication(
         target = gate.check(clip=clip, action="request", user=artist)
         assert target is not None  # only `review` leads to no state
         if publish_at is not None and publish_at <= clock.now():
-            raise ValidationError({"publish_at": "The embargo time must be in the future (or left empty)."})
+            raise ValidationError({"publish_at": gettext("The embargo time must be in the future (or left empty).")})
         _, flagging = prompt_evaluate(prompt=clip.job.prompt, negative_prompt=clip.job.negative_prompt)
         set_state(clip, target, publish_at=publish_at, flagged=bool(flagging), policy_flags=[c.code for c in flagging])
         review = Review.objects.create(clip=clip)
@@ -118,7 +125,7 @@ def clip_decide(
 ) -> Review:
     """Decide the open review (or appeal) of a clip, exactly once: approve, request changes or reject."""
     if decision not in REVIEW_DECISIONS:
-        raise ValidationError({"decision": "Decision must be 'approve', 'changes' or 'reject'."})
+        raise ValidationError({"decision": gettext("Decision must be 'approve', 'changes' or 'reject'.")})
     gate.require_moderator(moderator)
     refusal = decision in REFUSALS
     reason = _clean_reason(reason, required=refusal)
@@ -199,7 +206,10 @@ def clips_release(
             audit_record(action="clip.released", actor=actor, request=request, obj=clip, detail={"reason": reason})
             _hold_or_publish(clip, now)
             if clip.publication == P.PUBLISHED:
-                notify.user_notify(user=clip.artist, clip=clip, message=_("Your clip is now published in the gallery."))
+                with speaking_to(clip.artist):
+                    notify.user_notify(
+                        user=clip.artist, clip=clip, message=_("Your clip is now published in the gallery.")
+                    )
             released += 1
     return released
 
@@ -214,7 +224,10 @@ def clip_publish(*, clip_id: uuid.UUID | str) -> bool:
         _hold_or_publish(clip, now)
         if clip.publication != P.PUBLISHED:
             return False  # a contest holds it until its results
-        notify.user_notify(user=clip.artist, message="Your clip is now published in the gallery.", clip=clip)
+        with speaking_to(clip.artist):
+            notify.user_notify(
+                user=clip.artist, message=gettext("Your clip is now published in the gallery."), clip=clip
+            )
     return True
 
 
@@ -300,13 +313,17 @@ def clip_take_down(
             obj=clip,
             detail={"reason": reason, "clause": clause_obj.code},
         )
-        notify.user_notify(
-            user=clip.artist,
-            clip=clip,
-            email_subject="Your clip was taken down",
-            message=f"Your clip was taken down under clause {clause_obj.code} ({clause_obj.title}): {reason} "
-            "You may appeal the takedown once.",
-        )
+        with speaking_to(clip.artist):
+            notify.user_notify(
+                user=clip.artist,
+                clip=clip,
+                email_subject=gettext("Your clip was taken down"),
+                message=gettext(
+                    "Your clip was taken down under clause %(code)s (%(title)s): %(reason)s "
+                    "You may appeal the takedown once."
+                )
+                % {"code": clause_obj.code, "title": clause_obj.title, "reason": reason},
+            )
         clip_taken_down.send(sender=Clip, clip_id=clip.id, review_id=takedown.pk)
         _left_publication(clip.id)
     return clip

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals import gate, selectors, services
@@ -36,7 +37,7 @@ def _form_errors(request, form) -> None:
 def _clip_or_404(request, clip_id) -> Clip:
     clip = clip_visible_or_none(user=request.user, clip_id=clip_id)
     if clip is None:
-        raise Http404("No such clip.")
+        raise Http404(_("No such clip."))
     return clip
 
 
@@ -72,7 +73,7 @@ def review_next(request):
     _require_moderator(request)
     review = selectors.next_review_for(moderator=request.user)
     if review is None:
-        messages.success(request, "The queue is empty: nothing else is waiting for you.")
+        messages.success(request, _("The queue is empty: nothing else is waiting for you."))
         return redirect("review_queue")
     return redirect("review_page", clip_id=review.clip_id)
 
@@ -133,16 +134,19 @@ def review_decide(request, clip_id):
         messages.error(request, " ".join(exc.messages))
         return redirect("review_queue")
     clip.refresh_from_db()
-    verbs = {
-        "approve": "approved and published"
-        if clip.is_public
-        else f"approved; it will be published at {clip.publish_at:%Y-%m-%d %H:%M} UTC"
-        if clip.publish_at
-        else "approved",
-        "changes": "sent back to its artist for changes",
-        "reject": "rejected",
-    }
-    messages.success(request, f"Clip {verbs[data['decision']]}.")
+    if data["decision"] == "approve" and clip.is_public:
+        done = _("Clip approved and published.")
+    elif data["decision"] == "approve" and clip.publish_at:
+        done = _("Clip approved; it will be published at %(when)s UTC.") % {
+            "when": format(clip.publish_at, "%Y-%m-%d %H:%M")
+        }
+    elif data["decision"] == "approve":
+        done = _("Clip approved.")
+    elif data["decision"] == "changes":
+        done = _("Clip sent back to its artist for changes.")
+    else:
+        done = _("Clip rejected.")
+    messages.success(request, done)
     return redirect("review_next")
 
 
@@ -166,7 +170,7 @@ def clip_take_down(request, clip_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The clip was taken down; its artist was told why.")
+        messages.success(request, _("The clip was taken down; its artist was told why."))
     return redirect("clip_detail", clip_id=clip.id)
 
 
@@ -174,7 +178,7 @@ def _artist_action(request, clip_id, action, success: str, **kwargs):
     try:
         action(clip_id=clip_id, artist=request.user, request=request, **kwargs)
     except Clip.DoesNotExist:
-        raise Http404("No such clip.") from None
+        raise Http404(_("No such clip.")) from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -200,7 +204,7 @@ def clip_request_publication(request, clip_id):
 def _artist_form_errors(request, clip_id, form):
     """An invalid form on the artist's own clip: its messages on the clip page; 404 for anyone else's."""
     if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
-        raise Http404("No such clip.")
+        raise Http404(_("No such clip."))
     _form_errors(request, form)
     return redirect("clip_detail", clip_id=clip_id)
 
@@ -241,5 +245,5 @@ def notifications(request):
 def transparency(request):
     """Per week: median time to decision, approval rate, share of appeals that overturned a decision."""
     if not (request.user.is_artist or request.user.is_moderator):
-        raise PermissionDenied("The transparency report is for artists and moderators.")
+        raise PermissionDenied(_("The transparency report is for artists and moderators."))
     return render(request, "approvals/transparency.html", {"weeks": selectors.transparency_weeks()})

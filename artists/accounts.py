@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from approvals.gate import Publication
 from artists.models import ArtistProfile, Attachment, ClipConsent, Export
@@ -30,11 +31,11 @@ def profile_update(*, user, display_name: str, bio: str, links: str, request=Non
     """Save the public profile; links must be http(s) URLs, at most MAX_LINKS of them."""
     lines = [line.strip() for line in (links or "").splitlines() if line.strip()]
     if len(lines) > MAX_LINKS:
-        raise ValidationError({"links": f"At most {MAX_LINKS} links."})
+        raise ValidationError({"links": gettext("At most %(MAX_LINKS)s links.") % {"MAX_LINKS": MAX_LINKS}})
     for line in lines:
         parsed = urlparse(line)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValidationError({"links": f"“{line[:80]}” is not an http(s) link."})
+            raise ValidationError({"links": gettext("“%(line)s” is not an http(s) link.") % {"line": line[:80]}})
     with transaction.atomic():
         profile, _ = ArtistProfile.objects.select_for_update().get_or_create(user=user)
         profile.bio, profile.links = (bio or "").strip()[:2000], "\n".join(lines)
@@ -73,9 +74,9 @@ def _withdraw_all(user, request) -> tuple[int, list[str]]:
 def account_delete(*, user, password: str, request=None) -> str:
     """Withdraw published clips, erase personal data, keep the ledger under a pseudonym; returns it."""
     if not user.is_authenticated or not user.is_active:
-        raise ValidationError("This account is already closed.")
+        raise ValidationError(gettext("This account is already closed."))
     if not user.check_password(password or ""):
-        raise ValidationError({"password": "The password is wrong; the account was not deleted."})
+        raise ValidationError({"password": gettext("The password is wrong; the account was not deleted.")})
     pseudonym = f"former-artist-{os.urandom(5).hex()}"
     files: list[str] = []
     with transaction.atomic():

@@ -11,12 +11,14 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from approvals.gate import Publication, label
 from artists.ledger import ledger_record
 from artists.models import ClipConsent, ConsentTerms, EntryKind, PromoUse, Use
 from core import clock
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.models import Clip
 
 
@@ -28,10 +30,10 @@ def terms_current(*, use: str) -> ConsentTerms | None:
 def terms_publish(*, use: str, text: str, actor, request=None) -> ConsentTerms:
     """Publish the next version of a use's terms; consents under older versions stop counting."""
     if use not in Use.values:
-        raise ValidationError({"use": "Unknown use."})
+        raise ValidationError({"use": _("Unknown use.")})
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write the terms text."})
+        raise ValidationError({"text": _("Write the terms text.")})
     with transaction.atomic():
         last = ConsentTerms.objects.select_for_update().filter(use=use).order_by("-version").first()
         terms = ConsentTerms.objects.create(use=use, version=(last.version + 1) if last else 1, text=text)
@@ -49,28 +51,31 @@ def _own_clip(clip_id, artist) -> Clip:
     try:
         clip_id = uuid.UUID(str(clip_id))
     except ValueError:
-        raise ValidationError("You can set consent only for your own clips.") from None
+        raise ValidationError(_("You can set consent only for your own clips.")) from None
     clip = Clip.objects.select_for_update().filter(id=clip_id, artist=artist).first()
     if clip is None:
-        raise ValidationError("You can set consent only for your own clips.")
+        raise ValidationError(_("You can set consent only for your own clips."))
     return clip
 
 
 def consent_grant(*, clip_id, artist, use: str, terms_version: int, request=None) -> ClipConsent:
     """Consent to `use` of a published clip under the current terms version (the one the artist read)."""
     if use not in Use.values:
-        raise ValidationError({"use": "Unknown use."})
+        raise ValidationError({"use": _("Unknown use.")})
     with transaction.atomic():
         clip = _own_clip(clip_id, artist)
         if clip.publication != Publication.PUBLISHED:
-            raise ValidationError(f"Consent applies to published clips; this one is {label(clip.publication).lower()}.")
+            raise ValidationError(
+                _("Consent applies to published clips; this one is %(lower)s.")
+                % {"lower": inline_label(label(clip.publication))}
+            )
         terms = terms_current(use=use)
         if terms is None:
-            raise ValidationError(f"There are no terms for “{Use(use).label}” yet.")
+            raise ValidationError(_("There are no terms for “%(label)s” yet.") % {"label": Use(use).label})
         if int(terms_version) != terms.version:
             raise ValidationError(
-                f"The terms for “{Use(use).label}” changed to version {terms.version}; "
-                "read them again before you agree."
+                _("The terms for “%(label)s” changed to version %(version)s; read them again before you agree.")
+                % {"label": Use(use).label, "version": terms.version}
             )
         active = ClipConsent.objects.select_for_update().filter(clip=clip, use=use, revoked_at__isnull=True).first()
         if active is not None and active.terms_id == terms.pk:
@@ -122,18 +127,19 @@ def consent_active(*, clip, use: str) -> ClipConsent | None:
 def promo_use_record(*, clip_id, use: str, purpose: str, actor, request=None) -> PromoUse:
     """Record one promotional use of a clip relying on a current consent; earns the artist a ledger entry."""
     if not (getattr(actor, "is_moderator", False) or getattr(actor, "is_staff", False)):
-        raise ValidationError("Only the company's staff use clips for promotion.")
+        raise ValidationError(_("Only the company's staff use clips for promotion."))
     purpose = (purpose or "").strip()
     if not purpose:
-        raise ValidationError({"purpose": "Say what the clip is used for: the artist sees it."})
+        raise ValidationError({"purpose": _("Say what the clip is used for: the artist sees it.")})
     with transaction.atomic():
         clip = Clip.objects.select_for_update().filter(id=clip_id).select_related("artist").first()
         if clip is None:
-            raise ValidationError("No such clip.")
+            raise ValidationError(_("No such clip."))
         consent = consent_active(clip=clip, use=use)
         if consent is None:
             raise ValidationError(
-                f"The artist has not consented to “{Use(use).label}” for this clip under the current terms."
+                _("The artist has not consented to “%(label)s” for this clip under the current terms.")
+                % {"label": Use(use).label}
             )
         promo = PromoUse.objects.create(
             clip=clip,
@@ -153,7 +159,7 @@ def promo_use_record(*, clip_id, use: str, purpose: str, actor, request=None) ->
                 request=request,
             )
         except IntegrityError:  # pragma: no cover - references are unique per promo row
-            raise ValidationError("This use is already recorded.") from None
+            raise ValidationError(_("This use is already recorded.")) from None
         audit_record(
             action="promo.used",
             actor=actor,

@@ -22,12 +22,15 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from artists.models import ClipConsent, Export, ExportStatus, Feedback, LedgerEntry, PromoUse
 from conversations.models import Side
 from conversations.selectors import thread_timeline
 from core import clock, spreadsheet
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.downloads import DownloadPreparing, DownloadUnavailable, download_file
 from generation.models import Clip, RenderJob
 
@@ -62,7 +65,7 @@ def export_request(*, artist, request=None) -> Export:
 
     with transaction.atomic():
         if Export.objects.filter(artist=artist, status__in=[E.QUEUED, E.RUNNING]).exists():
-            raise ValidationError("An export of your work is already being built.")
+            raise ValidationError(_("An export of your work is already being built."))
         export = Export.objects.create(artist=artist)
         audit_record(action="export.requested", actor=artist, request=request, obj=export)
         transaction.on_commit(lambda: build_export.delay(str(export.id)))
@@ -323,11 +326,17 @@ def export_for_download(*, export_id, user) -> Export:
         raise Export.DoesNotExist
     if export.status == E.EXPIRED or (export.expires_at and export.expires_at <= clock.now()):
         raise ValidationError(
-            "This export has expired: exports can be downloaded for "
-            f"{settings.ARTIST_EXPORT_TTL_DAYS} days. Ask for a new one."
+            ngettext(
+                "This export has expired: exports can be downloaded for %(days)s day. Ask for a new one.",
+                "This export has expired: exports can be downloaded for %(days)s days. Ask for a new one.",
+                settings.ARTIST_EXPORT_TTL_DAYS,
+            )
+            % {"days": settings.ARTIST_EXPORT_TTL_DAYS}
         )
     if export.status != E.READY:
-        raise ValidationError(f"This export is {export.get_status_display().lower()}, not ready yet.")
+        raise ValidationError(
+            _("This export is %(lower)s, not ready yet.") % {"lower": inline_label(export.get_status_display())}
+        )
     return export
 
 

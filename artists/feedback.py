@@ -9,12 +9,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from approvals.notify import user_notify
 from artists.ledger import ledger_record
 from artists.models import Attachment, ChangelogEntry, EntryKind, Feedback, FeedbackKind, FeedbackStatus
 from core import clock
 from core.audit import audit_record
+from core.i18n import inline_label, speaking_to
 from core.uploads import image_clean
 from generation.models import Clip
 
@@ -35,19 +37,21 @@ def feedback_create(
     `images` is a list of (name, bytes); every image is checked before anything is stored.
     """
     if not getattr(artist, "is_artist", False):
-        raise ValidationError("Only artists file feedback.")
+        raise ValidationError(_("Only artists file feedback."))
     if kind not in FeedbackKind.values:
-        raise ValidationError({"kind": "Choose bug, suggestion or safety finding."})
+        raise ValidationError({"kind": _("Choose bug, suggestion or safety finding.")})
     title, text = (title or "").strip(), (text or "").strip()
     if not title or not text:
-        raise ValidationError({"title" if not title else "text": "Write a title and describe what you found."})
+        raise ValidationError({"title" if not title else "text": _("Write a title and describe what you found.")})
     if len(images) > MAX_ATTACHMENTS:
-        raise ValidationError({"images": f"Attach at most {MAX_ATTACHMENTS} images."})
+        raise ValidationError(
+            {"images": _("Attach at most %(MAX_ATTACHMENTS)s images.") % {"MAX_ATTACHMENTS": MAX_ATTACHMENTS}}
+        )
     clip = None
     if clip_id:
         clip = Clip.objects.filter(id=clip_id, artist=artist).first()
         if clip is None:
-            raise ValidationError({"clip": "You can attach only one of your own clips."})
+            raise ValidationError({"clip": _("You can attach only one of your own clips.")})
     cleaned = []
     for name, data in images:
         try:
@@ -84,27 +88,30 @@ def feedback_triage(
 ) -> Feedback:
     """Move an item to a triage state with a response the artist reads; accepted items earn once."""
     if not getattr(moderator, "is_moderator", False):
-        raise ValidationError("Only moderators triage feedback.")
+        raise ValidationError(_("Only moderators triage feedback."))
     response = (response or "").strip()
     if not response:
-        raise ValidationError({"response": "Write a response: the artist reads it."})
+        raise ValidationError({"response": _("Write a response: the artist reads it.")})
     if len(response) > 5000:
-        raise ValidationError({"response": "The response is over 5000 characters."})
+        raise ValidationError({"response": _("The response is over 5000 characters.")})
     with transaction.atomic():
         item = Feedback.objects.select_for_update().filter(pk=feedback_id).first()
         if item is None:
-            raise ValidationError("No such feedback item.")
+            raise ValidationError(_("No such feedback item."))
         allowed = TRIAGE.get(item.status, ())
         if status not in allowed:
             raise ValidationError(
-                f"Feedback that is {item.get_status_display().lower()} cannot become "
-                f"{dict(S.choices).get(status, status).lower()}."
+                _("Feedback that is %(lower)s cannot become %(lower2)s.")
+                % {
+                    "lower": inline_label(item.get_status_display()),
+                    "lower2": inline_label(dict(S.choices).get(status, status)),
+                }
             )
         original = None
         if status == S.DUPLICATE:
             original = Feedback.objects.filter(pk=duplicate_of).exclude(pk=item.pk).first() if duplicate_of else None
             if original is None:
-                raise ValidationError({"duplicate_of": "Name the item this one duplicates."})
+                raise ValidationError({"duplicate_of": _("Name the item this one duplicates.")})
         item.status, item.response, item.duplicate_of = status, response, original
         item.triaged_by, item.triaged_at = moderator, clock.now()
         item.save(update_fields=["status", "response", "duplicate_of", "triaged_by", "triaged_at"])
@@ -116,27 +123,30 @@ def feedback_triage(
                 artist=item.artist,
                 kind=EntryKind.FEEDBACK,
                 reference=f"feedback:{item.pk}",
-                memo=f"Feedback #{item.pk} {item.get_status_display().lower()}",
+                memo=f"Feedback #{item.pk} {inline_label(item.get_status_display())}",
                 actor=moderator,
                 request=request,
             )
-        user_notify(
-            user=item.artist,
-            message=f"Your feedback “{item.title}” was triaged: {item.get_status_display()}. {response}"[:500],
-        )
+        with speaking_to(item.artist):
+            message = _("Your feedback “%(title)s” was triaged: %(status)s. %(response)s") % {
+                "title": item.title,
+                "status": item.get_status_display(),
+                "response": response,
+            }
+            user_notify(user=item.artist, message=message[:500])
     return item
 
 
 def changelog_add(*, title: str, body: str, feedback_ids: list[int], actor, request=None) -> ChangelogEntry:
     """Publish one changelog entry linked to the accepted or fixed feedback items behind it."""
     if not getattr(actor, "is_moderator", False):
-        raise ValidationError("Only moderators write the changelog.")
+        raise ValidationError(_("Only moderators write the changelog."))
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "Give the change a title."})
+        raise ValidationError({"title": _("Give the change a title.")})
     items = list(Feedback.objects.filter(pk__in=feedback_ids or [], status__in=EARNING))
     if not items or len(items) != len(set(feedback_ids)):
-        raise ValidationError({"feedback": "Link the accepted or fixed feedback items this change came from."})
+        raise ValidationError({"feedback": _("Link the accepted or fixed feedback items this change came from.")})
     with transaction.atomic():
         entry = ChangelogEntry.objects.create(title=title[:160], body=(body or "").strip()[:5000], created_by=actor)
         entry.feedback.set(items)

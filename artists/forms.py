@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from artists.models import FeedbackKind, FeedbackStatus, Use
 
@@ -22,16 +24,18 @@ class MultipleImageField(forms.FileField):
 
 
 class FeedbackForm(forms.Form):
-    kind = forms.ChoiceField(choices=FeedbackKind.choices)
-    title = forms.CharField(max_length=120)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, label="What happened")
-    clip = forms.ChoiceField(required=False, label="One of your clips (optional)")
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FeedbackKind.choices)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, label=gettext_lazy("What happened")
+    )
+    clip = forms.ChoiceField(required=False, label=gettext_lazy("One of your clips (optional)"))
     images = MultipleImageField(
         required=False,
-        label="Images (optional)",
-        help_text="PNG, JPEG or WebP, up to 4; checked by content, metadata removed.",
+        label=gettext_lazy("Images (optional)"),
+        help_text=gettext_lazy("PNG, JPEG or WebP, up to 4; checked by content, metadata removed."),
     )
-    credit = forms.BooleanField(required=False, initial=True, label="Credit me by name in the changelog")
+    credit = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Credit me by name in the changelog"))
 
     def __init__(self, *args, clips=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,55 +43,82 @@ class FeedbackForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    status = forms.ChoiceField(choices=[c for c in FeedbackStatus.choices if c[0] != FeedbackStatus.NEW])
-    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    duplicate_of = forms.IntegerField(required=False, min_value=1, label="Duplicate of item #")
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=[c for c in FeedbackStatus.choices if c[0] != FeedbackStatus.NEW]
+    )
+    response = forms.CharField(
+        label=gettext_lazy("Response"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    duplicate_of = forms.IntegerField(required=False, min_value=1, label=gettext_lazy("Duplicate of item #"))
 
 
 class ChangelogForm(forms.Form):
-    title = forms.CharField(max_length=160)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
-    feedback = forms.CharField(max_length=200, label="Feedback items (numbers, comma separated)")
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=160)
+    body = forms.CharField(
+        label=gettext_lazy("Body"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+    feedback = forms.CharField(max_length=200, label=gettext_lazy("Feedback items (numbers, comma separated)"))
 
     def clean_feedback(self):
         raw = self.cleaned_data["feedback"].replace(" ", "")
         try:
             return [int(part.lstrip("#")) for part in raw.split(",") if part]
         except ValueError:
-            raise forms.ValidationError("Write the item numbers separated by commas, e.g. 12, 15.") from None
+            raise forms.ValidationError(_("Write the item numbers separated by commas, e.g. 12, 15.")) from None
 
 
 class ConsentForm(forms.Form):
-    use = forms.ChoiceField(choices=Use.choices)
-    action = forms.ChoiceField(choices=[("grant", "grant"), ("revoke", "revoke")])
-    terms_version = forms.IntegerField(required=False, min_value=1)
+    use = forms.ChoiceField(label=gettext_lazy("Use"), choices=Use.choices)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=[("grant", "grant"), ("revoke", "revoke")])
+    terms_version = forms.IntegerField(label=gettext_lazy("Terms version"), required=False, min_value=1)
 
 
 class PromoUseForm(forms.Form):
-    use = forms.ChoiceField(choices=Use.choices)
-    purpose = forms.CharField(max_length=200)
+    use = forms.ChoiceField(label=gettext_lazy("Use"), choices=Use.choices)
+    purpose = forms.CharField(label=gettext_lazy("Purpose"), max_length=200)
 
 
 class LedgerDeskForm(forms.Form):
-    ACTIONS = [("testing", "Approved testing hours"), ("payout", "Payout"), ("reverse", "Reverse an entry")]
-    action = forms.ChoiceField(choices=ACTIONS)
-    artist = forms.CharField(max_length=150, required=False, help_text="Username (hours and payouts).")
-    quantity = forms.DecimalField(required=False, max_digits=10, decimal_places=2, label="Hours or amount")
-    entry = forms.IntegerField(required=False, min_value=1, label="Entry # to reverse")
-    memo = forms.CharField(max_length=200, required=False, label="Memo or reason")
+    ACTIONS = [
+        ("testing", gettext_lazy("Approved testing hours")),
+        ("payout", gettext_lazy("Payout")),
+        ("reverse", gettext_lazy("Reverse an entry")),
+    ]
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=ACTIONS)
+    artist = forms.CharField(
+        label=gettext_lazy("Artist"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("Username (hours and payouts)."),
+    )
+    quantity = forms.DecimalField(
+        required=False, max_digits=10, decimal_places=2, label=gettext_lazy("Hours or amount")
+    )
+    entry = forms.IntegerField(required=False, min_value=1, label=gettext_lazy("Entry # to reverse"))
+    memo = forms.CharField(max_length=200, required=False, label=gettext_lazy("Memo or reason"))
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(max_length=80, required=False, help_text="Your credit on published clips.")
-    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False)
+    display_name = forms.CharField(
+        label=gettext_lazy("Display name"),
+        max_length=80,
+        required=False,
+        help_text=gettext_lazy("Your credit on published clips."),
+    )
+    bio = forms.CharField(
+        label=gettext_lazy("Bio"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False
+    )
     links = forms.CharField(
+        label=gettext_lazy("Links"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,
-        help_text="One http(s) link per line, up to 5.",
+        help_text=gettext_lazy("One http(s) link per line, up to 5."),
     )
 
 
 class DeleteAccountForm(forms.Form):
-    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
-    confirm = forms.BooleanField(label="I understand: my published clips are withdrawn and my personal data erased.")
+    password = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Your password"))
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand: my published clips are withdrawn and my personal data erased.")
+    )

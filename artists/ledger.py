@@ -13,9 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from artists.models import RATED_KINDS, EntryKind, LedgerEntry, LedgerRate
 from core.audit import audit_record
+from core.i18n import inline_label
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000")
@@ -25,16 +27,16 @@ def _decimal(value, *, what: str) -> Decimal:
     try:
         number = Decimal(str(value)).quantize(CENT)
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({what: f"“{value}” is not a number."}) from None
+        raise ValidationError({what: gettext("“%(value)s” is not a number.") % {"value": value}}) from None
     if not number.is_finite() or abs(number) >= MAX_AMOUNT:
-        raise ValidationError({what: f"{value} is out of range."})
+        raise ValidationError({what: gettext("%(value)s is out of range.") % {"value": value}})
     return number
 
 
 def _lock_artist(artist_id):
     user = get_user_model().objects.select_for_update().filter(pk=artist_id).first()
     if user is None:
-        raise ValidationError("No such artist.")
+        raise ValidationError(gettext("No such artist."))
     return user
 
 
@@ -47,10 +49,15 @@ def balance_of(*, artist) -> Decimal:
 def rate_set(*, kind: str, amount, unit: str, actor=None, request=None) -> LedgerRate:
     """Set what one unit of a rated contribution earns from now on (past entries keep their rate)."""
     if kind not in RATED_KINDS:
-        raise ValidationError({"kind": f"{kind!r} has no rate; rated kinds are {', '.join(RATED_KINDS)}."})
+        raise ValidationError(
+            {
+                "kind": gettext("%(kind)s has no rate; rated kinds are %(join)s.")
+                % {"kind": repr(kind), "join": ", ".join(RATED_KINDS)}
+            }
+        )
     amount = _decimal(amount, what="amount")
     if amount < 0:
-        raise ValidationError({"amount": "A rate cannot be negative."})
+        raise ValidationError({"amount": gettext("A rate cannot be negative.")})
     rate, _ = LedgerRate.objects.update_or_create(kind=kind, defaults={"amount": amount, "unit": unit})
     audit_record(
         action="ledger.rate_set",
@@ -72,23 +79,28 @@ def ledger_record(
     returns the existing entry instead of paying twice.
     """
     if kind not in (*RATED_KINDS, EntryKind.PRIZE):
-        raise ValidationError({"kind": "Record payouts with ledger_payout and corrections with ledger_reverse."})
+        raise ValidationError(
+            {"kind": gettext("Record payouts with ledger_payout and corrections with ledger_reverse.")}
+        )
     quantity = _decimal(quantity, what="quantity")
     if quantity <= 0:
-        raise ValidationError({"quantity": "The quantity must be more than zero."})
+        raise ValidationError({"quantity": gettext("The quantity must be more than zero.")})
     rate = None
     if kind == EntryKind.PRIZE:
         if amount is None:
-            raise ValidationError({"amount": "A prize needs its amount."})
+            raise ValidationError({"amount": gettext("A prize needs its amount.")})
         amount = _decimal(amount, what="amount")
     else:
         configured = LedgerRate.objects.filter(kind=kind).first()
         if configured is None:
-            raise ValidationError(f"No rate is configured for {EntryKind(kind).label.lower()}; an admin sets it.")
+            raise ValidationError(
+                gettext("No rate is configured for %(lower)s; an admin sets it.")
+                % {"lower": inline_label(EntryKind(kind).label)}
+            )
         rate = configured.amount
         amount = (rate * quantity).quantize(CENT)
     if amount <= 0:
-        raise ValidationError({"amount": "An earning must be more than zero."})
+        raise ValidationError({"amount": gettext("An earning must be more than zero.")})
     try:
         with transaction.atomic():
             _lock_artist(artist.pk)
@@ -125,15 +137,20 @@ def ledger_record(
 def ledger_payout(*, artist, amount, memo: str = "", actor, request=None) -> LedgerEntry:
     """Append a payout (a negative entry) of at most the artist's balance; admins only."""
     if not getattr(actor, "is_staff", False):
-        raise ValidationError("Only admins record payouts.")
+        raise ValidationError(gettext("Only admins record payouts."))
     amount = _decimal(amount, what="amount")
     if amount <= 0:
-        raise ValidationError({"amount": "A payout must be more than zero."})
+        raise ValidationError({"amount": gettext("A payout must be more than zero.")})
     with transaction.atomic():
         _lock_artist(artist.pk)
         balance = balance_of(artist=artist)
         if amount > balance:
-            raise ValidationError({"amount": f"The payout of {amount} is more than the balance of {balance}."})
+            raise ValidationError(
+                {
+                    "amount": gettext("The payout of %(amount)s is more than the balance of %(balance)s.")
+                    % {"amount": amount, "balance": balance}
+                }
+            )
         entry = LedgerEntry.objects.create(
             artist=artist, kind=EntryKind.PAYOUT, amount=-amount, memo=memo[:200], recorded_by=actor
         )
@@ -150,20 +167,20 @@ def ledger_payout(*, artist, amount, memo: str = "", actor, request=None) -> Led
 def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> LedgerEntry:
     """Append the reversal of one entry (its opposite amount); an entry is reversed at most once."""
     if not getattr(actor, "is_staff", False):
-        raise ValidationError("Only admins correct the ledger.")
+        raise ValidationError(gettext("Only admins correct the ledger."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Write why the entry is reversed: the artist reads it."})
+        raise ValidationError({"reason": gettext("Write why the entry is reversed: the artist reads it.")})
     try:
         with transaction.atomic():
             original = LedgerEntry.objects.filter(pk=entry_id).first()
             if original is None:
-                raise ValidationError("No such ledger entry.")
+                raise ValidationError(gettext("No such ledger entry."))
             _lock_artist(original.artist_id)
             if original.kind == EntryKind.REVERSAL:
-                raise ValidationError("A reversal cannot itself be reversed; record a new entry instead.")
+                raise ValidationError(gettext("A reversal cannot itself be reversed; record a new entry instead."))
             if LedgerEntry.objects.filter(reverses=original).exists():
-                raise ValidationError("This entry is already reversed.")
+                raise ValidationError(gettext("This entry is already reversed."))
             entry = LedgerEntry.objects.create(
                 artist_id=original.artist_id,
                 kind=EntryKind.REVERSAL,
@@ -183,7 +200,7 @@ def ledger_reverse(*, entry_id: int, reason: str, actor, request=None) -> Ledger
                 detail={"reverses": original.pk, "reason": reason[:500]},
             )
     except IntegrityError:
-        raise ValidationError("This entry is already reversed.") from None
+        raise ValidationError(gettext("This entry is already reversed.")) from None
     return entry
 
 
@@ -204,16 +221,16 @@ def ledger_desk_record(
     """One ledger desk action by an admin: testing hours or a payout for the artist named by username, or the
     reversal of an entry (the memo is its reason)."""
     if action not in DESK_ACTIONS:
-        raise ValidationError({"action": f"Choose one of: {', '.join(DESK_ACTIONS)}."})
+        raise ValidationError({"action": gettext("Choose one of: %(join)s.") % {"join": ", ".join(DESK_ACTIONS)}})
     if action == "reverse":
         if not entry_id:
-            raise ValidationError({"entry": "Give the number of the entry to reverse."})
+            raise ValidationError({"entry": gettext("Give the number of the entry to reverse.")})
         return ledger_reverse(entry_id=entry_id, reason=memo, actor=actor, request=request)
     artist = get_user_model().objects.filter(username=artist_username or "").first()
     if artist is None:
-        raise ValidationError({"artist": "No artist with that username."})
+        raise ValidationError({"artist": gettext("No artist with that username.")})
     if quantity is None:
-        raise ValidationError({"quantity": "Give the hours or the amount."})
+        raise ValidationError({"quantity": gettext("Give the hours or the amount.")})
     if action == "testing":
         return ledger_record(
             artist=artist,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from core.models import AppendOnlyModel
 
@@ -33,17 +34,17 @@ class ArtistProfile(models.Model):
 
 
 class FeedbackKind(models.TextChoices):
-    BUG = "bug", "Bug"
-    SUGGESTION = "suggestion", "Suggestion"
-    SAFETY = "safety", "Safety finding"
+    BUG = "bug", gettext_lazy("Bug")
+    SUGGESTION = "suggestion", gettext_lazy("Suggestion")
+    SAFETY = "safety", gettext_lazy("Safety finding")
 
 
 class FeedbackStatus(models.TextChoices):
-    NEW = "new", "Awaiting triage"
-    ACCEPTED = "accepted", "Accepted"
-    DUPLICATE = "duplicate", "Duplicate"
-    WONT_FIX = "wont_fix", "Won't fix"
-    FIXED = "fixed", "Fixed"
+    NEW = "new", gettext_lazy("Awaiting triage")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")
+    DUPLICATE = "duplicate", gettext_lazy("Duplicate")
+    WONT_FIX = "wont_fix", gettext_lazy("Won't fix")
+    FIXED = "fixed", gettext_lazy("Fixed")
 
 
 class Feedback(models.Model):
@@ -120,14 +121,14 @@ class ChangelogEntry(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    FEEDBACK = "feedback", "Accepted feedback"
-    TESTING = "testing", "Approved testing hours"
-    PROMO = "promo", "Promotional use"
-    RATING = "rating", "Generation rating"
-    PAIRWISE = "pairwise", "Pairwise comparison"
-    PRIZE = "prize", "Contest prize"
-    PAYOUT = "payout", "Payout"
-    REVERSAL = "reversal", "Correction (reversal)"
+    FEEDBACK = "feedback", gettext_lazy("Accepted feedback")
+    TESTING = "testing", gettext_lazy("Approved testing hours")
+    PROMO = "promo", gettext_lazy("Promotional use")
+    RATING = "rating", gettext_lazy("Generation rating")
+    PAIRWISE = "pairwise", gettext_lazy("Pairwise comparison")
+    PRIZE = "prize", gettext_lazy("Contest prize")
+    PAYOUT = "payout", gettext_lazy("Payout")
+    REVERSAL = "reversal", gettext_lazy("Correction (reversal)")
 
 
 # Kinds whose amount is a configured rate times a quantity.
@@ -192,11 +193,11 @@ class LedgerEntry(AppendOnlyModel):
 
 
 class Use(models.TextChoices):
-    FEATURED = "featured", "Featured row of the gallery"
-    MARKETING = "marketing", "Company marketing, with credit"
-    SCREENINGS = "screenings", "Screenings and events"
-    TRAINING = "training", "Use as training data"
-    MODEL_EVALUATION = "model_evaluation", "Model evaluation datasets"
+    FEATURED = "featured", gettext_lazy("Featured row of the gallery")
+    MARKETING = "marketing", gettext_lazy("Company marketing, with credit")
+    SCREENINGS = "screenings", gettext_lazy("Screenings and events")
+    TRAINING = "training", gettext_lazy("Use as training data")
+    MODEL_EVALUATION = "model_evaluation", gettext_lazy("Model evaluation datasets")
 
 
 class ConsentTerms(models.Model):
@@ -261,11 +262,11 @@ class PromoUse(models.Model):
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Building"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
+    QUEUED = "queued", gettext_lazy("Queued")
+    RUNNING = "running", gettext_lazy("Building")
+    READY = "ready", gettext_lazy("Ready")
+    FAILED = "failed", gettext_lazy("Failed")
+    EXPIRED = "expired", gettext_lazy("Expired")
 
 
 class Export(models.Model):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from artists import selectors
@@ -16,7 +17,9 @@ from artists.feedback import changelog_add, feedback_triage
 from artists.forms import ChangelogForm, LedgerDeskForm, PromoUseForm, TriageForm
 from artists.ledger import ledger_desk_record
 from artists.models import FeedbackStatus, LedgerEntry, LedgerRate, Use
+from artists.templatetags.money import money
 from core.forms import form_add_service_errors
+from core.i18n import inline_label
 from core.permissions import require_role
 from core.redirects import next_url
 
@@ -54,7 +57,7 @@ def triage_decide(request, feedback_id: int):
     _require_moderator(request)
     form = TriageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a triage state and write a response.")
+        messages.error(request, _("Choose a triage state and write a response."))
     else:
         data = form.cleaned_data
         try:
@@ -69,7 +72,11 @@ def triage_decide(request, feedback_id: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Feedback #{item.pk} is now {item.get_status_display().lower()}.")
+            messages.success(
+                request,
+                _("Feedback #%(pk)s is now %(lower)s.")
+                % {"pk": item.pk, "lower": inline_label(item.get_status_display())},
+            )
     return redirect(next_url(request, "artists:triage"))
 
 
@@ -89,10 +96,10 @@ def changelog(request):
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
             else:
-                messages.success(request, "The change is in the changelog.")
+                messages.success(request, _("The change is in the changelog."))
                 return redirect("artists:changelog")
     elif request.method == "POST":
-        raise PermissionDenied("Only moderators write the changelog.")
+        raise PermissionDenied(_("Only moderators write the changelog."))
     status = 400 if request.method == "POST" else 200
     return render(
         request, "artists/changelog.html", {"entries": selectors.changelog()[:100], "form": form}, status=status
@@ -102,7 +109,7 @@ def changelog(request):
 @login_required
 def promo_kit(request):
     if not (request.user.is_moderator or request.user.is_staff):
-        raise PermissionDenied("Only the company's staff have the promo kit.")
+        raise PermissionDenied(_("Only the company's staff have the promo kit."))
     use = request.GET.get("use", Use.MARKETING)
     if use not in Use.values:
         use = Use.MARKETING
@@ -123,10 +130,10 @@ def promo_kit(request):
 def promo_use(request, clip_id):
     """Record the use (relying on a current consent, earning the artist) and hand over the video."""
     if not (request.user.is_moderator or request.user.is_staff):
-        raise PermissionDenied("Only the company's staff have the promo kit.")
+        raise PermissionDenied(_("Only the company's staff have the promo kit."))
     form = PromoUseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what the clip is used for.")
+        messages.error(request, _("Say what the clip is used for."))
         return redirect("artists:promo_kit")
     try:
         promo = promo_use_record(
@@ -170,7 +177,10 @@ def ledger_desk(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"Ledger entry #{entry.pk} recorded: {entry.amount}.")
+            messages.success(
+                request,
+                _("Ledger entry #%(pk)s recorded: %(amount)s.") % {"pk": entry.pk, "amount": money(entry.amount)},
+            )
             return redirect("artists:ledger_desk")
     recent = LedgerEntry.objects.select_related("artist").order_by("-created_at", "-id")[:50]
     return render(

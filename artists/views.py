@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from artists import selectors
@@ -66,7 +67,9 @@ def feedback_list(request):
                 form, exc if hasattr(exc, "error_dict") else ValidationError({"images": exc.messages})
             )
         else:
-            messages.success(request, f"Thank you: feedback #{item.pk} is filed. A moderator will answer it.")
+            messages.success(
+                request, _("Thank you: feedback #%(pk)s is filed. A moderator will answer it.") % {"pk": item.pk}
+            )
             return redirect("artists:feedback_detail", feedback_id=item.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -81,7 +84,7 @@ def feedback_list(request):
 def feedback_detail(request, feedback_id: int):
     item = selectors.feedback_visible(user=request.user, feedback_id=feedback_id)
     if item is None:
-        raise Http404("No such feedback item.")
+        raise Http404(_("No such feedback item."))
     from artists.forms import TriageForm
 
     return render(
@@ -97,7 +100,7 @@ def attachment_download(request, attachment_id: int):
     """An attachment, to its artist and moderators only, always as a download that is never sniffed."""
     attachment = Attachment.objects.select_related("feedback").filter(pk=attachment_id).first()
     if attachment is None or not (request.user.is_moderator or attachment.feedback.artist_id == request.user.pk):
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
@@ -137,7 +140,7 @@ def consent(request):
         form = ConsentForm(request.POST)
         clip_id = request.POST.get("clip", "")
         if not form.is_valid():
-            messages.error(request, "Choose a use and whether you allow it.")
+            messages.error(request, _("Choose a use and whether you allow it."))
         else:
             data = form.cleaned_data
             try:
@@ -149,10 +152,10 @@ def consent(request):
                         terms_version=data["terms_version"] or 0,
                         request=request,
                     )
-                    messages.success(request, "Consent saved. You can revoke it at any time for future use.")
+                    messages.success(request, _("Consent saved. You can revoke it at any time for future use."))
                 else:
                     consent_revoke(clip_id=clip_id, artist=request.user, use=data["use"], request=request)
-                    messages.success(request, "Consent revoked: the clip will not be used this way from now on.")
+                    messages.success(request, _("Consent revoked: the clip will not be used this way from now on."))
             except (ValidationError, ValueError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("artists:consent")
@@ -168,7 +171,7 @@ def exports(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Your export is being built. This page shows its progress.")
+            messages.success(request, _("Your export is being built. This page shows its progress."))
         return redirect("artists:exports")
     return render(request, "artists/exports.html", {"exports": selectors.exports_of(artist=request.user)})
 
@@ -178,7 +181,7 @@ def exports(request):
 def export_status(request, export_id):
     export = Export.objects.filter(id=export_id, artist=request.user).first()
     if export is None:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     return JsonResponse(
         {"status": export.status, "progress": export.progress, "ready": export.status == ExportStatus.READY}
     )
@@ -190,7 +193,7 @@ def export_download(request, export_id):
     try:
         export = export_for_download(export_id=export_id, user=request.user)
     except Export.DoesNotExist:
-        raise Http404("No such export.") from None
+        raise Http404(_("No such export.")) from None
     except ValidationError as exc:
         return render(request, "artists/message.html", {"message": exc.messages[0]}, status=410)
     response = FileResponse(
@@ -219,7 +222,7 @@ def profile_edit(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "Your public profile is saved.")
+            messages.success(request, _("Your public profile is saved."))
             return redirect("artists:profile", username=request.user.username)
     return render(request, "artists/profile_edit.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
@@ -227,10 +230,10 @@ def profile_edit(request):
 def profile(request, username: str):
     artist = selectors.profile_of(username=username)
     if artist is None:
-        raise Http404("No such artist.")
+        raise Http404(_("No such artist."))
     clips = selectors.published_clips_of(artist=artist)
     if not clips.exists() and not hasattr(artist, "artist_profile") and artist != request.user:
-        raise Http404("No such artist.")
+        raise Http404(_("No such artist."))
     return render(
         request,
         "artists/profile.html",

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from approvals.services import clips_release
 from contests import selectors
@@ -27,12 +28,14 @@ MAX_COMMENT_CHARS = 4000
 def _clean_marks(contest: Contest, marks: Mapping) -> dict[int, int]:
     criteria = list(contest.criteria.all())
     if not criteria:
-        raise ValidationError("This contest has no rubric yet; nothing can be scored.")
+        raise ValidationError(_("This contest has no rubric yet; nothing can be scored."))
     by_key = {str(key): value for key, value in marks.items()}
     known = {str(c.pk) for c in criteria}
     unknown = sorted(set(by_key) - known)
     if unknown:
-        raise ValidationError({"scores": f"Not a criterion of this contest: {', '.join(unknown)}."})
+        raise ValidationError(
+            {"scores": _("Not a criterion of this contest: %(join)s.") % {"join": ", ".join(unknown)}}
+        )
     cleaned, errors = {}, []
     for criterion in criteria:
         raw = by_key.get(str(criterion.pk))
@@ -59,10 +62,13 @@ def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=N
     """Save (or revise) a judge's marks 1-10 for every criterion and a comment, during judging only."""
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError({"comment": "Write a comment for the artist: every entrant reads their feedback."})
+        raise ValidationError({"comment": _("Write a comment for the artist: every entrant reads their feedback.")})
     if len(comment) > MAX_COMMENT_CHARS:
         raise ValidationError(
-            {"comment": f"The comment is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}."}
+            {
+                "comment": _("The comment is %(len)s characters; the limit is %(MAX_COMMENT_CHARS)s.")
+                % {"len": len(comment), "MAX_COMMENT_CHARS": MAX_COMMENT_CHARS}
+            }
         )
     with transaction.atomic():
         entry = Entry.objects.select_for_update().select_related("contest", "clip").filter(pk=entry_id).first()
@@ -70,16 +76,20 @@ def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=N
             raise Entry.DoesNotExist
         contest = entry.contest
         if entry.artist_id == judge.pk:
-            raise ValidationError("You are recused from this entry: it is your own.")
+            raise ValidationError(_("You are recused from this entry: it is your own."))
         if entry.status != EntryStatus.ACTIVE or entry.clip.publication not in selectors.IN_CONTEST:
-            raise ValidationError(f"{entry.label} is no longer in the contest; it cannot be scored.")
+            raise ValidationError(
+                _("%(label)s is no longer in the contest; it cannot be scored.") % {"label": entry.label}
+            )
         now = clock.now()
         if contest.results_published_at is not None:
-            raise ValidationError("The results are published; scores are final.")
+            raise ValidationError(_("The results are published; scores are final."))
         if now < contest.closes_at:
-            raise ValidationError(f"Judging starts when entries close, at {utc(contest.closes_at)}.")
+            raise ValidationError(_("Judging starts when entries close, at %(utc)s.") % {"utc": utc(contest.closes_at)})
         if now >= contest.judging_ends_at:
-            raise ValidationError(f"Judging ended at {utc(contest.judging_ends_at)}; scores can no longer change.")
+            raise ValidationError(
+                _("Judging ended at %(utc)s; scores can no longer change.") % {"utc": utc(contest.judging_ends_at)}
+            )
         cleaned = _clean_marks(contest, marks)
         card = Scorecard.objects.select_for_update().filter(entry=entry, judge=judge).first()
         if card is None:
@@ -102,21 +112,31 @@ def scorecard_submit(*, entry_id, judge, marks: Mapping, comment: str, request=N
 def contest_publish_results(*, contest_id, admin, request=None) -> Contest:
     """Publish the ranking once judging has ended (or every judge has scored every entry); only once."""
     if not selectors.can_manage(admin):
-        raise ValidationError("Only contest admins can publish results.")
+        raise ValidationError(_("Only contest admins can publish results."))
     with transaction.atomic():
         contest = _lock_contest(contest_id)
         if contest.results_published_at is not None:
-            raise ValidationError(f"The results were already published at {utc(contest.results_published_at)}.")
+            raise ValidationError(
+                _("The results were already published at %(utc)s.") % {"utc": utc(contest.results_published_at)}
+            )
         now = clock.now()
         if now < contest.closes_at:
-            raise ValidationError(f"“{contest.title}” is open until {utc(contest.closes_at)}; judge it first.")
+            raise ValidationError(
+                _("“%(title)s” is open until %(utc)s; judge it first.")
+                % {"title": contest.title, "utc": utc(contest.closes_at)}
+            )
         if now < contest.judging_ends_at:
             missing = sum(p.total - p.scored for p in selectors.judging_progress(contest))
             if missing:
                 raise ValidationError(
-                    f"Judging runs until {utc(contest.judging_ends_at)} and {missing} scorecard"
-                    f"{'' if missing == 1 else 's'} are still missing. Publish when every judge has scored "
-                    "every entry, or after judging ends."
+                    ngettext(
+                        "Judging runs until %(utc)s and %(missing)s scorecard is still missing. "
+                        "Publish when every judge has scored every entry, or after judging ends.",
+                        "Judging runs until %(utc)s and %(missing)s scorecards are still missing. "
+                        "Publish when every judge has scored every entry, or after judging ends.",
+                        missing,
+                    )
+                    % {"utc": utc(contest.judging_ends_at), "missing": missing}
                 )
         contest.results_published_at, contest.results_published_by = now, admin
         contest.save(update_fields=["results_published_at", "results_published_by"])

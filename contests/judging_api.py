@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
@@ -58,7 +59,7 @@ class JudgingEntryOutputSerializer(BlindEntryOutputSerializer):
 def _judge_contest(request, slug):
     contest = contest_or_404(slug)
     if not selectors.is_judge(request.user, contest):
-        raise PermissionDenied("Only this contest's judges can judge it.")
+        raise PermissionDenied(_("Only this contest's judges can judge it."))
     return contest
 
 

@@ -13,17 +13,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 MIN_SCORE = 1
 MAX_SCORE = 10
 
 
 class Phase(models.TextChoices):
-    UPCOMING = "upcoming", "Opens soon"
-    OPEN = "open", "Open for entries"
-    JUDGING = "judging", "Judging"
-    AWAITING_RESULTS = "awaiting_results", "Judging ended, results soon"
-    RESULTS = "results", "Results published"
+    UPCOMING = "upcoming", gettext_lazy("Opens soon")
+    OPEN = "open", gettext_lazy("Open for entries")
+    JUDGING = "judging", gettext_lazy("Judging")
+    AWAITING_RESULTS = "awaiting_results", gettext_lazy("Judging ended, results soon")
+    RESULTS = "results", gettext_lazy("Results published")
 
 
 class Contest(models.Model):
@@ -127,9 +128,9 @@ class Criterion(models.Model):
 
 
 class EntryStatus(models.TextChoices):
-    ACTIVE = "active", "In the contest"
-    WITHDRAWN = "withdrawn", "Withdrawn by the artist"
-    REMOVED = "removed", "Removed: the clip is no longer published"
+    ACTIVE = "active", gettext_lazy("In the contest")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn by the artist")
+    REMOVED = "removed", gettext_lazy("Removed: the clip is no longer published")
 
 
 class Entry(models.Model):

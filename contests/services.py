@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -28,6 +29,7 @@ from contests.judging_copies import judging_copy_dispatch
 from contests.models import Contest, Entry, EntryStatus
 from core import clock
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.models import Clip
 
 JUDGE_GROUP = Role.JUDGE  # the judge role's group (contests.apps declares its permission)
@@ -46,10 +48,19 @@ def _lock_contest(contest_id: int) -> Contest:
 
 
 def _refuse_unless_open(contest: Contest, now: datetime, *, action: str) -> None:
+    """`action`: "enter" (an entry) or "priority" (a priority lane)."""
     if now < contest.opens_at:
-        raise ValidationError(f"“{contest.title}” opens at {utc(contest.opens_at)}; {action} from then on.")
+        opens = {
+            "enter": gettext("“%(title)s” opens at %(utc)s; entries are possible from then on."),
+            "priority": gettext("“%(title)s” opens at %(utc)s; a priority lane can be given from then on."),
+        }
+        raise ValidationError(opens[action] % {"title": contest.title, "utc": utc(contest.opens_at)})
     if now >= contest.closes_at:
-        raise ValidationError(f"“{contest.title}” closed at {utc(contest.closes_at)}; {action} no longer possible.")
+        closed = {
+            "enter": gettext("“%(title)s” closed at %(utc)s; entries are no longer possible."),
+            "priority": gettext("“%(title)s” closed at %(utc)s; a priority lane can no longer be given."),
+        }
+        raise ValidationError(closed[action] % {"title": contest.title, "utc": utc(contest.closes_at)})
 
 
 def entry_create(
@@ -61,25 +72,38 @@ def entry_create(
 ) -> Entry:
     """Enter the artist's own published clip while the contest is open, within the per-artist limit."""
     if not getattr(artist, "is_artist", False):
-        raise ValidationError("Only artists can enter contests.")
+        raise ValidationError(gettext("Only artists can enter contests."))
     with transaction.atomic():
         contest = _lock_contest(contest_id)
         now = clock.now()
-        _refuse_unless_open(contest, now, action="entries are")
+        _refuse_unless_open(contest, now, action="enter")
         clip = Clip.objects.select_for_update().filter(pk=clip_id).first() if clip_id is not None else None
         if clip is None or (clip.artist_id != artist.pk and clip.publication != Publication.PUBLISHED):
-            raise ValidationError({"clip": "No such clip."})
+            raise ValidationError({"clip": gettext("No such clip.")})
         if clip.artist_id != artist.pk:
-            raise ValidationError({"clip": "This clip is by another artist: you can only enter your own clips."})
+            raise ValidationError(
+                {"clip": gettext("This clip is by another artist: you can only enter your own clips.")}
+            )
         _refuse_unless_enterable(contest, clip)
         existing = Entry.objects.select_for_update().filter(contest=contest, clip=clip).first()
         if existing is not None and existing.status == EntryStatus.ACTIVE:
-            raise ValidationError({"clip": f"This clip is already in “{contest.title}” as {existing.label}."})
+            raise ValidationError(
+                {
+                    "clip": gettext("This clip is already in “%(title)s” as %(label)s.")
+                    % {"title": contest.title, "label": existing.label}
+                }
+            )
         active = Entry.objects.filter(contest=contest, artist=artist, status=EntryStatus.ACTIVE).count()
         if active >= contest.max_entries_per_artist:
             raise ValidationError(
-                f"You already have {active} entr{'y' if active == 1 else 'ies'} in “{contest.title}”, the most "
-                f"allowed per artist ({contest.max_entries_per_artist}). Withdraw one to enter another clip."
+                ngettext(
+                    "You already have %(active)s entry in “%(title)s”, the most allowed per artist "
+                    "(%(most)s). Withdraw one to enter another clip.",
+                    "You already have %(active)s entries in “%(title)s”, the most allowed per artist "
+                    "(%(most)s). Withdraw one to enter another clip.",
+                    active,
+                )
+                % {"active": active, "title": contest.title, "most": contest.max_entries_per_artist}
             )
         if existing is not None:  # withdrawn or removed before: the same row comes back, entered now
             entry = existing
@@ -120,7 +144,12 @@ def _refuse_unless_enterable(contest: Contest, clip: Clip) -> None:
     state = label(clip.publication).lower()
     if not contest.holds_entries and clip.publication != Publication.PUBLISHED:
         raise ValidationError(
-            {"clip": f"This clip is {state}: only published clips can be entered. Ask for publication first."}
+            {
+                "clip": gettext(
+                    "This clip is %(state)s: only published clips can be entered. Ask for publication first."
+                )
+                % {"state": state}
+            }
         )
     if contest.holds_entries and clip.publication == Publication.PUBLISHED:
         raise ValidationError(
@@ -145,12 +174,14 @@ def entry_withdraw(*, entry_id: uuid.UUID | str, artist: User, request: HttpRequ
             raise Entry.DoesNotExist
         if entry.status != EntryStatus.ACTIVE:
             raise ValidationError(
-                f"{entry.label} is already out of the contest ({entry.get_status_display().lower()})."
+                gettext("%(label)s is already out of the contest (%(lower)s).")
+                % {"label": entry.label, "lower": inline_label(entry.get_status_display())}
             )
         now = clock.now()
         if now >= entry.contest.closes_at:
             raise ValidationError(
-                f"“{entry.contest.title}” closed at {utc(entry.contest.closes_at)}; entries can no longer be withdrawn."
+                gettext("“%(title)s” closed at %(utc)s; entries can no longer be withdrawn.")
+                % {"title": entry.contest.title, "utc": utc(entry.contest.closes_at)}
             )
         entry.status, entry.withdrawn_at = EntryStatus.WITHDRAWN, now
         entry.save(update_fields=["status", "withdrawn_at"])
@@ -202,7 +233,7 @@ def contest_grant_priority_lane(*, contest_id: int, admin: User, request: HttpRe
 
     with transaction.atomic():
         contest = _lock_contest(contest_id)
-        _refuse_unless_open(contest, clock.now(), action="a priority lane can be given")
+        _refuse_unless_open(contest, clock.now(), action="priority")
         artist_ids = set(
             Entry.objects.filter(contest=contest, status=EntryStatus.ACTIVE).values_list("artist_id", flat=True)
         )

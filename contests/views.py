@@ -16,7 +16,7 @@ from contests import judging, selectors, services
 from contests.export import scores_csv_response
 from contests.judging_copies import judging_file_response
 from contests.models import Entry, EntryStatus, Phase
-from contests.timezones import in_viewer_timezone
+from core.timezones import in_viewer_timezone
 from generation.media import media_serve
 from generation.models import Clip
 
@@ -24,7 +24,7 @@ from generation.models import Clip
 def _contest_or_404(slug: str):
     contest = selectors.contest_by_slug(slug)
     if contest is None:
-        raise Http404("No such contest.")
+        raise Http404(_("No such contest."))
     return contest
 
 
@@ -113,7 +113,8 @@ def entry_create_view(request, slug: str):
     else:
         messages.success(
             request,
-            f"Your clip is in “{contest.title}” as {entry.label}. You can withdraw it until the contest closes.",
+            _("Your clip is in “%(title)s” as %(label)s. You can withdraw it until the contest closes.")
+            % {"title": contest.title, "label": entry.label},
         )
         if contest.holds_entries:
             messages.info(
@@ -132,12 +133,15 @@ def entry_withdraw_view(request, entry_id):
     try:
         entry = services.entry_withdraw(entry_id=entry_id, artist=request.user, request=request)
     except Entry.DoesNotExist:
-        raise Http404("No such entry.") from None
+        raise Http404(_("No such entry.")) from None
     except ValidationError as exc:
         _say(request, exc)
         entry = Entry.objects.select_related("contest").get(pk=entry_id)
     else:
-        messages.success(request, f"{entry.label} is withdrawn from “{entry.contest.title}”.")
+        messages.success(
+            request,
+            _("%(label)s is withdrawn from “%(title)s”.") % {"label": entry.label, "title": entry.contest.title},
+        )
     if request.POST.get("next") == "mine":
         return redirect("my_entries")
     return redirect("contest_detail", slug=entry.contest.slug)
@@ -159,7 +163,7 @@ def my_entries(request):
 
 def _require_judge(request, contest) -> None:
     if not selectors.is_judge(request.user, contest):
-        raise PermissionDenied("Only this contest's judges can see its judging page.")
+        raise PermissionDenied(_("Only this contest's judges can see its judging page."))
 
 
 @login_required
@@ -199,17 +203,17 @@ def judge_score_view(request, slug: str, entry_id):
             entry_id=entry_id, judge=request.user, marks=marks, comment=request.POST.get("comment", ""), request=request
         )
     except Entry.DoesNotExist:
-        raise Http404("No such entry.") from None
+        raise Http404(_("No such entry.")) from None
     except ValidationError as exc:
         _say(request, exc)
         return redirect(reverse("contest_judge", args=[contest.slug]) + f"#entry-{entry_id}")
-    messages.success(request, f"Scores saved for {card.entry.label}.")
+    messages.success(request, _("Scores saved for %(label)s.") % {"label": card.entry.label})
     return redirect("contest_judge", slug=contest.slug)
 
 
 def _require_manager(request) -> None:
     if not selectors.can_manage(request.user):
-        raise PermissionDenied("Only contest admins can see this page.")
+        raise PermissionDenied(_("Only contest admins can see this page."))
 
 
 @login_required
@@ -244,7 +248,7 @@ def publish_view(request, slug: str):
     except ValidationError as exc:
         _say(request, exc)
         return redirect("contest_progress", slug=contest.slug)
-    messages.success(request, "Results published. Every entrant can now read their scores and comments.")
+    messages.success(request, _("Results published. Every entrant can now read their scores and comments."))
     return redirect("contest_detail", slug=contest.slug)
 
 
@@ -261,10 +265,10 @@ def entry_media(request, slug: str, entry_id, kind: str):
     contest = _contest_or_404(slug)
     entry = selectors.entries_in_contest(contest).filter(pk=entry_id).first()
     if entry is None or kind not in ("video", "poster"):
-        raise Http404("No such entry.")
+        raise Http404(_("No such entry."))
     phase = selectors.phase_of(contest)
     if phase not in selectors.PUBLIC_ENTRY_PHASES or (contest.holds_entries and phase != Phase.RESULTS):
-        raise Http404("No such entry.")
+        raise Http404(_("No such entry."))
     return media_serve(request, getattr(entry.clip, kind).name)
 
 
@@ -292,7 +296,7 @@ def judging_media(request, slug: str, entry_id, kind: str):
     contest = _contest_or_404(slug)
     user = _user_or_token_owner(request)
     if not selectors.is_judge(user, contest) or kind not in ("video", "poster"):
-        raise Http404("No such entry.")
+        raise Http404(_("No such entry."))
     entry = selectors.entries_in_contest(contest).exclude(artist=user).filter(pk=entry_id).first()
     copy = getattr(entry, f"judging_{kind}", None)
     if not copy:

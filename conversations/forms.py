@@ -27,5 +27,5 @@ class MessageForm(forms.Form):
         label=_("At a moment of the video (optional, e.g. 0:03)"), required=False, max_length=20, strip=True
     )
     frame = forms.FileField(label=_("Attach an image (PNG, JPEG or WebP)"), required=False)
-    captured = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    back = forms.ChoiceField(choices=BACK, required=False, widget=forms.HiddenInput)
+    captured = forms.BooleanField(label=_("Captured"), required=False, widget=forms.HiddenInput)
+    back = forms.ChoiceField(label=_("Back"), choices=BACK, required=False, widget=forms.HiddenInput)

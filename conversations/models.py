@@ -10,11 +10,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Side(models.TextChoices):
-    ARTIST = "artist", "Artist"
-    MODERATOR = "moderator", "Moderator"
+    ARTIST = "artist", gettext_lazy("Artist")
+    MODERATOR = "moderator", gettext_lazy("Moderator")
 
 
 def _frame_path(instance: Message, filename: str) -> str:

@@ -26,6 +26,7 @@ from conversations.access import is_excluded, thread_side
 from conversations.models import Message, ReadMark, Side
 from core import clock
 from core.audit import audit_record
+from core.i18n import speaking_to
 from core.uploads import image_clean
 from generation.models import Clip
 
@@ -116,40 +117,42 @@ def _recipients(*, clip: Clip, author: User, side: str) -> list[User]:
 
 
 def _notify(*, clip: Clip, message: Message, author: User) -> int:
-    """Tell the other side (and the moderators who took part) of a new message: in the site, and by email."""
+    """Tell the other side (and the moderators who took part) of a new message: in the site, and by email, each
+    in their own language."""
+    sent = 0
+    for user in _recipients(clip=clip, author=author, side=message.side):
+        with speaking_to(user):
+            _notify_one(user=user, clip=clip, message=message, author=author)
+        sent += 1
+    return sent
+
+
+def _notify_one(*, user: User, clip: Clip, message: Message, author: User) -> None:
     prompt = clip.job.prompt[:60]
     excerpt = message.text if len(message.text) <= 160 else message.text[:159] + "…"
     moment = f" {_('at')} {selectors.format_seconds(message.at_seconds)}" if message.at_seconds is not None else ""
-    names: dict[str, str] = {}
-    for side in (Side.ARTIST, Side.MODERATOR):
-        if message.side == Side.ARTIST:
-            names[side] = clip.artist.credit_name
-        else:
-            labels = selectors.moderator_labels(
-                selectors.thread_timeline(clip=clip, viewer_side=side), viewer_side=side
-            )
-            names[side] = labels.get(author.pk, labels[None])
-    sent = 0
-    for user in _recipients(clip=clip, author=author, side=message.side):
-        side = Side.ARTIST if user.pk == clip.artist_id else Side.MODERATOR
-        if message.side == Side.ARTIST:
-            subject = _("%(artist)s wrote about their clip") % {"artist": names[side]}
-        elif side == Side.ARTIST:
-            subject = _("New message about your clip")
-        else:
-            subject = _("New message on a clip you reviewed")
-        values = {"who": names[side], "moment": moment, "prompt": prompt}
-        text = _("%(who)s wrote%(moment)s on the conversation about “%(prompt)s”: %(excerpt)s") % {
-            **values,
-            "excerpt": excerpt,
-        }
-        body = _("%(who)s wrote%(moment)s on the conversation about “%(prompt)s”:\n\n%(text)s") % {
-            **values,
-            "text": message.text,
-        }
-        user_notify(user=user, clip=clip, message=text, email_subject=subject if user.email else "", email_body=body)
-        sent += 1
-    return sent
+    side = Side.ARTIST if user.pk == clip.artist_id else Side.MODERATOR
+    if message.side == Side.ARTIST:
+        name = clip.artist.credit_name
+    else:
+        labels = selectors.moderator_labels(selectors.thread_timeline(clip=clip, viewer_side=side), viewer_side=side)
+        name = labels.get(author.pk, labels[None])
+    if message.side == Side.ARTIST:
+        subject = _("%(artist)s wrote about their clip") % {"artist": name}
+    elif side == Side.ARTIST:
+        subject = _("New message about your clip")
+    else:
+        subject = _("New message on a clip you reviewed")
+    values = {"who": name, "moment": moment, "prompt": prompt}
+    text = _("%(who)s wrote%(moment)s on the conversation about “%(prompt)s”: %(excerpt)s") % {
+        **values,
+        "excerpt": excerpt,
+    }
+    body = _("%(who)s wrote%(moment)s on the conversation about “%(prompt)s”:\n\n%(text)s") % {
+        **values,
+        "text": message.text,
+    }
+    user_notify(user=user, clip=clip, message=text, email_subject=subject if user.email else "", email_body=body)
 
 
 def message_post(

@@ -24,34 +24,37 @@ class PresetSelect(forms.Select):
 
 class RenderForm(forms.Form):
     prompt = forms.CharField(
+        label=_("Prompt"),
         max_length=MAX_PROMPT_CHARS,
         widget=forms.Textarea(
-            attrs={"rows": 4, "placeholder": "A paper boat drifting down a rain-soaked street at dusk"}
+            attrs={"rows": 4, "placeholder": _("A paper boat drifting down a rain-soaked street at dusk")}
         ),
-        error_messages={"required": "Write a prompt: it cannot be empty."},
+        error_messages={"required": _("Write a prompt: it cannot be empty.")},
     )
     negative_prompt = forms.CharField(
+        label=_("Negative prompt"),
         max_length=MAX_PROMPT_CHARS,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What to avoid (optional)"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What to avoid (optional)")}),
     )
     duration_s = forms.IntegerField(
-        label="Duration (seconds)",
+        label=_("Duration (seconds)"),
         min_value=MIN_DURATION_S,
         max_value=MAX_DURATION_S,
         initial=2,
-        error_messages={"invalid": "Duration must be a whole number of seconds."},
+        error_messages={"invalid": _("Duration must be a whole number of seconds.")},
     )
-    resolution = forms.ChoiceField(choices=RESOLUTION_CHOICES, initial="512x512")
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=RESOLUTION_CHOICES, initial="512x512")
     seed = forms.IntegerField(
+        label=_("Seed"),
         required=False,
         min_value=0,
         max_value=MAX_SEED,
-        help_text="Leave empty for a random seed; the seed used is always shown.",
-        error_messages={"invalid": "Seed must be a whole number."},
+        help_text=_("Leave empty for a random seed; the seed used is always shown."),
+        error_messages={"invalid": _("Seed must be a whole number.")},
     )
 
-    preset = forms.ChoiceField(label="Model", choices=[], required=False, widget=PresetSelect)
+    preset = forms.ChoiceField(label=_("Model"), choices=[], required=False, widget=PresetSelect)
     variations = forms.TypedChoiceField(
         label=_("Variations"),
         choices=[(n, str(n)) for n in range(1, MAX_VARIATIONS + 1)],
@@ -83,6 +86,7 @@ class RenderForm(forms.Form):
     )
     keep_image = forms.BooleanField(label=_("Keep the first frame of the render I remix"), required=False, initial=True)
     parent = forms.UUIDField(
+        label=_("Parent"),
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid": _("The render to start from must be given by its id.")},

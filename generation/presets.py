@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from generation.models import PresetConfig
 from generation.runtime.presets import BUILTIN_SOURCE, PRESETS, Preset, get_preset
@@ -108,7 +109,12 @@ def preset_config_save(
     from generation.availability import workers_recheck
 
     if key not in PRESETS:
-        raise ValidationError({"key": f"Unknown preset {key!r}; choose one of {', '.join(PRESETS)}."})
+        raise ValidationError(
+            {
+                "key": _("Unknown preset %(key)s; choose one of %(join)s.")
+                % {"key": repr(key), "join": ", ".join(PRESETS)}
+            }
+        )
     with transaction.atomic():
         config = PresetConfig.objects.select_for_update().filter(key=key).first() or PresetConfig(key=key)
         for field, value in (("enabled", enabled), ("source", source), ("revision", revision)):

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.api.conditional import conditional_get
@@ -49,7 +50,7 @@ def job_again(request, job_id):
         done = iterate.render_again(artist=request.user, job_id=job_id, request=request)
     except (ValidationError, QuotaExceeded) as exc:
         if isinstance(exc, ValidationError) and "parent" in getattr(exc, "error_dict", {}):
-            raise Http404("No such render.") from None
+            raise Http404(_("No such render.")) from None
         return _refused(request, exc, job_id)
     messages.success(request, gettext("Rendering again with seed %(seed)d.") % {"seed": done.job.seed})
     return redirect("job_detail", job_id=done.job.id)
@@ -62,7 +63,7 @@ def job_retry(request, job_id):
     try:
         done = iterate.retry(artist=request.user, job_id=job_id, request=request)
     except RenderJob.DoesNotExist:
-        raise Http404("No such render.") from None
+        raise Http404(_("No such render.")) from None
     except (ValidationError, QuotaExceeded) as exc:
         return _refused(request, exc, job_id)
     messages.success(request, gettext("Retrying the render."))
@@ -75,7 +76,7 @@ def job_delete(request, job_id):
     """Delete a finished render (its clip and files too): a confirmation page, then the POST."""
     job = selectors.job_detail_of(artist=request.user, job_id=job_id)
     if job is None or job.deleted_at is not None:
-        raise Http404("No such render.")
+        raise Http404(_("No such render."))
     return _delete(request, job)
 
 
@@ -84,7 +85,7 @@ def job_delete(request, job_id):
 def clip_delete(request, clip_id):
     clip = Clip.objects.filter(artist=request.user, id=clip_id).select_related("job").first()
     if clip is None:
-        raise Http404("No such clip.")
+        raise Http404(_("No such clip."))
     return _delete(request, clip.job)
 
 
@@ -95,7 +96,7 @@ def _delete(request, job: RenderJob):
         try:
             iterate.job_delete(artist=request.user, job_id=job.id, request=request)
         except RenderJob.DoesNotExist:
-            raise Http404("No such render.") from None
+            raise Http404(_("No such render.")) from None
         except ValidationError as exc:  # changed since the page was shown
             refusal = " ".join(exc.messages)
         else:
@@ -115,7 +116,7 @@ def clip_download(request, clip_id):
     saying it is being prepared, 202, until the worker has made it)."""
     clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
     if clip is None or not clip.video.name:
-        raise Http404("No such clip.")
+        raise Http404(_("No such clip."))
     try:
         name = download_file(clip=clip)
     except (DownloadPreparing, DownloadUnavailable) as exc:
@@ -134,7 +135,7 @@ def clip_download(request, clip_id):
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
-        raise Http404("The clip's file is missing.") from None
+        raise Http404(_("The clip's file is missing.")) from None
     response = FileResponse(
         handle, as_attachment=True, filename=iterate.download_name(clip.job), content_type="video/mp4"
     )
@@ -148,7 +149,7 @@ def batch_detail(request, batch):
     """The variations of one submission, side by side."""
     jobs = list(selectors.batch_of(artist=request.user, batch=batch))
     if not jobs:
-        raise Http404("No such batch.")
+        raise Http404(_("No such batch."))
     return render(request, "generation/batch_detail.html", {"jobs": jobs, "batch": batch, "first": jobs[0]})
 
 

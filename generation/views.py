@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.api.conditional import conditional_get
@@ -36,7 +37,7 @@ def dashboard(request):
     if not request.user.is_artist:
         if request.user.is_moderator:
             return redirect("review_queue")
-        raise PermissionDenied("Only invited artists can render.")
+        raise PermissionDenied(_("Only invited artists can render."))
     remix = _remix_source(request) if request.method == "GET" else None
     form = RenderForm(request.POST or None, request.FILES or None, initial=remix_initial(remix) if remix else None)
     if remix is None and not request.POST.get("parent"):
@@ -181,7 +182,7 @@ def _preset_rules() -> dict:
 def job_detail(request, job_id):
     job = selectors.job_detail_of(artist=request.user, job_id=job_id)
     if job is None:
-        raise Http404("No such render.")
+        raise Http404(_("No such render."))
     return render(
         request,
         "generation/job_detail.html",
@@ -213,11 +214,11 @@ def job_cancel(request, job_id):
     try:
         transitions.job_cancel(job_id=job_id, artist=request.user, request=request)
     except RenderJob.DoesNotExist:
-        raise Http404("No such render.") from None
+        raise Http404(_("No such render.")) from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The render was cancelled.")
+        messages.success(request, _("The render was cancelled."))
     return redirect("job_detail", job_id=job_id)
 
 
@@ -225,7 +226,7 @@ def clip_detail(request, clip_id):
     """A clip's page; 404 to anyone who may not see it yet."""
     clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
     if clip is None:
-        raise Http404("No such clip.")
+        raise Http404(_("No such clip."))
     # Publication status, decisions and actions come from the gate's template tags (approvals/templatetags).
     own = request.user.is_authenticated and clip.artist_id == request.user.pk
     return render(

@@ -182,6 +182,7 @@ def run_scenario(schema, monkeypatch, *, validate: bool = True) -> Caller:
     call("presets", a, "GET", "/api/v1/presets", expect=200)
     call("preset enable", tok["admin"], "PATCH", "/api/v1/presets/tiny", {"enabled": True}, expect=200)
     call("me", a, "GET", "/api/v1/me", expect=200)
+    call("me preferences", a, "PATCH", "/api/v1/me/preferences", {"time_zone": "Europe/Berlin"}, expect=200)
 
     # Publication, review, appeal, withdrawal, take-down.
     call(

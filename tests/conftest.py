@@ -35,4 +35,10 @@ from django.core.management import call_command  # noqa: E402
 
 call_command("provenance_keys", "--if-missing", verbosity=0)
 
+# The German catalogue as Django reads it (.mo files are build outputs, `make messages`): compiled when stale.
+from core.catalogues import compile_catalogues  # noqa: E402
+
+for _locale_root in settings.LOCALE_PATHS:
+    compile_catalogues(Path(_locale_root))
+
 pytest_plugins = ["tests.fixtures", "tests.browser_fixtures"]

@@ -44,6 +44,7 @@ PAGE_ACTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "contest_publish": {"post": ("POST", "/api/v1/contests/{slug}/results")},
     # Accounts: tokens and invitations.
     "token_revoke": {"post": ("POST", "/api/v1/tokens/{token_id}/revoke")},
+    "account_preferences": {"post": ("PATCH", "/api/v1/me/preferences")},
     "invitations": {"post": ("POST", "/api/v1/invitations")},
     # The artists' pages and the company's side of them.
     "artists:feedback": {"post": ("POST", "/api/v1/feedback")},

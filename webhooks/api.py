@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -67,7 +68,7 @@ class DeliveryOutputSerializer(serializers.Serializer):
 
 def _require(request) -> None:
     if not may_use_webhooks(request.user):
-        raise PermissionDenied("Only artists and integration admins can register webhooks.")
+        raise PermissionDenied(_("Only artists and integration admins can register webhooks."))
 
 
 def _endpoint(request, endpoint_id: int) -> Endpoint:

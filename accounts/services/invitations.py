@@ -100,7 +100,7 @@ def invitation_create(
         )
         raise ValidationError({"role": _refusal(role, allowed)})
     if get_user_model().objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this email already exists."})
+        raise ValidationError({"email": _("An account with this email already exists.")})
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -132,11 +132,11 @@ def invitation_get_valid(*, token: str) -> Invitation:
     """The open invitation for `token`; ValidationError if unknown, used or expired."""
     invitation = Invitation.objects.filter(token_hash=_hash(token)).first()
     if invitation is None:
-        raise ValidationError("This invitation link is not valid. Ask a moderator for a new one.")
+        raise ValidationError(_("This invitation link is not valid. Ask a moderator for a new one."))
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation has already been used. Log in instead.")
+        raise ValidationError(_("This invitation has already been used. Log in instead."))
     if invitation.expires_at <= clock.now():
-        raise ValidationError("This invitation has expired. Ask a moderator for a new one.")
+        raise ValidationError(_("This invitation has expired. Ask a moderator for a new one."))
     return invitation
 
 
@@ -165,11 +165,11 @@ def invitation_accept(
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
-            raise ValidationError("This invitation has already been used. Log in instead.")
+            raise ValidationError(_("This invitation has already been used. Log in instead."))
         if email.strip().lower() != invitation.email:
-            raise ValidationError({"email": "This invitation was sent to a different email address."})
+            raise ValidationError({"email": _("This invitation was sent to a different email address.")})
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError({"username": "This username is taken."})
+            raise ValidationError({"username": _("This username is taken.")})
         user = User.objects.create_user(
             username=username, email=invitation.email, password=password, display_name=display_name
         )

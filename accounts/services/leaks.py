@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiToken, TokenSighting
 from core import clock
 from core.audit import audit_record
+from core.i18n import speaking_to
 from core.mail import mail_send
 from core.net import client_ip
 
@@ -130,12 +131,13 @@ def token_suspend(*, token_id: int, reason: str, request: HttpRequest | None = N
         artist_email, moderators = token.user.email, _moderator_emails()
         username, prefix = token.user.username, token.prefix
         context = {"prefix": prefix, "reason": reason, "username": username}
-        mail_send(
-            to=[artist_email],
-            subject=_("Your API token was suspended"),
-            template="email/token_suspended.txt",
-            context={**context, "account_url": f"{settings.SITE_URL}/account/"},
-        )
+        with speaking_to(token.user):
+            mail_send(
+                to=[artist_email],
+                subject=_("Your API token was suspended"),
+                template="email/token_suspended.txt",
+                context={**context, "account_url": f"{settings.SITE_URL}/account/"},
+            )
         mail_send(
             to=moderators,
             subject=_("API token of %(username)s suspended") % {"username": username},

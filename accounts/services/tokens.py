@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from accounts.models import ApiToken, User
 from core import clock
@@ -126,12 +127,17 @@ def token_issue(
         scopes = default_scopes_for(user)
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
-        raise ValidationError({"scopes": f"Unknown scope(s): {', '.join(unknown)}. Choose from {', '.join(SCOPES)}."})
+        raise ValidationError(
+            {
+                "scopes": gettext("Unknown scope(s): %(join)s. Choose from %(join2)s.")
+                % {"join": ", ".join(unknown), "join2": ", ".join(SCOPES)}
+            }
+        )
     beyond = sorted(set(scopes) - set(allowed))
     if beyond:
-        raise ValidationError({"scopes": f"Your account cannot grant: {', '.join(beyond)}."})
+        raise ValidationError({"scopes": gettext("Your account cannot grant: %(join)s.") % {"join": ", ".join(beyond)}})
     if not scopes:
-        raise ValidationError({"scopes": "Choose at least one scope."})
+        raise ValidationError({"scopes": gettext("Choose at least one scope.")})
     body = "".join(secrets.choice(_ALPHABET) for _ in range(_BODY_LEN))
     raw = PREFIX + body + _checksum(body)
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -58,10 +59,10 @@ def exception_handler(exc, context):
         }
     elif isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(response.data)
-        first = next(iter(errors.values()), ["Invalid input."])
-        response.data = {"detail": str(first[0]) if first else "Invalid input.", "code": "invalid", "errors": errors}
+        first = next(iter(errors.values()), [_("Invalid input.")])
+        response.data = {"detail": str(first[0]) if first else _("Invalid input."), "code": "invalid", "errors": errors}
     elif response.status_code == status.HTTP_404_NOT_FOUND or isinstance(exc, Http404):
-        response.data = {"detail": "Not found.", "code": "not_found"}
+        response.data = {"detail": _("Not found."), "code": "not_found"}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         code = "permission_denied" if isinstance(exc, DjangoPermissionDenied) else _code(exc)
@@ -70,13 +71,13 @@ def exception_handler(exc, context):
 
 
 _GENERIC = {
-    400: ("Bad request.", "bad_request"),
-    403: ("Forbidden.", "permission_denied"),
-    404: ("Not found.", "not_found"),
-    405: ("Method not allowed.", "method_not_allowed"),
-    413: ("Request too large.", "too_large"),
-    429: ("Too many requests.", "throttled"),
-    500: ("Server error.", "server_error"),
+    400: (gettext_lazy("Bad request."), "bad_request"),
+    403: (gettext_lazy("Forbidden."), "permission_denied"),
+    404: (gettext_lazy("Not found."), "not_found"),
+    405: (gettext_lazy("Method not allowed."), "method_not_allowed"),
+    413: (gettext_lazy("Request too large."), "too_large"),
+    429: (gettext_lazy("Too many requests."), "throttled"),
+    500: (gettext_lazy("Server error."), "server_error"),
 }
 
 
@@ -96,8 +97,8 @@ class ApiJsonErrorsMiddleware:
         ):
             from django.http import JsonResponse
 
-            detail, code = _GENERIC.get(response.status_code, ("Request failed.", "error"))
-            replaced = JsonResponse({"detail": detail, "code": code}, status=response.status_code)
+            detail, code = _GENERIC.get(response.status_code, (gettext_lazy("Request failed."), "error"))
+            replaced = JsonResponse({"detail": str(detail), "code": code}, status=response.status_code)
             for header in ("Retry-After", "Allow", "WWW-Authenticate"):
                 if header in response:
                     replaced[header] = response[header]

@@ -2,7 +2,7 @@
 
 from django import template
 
-from evaluation import selectors
+from evaluation import selectors, tag_words
 
 register = template.Library()
 
@@ -22,3 +22,14 @@ def rating_panel(context, clip):
         "version": clip.job.model_version,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def tag_name(tag) -> str:
+    """A tag's name in the page's language (evaluation.tag_words)."""
+    return tag_words.tag_name(tag)
+
+
+@register.filter
+def tag_description(tag) -> str:
+    return tag_words.tag_description(tag)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_record
@@ -123,7 +124,7 @@ def job_submit(
     job records (generation.jobs.iterate). `conditioning`: the first frame of an image-to-video render."""
     sentry_forget(prompt, negative_prompt)  # no error report of this request carries the prompt
     if not artist.is_artist:
-        raise ValidationError("Only invited artists can submit prompts.")
+        raise ValidationError(_("Only invited artists can submit prompts."))
     params = render_params_validate(
         prompt=prompt,
         negative_prompt=negative_prompt,

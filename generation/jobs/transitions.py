@@ -19,10 +19,12 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import clock
 from core.audit import audit_record
+from core.i18n import inline_label
 from generation.jobs.dispatch import dispatch_on_commit
 from generation.jobs.estimates import forget_render_seconds
 from generation.jobs.farm import stale_slots_q
@@ -218,7 +220,10 @@ def job_cancel(*, job_id: uuid.UUID | str, artist: User, request: HttpRequest | 
         if job is None:
             raise RenderJob.DoesNotExist
         if job.status not in _CANCEL:
-            raise ValidationError(f"This render is already {job.get_status_display().lower()}; it cannot be cancelled.")
+            raise ValidationError(
+                _("This render is already %(lower)s; it cannot be cancelled.")
+                % {"lower": inline_label(job.get_status_display())}
+            )
         was = job.status
         job.cancel_requested = True
         job.status = JobStatus.CANCELLED

@@ -21,8 +21,8 @@
   }
   function playing() { return videos.some(function (v) { return !v.paused; }); }
   function toggle() {
-    if (playing()) { videos.forEach(function (v) { v.pause(); }); play.textContent = play.dataset.playLabel || "Play all"; }
-    else { setAll(videos[0].currentTime); videos.forEach(function (v) { v.play(); }); play.dataset.playLabel = play.textContent; play.textContent = "Pause all"; }
+    if (playing()) { videos.forEach(function (v) { v.pause(); }); play.textContent = play.dataset.playLabel || gettext("Play all"); }
+    else { setAll(videos[0].currentTime); videos.forEach(function (v) { v.play(); }); play.dataset.playLabel = play.textContent; play.textContent = gettext("Pause all"); }
   }
   function step(frames) {
     videos.forEach(function (v) { v.pause(); });

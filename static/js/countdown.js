@@ -7,9 +7,9 @@
     nodes.forEach(function (node) {
       var left = Math.floor((Date.parse(node.dataset.countdown) - Date.now()) / 1000);
       if (isNaN(left)) return;
-      if (left <= 0) { node.textContent = "now (reload the page)"; return; }
+      if (left <= 0) { node.textContent = gettext("now (reload the page)"); return; }
       var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
-      node.textContent = (d ? d + " d " : "") + pad(h) + ":" + pad(m) + ":" + pad(s);
+      node.textContent = (d ? interpolate(gettext("%s d"), [d]) + " " : "") + pad(h) + ":" + pad(m) + ":" + pad(s);
     });
   }
   tick();

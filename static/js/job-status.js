@@ -13,7 +13,7 @@
     document.getElementById("job-status").textContent = s.status_label;
     document.getElementById("job-progress").value = s.progress;
     var q = document.getElementById("job-queue");
-    if (s.queue) { q.textContent = "Place in the queue: " + s.queue.position + " (" + s.queue.jobs_ahead + " ahead); should start in about " + s.queue.estimated_start_s + " s." + (s.queue.delayed ? " (" + s.queue.delayed + ")" : ""); q.hidden = false; }
+    if (s.queue) { q.textContent = interpolate(gettext("Place in the queue: %(position)s (%(jobs_ahead)s ahead); should start in about %(estimated_start_s)s s."), s.queue, true) + (s.queue.delayed ? " (" + s.queue.delayed + ")" : ""); q.hidden = false; }
     else { q.hidden = true; }
     document.getElementById("job-eta").textContent = s.progress_text || "";  // phase, step and ETA, in words
     if (s.error) { var e = document.getElementById("job-error"); e.textContent = s.error; e.hidden = false; }
@@ -24,7 +24,7 @@
       v.controls = true; v.loop = true; v.muted = true; v.playsInline = true; v.preload = "auto"; v.autoplay = true;
       var link = document.createElement("p"), a = document.createElement("a");
       a.href = box.dataset.clipUrl.replace("00000000-0000-0000-0000-000000000000", encodeURIComponent(s.clip.id));
-      a.textContent = "Open the clip page to ask for publication →";
+      a.textContent = gettext("Open the clip page to ask for publication →");
       link.appendChild(a);
       var player = document.getElementById("player"); player.replaceChildren(v, link);
     }

@@ -13,15 +13,17 @@
     if (rule) {  // the chosen model's exact values, or the rule an impossible choice breaks
       var f = rule.frames[d];
       if (rule.sizes.indexOf(res.value) < 0) { out.textContent = rule.size_rule + "."; return; }
-      if (!f) { out.textContent = rule.label + " renders " + rule.frame_rule + " at " + rule.fps + " fps" +
-                (rule.max_frames ? ", at most " + rule.max_frames + " frames." : "; duration must be 1 to 10 seconds."); return; }
-      out.textContent = "This clip: " + res.value.replace("x", " × ") + " px, " + f + " frames at " + rule.fps +
-                        " fps (" + (f / rule.fps).toFixed(2) + " s), " + rule.steps + " steps.";
+      var size = res.value.replace("x", " × ");
+      if (!f) { out.textContent = interpolate(gettext("%(label)s renders %(frame_rule)s at %(fps)s fps"), rule, true) +
+                (rule.max_frames ? interpolate(gettext(", at most %s frames."), [rule.max_frames]) : gettext("; duration must be 1 to 10 seconds.")); return; }
+      out.textContent = interpolate(gettext("This clip: %(size)s px, %(frames)s frames at %(fps)s fps (%(seconds)s s), %(steps)s steps."),
+                                    {size: size, frames: f, fps: rule.fps, seconds: (f / rule.fps).toFixed(2), steps: rule.steps}, true);
       return;
     }
     var f = frames[d];
-    out.textContent = f ? ("This clip: " + res.value.replace("x", " × ") + " px, " + f + " frames (" + (f / fps).toFixed(2) + " s).")
-                        : "Duration must be 1 to 10 seconds.";
+    out.textContent = f ? interpolate(gettext("This clip: %(size)s px, %(frames)s frames (%(seconds)s s)."),
+                                      {size: res.value.replace("x", " × "), frames: f, seconds: (f / fps).toFixed(2)}, true)
+                        : gettext("Duration must be 1 to 10 seconds.");
   }
   dur.addEventListener("input", show); res.addEventListener("change", show);
   if (pick) pick.addEventListener("change", show);

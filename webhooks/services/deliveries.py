@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import audit_record
+from core.i18n import speaking_to
 from webhooks import signing, transport
 from webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
 
@@ -173,11 +174,12 @@ def _count_failure(endpoint_id: int) -> None:
         status=DeliveryStatus.CANCELLED, finished_at=endpoint.disabled_at, next_attempt_at=None
     )
     audit_record(action="webhook.disabled", obj=endpoint, detail={"failures": endpoint.consecutive_failures})
-    message = _(
-        "Your webhook endpoint %(url)s was disabled: %(reason)s Fix the receiver, then enable it again on the "
-        "Webhooks page."
-    ) % {"url": endpoint.url[:200], "reason": endpoint.disabled_reason}
-    user_notify(user=endpoint.owner, message=message, email_subject=_("A webhook endpoint was disabled"))
+    with speaking_to(endpoint.owner):
+        message = _(
+            "Your webhook endpoint %(url)s was disabled: %(reason)s Fix the receiver, then enable it again on the "
+            "Webhooks page."
+        ) % {"url": endpoint.url[:200], "reason": endpoint.disabled_reason}
+        user_notify(user=endpoint.owner, message=message, email_subject=_("A webhook endpoint was disabled"))
 
 
 def deliveries_send_due() -> int:
