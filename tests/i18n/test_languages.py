@@ -127,7 +127,7 @@ def test_an_email_is_written_in_the_recipients_language(artist):
 
 def test_the_javascript_catalogue_is_served_in_the_page_language(client):
     german = client.get(reverse("javascript_catalog"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "Alle abspielen" in german and "Schritt %(step)s von %(total_steps)s" in german
+    assert "Alle abspielen" in german and "Dieser Clip: %(size)s px, %(frames)s Frames (%(seconds)s s)." in german
     page = client.get("/").content.decode()
     assert page.index(reverse("javascript_catalog")) < page.index("/static/js/")  # loaded before the scripts
 
