@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image, ImageDraw, ImageFont
 
 from generation.runtime.presets import get_preset
+
+if TYPE_CHECKING:  # numpy is the render worker's (the badge is drawn there); the web tier reads the settings
+    import numpy as np
 
 #: Changes whenever the badge's look changes, so copies made before are made again.
 BADGE_STYLE = "corner-1"
@@ -108,12 +110,16 @@ class Badge:
         t_left, t_top, _r, _b = font.getbbox(text)
         pad = max(3, font.size // 3)
         draw.text((pad - t_left, pad - t_top), text, font=font, fill=(255, 255, 255, 215))
+        import numpy as np
+
         rgba = np.asarray(overlay, dtype=np.float32)
         self._alpha = rgba[..., 3:] / 255.0
         self._colour = rgba[..., :3]
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         """The frame with the badge blended in (a new array; the rest of the frame unchanged)."""
+        import numpy as np
+
         left, top, right, bottom = self.box
         out = np.array(frame, dtype=np.uint8, copy=True)
         region = out[top:bottom, left:right].astype(np.float32)
