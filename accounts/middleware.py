@@ -19,8 +19,9 @@ from core import clock
 from core.audit import audit_record
 
 LAST_SEEN_KEY = "staff_last_seen"
-# Pages an unverified session may still open: logging in and out, and confirming the second factor.
-EXEMPT_URL_NAMES = ("login", "logout", "second_factor_verify", "second_factor_setup")
+# Pages an unverified session may still open: logging in and out, confirming the second factor, and the
+# JavaScript catalogue those pages load.
+EXEMPT_URL_NAMES = ("login", "logout", "second_factor_verify", "second_factor_setup", "javascript_catalog")
 
 
 def _needs_second_factor(request: HttpRequest) -> bool:

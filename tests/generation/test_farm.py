@@ -240,9 +240,13 @@ def test_the_final_write_is_retried_on_a_fresh_connection(artist, settings, capl
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.attempts == 1
     assert Clip.objects.filter(job=job).count() == 1
-    # The first write after the render meets the dead connection: the watermark's payload (the output hooks),
-    # or the store itself when the mark is off; either is tried again on a fresh connection.
-    assert re.search(r"(output hooks|store) failed \(try 1 of 6\); retrying on a fresh connection", caplog.text)
+    # The first write after the render meets the dead connection: the step callback's phase write (decoding
+    # begins), which reconnects, or else the watermark's payload (the output hooks) or the store, tried again.
+    assert re.search(
+        r"progress write failed; reconnecting"
+        r"|(output hooks|store) failed \(try 1 of 6\); retrying on a fresh connection",
+        caplog.text,
+    )
 
 
 @pytest.mark.parametrize(
