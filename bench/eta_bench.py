@@ -87,7 +87,7 @@ class Command(BenchWorker, BaseCommand):
                 job_ids.append(job.id)
                 timings = job.timings or {}
                 eta, actual = timings.get("eta_first"), timings.get("left_at_first")
-                if not isinstance(eta, int) or not isinstance(actual, int | float) or actual <= 0:
+                if not isinstance(eta, int | float) or not isinstance(actual, int | float) or actual <= 0:
                     raise CommandError(f"job {job.id} recorded no first ETA: {timings!r}")
                 rows.append((plan, bool(timings.get("cold")), eta, float(actual)))
         finally:
@@ -109,7 +109,7 @@ class Command(BenchWorker, BaseCommand):
             size = f"{plan.width}x{plan.height}"
             model = "cold" if cold else "warm"
             self.out(
-                f"{number:>3}  {size:>9}  {plan.num_frames:>6}  {model:>5}  {eta:>6}  {actual:>8.2f}  {error:>+7.1%}"
+                f"{number:>3}  {size:>9}  {plan.num_frames:>6}  {model:>5}  {eta:>6.1f}  {actual:>8.2f}  {error:>+7.1%}"
             )
         median = statistics.median(errors)
         verdict = "met" if median < GOAL else "NOT met"

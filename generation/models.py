@@ -62,7 +62,7 @@ class RenderJob(models.Model):
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
     progress_step = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
-    eta_s = models.PositiveIntegerField(null=True, blank=True)
+    eta_s = models.FloatField(null=True, blank=True)  # seconds left, to a tenth
     phase = models.CharField(
         max_length=12,
         blank=True,

@@ -51,8 +51,9 @@ class RenderOutputSerializer(serializers.Serializer):
     progress = serializers.FloatField()
     step = serializers.IntegerField(source="progress_step")
     total_steps = serializers.IntegerField(source="progress_total")
-    eta_s = serializers.IntegerField(
-        allow_null=True, help_text="Seconds left, while running: every phase still to come, from measured times."
+    eta_s = serializers.FloatField(
+        allow_null=True,
+        help_text="Seconds left, to a tenth, while running: every phase still to come, from measured times.",
     )
     phase = serializers.ChoiceField(
         choices=JobPhase.choices,

@@ -215,7 +215,15 @@ def predicted_seconds(*, preset: str, width: int, height: int, num_frames: int, 
     return sum(plan.values())
 
 
-def progress_text(*, running: bool, phase: str, step: int, total: int, eta_s: int | None) -> str:
+def seconds_text(seconds: float) -> str:
+    """Seconds for people, in the active language's number format: a tenth below 10 s ("0,4" in German),
+    whole seconds above."""
+    from django.utils.formats import number_format
+
+    return number_format(seconds, 1) if seconds < 10 else number_format(round(seconds), 0)
+
+
+def progress_text(*, running: bool, phase: str, step: int, total: int, eta_s: float | None) -> str:
     """What a running render is doing, for people: "denoising: step 3 of 8, about 12 s left"; "" otherwise."""
     if not running:
         return ""
@@ -224,5 +232,5 @@ def progress_text(*, running: bool, phase: str, step: int, total: int, eta_s: in
     else:
         text = str(JobPhase(phase).label) if phase in JobPhase.values else str(JobPhase.STARTING.label)
     if eta_s is not None:
-        text = gettext("%(doing)s, about %(seconds)d s left") % {"doing": text, "seconds": eta_s}
+        text = gettext("%(doing)s, about %(seconds)s s left") % {"doing": text, "seconds": seconds_text(eta_s)}
     return text

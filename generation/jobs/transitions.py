@@ -74,7 +74,7 @@ def _running(job_id: uuid.UUID | str, attempt: int) -> QuerySet[RenderJob]:
 
 
 def job_progress(
-    *, job_id: uuid.UUID | str, attempt: int, step: int, total: int, eta_s: int | None, phase: str | None = None
+    *, job_id: uuid.UUID | str, attempt: int, step: int, total: int, eta_s: float | None, phase: str | None = None
 ) -> bool:
     """Record progress (the phase too when given: generation.jobs.phases.JobPhase) and a heartbeat for this
     run; returns True when it must stop (cancelled, lost or gone)."""
@@ -84,7 +84,7 @@ def job_progress(
     return not _running(job_id, attempt).update(heartbeat_at=clock.now(), **fields)
 
 
-def job_heartbeat(*, job_id: uuid.UUID | str, attempt: int, eta_s: int | None = None) -> bool:
+def job_heartbeat(*, job_id: uuid.UUID | str, attempt: int, eta_s: float | None = None) -> bool:
     """Mark this run alive (with a fresh ETA when given); returns True when it must stop (cancelled, lost or
     gone)."""
     fields: dict[str, Any] = {} if eta_s is None else {"eta_s": eta_s}

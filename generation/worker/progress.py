@@ -56,7 +56,7 @@ class Progress:
         self.phase = _P.STARTING
         self.marks: dict[str, float] = {}
         self.step = self.total = 0
-        self.first_eta: int | None = None
+        self.first_eta: float | None = None
         self.first_at: float | None = None
 
     # -- the ETA -------------------------------------------------------------------------------
@@ -70,8 +70,8 @@ class Progress:
         actual = (ended - begun) / self.step * self.total
         return min(max(actual / predicted, PACE_RANGE[0]), PACE_RANGE[1])
 
-    def eta(self, now: float | None = None) -> int:
-        """Seconds left, by the plan and this job's pace; at least 1 while the job runs."""
+    def eta(self, now: float | None = None) -> float:
+        """Seconds left to a tenth, by the plan and this job's pace; at least 0.1 while the job runs."""
         now = time.monotonic() if now is None else now
         plan, pace = self.plan, self._pace(now)
         since = now - self.marks.get(self.phase, self.started)
@@ -88,7 +88,7 @@ class Progress:
             left = max(plan[_P.ENCODING] * pace - post, 0.0) + plan[_P.STORING] * pace
         else:
             left = max(plan[_P.STORING] * pace - since, 0.0)
-        return max(1, int(left + 0.5))
+        return max(0.1, round(left, 1))
 
     def timings(self, *, now: float | None = None) -> dict:
         """Seconds each phase took (claim to the first step, denoising, decode + encode, storing), whether

@@ -162,7 +162,7 @@ def test_the_heartbeat_refreshes_the_eta(artist, job_factory, settings):
             pass
     finally:
         beat.stop()
-    assert RenderJob.objects.get(id=job.id).eta_s in (41, 42)  # 40 s of encoding and 2 of storing, less time gone
+    assert 41 <= RenderJob.objects.get(id=job.id).eta_s <= 42  # 40 s of encoding and 2 of storing, less time gone
 
 
 def test_the_worker_records_each_phase_and_its_times_and_the_next_job_learns_them(
@@ -183,7 +183,7 @@ def test_the_worker_records_each_phase_and_its_times_and_the_next_job_learns_the
     phases_seen = [phase for phase, _ in seen if phase is not None]
     assert phases_seen[-4:] == [JobPhase.DENOISING, JobPhase.DECODING, JobPhase.ENCODING, JobPhase.STORING]
     assert phases_seen[0] in (JobPhase.LOADING, JobPhase.STARTING)
-    assert all(eta is not None and eta >= 1 for _, eta in seen)
+    assert all(eta is not None and eta >= 0.1 for _, eta in seen)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.phase == ""
     assert {"start", "denoise", "post", "store", "eta_first", "left_at_first"} <= set(job.timings)
@@ -208,6 +208,31 @@ def test_the_api_and_the_job_page_show_the_phase_and_eta(artist, api, job_factor
     queued = job_factory(artist, **SMALL)
     answer = api(artist).get(f"/api/v1/renders/{queued.id}").json()
     assert answer["phase"] == "" and answer["progress_text"] == ""
+
+
+def test_a_short_render_has_its_eta_to_a_tenth_in_the_viewers_number_format(artist, api, job_factory, monkeypatch):
+    """Whole seconds made a 0.3 s render say "about 1 s left" (+230%): the ETA keeps tenths below 10 s."""
+    from django.utils import translation
+
+    job = job_factory(artist, **{**SMALL, "steps": 8})
+    progress, now = _progress(
+        monkeypatch,
+        job,
+        {JobPhase.LOADING: 0.0, JobPhase.DENOISING: 0.24, JobPhase.ENCODING: 0.1, JobPhase.STORING: 0.04},
+    )
+    progress.enter(JobPhase.STARTING, total=8)
+    job.refresh_from_db()
+    assert job.eta_s == pytest.approx(0.4)
+    assert api(artist).get(f"/api/v1/renders/{job.id}").json()["eta_s"] == pytest.approx(0.4)
+    assert job.progress_text == "starting, about 0.4 s left"
+    with translation.override("de"):
+        assert job.progress_text == "startet, noch etwa 0,4 s"
+    RenderJob.objects.filter(id=job.id).update(eta_s=75.4)
+    job.refresh_from_db()
+    assert job.progress_text == "starting, about 75 s left"
+    progress.enter(JobPhase.STORING)
+    now[0] += 10
+    assert progress.eta() == pytest.approx(0.1)  # past its prediction, still running: never "0 s left"
 
 
 def test_a_job_queued_behind_a_long_render_starts_when_that_render_expects_to_end(artist, other_artist, job_factory):

@@ -44,7 +44,7 @@ class Render(TypedDict):
     progress: float
     step: int
     total_steps: int
-    eta_s: int | None
+    eta_s: float | None
     phase: str
     phase_label: str
     progress_text: str
