@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0016_conditioning_image'),
+        ("generation", "0016_conditioning_image"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='renderjob',
-            name='eta_s',
+            model_name="renderjob",
+            name="eta_s",
             field=models.FloatField(blank=True, null=True),
         ),
     ]
