@@ -2,8 +2,9 @@
 image-to-video build (the same components in LTXImageToVideoPipeline).
 
 Every code path is the real one (tokenizer, T5 encoder, LTX transformer, LTX VAE, flow-matching
-scheduler); only the sizes are tiny and the weights random, so the pictures are noise (also the first frame
-of an image-to-video render: the random VAE does not reconstruct the encoded image).
+scheduler); only the sizes are tiny and the weights random, so the pictures are noise: coloured 32x32 tiles,
+because the VAE's weights are set in code to encode each block's mean colour and decode it back
+(generation/runtime/tiny_vae.py). So an image-to-video render's first frame is its image at 1/32 resolution.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from diffusers import (
     LTXVideoTransformer3DModel,
 )
 from transformers import PreTrainedTokenizerFast, T5Config, T5EncoderModel, T5Tokenizer
+
+from generation.runtime.tiny_vae import make_block_autoencoder
 
 WEIGHT_SEED = 0
 MAX_TEXT_TOKENS = 128
@@ -103,6 +106,7 @@ def build_tiny_pipeline() -> LTXPipeline:
         encoder_causal=True,
         decoder_causal=False,
     )
+    make_block_autoencoder(vae)  # a coarse but real autoencoder (generation/runtime/tiny_vae.py)
     pipe = LTXPipeline(
         transformer=transformer.eval(),
         vae=vae.eval(),

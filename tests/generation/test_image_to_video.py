@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 
 import numpy as np
 import pytest
@@ -336,16 +337,14 @@ def test_the_engine_passes_the_image_to_the_image_pipeline(tmp_path):
     assert not np.array_equal(one, t2v) and not np.array_equal(one, two)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap: the tiny preset's VAE has random weights and does not reconstruct the encoded image, so an "
-    "image-to-video first frame is not closer to its image than a text-to-video one (README, image-to-video).",
-)
 def test_the_image_to_video_first_frame_is_closer_to_its_image_than_text_to_video(artist):
     t2v, _ = _render_first_frames(artist, None, seed=7)
     i2v, reference = _render_first_frames(artist, picture(), seed=7)
     assert reference is not None
-    assert np.abs(i2v - reference).mean() < 0.8 * np.abs(t2v - reference).mean()
+    i2v_error, t2v_error = np.abs(i2v - reference).mean(), np.abs(t2v - reference).mean()
+    # Measured: 11.5 against 97.9 (0-255). The first frame is the image at 1/32 resolution (the tiny VAE's
+    # 32x32 blocks), so the green bar's edges cost most of it.
+    assert i2v_error < 20 and i2v_error < 0.25 * t2v_error
 
 
 def test_the_export_includes_the_first_frames(client, artist):
@@ -382,3 +381,22 @@ def test_a_render_whose_source_clip_was_deleted_fails_rather_than_render_without
     Clip.objects.filter(id=source.id).delete()
     assert run_render(job_id=str(job.id)) == "failed"
     assert not Clip.objects.filter(job=job).exists()
+
+
+def test_the_studio_offers_the_artists_own_clips_for_a_first_frame(client, artist, other_artist):
+    from tests.factories import make_clip
+
+    mine, theirs = make_clip(artist), make_clip(other_artist)
+    client.force_login(artist)
+    page = client.get(reverse("dashboard"), {"from_clip": str(mine.id), "from_time_s": "1.5"}).content.decode()
+    option = re.search(rf'<option value="{mine.id}"([^>]*)>', page)
+    assert option is not None, "the artist's clip is offered"
+    assert {"selected", f'data-src="{mine.video_src}"', f'data-duration="{mine.duration_s:.2f}"'} <= set(
+        option.group(1).split()
+    )
+    assert str(theirs.id) not in page
+    assert 'name="from_time_s" value="1.5"' in page
+    for bad in ("soon", "inf", "nan", "-3"):
+        answer = client.get(reverse("dashboard"), {"from_clip": str(mine.id), "from_time_s": bad})
+        assert answer.status_code == 200
+        assert 'name="from_time_s" value="1.5"' not in answer.content.decode()
