@@ -22,6 +22,24 @@ class PresetSelect(forms.Select):
         return option
 
 
+class ClipFrameSelect(forms.Select):
+    """The artist's clips to take a first frame from; each option carries its video's URL and duration, for
+    the studio's preview of the frame (static/js/crop-preview.js)."""
+
+    sources: dict[str, tuple[str, float]] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        source = self.sources.get(str(value))
+        if source:
+            option["attrs"]["data-src"], option["attrs"]["data-duration"] = source[0], f"{source[1]:.2f}"
+        return option
+
+
+#: How many of the artist's newest clips the first-frame picker lists.
+FRAME_CLIPS = 50
+
+
 class RenderForm(forms.Form):
     prompt = forms.CharField(
         label=_("Prompt"),
@@ -74,7 +92,7 @@ class RenderForm(forms.Form):
         ),
     )
     from_clip = forms.UUIDField(
-        label=_("Or a frame of one of your clips (clip id)"),
+        label=_("Or a frame of one of your clips"),
         required=False,
         error_messages={"invalid": _("The clip to take a frame from must be given by its id.")},
     )
@@ -92,9 +110,12 @@ class RenderForm(forms.Form):
         error_messages={"invalid": _("The render to start from must be given by its id.")},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, artist=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         from generation.presets import presets_enabled
+
+        if artist is not None:
+            self._offer_clip_frames(artist)
 
         choices = presets_enabled()
         unavailable = _("%(label)s (unavailable: no render worker can load it now)")
@@ -102,6 +123,28 @@ class RenderForm(forms.Form):
             (c.key, c.preset.label if c.available else unavailable % {"label": c.preset.label}) for c in choices
         ]
         self.fields["preset"].widget.unavailable = {c.key for c in choices if not c.available}
+
+    def _offer_clip_frames(self, artist) -> None:
+        """The clip id becomes a choice among the artist's newest clips (any id is still accepted, and checked
+        by the service: another artist's clip is refused there)."""
+        from django.utils.formats import date_format
+        from django.utils.text import Truncator
+
+        from generation.models import Clip
+
+        clips = list(Clip.objects.filter(artist=artist).select_related("job").order_by("-created_at")[:FRAME_CLIPS])
+        widget = ClipFrameSelect()
+        widget.sources = {str(c.id): (c.video_src, c.duration_s) for c in clips}
+        widget.choices = [("", _("None"))] + [
+            (
+                str(c.id),
+                f"{Truncator(c.job.prompt).chars(50)} ({date_format(c.created_at, 'SHORT_DATETIME_FORMAT')}, "
+                f"{c.duration_s:g} s)",
+            )
+            for c in clips
+        ]
+        self.fields["from_clip"].widget = widget
+        self.fields["from_clip"].help_text = _("The preview below shows the frame at the time you give, with the crop.")
 
     def cleaned_size(self) -> tuple[int, int]:
         width, height = self.cleaned_data["resolution"].split("x")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,7 +41,8 @@ def dashboard(request):
             return redirect("review_queue")
         raise PermissionDenied(_("Only invited artists can render."))
     remix = _remix_source(request) if request.method == "GET" else None
-    form = RenderForm(request.POST or None, request.FILES or None, initial=remix_initial(remix) if remix else None)
+    initial = remix_initial(remix) if remix else _frame_initial(request)
+    form = RenderForm(request.POST or None, request.FILES or None, initial=initial, artist=request.user)
     if remix is None and not request.POST.get("parent"):
         del form.fields["keep_image"]  # offered only on a remix of a render
     refused = None
@@ -138,6 +141,22 @@ def _remix_source(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return None
+
+
+def _frame_initial(request) -> dict | None:
+    """`?from_clip=<id>&from_time_s=<s>` (the clip page's "Start a render from this frame") pre-fills the
+    first-frame picker; bad values are ignored (the form checks what is submitted)."""
+    clip, at = request.GET.get("from_clip"), request.GET.get("from_time_s")
+    if request.method != "GET" or not clip:
+        return None
+    initial: dict = {"from_clip": clip}
+    try:
+        seconds = float(at) if at else 0.0
+    except ValueError:
+        return initial
+    if math.isfinite(seconds):
+        initial["from_time_s"] = max(0.0, round(seconds, 2))
+    return initial
 
 
 def remix_initial(job: RenderJob) -> dict:

@@ -1,5 +1,6 @@
 """An artist renders image-to-video in a real browser, with a real worker and the real tiny pipeline: picks a
-PNG, sees the crop preview drawn for the chosen size, submits, and finds the first frame on the clip page."""
+PNG, sees the crop preview drawn for the chosen size, submits, and finds the first frame on the clip page; then
+starts a render from a frame of that clip, whose preview shows the frame at the chosen time with the crop."""
 
 from __future__ import annotations
 
@@ -55,4 +56,23 @@ def test_image_to_video_from_an_uploaded_png(live_server, live_worker, browser, 
     assert "uploaded image" in page.inner_text("#first-frame")
     page.locator("#first-frame").scroll_into_view_if_needed()
     save_screenshot(page, "studio-image-to-video")
+
+    # A frame of the clip: the clip page's link carries the video's current time to the studio's picker.
+    page.eval_on_selector("#clip-video", "v => { v.pause(); v.currentTime = 0.5; }")
+    page.wait_for_function("() => document.getElementById('frame-link').href.endsWith('from_time_s=0.5')")
+    page.click("#frame-link")
+    page.wait_for_url(re.compile(r".*/studio/\?from_clip=.*"))
+    assert page.input_value("#id_from_clip") == str(clip.id)
+    assert page.input_value("#id_from_time_s") == "0.5"
+    page.wait_for_selector("#crop-preview:not([hidden])")
+    assert page.get_attribute("#crop-preview", "data-frame-at") == "0.5"
+    assert page.get_attribute("#crop-preview", "data-crop") == "0,0,512,512"
+    page.select_option("#id_resolution", "768x512")
+    assert page.get_attribute("#crop-preview", "data-crop") == "0,85,512,341"
+    page.fill("#id_prompt", "the same harbour, later")
+    page.fill("#id_duration_s", "1")
+    page.click("#render-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/renders/[0-9a-f-]+/$"))
+    second = RenderJob.objects.exclude(id=job.id).get(artist=artist)
+    assert second.conditioning_clip_id == clip.id and second.conditioning_time_s == 0.5
     context.close()
