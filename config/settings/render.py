@@ -110,11 +110,13 @@ QUOTA_SECONDS_PER_DAY = env_int("VERNISSAGE_QUOTA_SECONDS_PER_DAY", 300, minimum
 QUEUE_HORIZON_S = env_int("VERNISSAGE_QUEUE_HORIZON_S", 7200, minimum=1)  # refuse new jobs past this wait
 QUEUE_RENDER_ESTIMATE_S = env_int("VERNISSAGE_QUEUE_RENDER_ESTIMATE_S", 60, minimum=1)  # until renders are measured
 # What the ETA assumes of a preset's jobs until some have been measured (generation.jobs.phases): seconds per
-# denoising step per megapixel-frame, decode + encode seconds per megapixel-frame, storing, claim to first step
-# with the model warm and cold.
+# denoising step per megapixel-frame, decode + encode seconds per megapixel-frame and whatever the size (the
+# fixed cost of writing a clip's files: MP4, animated preview, poster, contact sheet; also kept while the
+# measured jobs all have one size), storing, claim to first step with the model warm and cold.
 RENDER_ETA_PRIOR = {
     "step_s_per_mpf": 0.01,
     "post_s_per_mpf": 0.08,
+    "post_s_base": 0.2,
     "store_s": 0.3,
     "start_s": 0.3,
     "load_s": 8.0,

@@ -88,6 +88,8 @@ def prior() -> Figures:
         store_s=float(values["store_s"]),
         start_s=float(values["start_s"]),
         load_s=float(values["load_s"]),
+        step_s_base=float(values.get("step_s_base", 0.0)),
+        post_s_base=float(values.get("post_s_base", 0.0)),
     )
 
 
@@ -105,10 +107,11 @@ def _times(entries: list[tuple[float, int, dict]], name: str, cold: bool | None 
     ]
 
 
-def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+def _fit(xs: list[float], ys: list[float], prior_base: float = 0.0) -> tuple[float, float]:
     """(seconds whatever the size, seconds per megapixel-frame): the Theil-Sen line through (size, seconds), the
-    median of the slopes between every two jobs of different sizes, robust to a few outliers; through the
-    origin (the median of seconds over size) when all the jobs have about the same size."""
+    median of the slopes between every two jobs of different sizes, robust to a few outliers. When all the jobs
+    have about the same size, no line can be drawn: the prior's fixed cost (at most the fastest job's time)
+    and the median rate above it."""
     slopes = [
         (ys[j] - ys[i]) / (xs[j] - xs[i])
         for i in range(len(xs))
@@ -116,7 +119,8 @@ def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
         if abs(xs[j] - xs[i]) > 0.05 * max(xs[i], xs[j])
     ]
     if not slopes:
-        return 0.0, float(statistics.median(y / x for x, y in zip(xs, ys, strict=True)))
+        base = min(prior_base, *ys)
+        return base, max(float(statistics.median((y - base) / x for x, y in zip(xs, ys, strict=True))), 0.0)
     rate = max(float(statistics.median(slopes)), 0.0)
     base = max(float(statistics.median(y - rate * x for x, y in zip(xs, ys, strict=True))), 0.0)
     return base, rate
@@ -138,11 +142,16 @@ def _learn(rows: list[tuple[int, int, int, int, dict]]) -> dict[int | None, Figu
     everything = by_bucket.pop(None)
     if not everything:
         return {}
-    # A cold worker's first job is slower in every phase (first calls warm up): rates from warm jobs if any.
-    warm = [entry for entry in everything if not entry[2].get("cold")] or everything
-    xs = [mpf for mpf, _, _ in warm]
-    step_base, step_rate = _fit(xs, [float(t["denoise"]) / s for _, s, t in warm])
-    post_base, post_rate = _fit(xs, [float(t.get("post", 0.0)) for _, _, t in warm])
+    # A cold worker's first job is slower in every phase (first calls warm up: its decode and encode took 1.8x a
+    # warm one's on the tiny preset): the rates come from warm jobs only, and the prior's until there is one.
+    warm = [entry for entry in everything if not entry[2].get("cold")]
+    if warm:
+        xs = [mpf for mpf, _, _ in warm]
+        step_base, step_rate = _fit(xs, [float(t["denoise"]) / s for _, s, t in warm], base.step_s_base)
+        post_base, post_rate = _fit(xs, [float(t.get("post", 0.0)) for _, _, t in warm], base.post_s_base)
+    else:
+        step_base, step_rate = base.step_s_base, base.step_s_per_mpf
+        post_base, post_rate = base.post_s_base, base.post_s_per_mpf
     line = Figures(
         step_s_per_mpf=step_rate,
         post_s_per_mpf=post_rate,
@@ -156,7 +165,7 @@ def _learn(rows: list[tuple[int, int, int, int, dict]]) -> dict[int | None, Figu
     figures: dict[int | None, Figures] = {None: line}
     for bucket, entries in by_bucket.items():
         # A size bucket: the preset's line, scaled by the median of its own jobs' times over the line's.
-        own = [entry for entry in entries if not entry[2].get("cold")] or entries
+        own = [entry for entry in entries if not entry[2].get("cold")]
         step = _median([float(t["denoise"]) / s / _at(step_base, step_rate, m) for m, s, t in own], 1.0)
         post = _median([float(t.get("post", 0.0)) / _at(post_base, post_rate, m) for m, _, t in own], 1.0)
         figures[bucket] = replace(

@@ -49,7 +49,8 @@ def test_figures_are_the_median_of_the_recent_jobs_of_the_size_bucket(artist, jo
     figures = phase_figures("tiny", width=64, height=64, num_frames=9)
     assert figures.measured == 4
     assert figures.step_s_per_mpf == pytest.approx(2.0 / (3 * mpf))
-    assert figures.post_s_per_mpf == pytest.approx(1.0 / mpf)
+    # one size: no line; the prior's fixed cost of writing the files (0.2 s) and the rate above it
+    assert figures.post_s_base == pytest.approx(0.2) and figures.post_s_per_mpf == pytest.approx(0.8 / mpf)
     assert figures.start_s == pytest.approx(0.2) and figures.load_s == pytest.approx(4.0)
     plan = figures.plan(width=64, height=64, num_frames=9, steps=3, cold=False)
     assert plan[JobPhase.DENOISING] == pytest.approx(2.0) and plan[JobPhase.ENCODING] == pytest.approx(1.0)
@@ -63,6 +64,28 @@ def test_an_unmeasured_size_borrows_the_presets_figures_and_scales_with_the_work
     small = figures.plan(width=64, height=64, num_frames=9, steps=3, cold=False)
     big = figures.plan(width=256, height=256, num_frames=49, steps=3, cold=False)
     assert big[JobPhase.DENOISING] == pytest.approx(small[JobPhase.DENOISING] * 16 * 49 / 9)
+
+
+def test_a_cold_job_alone_teaches_the_load_time_but_not_the_rates(artist, job_factory, settings):
+    """The first job of a cold worker is slower in every phase: the next job's ETA took 2.5 s for a 1.1 s render
+    when it learnt its rates from it."""
+    _finished(job_factory, artist, timings={**TIMINGS, "start": 5.0, "cold": True, "denoise": 9.0, "post": 9.0})
+    figures = phase_figures("tiny", width=512, height=512, num_frames=25)
+    assert figures.measured == 1 and figures.load_s == pytest.approx(5.0)
+    assert figures.step_s_per_mpf == settings.RENDER_ETA_PRIOR["step_s_per_mpf"]
+    assert figures.post_s_per_mpf == settings.RENDER_ETA_PRIOR["post_s_per_mpf"]
+    assert figures.post_s_base == settings.RENDER_ETA_PRIOR["post_s_base"]
+
+
+def test_one_measured_size_keeps_a_fixed_cost_for_smaller_jobs(artist, job_factory):
+    """Through zero, a 512x512 job's time predicted a 128x128 one at a sixteenth of it: 0.1 s for 0.28 s."""
+    _finished(job_factory, artist, timings={**TIMINGS, "post": 0.88}, width=512, height=512, num_frames=25)
+    figures = phase_figures("tiny", width=128, height=128, num_frames=25)
+    small = figures.plan(width=128, height=128, num_frames=25, steps=3, cold=False)[JobPhase.ENCODING]
+    assert small == pytest.approx(0.2 + 0.68 / 16)
+    assert figures.plan(width=512, height=512, num_frames=25, steps=3, cold=False)[JobPhase.ENCODING] == (
+        pytest.approx(0.88)
+    )
 
 
 def test_over_sizes_a_fixed_cost_and_a_cost_per_size_are_learnt(artist, job_factory):
