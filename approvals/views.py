@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from approvals import gate, selectors, services
 from approvals.forms import AppealForm, DecisionForm, RequestPublicationForm, TakeDownForm
 from core import clock
+from core.confirm import require_confirmed
 from core.permissions import require_role
 from generation.models import Clip
 from generation.selectors import clip_visible_or_none, gallery_clips
@@ -111,6 +112,16 @@ def review_page(request, clip_id):
     )
 
 
+def _approval_watched(request) -> bool | None:
+    """For an approval: True when the page saw the video play (`watched=1`, set by approve-watch.js), False
+    when the moderator ticked "Approve without watching", None when neither (the approval is refused)."""
+    if request.POST.get("watched") == "1":
+        return True
+    if request.POST.get("without_watching", "").lower() in ("yes", "on", "1"):
+        return False
+    return None
+
+
 @login_required
 @require_POST
 def review_decide(request, clip_id):
@@ -121,6 +132,16 @@ def review_decide(request, clip_id):
         _form_errors(request, form)
         return redirect("review_page", clip_id=clip.id)
     data = form.cleaned_data
+    watched = _approval_watched(request) if data["decision"] == "approve" else None
+    if data["decision"] == "approve" and watched is None:
+        messages.error(
+            request,
+            _(
+                "The clip was not approved: play the video first, or tick “Approve without watching” "
+                "(recorded in the audit log)."
+            ),
+        )
+        return redirect("review_page", clip_id=clip.id)
     try:
         services.clip_decide(
             clip_id=clip.id,
@@ -128,6 +149,7 @@ def review_decide(request, clip_id):
             decision=data["decision"],
             reason=data["reason"],
             clause=data["clause"],
+            watched=watched,
             request=request,
         )
     except ValidationError as exc:
@@ -155,6 +177,10 @@ def review_decide(request, clip_id):
 def clip_take_down(request, clip_id):
     _require_moderator(request)
     clip = _clip_or_404(request, clip_id)
+    if not require_confirmed(
+        request, _("The clip was not taken down: confirm that it leaves the gallery and every contest at once.")
+    ):
+        return redirect("clip_detail", clip_id=clip.id)
     form = TakeDownForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -227,6 +253,12 @@ def clip_appeal(request, clip_id):
 @login_required
 @require_POST
 def clip_withdraw(request, clip_id):
+    if not Clip.objects.filter(id=clip_id, artist=request.user).exists():
+        raise Http404(_("No such clip."))
+    if not require_confirmed(
+        request, _("The clip was not withdrawn: confirm that it can never be published again, then withdraw it.")
+    ):
+        return redirect("clip_detail", clip_id=clip_id)
     return _artist_action(request, clip_id, services.clip_withdraw, "The clip was withdrawn from the gallery.")
 
 

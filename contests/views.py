@@ -16,6 +16,7 @@ from contests import judging, selectors, services
 from contests.export import scores_csv_response
 from contests.judging_copies import judging_file_response
 from contests.models import Entry, EntryStatus, Phase
+from core.confirm import require_confirmed
 from core.timezones import in_viewer_timezone
 from generation.media import media_serve
 from generation.models import Clip
@@ -130,6 +131,17 @@ def entry_create_view(request, slug: str):
 @login_required
 @require_POST
 def entry_withdraw_view(request, entry_id):
+    if not require_confirmed(
+        request, _("The entry was not withdrawn: confirm what withdrawing does, then withdraw it.")
+    ):
+        entry = Entry.objects.select_related("contest").filter(pk=entry_id, artist=request.user).first()
+        if entry is None:
+            raise Http404(_("No such entry."))
+        return (
+            redirect("my_entries")
+            if request.POST.get("next") == "mine"
+            else redirect("contest_detail", slug=entry.contest.slug)
+        )
     try:
         entry = services.entry_withdraw(entry_id=entry_id, artist=request.user, request=request)
     except Entry.DoesNotExist:
@@ -243,6 +255,10 @@ def progress_view(request, slug: str):
 def publish_view(request, slug: str):
     _require_manager(request)
     contest = _contest_or_404(slug)
+    if not require_confirmed(
+        request, _("The results were not published: confirm that they go public for good, then publish them.")
+    ):
+        return redirect("contest_progress", slug=contest.slug)
     try:
         judging.contest_publish_results(contest_id=contest.pk, admin=request.user, request=request)
     except ValidationError as exc:

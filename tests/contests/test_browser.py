@@ -87,6 +87,7 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     admin_page.wait_for_selector("#progress >> text=all scored")
     _shot(admin_page, "3-progress")
     admin_page.click("#publish")
+    admin_page.click("#confirm-ok")  # the confirmation dialog: results cannot be withdrawn
     admin_page.wait_for_selector("text=Results published. Every entrant can now read their scores and comments.")
     assert "Studio North" in admin_page.locator("#results").inner_text()
     _shot(admin_page, "4-results")

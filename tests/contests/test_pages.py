@@ -94,7 +94,7 @@ def test_entering_and_withdrawing_from_the_page(clock, contest, artist, publishe
         assert response.status_code == 200
         assert 'class="msg-error"' in response.content.decode(), bad
     entry = Entry.objects.get()
-    response = client.post(f"/contests/entries/{entry.pk}/withdraw", {"next": "mine"}, follow=True)
+    response = client.post(f"/contests/entries/{entry.pk}/withdraw", {"next": "mine", "confirm": "yes"}, follow=True)
     assert "Entry 1 is withdrawn" in response.content.decode()
     assert Entry.objects.get().status == EntryStatus.WITHDRAWN
     clock.set(contest.closes_at)
