@@ -94,6 +94,8 @@ def _review_render(request, clip: Clip, *, form: DecisionForm | None = None, sta
         review = selectors.open_review(clip=clip)
         held_by = selectors.claim_holder(review) if review else None
     can = {action.value: True for action in gate.available_actions(clip=clip, user=request.user)}
+    if form is not None and not (can.get("changes") or can.get("reject")):
+        _errors_above(request, form)  # the refusal form is not on the page: say it above it
     return render(
         request,
         "approvals/review.html",
@@ -160,10 +162,28 @@ def review_decide(request, clip_id):
     return redirect("review_next")
 
 
+# Which gate action offers each form of the clip page (approvals/_clip_actions.html).
+_FORM_ACTIONS = {
+    "request_form": gate.Action.REQUEST,
+    "appeal_form": gate.Action.APPEAL,
+    "takedown_form": gate.Action.TAKE_DOWN,
+}
+
+
+def _errors_above(request, form) -> None:
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
 def _clip_page_again(request, clip: Clip, **forms):
-    """The clip's page with a refused form put back as typed, its errors beside its fields (400)."""
+    """The clip's page with a refused form put back as typed, its errors beside its fields (400); a form the
+    page no longer offers has its errors said above the page."""
     from generation.views import clip_page
 
+    offered = gate.available_actions(clip=clip, user=request.user)
+    for name, form in forms.items():
+        if _FORM_ACTIONS[name] not in offered or (name == "appeal_form" and gate.Action.REQUEST in offered):
+            _errors_above(request, form)
     return clip_page(request, clip, forms=forms, status=400)
 
 

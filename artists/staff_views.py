@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -56,9 +56,7 @@ def triage(request):
 def triage_decide(request, feedback_id: int):
     _require_moderator(request)
     form = TriageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a triage state and write a response."))
-    else:
+    if form.is_valid():
         data = form.cleaned_data
         try:
             item = feedback_triage(
@@ -70,14 +68,23 @@ def triage_decide(request, feedback_id: int):
                 request=request,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request,
-                _("Feedback #%(pk)s is now %(lower)s.")
+                _("Feedback #%(pk)s is now %(lower)s; its artist was notified with your response.")
                 % {"pk": item.pk, "lower": inline_label(item.get_status_display())},
             )
-    return redirect(next_url(request, "artists:triage"))
+            return redirect(next_url(request, "artists:triage"))
+    # Refused: the item's page with the form as typed and the errors beside the fields.
+    item = selectors.feedback_visible(user=request.user, feedback_id=feedback_id)
+    if item is None:
+        raise Http404(_("No such feedback item."))
+    if item.status not in (FeedbackStatus.NEW, FeedbackStatus.ACCEPTED):  # the form is no longer offered
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    context = {"item": item, "triage_form": form, "next": request.POST.get("next", "")}
+    return render(request, "artists/feedback_detail.html", context, status=400)
 
 
 def changelog(request):

@@ -64,7 +64,12 @@ def contest_list(request):
 
 @in_viewer_timezone
 def contest_detail(request, slug: str):
-    contest = _contest_or_404(slug)
+    return _detail_page(request, _contest_or_404(slug))
+
+
+def _detail_page(request, contest, *, chosen: str = "", errors=(), status: int = 200):
+    """The public contest page; a refused entry comes back with its clip still chosen and the reason beside
+    the choice (`chosen`, `errors`)."""
     phase = selectors.phase_of(contest)
     user = request.user
     context = {
@@ -79,6 +84,8 @@ def contest_detail(request, slug: str):
         "standings": [],
         "my_entries": [],
         "my_clips": [],
+        "chosen": chosen,
+        "enter_errors": list(errors),
     }
     if phase in selectors.PUBLIC_ENTRY_PHASES and phase != Phase.RESULTS and not contest.holds_entries:
         context["entries"] = list(selectors.entries_in_contest(contest))  # anonymous until results
@@ -97,11 +104,15 @@ def contest_detail(request, slug: str):
                 .order_by("-created_at")
                 if clip.pk not in entered
             ]
-    return render(request, "contests/detail.html", context)
+    if errors and not context["my_clips"]:  # the entry form is not on the page: say why above it
+        for message in errors:
+            messages.error(request, message)
+    return render(request, "contests/detail.html", context, status=status)
 
 
 @login_required
 @require_POST
+@in_viewer_timezone
 def entry_create_view(request, slug: str):
     contest = _contest_or_404(slug)
     clip_id = (request.POST.get("clip") or "").strip()
@@ -110,7 +121,7 @@ def entry_create_view(request, slug: str):
             contest_id=contest.pk, clip_id=clip_id or None, artist=request.user, request=request
         )
     except ValidationError as exc:
-        _say(request, exc)
+        return _detail_page(request, contest, chosen=clip_id, errors=exc.messages, status=400)
     else:
         messages.success(
             request,

@@ -1,5 +1,6 @@
 """The judging page keeps its place: a save returns to the entry just scored and says how many are left; a
-refused save shows that entry's form again as typed, with the errors on it, and stores nothing."""
+refused save shows that entry's form again as typed, with the errors on it, and stores nothing. A refused
+contest entry keeps its clip chosen."""
 
 from __future__ import annotations
 
@@ -67,3 +68,19 @@ def test_a_missing_comment_keeps_the_marks(judging, contest):
     page = response.content.decode()
     assert page.count('<option value="9" selected>') == 3 and "Write a comment for the artist" in page
     assert not Scorecard.objects.exists()
+
+
+def test_a_refused_entry_keeps_the_clip_chosen(clock, artist, published_clip):
+    from tests.contests.conftest import make_contest
+
+    contest = make_contest(slug="single", max_entries=1)
+    first, second = published_clip(artist, prompt="paper cranes"), published_clip(artist, prompt="glass birds")
+    clock.set(T0)
+    entry_create(contest_id=contest.pk, clip_id=first.pk, artist=artist)
+    client = Client()
+    assert client.login(username=artist.username, password=PASSWORD)
+    response = client.post("/contests/single/enter", {"clip": str(second.pk)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'<option value="{second.pk}" selected>' in page and 'id="enter-error"' in page
+    assert contest.entries.count() == 1
