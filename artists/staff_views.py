@@ -80,7 +80,7 @@ def triage_decide(request, feedback_id: int):
         else:
             messages.success(
                 request,
-                _("Feedback #%(pk)s is now %(lower)s.")
+                _("Feedback #%(pk)s is now %(lower)s; its artist was notified with your response.")
                 % {"pk": item.pk, "lower": inline_label(item.get_status_display())},
             )
             return redirect(next_url(request, "artists:triage"))
