@@ -25,6 +25,7 @@ from accounts.services.invitations import (
 from accounts.services.tokens import token_issue, token_revoke
 from core import clock
 from core.audit import audit_record, client_ip
+from core.confirm import require_confirmed
 from core.forms import form_add_service_errors
 from core.ratelimit import ratelimit_hit, too_many_requests
 from core.timezones import ZONE_NAMES
@@ -131,6 +132,10 @@ def account(request):
 @login_required
 @require_POST
 def token_revoke_view(request, token_id: int):
+    if not require_confirmed(
+        request, _("The token was not revoked: confirm that it stops working for good, then revoke it.")
+    ):
+        return redirect("account")
     try:
         token = token_revoke(token_id=token_id, user=request.user, request=request)
     except ApiToken.DoesNotExist:

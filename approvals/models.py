@@ -105,6 +105,12 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_until = models.DateTimeField(null=True, blank=True)
+    watched = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="For an approval: whether the moderator played the video first (false: approved without "
+        "watching, an explicit choice kept in the audit log). Empty for every other decision.",
+    )
 
     class Meta:
         ordering = ["requested_at"]

@@ -20,10 +20,18 @@ def _clip_url(clip: Clip) -> str:
 
 
 def user_notify(
-    *, user, message: str, clip: Clip | None = None, email_subject: str = "", email_body: str = ""
+    *,
+    user,
+    message: str,
+    clip: Clip | None = None,
+    url: str = "",
+    email_subject: str = "",
+    email_body: str = "",
 ) -> Notification:
-    """Add a notification for `user` now; email it once the transaction commits when a subject is given."""
-    url = _clip_url(clip) if clip is not None else ""
+    """Add a notification for `user` now, linking to its object (`url`, else the clip's page); email it once
+    the transaction commits when a subject is given."""
+    if not url and clip is not None:
+        url = _clip_url(clip)
     note = Notification.objects.create(user=user, message=message[:500], url=url)
     if email_subject:
         mail_send(

@@ -121,9 +121,11 @@ def clip_decide(
     decision: str,
     reason: str = "",
     clause: PolicyClause | str | None = None,
+    watched: bool | None = None,
     request: HttpRequest | None = None,
 ) -> Review:
-    """Decide the open review (or appeal) of a clip, exactly once: approve, request changes or reject."""
+    """Decide the open review (or appeal) of a clip, exactly once: approve, request changes or reject.
+    An approval records whether the moderator played the video first (`watched`; not said: without watching)."""
     if decision not in REVIEW_DECISIONS:
         raise ValidationError({"decision": gettext("Decision must be 'approve', 'changes' or 'reject'.")})
     gate.require_moderator(moderator)
@@ -143,15 +145,15 @@ def clip_decide(
         review.reason = reason
         review.clause = clause_obj
         review.claimed_until = None
-        review.save(update_fields=["decided_at", "moderator", "decision", "reason", "clause", "claimed_until"])
-        set_state(clip, target)
-        audit_record(
-            action=f"clip.{decision}",
-            actor=moderator,
-            request=request,
-            obj=clip,
-            detail={"reason": reason, "clause": clause_obj.code if clause_obj else None, "appeal": review.is_appeal},
+        review.watched = bool(watched) if decision == Decision.APPROVE else None
+        review.save(
+            update_fields=["decided_at", "moderator", "decision", "reason", "clause", "claimed_until", "watched"]
         )
+        set_state(clip, target)
+        detail = {"reason": reason, "clause": clause_obj.code if clause_obj else None, "appeal": review.is_appeal}
+        if decision == Decision.APPROVE:
+            detail |= {"watched": review.watched, "approved_without_watching": not review.watched}
+        audit_record(action=f"clip.{decision}", actor=moderator, request=request, obj=clip, detail=detail)
         if target == P.APPROVED:
             _hold_or_publish(clip, now)
         notify.decision_made(clip=clip, review=review)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from approvals.notify import user_notify
@@ -133,7 +134,8 @@ def feedback_triage(
                 "status": item.get_status_display(),
                 "response": response,
             }
-            user_notify(user=item.artist, message=message[:500])
+            url = reverse("artists:feedback_detail", kwargs={"feedback_id": item.pk})
+            user_notify(user=item.artist, message=message[:500], url=url)
     return item
 
 

@@ -43,13 +43,27 @@ class FeedbackForm(forms.Form):
 
 
 class TriageForm(forms.Form):
+    """No outcome is chosen in advance (two of them pay the artist): the moderator picks one each time."""
+
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), choices=[c for c in FeedbackStatus.choices if c[0] != FeedbackStatus.NEW]
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Choose an outcome"))]
+        + [c for c in FeedbackStatus.choices if c[0] != FeedbackStatus.NEW],
+        error_messages={
+            "required": gettext_lazy(
+                "Choose an outcome: Accepted or Fixed pays the artist; Duplicate or Won't fix does not."
+            )
+        },
     )
     response = forms.CharField(
         label=gettext_lazy("Response"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     duplicate_of = forms.IntegerField(required=False, min_value=1, label=gettext_lazy("Duplicate of item #"))
+
+
+def triage_form(item_pk: int, data=None) -> TriageForm:
+    """The triage form of one item, with ids of its own (a page shows one per item)."""
+    return TriageForm(data, auto_id=f"id_triage_{item_pk}_%s")
 
 
 class ChangelogForm(forms.Form):

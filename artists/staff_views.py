@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from artists import selectors
 from artists.consent import promo_use_record
 from artists.feedback import changelog_add, feedback_triage
-from artists.forms import ChangelogForm, LedgerDeskForm, PromoUseForm, TriageForm
+from artists.forms import ChangelogForm, LedgerDeskForm, PromoUseForm, TriageForm, triage_form
 from artists.ledger import ledger_desk_record
 from artists.models import FeedbackStatus, LedgerEntry, LedgerRate, Use
 from artists.templatetags.money import money
@@ -38,16 +38,24 @@ def triage(request):
     status = request.GET.get("status", FeedbackStatus.NEW)
     if status not in FeedbackStatus.values:
         status = FeedbackStatus.NEW
+    return _triage_page(request, status)
+
+
+def _triage_page(request, status: str, failed: tuple[int, TriageForm] | None = None, status_code: int = 200):
+    """The triage list; `failed` (an item's pk and its refused, bound form) keeps what was typed in it."""
+    items = list(selectors.feedback_for_triage(status=status)[:100])
+    for item in items:
+        item.triage_form = failed[1] if failed is not None and failed[0] == item.pk else triage_form(item.pk)
     return render(
         request,
         "artists/triage.html",
         {
-            "items": selectors.feedback_for_triage(status=status)[:100],
+            "items": items,
             "status": status,
             "statuses": FeedbackStatus.choices,
-            "form": TriageForm(),
             "changelog_form": ChangelogForm(),
         },
+        status=status_code,
     )
 
 
@@ -55,10 +63,8 @@ def triage(request):
 @require_POST
 def triage_decide(request, feedback_id: int):
     _require_moderator(request)
-    form = TriageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a triage state and write a response."))
-    else:
+    form = triage_form(feedback_id, request.POST)
+    if form.is_valid():
         data = form.cleaned_data
         try:
             item = feedback_triage(
@@ -70,14 +76,27 @@ def triage_decide(request, feedback_id: int):
                 request=request,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request,
-                _("Feedback #%(pk)s is now %(lower)s.")
+                _("Feedback #%(pk)s is now %(lower)s; its artist was notified with your response.")
                 % {"pk": item.pk, "lower": inline_label(item.get_status_display())},
             )
-    return redirect(next_url(request, "artists:triage"))
+            return redirect(next_url(request, "artists:triage"))
+    return _triage_refused(request, feedback_id, form)
+
+
+def _triage_refused(request, feedback_id: int, form):
+    """The page the triage came from again, with the form as typed and what to fix; nothing changed."""
+    item = selectors.feedback_visible(user=request.user, feedback_id=feedback_id)
+    if item is None:
+        raise Http404(_("No such feedback item."))
+    messages.error(request, _("Feedback #%(pk)s was not triaged: see what to fix below.") % {"pk": item.pk})
+    detail = reverse("artists:feedback_detail", args=[item.pk])
+    if request.POST.get("next") == detail:
+        return render(request, "artists/feedback_detail.html", {"item": item, "triage_form": form}, status=400)
+    return _triage_page(request, item.status, failed=(item.pk, form), status_code=400)
 
 
 def changelog(request):

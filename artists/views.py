@@ -85,12 +85,12 @@ def feedback_detail(request, feedback_id: int):
     item = selectors.feedback_visible(user=request.user, feedback_id=feedback_id)
     if item is None:
         raise Http404(_("No such feedback item."))
-    from artists.forms import TriageForm
+    from artists.forms import triage_form
 
     return render(
         request,
         "artists/feedback_detail.html",
-        {"item": item, "triage_form": TriageForm() if request.user.is_moderator else None},
+        {"item": item, "triage_form": triage_form(item.pk) if request.user.is_moderator else None},
     )
 
 

@@ -16,11 +16,11 @@ from django.utils.translation import ngettext
 from approvals.services import clips_release
 from contests import selectors
 from contests.models import MAX_SCORE, MIN_SCORE, Contest, Entry, EntryStatus, Score, Scorecard
+from contests.notify import results_notify
 from contests.services import _lock_contest, utc
 from contests.signals import contest_results_published
 from core import clock
 from core.audit import audit_record
-from core.mail import mail_send
 
 MAX_COMMENT_CHARS = 4000
 
@@ -37,20 +37,27 @@ def _clean_marks(contest: Contest, marks: Mapping) -> dict[int, int]:
             {"scores": _("Not a criterion of this contest: %(join)s.") % {"join": ", ".join(unknown)}}
         )
     cleaned, errors = {}, []
+    bounds = {"min": MIN_SCORE, "max": MAX_SCORE}
     for criterion in criteria:
         raw = by_key.get(str(criterion.pk))
         if raw is None or raw == "":
-            errors.append(f"Score “{criterion.name}” from {MIN_SCORE} to {MAX_SCORE}.")
+            errors.append(_("Score “%(name)s” from %(min)s to %(max)s.") % {**bounds, "name": criterion.name})
             continue
         try:
             value = int(raw)
             if isinstance(raw, float) and raw != value or isinstance(raw, bool):
                 raise ValueError
         except (TypeError, ValueError):
-            errors.append(f"“{criterion.name}” needs a whole number from {MIN_SCORE} to {MAX_SCORE}, not {raw!r}.")
+            errors.append(
+                _("“%(name)s” needs a whole number from %(min)s to %(max)s, not %(raw)s.")
+                % {**bounds, "name": criterion.name, "raw": repr(raw)}
+            )
             continue
         if not MIN_SCORE <= value <= MAX_SCORE:
-            errors.append(f"“{criterion.name}” must be from {MIN_SCORE} to {MAX_SCORE}, not {value}.")
+            errors.append(
+                _("“%(name)s” must be from %(min)s to %(max)s, not %(value)s.")
+                % {**bounds, "name": criterion.name, "value": value}
+            )
             continue
         cleaned[criterion.pk] = value
     if errors:
@@ -147,8 +154,5 @@ def contest_publish_results(*, contest_id, admin, request=None) -> Contest:
             action="contest.results_published", actor=admin, request=request, obj=contest, detail={"released": released}
         )
         contest_results_published.send(sender=Contest, contest_id=contest.pk)
-        emails = sorted({e.artist.email for e in selectors.entries_in_contest(contest) if e.artist.email})
-        subject = _("Results of “%(title)s” are published") % {"title": contest.title}
-        for to in emails:
-            mail_send(to=[to], subject=subject, template="email/contest_results.txt", context={"title": contest.title})
+        results_notify(contest=contest)  # inside the lock: a second publication is refused before it
     return contest

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from approvals.gate import Publication
@@ -16,6 +17,7 @@ from contests import judging, selectors, services
 from contests.export import scores_csv_response
 from contests.judging_copies import judging_file_response
 from contests.models import Entry, EntryStatus, Phase
+from core.confirm import require_confirmed
 from core.timezones import in_viewer_timezone
 from generation.media import media_serve
 from generation.models import Clip
@@ -63,7 +65,12 @@ def contest_list(request):
 
 @in_viewer_timezone
 def contest_detail(request, slug: str):
-    contest = _contest_or_404(slug)
+    return _detail_page(request, _contest_or_404(slug))
+
+
+def _detail_page(request, contest, *, chosen: str = "", errors=(), status: int = 200):
+    """The public contest page; a refused entry comes back with its clip still chosen and the reason beside
+    the choice (`chosen`, `errors`)."""
     phase = selectors.phase_of(contest)
     user = request.user
     context = {
@@ -78,6 +85,8 @@ def contest_detail(request, slug: str):
         "standings": [],
         "my_entries": [],
         "my_clips": [],
+        "chosen": chosen,
+        "enter_errors": list(errors),
     }
     if phase in selectors.PUBLIC_ENTRY_PHASES and phase != Phase.RESULTS and not contest.holds_entries:
         context["entries"] = list(selectors.entries_in_contest(contest))  # anonymous until results
@@ -96,11 +105,15 @@ def contest_detail(request, slug: str):
                 .order_by("-created_at")
                 if clip.pk not in entered
             ]
-    return render(request, "contests/detail.html", context)
+    if errors and not context["my_clips"]:  # the entry form is not on the page: say why above it
+        for message in errors:
+            messages.error(request, message)
+    return render(request, "contests/detail.html", context, status=status)
 
 
 @login_required
 @require_POST
+@in_viewer_timezone
 def entry_create_view(request, slug: str):
     contest = _contest_or_404(slug)
     clip_id = (request.POST.get("clip") or "").strip()
@@ -109,7 +122,7 @@ def entry_create_view(request, slug: str):
             contest_id=contest.pk, clip_id=clip_id or None, artist=request.user, request=request
         )
     except ValidationError as exc:
-        _say(request, exc)
+        return _detail_page(request, contest, chosen=clip_id, errors=exc.messages, status=400)
     else:
         messages.success(
             request,
@@ -130,6 +143,17 @@ def entry_create_view(request, slug: str):
 @login_required
 @require_POST
 def entry_withdraw_view(request, entry_id):
+    if not require_confirmed(
+        request, _("The entry was not withdrawn: confirm what withdrawing does, then withdraw it.")
+    ):
+        entry = Entry.objects.select_related("contest").filter(pk=entry_id, artist=request.user).first()
+        if entry is None:
+            raise Http404(_("No such entry."))
+        return (
+            redirect("my_entries")
+            if request.POST.get("next") == "mine"
+            else redirect("contest_detail", slug=entry.contest.slug)
+        )
     try:
         entry = services.entry_withdraw(entry_id=entry_id, artist=request.user, request=request)
     except Entry.DoesNotExist:
@@ -166,16 +190,20 @@ def _require_judge(request, contest) -> None:
         raise PermissionDenied(_("Only this contest's judges can see its judging page."))
 
 
-@login_required
-@in_viewer_timezone
-def judge_view(request, slug: str):
-    contest = _contest_or_404(slug)
-    _require_judge(request, contest)
+def _judge_page(request, contest, *, failed=None, status: int = 200):
+    """The judging page; `failed` (entry id, marks typed, comment typed, errors) puts a refused scorecard back
+    on its entry's form as it was typed, with the errors beside it."""
     phase = selectors.phase_of(contest)
     entries = selectors.entries_for_judge(contest, request.user) if phase != Phase.UPCOMING else []
     criteria = list(contest.criteria.all())
     for entry in entries:
-        entry.rows = [(c, entry.my_marks.get(c.pk)) for c in criteria]
+        marks, entry.comment_typed, entry.errors = entry.my_marks, None, []
+        if failed is not None and str(entry.pk) == str(failed["entry_id"]):
+            marks, entry.comment_typed, entry.errors = failed["marks"], failed["comment"], failed["errors"]
+        entry.rows = [(c, _as_mark(marks.get(c.pk))) for c in criteria]
+    if failed is not None and not any(entry.errors for entry in entries):
+        for message in failed["errors"]:  # the entry is no longer on the page: say why above it
+            messages.error(request, message)
     return render(
         request,
         "contests/judge.html",
@@ -189,26 +217,50 @@ def judge_view(request, slug: str):
             "scored": sum(1 for e in entries if e.my_scorecard),
             "scores_range": range(1, 11),
         },
+        status=status,
     )
+
+
+def _as_mark(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@in_viewer_timezone
+def judge_view(request, slug: str):
+    contest = _contest_or_404(slug)
+    _require_judge(request, contest)
+    return _judge_page(request, contest)
 
 
 @login_required
 @require_POST
+@in_viewer_timezone
 def judge_score_view(request, slug: str, entry_id):
     contest = _contest_or_404(slug)
     _require_judge(request, contest)
     marks = {c.pk: request.POST.get(f"score-{c.pk}", "") for c in contest.criteria.all()}
+    comment = request.POST.get("comment", "")
     try:
         card = judging.scorecard_submit(
-            entry_id=entry_id, judge=request.user, marks=marks, comment=request.POST.get("comment", ""), request=request
+            entry_id=entry_id, judge=request.user, marks=marks, comment=comment, request=request
         )
     except Entry.DoesNotExist:
         raise Http404(_("No such entry.")) from None
     except ValidationError as exc:
-        _say(request, exc)
-        return redirect(reverse("contest_judge", args=[contest.slug]) + f"#entry-{entry_id}")
-    messages.success(request, _("Scores saved for %(label)s.") % {"label": card.entry.label})
-    return redirect("contest_judge", slug=contest.slug)
+        failed = {"entry_id": entry_id, "marks": marks, "comment": comment, "errors": exc.messages}
+        return _judge_page(request, contest, failed=failed, status=400)
+    left = sum(1 for e in selectors.entries_for_judge(contest, request.user) if e.my_scorecard is None)
+    saved = _("Scores saved for %(label)s.") % {"label": card.entry.label}
+    if left:
+        what_next = ngettext("%(left)s entry left to score.", "%(left)s entries left to score.", left) % {"left": left}
+    else:
+        what_next = _("Every entry is scored; you can revise your scores until judging ends.")
+    messages.success(request, f"{saved} {what_next}")
+    return redirect(reverse("contest_judge", args=[contest.slug]) + f"#entry-{card.entry_id}")
 
 
 def _require_manager(request) -> None:
@@ -243,12 +295,22 @@ def progress_view(request, slug: str):
 def publish_view(request, slug: str):
     _require_manager(request)
     contest = _contest_or_404(slug)
+    if not require_confirmed(
+        request, _("The results were not published: confirm that they go public for good, then publish them.")
+    ):
+        return redirect("contest_progress", slug=contest.slug)
     try:
         judging.contest_publish_results(contest_id=contest.pk, admin=request.user, request=request)
     except ValidationError as exc:
         _say(request, exc)
         return redirect("contest_progress", slug=contest.slug)
-    messages.success(request, _("Results published. Every entrant can now read their scores and comments."))
+    messages.success(
+        request,
+        _(
+            "Results published. Every entrant can now read their scores and comments; each was notified in the "
+            "site and by email."
+        ),
+    )
     return redirect("contest_detail", slug=contest.slug)
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -152,7 +153,13 @@ def _notify_one(*, user: User, clip: Clip, message: Message, author: User) -> No
         **values,
         "text": message.text,
     }
-    user_notify(user=user, clip=clip, message=text, email_subject=subject if user.email else "", email_body=body)
+    user_notify(
+        user=user,
+        url=reverse("clip_detail", kwargs={"clip_id": clip.id}) + "#thread",
+        message=text,
+        email_subject=subject if user.email else "",
+        email_body=body,
+    )
 
 
 def message_post(

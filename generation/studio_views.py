@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.api.conditional import conditional_get
+from core.confirm import require_confirmed
 from generation import live, selectors
 from generation.downloads import DownloadPreparing, DownloadUnavailable, download_file
 from generation.jobs import iterate
@@ -92,7 +93,12 @@ def clip_delete(request, clip_id):
 def _delete(request, job: RenderJob):
     clip = getattr(job, "clip", None)
     refusal = iterate.job_delete_refusal(job)
-    if request.method == "POST" and not refusal:
+    unconfirmed = (
+        request.method == "POST"
+        and not refusal
+        and not require_confirmed(request, gettext("Nothing was deleted: confirm with “Delete for good” below."))
+    )
+    if request.method == "POST" and not refusal and not unconfirmed:
         try:
             iterate.job_delete(artist=request.user, job_id=job.id, request=request)
         except RenderJob.DoesNotExist:
@@ -102,7 +108,7 @@ def _delete(request, job: RenderJob):
         else:
             messages.success(request, gettext("Deleted. Its files are gone."))
             return redirect("dashboard")
-    status = 409 if refusal and request.method == "POST" else 200
+    status = 409 if refusal and request.method == "POST" else 400 if unconfirmed else 200
     return render(
         request, "generation/delete_confirm.html", {"job": job, "clip": clip, "refusal": refusal}, status=status
     )

@@ -246,13 +246,16 @@ def clip_detail(request, clip_id):
     clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
     if clip is None:
         raise Http404(_("No such clip."))
+    return clip_page(request, clip)
+
+
+def clip_page(request, clip, *, forms: dict | None = None, status: int = 200):
+    """Render a clip's page; `forms` puts refused publication forms back as typed (approvals' views, by name:
+    request_form, appeal_form, takedown_form)."""
     # Publication status, decisions and actions come from the gate's template tags (approvals/templatetags).
     own = request.user.is_authenticated and clip.artist_id == request.user.pk
-    return render(
-        request,
-        "generation/clip_detail.html",
-        {"clip": clip, "job": clip.job, "lineage": iterate.lineage_of(clip.job) if own else None, "own": own},
-    )
+    context = {"clip": clip, "job": clip.job, "lineage": iterate.lineage_of(clip.job) if own else None, "own": own}
+    return render(request, "generation/clip_detail.html", {**(forms or {}), **context}, status=status)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import require_confirmed
 from core.forms import form_add_service_errors
 from webhooks import selectors
 from webhooks.forms import EndpointForm
@@ -102,8 +103,12 @@ def endpoint_enable_view(request, endpoint_id: int):
 def endpoint_delete_view(request, endpoint_id: int):
     """GET asks for confirmation; POST deletes."""
     endpoint = _own(request, endpoint_id)
-    if request.method == "POST":
+    if request.method == "POST" and require_confirmed(
+        request, _("Nothing was deleted: confirm with “Delete the endpoint” below.")
+    ):
         endpoint_delete(endpoint_id=endpoint.pk, owner=request.user, request=request)
         messages.success(request, _("The endpoint %(url)s is deleted.") % {"url": endpoint.url})
         return redirect("webhooks:list")
-    return render(request, "webhooks/delete.html", {"endpoint": endpoint})
+    return render(
+        request, "webhooks/delete.html", {"endpoint": endpoint}, status=400 if request.method == "POST" else 200
+    )

@@ -112,7 +112,8 @@ class ReviewClaimApi(APIView):
 
 
 class ReviewDecideApi(APIView):
-    """POST {decision: approve|changes|reject, clause, reason}; refusals need a clause and a reason."""
+    """POST {decision: approve|changes|reject, clause, reason, watched}; refusals need a clause and a reason; an
+    approval says whether the video was played (`watched`), else it is recorded as made without watching."""
 
     required_scopes = "review"
 
@@ -120,6 +121,12 @@ class ReviewDecideApi(APIView):
         decision = serializers.ChoiceField(choices=[str(d) for d in REVIEW_DECISIONS])
         clause = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
         reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_REASON_CHARS)
+        watched = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="For an approval: true if you played the video first; otherwise the approval is recorded "
+            "in the audit log as made without watching.",
+        )
 
     OutputSerializer = ClipGateOutputSerializer
 
@@ -141,6 +148,7 @@ class ReviewDecideApi(APIView):
             decision=data["decision"],
             reason=data["reason"],
             clause=data["clause"] or None,
+            watched=data["watched"],
             request=request._request,
         )
         return Response(

@@ -61,4 +61,8 @@ def clip_actions(context, clip):
         "in_gallery": clip.is_public,
         "reviews": reviews,
         "clauses": list(selectors.policy_clauses()) if gate.Action.TAKE_DOWN in actions else [],
+        # A refused form comes back as typed (approvals.views): its values and errors.
+        "request_form": context.get("request_form"),
+        "appeal_form": context.get("appeal_form"),
+        "takedown_form": context.get("takedown_form"),
     }

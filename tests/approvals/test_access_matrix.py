@@ -47,8 +47,10 @@ def _expect(endpoint: str, role: str, state: str) -> tuple[int, str]:
         allowed = {"request": REQUEST_FROM, "appeal": APPEAL_FROM, "withdraw": WITHDRAW_FROM}[
             endpoint.removeprefix("api_")
         ]
-        if not api:
+        if not api and (state in allowed or endpoint == "withdraw"):
             return 302, allowed.get(state, state)  # back to the clip page with a message
+        if not api:
+            return 400, state  # refused: the clip page again, what was typed kept
         ok = 202 if endpoint in ("api_request", "api_appeal") else 200
         return (ok, allowed[state]) if state in allowed else (400, state)
     # moderator-only endpoints
@@ -58,10 +60,10 @@ def _expect(endpoint: str, role: str, state: str) -> tuple[int, str]:
         return 403, state
     if endpoint == "review_page":
         return 200, state
-    if endpoint == "decide":
-        return 302, APPROVE_FROM.get(state, state)
+    if endpoint == "decide":  # refused: the review page again (400), what was typed kept
+        return (302, APPROVE_FROM[state]) if state in APPROVE_FROM else (400, state)
     if endpoint == "takedown":
-        return 302, TAKEDOWN_FROM.get(state, state)
+        return (302, TAKEDOWN_FROM[state]) if state in TAKEDOWN_FROM else (400, state)
     if endpoint == "api_decide":
         return (200, APPROVE_FROM[state]) if state in APPROVE_FROM else (400, state)
     if endpoint == "api_takedown":
@@ -78,10 +80,10 @@ ENDPOINTS = {
     "poster": ("get", "/media/{poster}", None, False),
     "request": ("post", "/clips/{id}/publication", {}, True),
     "appeal": ("post", "/clips/{id}/appeal", {"message": "Please look again."}, True),
-    "withdraw": ("post", "/clips/{id}/withdraw", {}, True),
-    "takedown": ("post", "/clips/{id}/takedown", {"clause": "P4", "reason": "Gore."}, True),
+    "withdraw": ("post", "/clips/{id}/withdraw", {"confirm": "yes"}, True),
+    "takedown": ("post", "/clips/{id}/takedown", {"clause": "P4", "reason": "Gore.", "confirm": "yes"}, True),
     "review_page": ("get", "/review/{id}/", None, False),
-    "decide": ("post", "/review/{id}/decide", {"decision": "approve"}, True),
+    "decide": ("post", "/review/{id}/decide", {"decision": "approve", "watched": "1"}, True),
     "api_clip": ("get", "/api/v1/clips/{id}", None, False),
     "api_request": ("post", "/api/v1/clips/{id}/publication", {}, True),
     "api_appeal": ("post", "/api/v1/clips/{id}/appeal", {"message": "Please look again."}, True),

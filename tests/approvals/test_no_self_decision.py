@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 OWN_CLIP = "This is your own clip: another moderator must decide on it."
 DECISIONS = [
-    ("approve", {}),
+    ("approve", {"watched": "1"}),
     ("changes", {"clause": "P6", "reason": "Shorter, please."}),
     ("reject", {"clause": "P5", "reason": "A copy."}),
 ]
@@ -100,7 +100,9 @@ def test_the_clip_page_refuses_taking_down_ones_own_clip(admin, moderator):
     clip = _own_clip(P.PUBLISHED, admin, moderator)
     client = _web(admin)
     assert 'id="takedown-form"' not in client.get(f"/clips/{clip.id}/").content.decode()
-    response = client.post(f"/clips/{clip.id}/takedown", {"clause": "P4", "reason": "Gore."}, follow=True)
+    response = client.post(
+        f"/clips/{clip.id}/takedown", {"clause": "P4", "reason": "Gore.", "confirm": "yes"}, follow=True
+    )
     assert OWN_CLIP in response.content.decode()
     clip.refresh_from_db()
     assert clip.publication == P.PUBLISHED

@@ -86,10 +86,13 @@ def test_taken_down_clip_leaves_the_gallery_at_once(artist, moderator, client, a
     clip = clip_in_state(P.PUBLISHED, artist=artist, moderator=moderator)
     assert [c["id"] for c in api().get("/api/v1/gallery").json()["results"]] == [str(clip.id)]
     client.login(username=moderator.username, password=PASSWORD)
-    assert client.post(f"/clips/{clip.id}/takedown", {"clause": "P4", "reason": ""}, follow=True).status_code == 200
+    refused = client.post(f"/clips/{clip.id}/takedown", {"clause": "P4", "reason": "", "confirm": "yes"})
+    assert refused.status_code == 400 and "Write a reason: the artist will read it." in refused.content.decode()
     clip.refresh_from_db()
     assert clip.publication == P.PUBLISHED  # no reason: refused
-    client.post(f"/clips/{clip.id}/takedown", {"clause": "P4", "reason": "Graphic injury in the last frames."})
+    client.post(
+        f"/clips/{clip.id}/takedown", {"clause": "P4", "reason": "Graphic injury in the last frames.", "confirm": "yes"}
+    )
     clip.refresh_from_db()
     assert clip.publication == P.TAKEN_DOWN
     assert api().get("/api/v1/gallery").json()["results"] == []
@@ -122,14 +125,14 @@ def test_bad_input_gets_a_clear_4xx_never_a_500(artist, moderator, client, api):
     for url, data in [
         (f"/review/{pending.id}/decide", {"decision": "reject", "clause": "nope", "reason": ""}),
         (f"/review/{pending.id}/decide", {"decision": "explode"}),
-        (f"/clips/{published.id}/takedown", {"clause": "", "reason": "x" * 3000}),
+        (f"/clips/{published.id}/takedown", {"clause": "", "reason": "x" * 3000, "confirm": "yes"}),
     ]:
-        response = client.post(url, data, follow=True)
-        assert response.status_code == 200 and b"msg-error" in response.content, url
+        response = client.post(url, data)  # the page again, the errors beside the fields
+        assert response.status_code == 400 and b'class="error' in response.content, url
     assert client.get("/review/?page=abc&flagged=zzz&artist=" + "x" * 1000).status_code == 200
     client.login(username=artist.username, password=PASSWORD)
-    response = client.post(f"/clips/{pending.id}/publication", {"publish_at": "not a date"}, follow=True)
-    assert response.status_code == 200 and b"msg-error" in response.content
+    response = client.post(f"/clips/{pending.id}/publication", {"publish_at": "not a date"})
+    assert response.status_code == 400 and b"msg-error" in response.content  # no longer offered: said above
     pending.refresh_from_db()
     published.refresh_from_db()
     assert (pending.publication, published.publication) == (P.PENDING_REVIEW, P.PUBLISHED)

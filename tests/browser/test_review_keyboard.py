@@ -49,7 +49,9 @@ def test_moderator_works_three_clips_with_the_keyboard(live_server, browser, scr
     page.keyboard.press("n")  # start with the oldest
     page.wait_for_url(f"**/review/{clips[0].id}/")
     assert "dawn over dunes" in page.inner_text("#history")  # the artist's history of decisions
-    page.keyboard.press("a")  # 1: approve
+    page.keyboard.press("p")  # 1: play the clip, which opens approve
+    page.wait_for_function("() => !document.getElementById('approve').disabled", timeout=15_000)
+    page.keyboard.press("a")  # then approve
     page.wait_for_url(f"**/review/{clips[1].id}/")
     assert "approved and published" in page.inner_text(".messages")
 

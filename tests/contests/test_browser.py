@@ -74,7 +74,10 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
         entry.get_by_label(name).select_option(mark)
     entry.locator("textarea").fill("The lanterns' reflections carry the story; the camera drift is smooth.")
     entry.locator("button[type=submit]").click()
-    judge_page.wait_for_selector("text=Scores saved for Entry 1.")
+    judge_page.wait_for_selector("text=Scores saved for Entry 1. Every entry is scored")
+    saved = Entry.objects.get(contest=contest)
+    assert judge_page.url.endswith(f"#entry-{saved.pk}")  # back at the entry just scored, focused
+    judge_page.wait_for_function(f"() => document.activeElement.id === 'entry-{saved.pk}'")
     # The judging copy plays, from a URL that names only the entry.
     judge_page.wait_for_function("() => document.querySelector('article.entry video').readyState >= 1")
     assert "/contests/night-water/judge/" in judge_page.locator("article.entry video").get_attribute("src")
@@ -87,12 +90,15 @@ def test_enter_judge_publish_read_feedback(live_server, chromium, clock, publish
     admin_page.wait_for_selector("#progress >> text=all scored")
     _shot(admin_page, "3-progress")
     admin_page.click("#publish")
-    admin_page.wait_for_selector("text=Results published. Every entrant can now read their scores and comments.")
+    admin_page.click("#confirm-ok")  # the confirmation dialog: results cannot be withdrawn
+    admin_page.wait_for_selector("text=Results published. Every entrant can now read their scores and comments;")
     assert "Studio North" in admin_page.locator("#results").inner_text()
     _shot(admin_page, "4-results")
 
-    # The artist reads the rank, the marks and the comment.
-    artist_page.goto(f"{base}/contests/mine/")
+    # The artist is told, follows the notification and reads the rank, the marks and the comment.
+    artist_page.goto(f"{base}/notifications/")
+    artist_page.click("#notifications a >> text=The results of “Night water” are published.")
+    assert artist_page.url.endswith(f"/contests/mine/#entry-{saved.pk}")
     feedback = artist_page.locator("article.entry").first.inner_text()
     # (3*8 + 2*7 + 1*9) / 6 = 47/6 = 7.83
     assert "Rank 1: winner" in feedback and "score 7.83" in feedback

@@ -47,7 +47,7 @@ def test_artist_and_moderator_exchange_messages_and_are_told(
         )
     assert reply.side == Side.MODERATOR and reply.at_seconds == Decimal("3.00")
     note = Notification.objects.get(user=artist)
-    assert "Moderator A wrote at 0:03" in note.message and note.url == f"/clips/{pending_clip.id}/"
+    assert "Moderator A wrote at 0:03" in note.message and note.url == f"/clips/{pending_clip.id}/#thread"
     assert [m.to for m in mail.outbox] == [["north@example.test"]]
     assert mail.outbox[0].subject == "New message about your clip"
     assert "mod1" not in mail.outbox[0].body and "At 0:03 the hand melts." in mail.outbox[0].body

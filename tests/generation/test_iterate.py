@@ -295,7 +295,7 @@ def test_deleting_a_private_clip_asks_first_then_removes_its_files(client, artis
     assert confirm.status_code == 200 and 'id="confirm-delete"' in confirm.content.decode()
     assert Clip.objects.filter(id=clip.id).exists()  # a GET deletes nothing
     with django_capture_on_commit_callbacks(execute=True):  # the files go once the rows are gone
-        response = client.post(reverse("clip_delete", args=[clip.id]))
+        response = client.post(reverse("clip_delete", args=[clip.id]), {"confirm": "yes"})
     assert response.url == reverse("dashboard")
     assert not Clip.objects.filter(id=clip.id).exists()
     assert not any(default_storage.exists(n) for n in names)
@@ -319,7 +319,7 @@ def test_a_clip_on_its_way_to_publication_cannot_be_deleted(client, api, artist,
     client.force_login(artist)
     page = client.get(reverse("clip_delete", args=[clip.id])).content.decode()
     assert words in page and 'id="confirm-delete"' not in page
-    response = client.post(reverse("clip_delete", args=[clip.id]))
+    response = client.post(reverse("clip_delete", args=[clip.id]), {"confirm": "yes"})
     assert response.status_code == 409 and words in response.content.decode()
     answer = api(artist).post(f"/api/v1/renders/{clip.job_id}/delete")
     assert answer.status_code == 409 and answer.json()["code"] == "delete_refused"

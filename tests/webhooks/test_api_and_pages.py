@@ -134,7 +134,9 @@ def test_the_pages_register_show_the_secret_once_ping_and_delete_after_confirmat
     assert detail.status_code == 200 and b"<code>ping</code>" in detail.content and b'id="ping"' in detail.content
     confirm = client.get(f"/webhooks/{endpoint.pk}/delete")
     assert confirm.status_code == 200 and b"confirm-delete" in confirm.content and Endpoint.objects.exists()
-    assert client.post(f"/webhooks/{endpoint.pk}/delete").status_code == 302 and not Endpoint.objects.exists()
+    assert client.post(f"/webhooks/{endpoint.pk}/delete").status_code == 400 and Endpoint.objects.exists()
+    deleted = client.post(f"/webhooks/{endpoint.pk}/delete", {"confirm": "yes"})
+    assert deleted.status_code == 302 and not Endpoint.objects.exists()
     assert client.get(detail_url).status_code == 404
 
 

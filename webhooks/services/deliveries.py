@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -179,7 +180,12 @@ def _count_failure(endpoint_id: int) -> None:
             "Your webhook endpoint %(url)s was disabled: %(reason)s Fix the receiver, then enable it again on the "
             "Webhooks page."
         ) % {"url": endpoint.url[:200], "reason": endpoint.disabled_reason}
-        user_notify(user=endpoint.owner, message=message, email_subject=_("A webhook endpoint was disabled"))
+        user_notify(
+            user=endpoint.owner,
+            message=message,
+            url=reverse("webhooks:detail", kwargs={"endpoint_id": endpoint.pk}),
+            email_subject=_("A webhook endpoint was disabled"),
+        )
 
 
 def deliveries_send_due() -> int:
