@@ -1,10 +1,12 @@
-"""The navigation bar: one declared list of links per role, merged for the signed-in user.
+"""The navigation bar: one declared list of links per role, merged for the signed-in user, and shown
+in groups by role (``GROUPS``: Explore, Studio, Moderation, Admin, Account).
 
 A user's links are the union of the lists of every role they hold, without duplicates and in the
 order of ``ORDER`` (the bar's order). Roles: ``anonymous`` (not signed in); ``signed_in`` (every
 signed-in account); ``artist`` and ``moderator`` (``User.is_artist`` / ``User.is_moderator``);
 ``judge`` (the ``contests.judge_entries`` permission); ``admin`` (``is_staff``, as the Admin link
-itself requires).
+itself requires). The groups follow ``ORDER`` too, so reading the groups in turn gives the bar's
+order; a group with none of the user's links is left out.
 """
 
 from __future__ import annotations
@@ -58,6 +60,22 @@ ORDER = [
     LOGIN,
 ]
 
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str  # the group's element id is nav-group-<key>
+    label: object  # a lazy string
+    links: tuple[NavLink, ...]
+
+
+GROUPS = [
+    NavGroup("explore", _("Explore"), (GALLERY, CONTESTS, CHANGELOG)),
+    NavGroup("studio", _("Studio"), (STUDIO, MY_WORK)),
+    NavGroup("moderation", _("Moderation"), (TRIAGE, PROMO_KIT, REVIEW_QUEUE, INVITATIONS)),
+    NavGroup("admin", _("Admin"), (LEDGER_DESK, FARM, ADMIN)),
+    NavGroup("account", _("Account"), (TRANSPARENCY, NOTIFICATIONS, ACCOUNT, LOGIN)),
+]
+
 PUBLIC = [GALLERY, CONTESTS, CHANGELOG]
 SIGNED_IN = [*PUBLIC, TRANSPARENCY, NOTIFICATIONS, ACCOUNT]
 
@@ -94,7 +112,8 @@ def nav_links(roles: list[str]) -> list[NavLink]:
 
 
 def navigation(request) -> dict:
-    """Context processor: `nav_items`, dicts of label, url_name, url, id and active (the current page)."""
+    """Context processor: `nav_items`, dicts of label, url_name, url, id and active (the current page),
+    and `nav_groups`, dicts of key, label and items (those of `nav_items` in that group, in order)."""
     user = getattr(request, "user", None)
     path = getattr(request, "path", None)
     items = []
@@ -109,4 +128,10 @@ def navigation(request) -> dict:
                 "active": path == url,
             }
         )
-    return {"nav_items": items}
+    by_name = {item["url_name"]: item for item in items}
+    groups = []
+    for group in GROUPS:
+        members = [by_name[link.url_name] for link in group.links if link.url_name in by_name]
+        if members:
+            groups.append({"key": group.key, "label": group.label, "items": members})
+    return {"nav_items": items, "nav_groups": groups}

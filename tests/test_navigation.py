@@ -1,5 +1,7 @@
 """The navigation bar shows each role exactly the links base.html showed it before the per-role
-lists (config/navigation.py), in the same order, once each, with the current page marked."""
+lists (config/navigation.py), in the same order, once each, with the current page marked; the links
+are grouped by role (Explore, Studio, Moderation, Admin, Account) and the header has a skip link and
+a menu button for narrow screens."""
 
 from __future__ import annotations
 
@@ -156,3 +158,60 @@ def test_every_role_list_is_in_the_bars_order_and_has_no_duplicates():
     for role, links in ROLE_LINKS.items():
         assert len(set(links)) == len(links), role
         assert nav_links([role]) == sorted(links, key=nav_links(list(ROLE_LINKS)).index), role
+
+
+def groups_of(client, path="/gallery/"):
+    """{group label: [link texts]} of the bar's groups, in order (the Log out button not counted)."""
+    from config.navigation import GROUPS
+
+    html = client.get(path).content.decode()
+    found = {}
+    for group in GROUPS:
+        marker = f'id="nav-group-{group.key}">'
+        if marker in html:
+            chunk = html.split(marker, 1)[1].split("</ul>", 1)[0]
+            parser = _NavLinks()
+            parser.feed(f"<nav>{chunk}</nav>")
+            found[str(group.label)] = [text for _, text, _ in parser.links]
+    return found
+
+
+@pytest.mark.django_db
+def test_the_links_are_grouped_by_role(client, artist, moderator):
+    assert groups_of(client) == {"Explore": PUBLIC, "Account": ["Log in"]}
+    assert groups_of(signed_in(client, artist)) == {
+        "Explore": PUBLIC,
+        "Studio": ARTIST,
+        "Account": [*SIGNED_IN_TAIL, "Studio North"],
+    }
+    client.logout()
+    assert groups_of(signed_in(client, moderator)) == {
+        "Explore": PUBLIC,
+        "Moderation": MODERATOR,
+        "Account": [*SIGNED_IN_TAIL, "mod1"],
+    }
+
+
+@pytest.mark.django_db
+def test_an_admin_sees_every_group_and_reading_them_in_turn_gives_the_bars_order(client):
+    admin = make_user("boss", role="admin", display_name="The Boss")
+    signed_in(client, admin)
+    groups = groups_of(client)
+    assert list(groups) == ["Explore", "Studio", "Moderation", "Admin", "Account"]
+    assert [label for links in groups.values() for label in links] == labels(client)
+
+
+def test_every_linked_page_belongs_to_exactly_one_group():
+    from config.navigation import GROUPS, ORDER
+
+    grouped = [link for group in GROUPS for link in group.links]
+    assert sorted(grouped, key=ORDER.index) == ORDER and len(set(grouped)) == len(grouped)
+    assert grouped == ORDER  # the groups, read in turn, keep the bar's order
+
+
+@pytest.mark.django_db
+def test_the_header_has_a_skip_link_and_a_menu_button_for_the_navigation(client):
+    html = client.get("/gallery/").content.decode()
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in html and '<main id="main"' in html
+    assert 'id="menu-button" aria-expanded="false" aria-controls="site-menu"' in html
+    assert 'id="site-menu"' in html and html.index('id="site-menu"') < html.index("<nav ")

@@ -145,10 +145,12 @@ def test_balance_always_equals_the_sum_of_entries(artist, other_artist, admin_us
 
 
 def _page_rows(html: str) -> list[list[str]]:
-    table = html[html.index('<table id="ledger">') : html.index("</table>")]
+    table = html[html.index('id="ledger">') : html.index("</table>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
-        rows.append([re.sub(r"<.*?>", "", cell).strip() for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", row, re.S)])
+        rows.append(
+            [re.sub(r"<.*?>", "", cell).strip() for cell in re.findall(r"<t[hd](?:\s[^>]*)?>(.*?)</t[hd]>", row, re.S)]
+        )
     return rows
 
 
