@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from generation import selectors
+from generation.models import Clip
 
 
 def _timestamp(seconds: float) -> str:
@@ -28,14 +29,20 @@ def captions_vtt(*, text: str, duration_s: float) -> str:
     return f"WEBVTT\n\n1\n{_timestamp(0)} --> {_timestamp(max(duration_s, 1.0))}\n{cue}\n"
 
 
+def captions_response(clip: Clip, *, public: bool) -> HttpResponse:
+    """The clip's prompt as a text/vtt answer, for a caller that has checked who may see it (contests' judging
+    copies and evaluation's blind pairs serve it under their own addresses); cached only when `public`."""
+    body = captions_vtt(text=clip.job.prompt, duration_s=clip.duration_s)
+    response = HttpResponse(body, content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_safe
 def clip_captions(request, clip_id):
     """The clip's prompt as captions (text/vtt), for the people who may see the clip; 404 to anyone else."""
     clip = selectors.clip_visible_or_none(user=request.user, clip_id=clip_id)
     if clip is None:
         raise Http404(_("No such clip."))
-    body = captions_vtt(text=clip.job.prompt, duration_s=clip.duration_s)
-    response = HttpResponse(body, content_type="text/vtt; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=60" if clip.is_public else "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return captions_response(clip, public=clip.is_public)

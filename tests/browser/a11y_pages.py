@@ -66,6 +66,7 @@ EXCLUDED = {
             "contest_judging_media",
             "contest_scores_csv",
             "evaluation:pair_video",
+            "evaluation:pair_captions",
             "evaluation:export",
         ],
         _FILE,

@@ -42,6 +42,7 @@ def _contests(world: World, artist, judge, admin, published) -> None:
     from contests.judging import contest_publish_results, scorecard_submit
     from contests.models import Contest
     from contests.services import entry_create
+    from contests.tasks import judging_copy_make
 
     now = timezone.now()
     rules = {"rules": "Up to three clips of one to ten seconds.\nJudged blind against the rubric below."}
@@ -50,9 +51,15 @@ def _contests(world: World, artist, judge, admin, published) -> None:
     )
     entry_create(contest_id=open_contest.pk, clip_id=published[0].id, artist=artist)
     judged = make_contest(
-        slug="night-rivers", title="Night rivers", judges=[judge], opens_at=now - timedelta(hours=1), **rules
+        slug="night-rivers",
+        title="Night rivers",
+        judges=[judge],
+        opens_at=now - timedelta(hours=1),
+        judges_see_prompt=True,  # its judging copy carries the prompt as captions
+        **rules,
     )
     judged_entry = entry_create(contest_id=judged.pk, clip_id=published[1].id, artist=artist)
+    judging_copy_make(str(judged_entry.pk))  # what the render worker does on commit
     done = make_contest(
         slug="first-light", title="First light", judges=[judge], opens_at=now - timedelta(hours=1), **rules
     )

@@ -5,6 +5,7 @@ catalogue left on German pages. Every problem is listed at the end; a summary li
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -36,17 +37,30 @@ class _Run:
         self.base, self.axe = base, Axe()
         self.problems: list[tuple[str, str]] = []
         self.checks: Counter = Counter()
+        self.seconds: Counter = Counter()  # loading pages, checking them
 
     def check(self, page, *, role: str, lang: str, width: int, name: str, path: str, load: bool = True) -> None:
         where = f"{role} {lang} {width}px {path}"
         if load:
+            started = time.monotonic()
             response = page.goto(self.base + path)
-            page.wait_for_load_state("load")
+            self.seconds["load"] += time.monotonic() - started
             status = response.status if response else 0
             if status != (404 if name == "(404)" else 200):
                 self.problems.append(("status", f"{where}: answered {status}"))
+        started = time.monotonic()
         self.problems.extend(check_page(page, self.axe, where=where, width=width, lang=lang))
-        self.checks[(role, name, path)] += 1
+        self.seconds["check"] += time.monotonic() - started
+        self.checks[(role, name, path) if name != "(menu open)" else (role, name, width)] += 1
+
+    def check_open_menu(self, page, **where) -> None:
+        """On a phone the navigation hides behind the menu button: check it open too (the role's links)."""
+        page.click("#menu-button")
+        page.wait_for_selector("#site-menu.is-open")
+        self.check(
+            page, name="(menu open)", path=page.url.removeprefix(self.base) + " (menu open)", load=False, **where
+        )
+        page.keyboard.press("Escape")
 
     def sign_in(self, page, user, **where) -> None:
         """The login page, then (for staff roles) the second-factor page, which is checked on the way."""
@@ -81,16 +95,22 @@ def test_every_page_of_every_role_in_both_languages_at_both_widths(live_server, 
                 where = {"role": role, "lang": lang, "width": width}
                 if user is not None:
                     run.sign_in(page, user, **where)
-                for name, path in listed[role]:
+                for index, (name, path) in enumerate(listed[role]):
                     run.check(page, name=name, path=path, **where)
+                    if index == 0 and width < 600:
+                        run.check_open_menu(page, **where)
                 context.close()
 
     kinds = Counter(kind for kind, _line in run.problems)
+    menus = sum(count for (_role, name, _path), count in run.checks.items() if name == "(menu open)")
+    pages_checked = {key: count for key, count in run.checks.items() if key[1] != "(menu open)"}
     print(
-        f"\na11y: {len(run.checks)} pages x 2 languages x 2 widths = {sum(run.checks.values())} checks; "
+        f"\na11y: {len(pages_checked)} pages x 2 languages x 2 widths = {sum(pages_checked.values())} checks "
+        f"(and the open menu of each role at 390 px: {menus}); "
         f"serious/critical violations: {kinds['axe']}; horizontal scroll: {kinds['scroll']}; "
         f"English on German pages: {kinds['english']}"
         + (f"; unexpected answers: {kinds['status']}" if kinds["status"] else "")
     )
     print("a11y: pages covered:", ", ".join(sorted({name for _role, name, _path in run.checks})))
+    print(f"a11y: {run.seconds['load']:.0f} s loading pages, {run.seconds['check']:.0f} s checking them")
     assert run.problems == [], "accessibility problems:\n" + "\n".join(line for _kind, line in run.problems)
