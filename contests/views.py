@@ -19,6 +19,7 @@ from contests.judging_copies import judging_file_response
 from contests.models import Entry, EntryStatus, Phase
 from core.confirm import require_confirmed
 from core.timezones import in_viewer_timezone
+from generation.captions import captions_response
 from generation.media import media_serve
 from generation.models import Clip
 
@@ -354,12 +355,17 @@ def _user_or_token_owner(request):
 
 @require_safe
 def judging_media(request, slug: str, entry_id, kind: str):
-    """An entry's judging copy (video or poster), for the contest's judges only (not their own entries)."""
+    """An entry's judging copy (video or poster) or its captions, for the contest's judges only (not their own
+    entries)."""
     contest = _contest_or_404(slug)
     user = _user_or_token_owner(request)
-    if not selectors.is_judge(user, contest) or kind not in ("video", "poster"):
+    if not selectors.is_judge(user, contest) or kind not in ("video", "poster", "captions"):
         raise Http404(_("No such entry."))
     entry = selectors.entries_in_contest(contest).exclude(artist=user).filter(pk=entry_id).first()
+    if kind == "captions":  # the prompt (generation.captions), where the contest shows judges the prompt
+        if entry is None or not contest.judges_see_prompt:
+            raise Http404(_("No such entry."))
+        return captions_response(entry.clip, public=False)
     copy = getattr(entry, f"judging_{kind}", None)
     if not copy:
         raise Http404(_("No judging copy of this entry yet: it is being prepared."))

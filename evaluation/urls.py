@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:round_id>/", views.play, name="play"),
     path("rounds/<int:round_id>/pairs/<int:pair_id>/<str:side>.mp4", views.pair_video, name="pair_video"),
+    path("rounds/<int:round_id>/pairs/<int:pair_id>/<str:side>.vtt", views.pair_captions, name="pair_captions"),
     path("results/", views.results, name="results"),
     path("export.jsonl", views.export, name="export"),
     path("consent/", views.consent, name="consent"),

@@ -24,7 +24,8 @@ from core.permissions import require_role
 from evaluation import selectors, services
 from evaluation.models import Pair, Round, RoundStatus
 from evaluation.parquet import parquet_missing, parquet_stream
-from generation.models import ModelVersion
+from generation.captions import captions_response
+from generation.models import Clip, ModelVersion
 from generation.selectors import clip_visible_or_none
 
 MAX_EXPORT_DAYS = 366
@@ -150,16 +151,28 @@ def play(request, round_id):
     )
 
 
-@login_required
-@require_GET
-def pair_video(request, round_id, pair_id, side):
-    """A round's clip as its players see it: by side, never by clip id; only while the round is open."""
+def _pair_side(request, round_id, pair_id, side) -> Clip:
+    """The clip shown on `side` of a pair, to the model team and (while the round is open) its players."""
     pair = Pair.objects.filter(pk=pair_id, round_id=round_id).select_related("round", "clip_a", "clip_b").first()
     allowed = request.user.is_staff or (request.user.is_artist and pair is not None and pair.round.status == "open")
     if pair is None or not allowed or side not in ("left", "right"):
         raise Http404(_("No such clip."))
     left, right = selectors.pair_sides(pair=pair, artist=request.user)
-    clip = left if side == "left" else right
+    return left if side == "left" else right
+
+
+@login_required
+@require_GET
+def pair_captions(request, round_id, pair_id, side):
+    """The prompt of a pair's side as captions (generation.captions), by side like its video."""
+    return captions_response(_pair_side(request, round_id, pair_id, side), public=False)
+
+
+@login_required
+@require_GET
+def pair_video(request, round_id, pair_id, side):
+    """A round's clip as its players see it: by side, never by clip id; only while the round is open."""
+    clip = _pair_side(request, round_id, pair_id, side)
     response = FileResponse(default_storage.open(clip.video.name, "rb"), content_type="video/mp4")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import ApiToken, User
 from core import clock
@@ -30,14 +30,14 @@ TOKEN_LEN = len(PREFIX) + _BODY_LEN + _CHECK_LEN
 #: What a token may be allowed to do; a token never does more than its account may. Every API route declares
 #: the scope it needs (`required_scopes`, tests/core/test_api_scopes.py); /media/ needs clips:read.
 SCOPES = {
-    "renders:write": "Submit, list, follow and cancel renders",
-    "clips:read": "Read your clips and renders, and fetch their media",
-    "clips:write": "Ask for publication, withdraw, appeal",
-    "contests:write": "Enter contests and withdraw entries",
-    "review": "Moderators: the review queue and decisions",
-    "judging": "Judges: the blind lists and scorecards of the contests you judge",
-    "tokens": "List and revoke your API tokens",
-    "webhooks": "Register webhook endpoints and read their deliveries",
+    "renders:write": gettext_lazy("Submit, list, follow and cancel renders"),
+    "clips:read": gettext_lazy("Read your clips and renders, and fetch their media"),
+    "clips:write": gettext_lazy("Ask for publication, withdraw, appeal"),
+    "contests:write": gettext_lazy("Enter contests and withdraw entries"),
+    "review": gettext_lazy("Moderators: the review queue and decisions"),
+    "judging": gettext_lazy("Judges: the blind lists and scorecards of the contests you judge"),
+    "tokens": gettext_lazy("List and revoke your API tokens"),
+    "webhooks": gettext_lazy("Register webhook endpoints and read their deliveries"),
 }
 ARTIST_SCOPES = ("renders:write", "clips:read", "clips:write", "contests:write")
 #: What fetching clip media (/media/) with a token needs.

@@ -22,6 +22,10 @@
       var v = document.createElement("video");
       v.id = "clip-video"; v.src = s.clip.video_url; v.poster = s.clip.poster_url;
       v.controls = true; v.loop = true; v.muted = true; v.playsInline = true; v.preload = "auto"; v.autoplay = true;
+      var track = document.createElement("track");  // the prompt as captions (generation.captions)
+      track.kind = "captions"; track.srclang = "und"; track.label = gettext("Prompt"); track.default = true;
+      track.src = box.dataset.captionsUrl.replace("00000000-0000-0000-0000-000000000000", encodeURIComponent(s.clip.id));
+      v.appendChild(track);
       var link = document.createElement("p"), a = document.createElement("a");
       a.href = box.dataset.clipUrl.replace("00000000-0000-0000-0000-000000000000", encodeURIComponent(s.clip.id));
       a.textContent = gettext("Open the clip page to ask for publication →");

@@ -10,6 +10,14 @@
   var clipUrl = badge.dataset.clipUrl;
   var etag = null;
 
+  // The clip's prompt as captions (generation.captions), as the server-drawn cards have it.
+  function captionsTrack(pattern, id) {
+    var track = document.createElement("track");
+    track.kind = "captions"; track.srclang = "und"; track.label = gettext("Prompt"); track.default = true;
+    track.src = pattern.replace("00000000-0000-0000-0000-000000000000", encodeURIComponent(id));
+    return track;
+  }
+
   function updateCard(r) {
     var card = document.getElementById("card-" + r.id);
     if (!card) return;
@@ -30,6 +38,8 @@
       v.className = "card-video"; v.src = r.clip.video_url; v.poster = r.clip.poster_url;
       v.controls = true; v.loop = true; v.muted = true; v.playsInline = true; v.preload = "metadata";
       if (r.clip.preview_url) v.dataset.preview = r.clip.preview_url;
+      v.setAttribute("aria-label", interpolate(gettext("Clip, seed %(seed)s"), {seed: r.seed}, true));
+      v.appendChild(captionsTrack(badge.dataset.captionsUrl, r.clip.id));
       var media = card.querySelector(".card-media");
       if (media) media.replaceChildren(v);
       var link = card.querySelector(".card-title a");

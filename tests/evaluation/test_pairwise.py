@@ -123,3 +123,20 @@ def test_results_match_hand_counts_per_pair_and_per_tag(admin_user, versions, re
     page = _client(admin_user).get(reverse("evaluation:results")).content.decode()
     assert "0.350" in page and "0.137 – 0.646" in page and "Motion" in page
     assert _client(make_user("nosy", role="artist")).get(reverse("evaluation:results")).status_code == 403
+
+
+def test_each_side_has_its_prompt_as_captions_while_the_round_is_open(admin_user, versions, rendered_pairs):
+    old, new = versions
+    round_ = round_open(title="r", version_a_id=old.pk, version_b_id=new.pk, actor=admin_user)
+    pair, player = round_.pairs.first(), make_user("player", role="artist")
+    url = reverse("evaluation:pair_captions", args=[round_.pk, pair.pk, "right"])
+    response = _client(player).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "text/vtt; charset=utf-8"
+    assert (
+        response.content.decode().endswith(f"\n{pair.clip_a.job.prompt}\n") and "private" in response["Cache-Control"]
+    )
+    assert 'kind="captions"' in _client(player).get(reverse("evaluation:play", args=[round_.pk])).content.decode()
+    assert _client(player).get(url.replace("right.vtt", "middle.vtt")).status_code == 404
+    round_close(round_=round_, actor=admin_user)
+    assert _client(player).get(url).status_code == 404  # closed: only the model team still sees its clips
+    assert _client(admin_user).get(url).status_code == 200
