@@ -31,11 +31,12 @@ from diffusers import AutoencoderKLLTXVideo
 CONSTANT = 16.0
 COLOURS = 3
 LOG_VARIANCE = -30.0
-#: Latents are four times the colours: the random transformer's latents (about unit spread) decode to soft
-#: colours of a quarter of that spread around mid-grey. At full spread, about 6% of the values clipped and the
-#: slow, strong colour fields hid the forensic watermark (16-pixel cells) after the pre-release badge's
-#: re-encode (tests/provenance/test_prerelease.py); an encoded image still decodes to its own colours.
-LATENT_SCALE = 4.0
+#: Latents are eight times the colours: the random transformer's latents (about unit spread) decode to soft
+#: colours of an eighth of that spread around mid-grey. At full spread about 6% of the values clipped, and at a
+#: quarter the slow colour fields still hid the forensic watermark (16-pixel cells, read from the frames' mean)
+#: in a cropped re-encode (tests/provenance/test_worker_provenance.py); an encoded image still decodes to its
+#: own colours.
+LATENT_SCALE = 8.0
 
 
 def _zero(module: torch.nn.Module) -> None:
