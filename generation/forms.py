@@ -129,6 +129,7 @@ class RenderForm(forms.Form):
         by the service: another artist's clip is refused there)."""
         from django.utils.formats import date_format
         from django.utils.text import Truncator
+        from django.utils.timezone import localtime
 
         from generation.models import Clip
 
@@ -138,8 +139,8 @@ class RenderForm(forms.Form):
         widget.choices = [("", _("None"))] + [
             (
                 str(c.id),
-                f"{Truncator(c.job.prompt).chars(50)} ({date_format(c.created_at, 'SHORT_DATETIME_FORMAT')}, "
-                f"{c.duration_s:g} s)",
+                f"{Truncator(c.job.prompt).chars(50)} "
+                f"({date_format(localtime(c.created_at), 'SHORT_DATETIME_FORMAT')}, {c.duration_s:g} s)",
             )
             for c in clips
         ]

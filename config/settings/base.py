@@ -162,6 +162,7 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]  # each named in its own language, for the switch
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # dates per language: ISO in English, 03.12.2026 in German
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

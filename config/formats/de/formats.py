@@ -1,0 +1,4 @@
+DATE_FORMAT = "j. F Y"
+SHORT_DATE_FORMAT = "d.m.Y"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+DATETIME_FORMAT = "D, j. M Y, H:i T"
