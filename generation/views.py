@@ -37,8 +37,13 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def dashboard(request):
     """The artist's studio: the prompt form and their renders, newest first."""
     if not request.user.is_artist:
+        # The page every sign-in lands on (LOGIN_REDIRECT_URL): other roles go to their own start page.
         if request.user.is_moderator:
             return redirect("review_queue")
+        if request.method == "GET" and request.user.has_perm("contests.judge_entries"):
+            return redirect("contest_list")
+        if request.method == "GET" and request.user.is_staff:
+            return redirect("farm")
         raise PermissionDenied(_("Only invited artists can render."))
     remix = _remix_source(request) if request.method == "GET" else None
     initial = remix_initial(remix) if remix else _frame_initial(request)
