@@ -32,11 +32,12 @@ def test_bench_prints_the_first_eta_against_the_actual_time_per_job_and_the_medi
     )
     assert result.returncode == 0, result.stderr[-3000:]
     text = result.stdout
-    rows = re.findall(r"^\s+(\d)\s+(\d+x\d+)\s+(\d+)\s+(cold|warm)\s+(\d+)\s+(\d+\.\d\d)\s+([+-]\d+\.\d%)$", text, re.M)
+    row = r"^\s+(\d)\s+(\d+x\d+)\s+(\d+)\s+(cold|warm)\s+(\d+\.\d)\s+(\d+\.\d\d)\s+([+-]\d+\.\d%)$"
+    rows = re.findall(row, text, re.M)
     assert [row[0] for row in rows] == ["1", "2", "3"], text
     assert [row[1] for row in rows] == ["64x64", "128x128", "96x64"]
     assert rows[0][3] == "cold" and {row[3] for row in rows[1:]} == {"warm"}  # one worker: loaded once
-    assert all(int(row[4]) >= 1 and float(row[5]) > 0 for row in rows)
+    assert all(float(row[4]) >= 0.1 and float(row[5]) > 0 for row in rows)  # ETAs to a tenth
     median = re.search(r"median absolute error of the first ETA: (\d+\.\d)% of the actual time over 3 jobs", text)
     assert median, text
     errors = sorted(abs(float(row[6].rstrip("%"))) for row in rows)

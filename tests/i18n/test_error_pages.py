@@ -5,13 +5,14 @@ database nor the context processors."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.views import defaults
 
 from core.ratelimit import too_many_requests
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 
 WORDS = {
     404: {"en": ("This page does not exist", "Check the address"), "de": ("Diese Seite gibt es nicht", "Adresse")},
@@ -41,10 +42,10 @@ def test_404_is_styled_in_both_languages(client, language):
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_403_is_styled_in_both_languages_with_debug_too(settings, language, debug):
     settings.DEBUG = debug
-    judge = make_user("judge1", role="judge")
+    plain = get_user_model().objects.create_user(username="plain", password=PASSWORD)  # no role at all
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    assert client.login(username=judge.username, password=PASSWORD)
-    answer = client.get(reverse("dashboard"))  # the studio is for artists
+    assert client.login(username=plain.username, password=PASSWORD)
+    answer = client.get(reverse("dashboard"))  # the studio is for artists (a judge is sent to the contests)
     page = answer.content.decode()
     assert answer.status_code == 403 and 'class="error-page"' in page and "Traceback" not in page
     assert all(words in page for words in WORDS[403][language])
