@@ -63,7 +63,7 @@ def test_feedback_triage_ledger_balance(live_server, chromium, tmp_path):
     )
     _shot(mod, "2-triage")
     form.locator("button[type=submit]").click()
-    mod.wait_for_selector(f"text=Feedback #{item.pk} is now accepted.")
+    mod.wait_for_selector(f"text=Feedback #{item.pk} is now accepted; its artist was notified")
     entry = LedgerEntry.objects.get()
     assert (entry.artist_id, entry.kind, str(entry.amount)) == (artist.pk, EntryKind.FEEDBACK, "25.00")
 

@@ -99,6 +99,7 @@ def test_new_artist_to_published_clip(live_server, live_worker, browser, moderat
     card = mod_page.locator(f"#review-{clip.id}")
     card.wait_for()
     _shot(mod_page, screenshot_dir, "07-review-queue")
+    card.locator("input[data-without-watching]").check()  # approving from the queue is approving unwatched
     card.locator("button[value=approve]").click()
     mod_page.wait_for_load_state()
     assert "approved and published" in mod_page.inner_text(".messages")

@@ -55,7 +55,7 @@ def test_artist_and_moderator_exchange_messages_and_a_moment_seeks_the_video(liv
     with artist_page.expect_navigation():
         artist_page.click("#thread-send")
     assert "Your message was sent." in artist_page.inner_text(".messages")
-    assert Notification.objects.filter(user=moderator, url=f"/clips/{clip.id}/").count() == 1
+    assert Notification.objects.filter(user=moderator, url=f"/clips/{clip.id}/#thread").count() == 1
     assert [m.to for m in mail.outbox] == [["mod1@example.test"]]
 
     # The moderator reads it on the review page, beside the decisions, and answers with a moment and a frame.
@@ -98,7 +98,7 @@ def test_artist_and_moderator_exchange_messages_and_a_moment_seeks_the_video(liv
     assert "Moderator A wrote at 0:03" in artist_page.inner_text("#notifications")
     with artist_page.expect_navigation():
         artist_page.click("#notifications a")
-    assert artist_page.url.endswith(f"/clips/{clip.id}/")
+    assert artist_page.url.endswith(f"/clips/{clip.id}/#thread")  # the notification opens the thread
     assert "Moderator A" in artist_page.inner_text(f"#message-{message.pk}")
     assert "mod1" not in artist_page.inner_text("#thread")
 
