@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 
 from approvals.gate import Publication
 from tests.factories import PASSWORD, make_clip, make_user
+from tests.routes import named_routes
 
 pytestmark = pytest.mark.django_db
 
 
-def _named_routes(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            yield from _named_routes(entry.url_patterns, namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield prefix + entry.name
-
-
 def _argument_free_urls() -> list[str]:
     urls = set()
-    for name in _named_routes(get_resolver().url_patterns):
+    for name in named_routes(get_resolver().url_patterns):
         if name.startswith("admin:"):
             continue
         try:

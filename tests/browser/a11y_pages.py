@@ -8,10 +8,11 @@ must cover every named route of the site: a new page that is in neither fails th
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from tests.browser.a11y_world import World
 from tests.po_reader import english_sentences
+from tests.routes import named_routes
 
 ROLES = ("anonymous", "artist", "moderator", "judge", "staff")
 WIDTHS = (1280, 390)
@@ -172,20 +173,11 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _named_routes(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            yield from _named_routes(entry.url_patterns, namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield prefix + entry.name
-
-
 def uncovered_routes(listed: dict[str, list[tuple[str, str]]]) -> list[str]:
     """Named routes neither checked as a page nor excluded with a reason."""
     covered = {name for entries in listed.values() for name, _path in entries} | {"second_factor_verify"}
     left = []
-    for name in sorted(set(_named_routes(get_resolver().url_patterns))):
+    for name in sorted(set(named_routes(get_resolver().url_patterns))):
         if name in covered or name in EXCLUDED or any(name.startswith(p) for p in EXCLUDED_PREFIXES):
             continue
         left.append(name)
